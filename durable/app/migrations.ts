@@ -1,0 +1,23 @@
+import type { Migration } from "../db/migrate.ts";
+
+// The schema of every app's own database, append-only: never edit an applied
+// entry, add one. Later issues add streams, ingresses, VODs, webhooks, …
+export const appMigrations: Migration[] = [
+  {
+    version: 1,
+    name: "config and secrets",
+    statements: [
+      `CREATE TABLE config (
+        key TEXT PRIMARY KEY,
+        value_json TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      // Values are AES-GCM sealed under STREAMHUB_SECRET_KEY (durable/crypto/secret-box.ts).
+      `CREATE TABLE secrets (
+        name TEXT PRIMARY KEY,
+        sealed TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+    ],
+  },
+];

@@ -1,0 +1,133 @@
+import { isUniqueViolation, sql, type SqlDriver } from "../db/sql.ts";
+
+/** App settings kept with the app's registry row (secrets live encrypted in the app's own actor). */
+export interface AppSettings {
+  recordingEnabled?: boolean;
+  splitMinutes?: number;
+  snapshotSeconds?: number;
+  callbackUrl?: string | null;
+  /** Masked form of the callback secret, so listings never need the actor to show it. */
+  callbackSecretMasked?: string | null;
+  features?: Record<string, boolean>;
+}
+
+/** The app as the API returns it (API.md `AppRecord`). */
+export interface AppRecord {
+  id: number;
+  name: string;
+  displayName: string;
+  livekitRoomPrefix: string;
+  tenantId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  settingsJson: string;
+  settings: AppSettings;
+}
+
+interface AppRow {
+  id: number;
+  name: string;
+  display_name: string;
+  livekit_room_prefix: string;
+  tenant_id: string | null;
+  settings_json: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewApp {
+  name: string;
+  displayName: string;
+  roomPrefix: string;
+  tenantId: string | null;
+}
+
+export interface AppChanges {
+  displayName?: string;
+  roomPrefix?: string;
+  settings?: AppSettings;
+}
+
+export type AppWriteConflict = "app_exists" | "room_prefix_taken";
+
+const toAppRecord = (row: AppRow): AppRecord => ({
+  id: row.id,
+  name: row.name,
+  displayName: row.display_name,
+  livekitRoomPrefix: row.livekit_room_prefix,
+  tenantId: row.tenant_id,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  settingsJson: row.settings_json,
+  settings: JSON.parse(row.settings_json) as AppSettings,
+});
+
+/** Which unique column a failed write collided on. */
+const conflictOf = (error: unknown): AppWriteConflict | null => {
+  if (!isUniqueViolation(error)) return null;
+  return String((error as Error).message).includes("livekit_room_prefix") ? "room_prefix_taken" : "app_exists";
+};
+
+export class AppsRepository {
+  readonly #db: SqlDriver;
+
+  constructor(db: SqlDriver) {
+    this.#db = db;
+  }
+
+  async insert(app: NewApp, now: string): Promise<AppRecord | AppWriteConflict> {
+    try {
+      const row = await this.#db.one<AppRow>(sql`
+        INSERT INTO apps (name, display_name, livekit_room_prefix, tenant_id, settings_json, created_at, updated_at)
+        VALUES (${app.name}, ${app.displayName}, ${app.roomPrefix}, ${app.tenantId}, '{}', ${now}, ${now})
+        RETURNING *`);
+      return toAppRecord(row!);
+    } catch (error) {
+      const conflict = conflictOf(error);
+      if (conflict) return conflict;
+      throw error;
+    }
+  }
+
+  async findByName(name: string): Promise<AppRecord | null> {
+    const row = await this.#db.one<AppRow>(sql`SELECT * FROM apps WHERE name = ${name}`);
+    return row ? toAppRecord(row) : null;
+  }
+
+  async list(limit: number, offset: number): Promise<{ apps: AppRecord[]; total: number }> {
+    const rows = await this.#db.all<AppRow>(sql`SELECT * FROM apps ORDER BY id LIMIT ${limit} OFFSET ${offset}`);
+    const count = await this.#db.one<{ total: number }>(sql`SELECT COUNT(*) AS total FROM apps`);
+    return { apps: rows.map(toAppRecord), total: count?.total ?? 0 };
+  }
+
+  /** Applies the changes to an existing app; settings are merged key by key. Null when the app does not exist. */
+  async update(name: string, changes: AppChanges, now: string): Promise<AppRecord | AppWriteConflict | null> {
+    const current = await this.findByName(name);
+    if (!current) return null;
+    const settings = JSON.stringify({ ...current.settings, ...changes.settings });
+    try {
+      const row = await this.#db.one<AppRow>(sql`
+        UPDATE apps SET
+          display_name = ${changes.displayName ?? current.displayName},
+          livekit_room_prefix = ${changes.roomPrefix ?? current.livekitRoomPrefix},
+          settings_json = ${settings},
+          updated_at = ${now}
+        WHERE name = ${name}
+        RETURNING *`);
+      return row ? toAppRecord(row) : null;
+    } catch (error) {
+      const conflict = conflictOf(error);
+      if (conflict) return conflict;
+      throw error;
+    }
+  }
+
+  /** Removes the app and every API token bound to it, together. */
+  async delete(name: string): Promise<boolean> {
+    const results = await this.#db.batch([
+      sql`DELETE FROM api_tokens WHERE app_id = (SELECT id FROM apps WHERE name = ${name})`,
+      sql`DELETE FROM apps WHERE name = ${name}`,
+    ]);
+    return (results[1]?.changes ?? 0) > 0;
+  }
+}

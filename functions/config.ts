@@ -1,0 +1,125 @@
+// Every setting StreamHub reads, validated by one schema. The Worker parses its
+// env through `parseConfig` once per isolate; `npm start` parses the process
+// environment through the same schema before it starts workerd, so a bad value
+// stops the node at boot with a message naming the variable.
+//
+// This file is loaded by Node directly (type stripping) as well as bundled into
+// the Worker: it must import nothing but zod.
+import { z } from "zod";
+
+/** An unset variable and an empty one mean the same: use the default. */
+const unsetIfEmpty = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess(unsetIfEmpty, schema.default(fallback as never));
+
+const url = (protocols: string[]) =>
+  z.url({ protocol: new RegExp(`^(${protocols.join("|")})$`), error: `must be a ${protocols.join(" or ")} URL` });
+
+const flag = z.enum(["0", "1", "true", "false"], { error: "must be 0, 1, true or false" }).transform((v) => v === "1" || v === "true");
+
+const positiveInt = z.coerce.number({ error: "must be a number" }).int("must be an integer").positive("must be positive");
+
+const commaList = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
+/** An IPv4/IPv6 address or CIDR range; checked in full by the auth issue's matcher. */
+const ipOrCidr = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/;
+
+export const configSchema = z
+  .object({
+    LIVEKIT_URL: withDefault(url(["ws", "wss", "http", "https"]), "ws://127.0.0.1:7880"),
+    LIVEKIT_API_KEY: optional(z.string()),
+    LIVEKIT_API_SECRET: optional(z.string().min(32, "must be at least 32 characters (LiveKit requires it)")),
+    PUBLIC_BASE_URL: optional(url(["http", "https"])),
+    PUBLIC_WS_URL: optional(url(["ws", "wss"])),
+    STREAMHUB_PUBLIC_URL: optional(url(["http", "https"])),
+    RTMP_PUBLIC_HOST: optional(z.string().regex(/^[a-zA-Z0-9.-]+(:\d+)?$/, "must be a host name, optionally with :port")),
+    STREAMHUB_JWT_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+    STREAMHUB_SECRET_KEY: z.preprocess(
+      unsetIfEmpty,
+      z.string({ error: "is required: the key that encrypts secrets at rest (npm start generates one)" }).min(32, "must be at least 32 characters"),
+    ),
+    STREAMHUB_API_TOKEN: optional(z.string().regex(/^sk_[A-Za-z0-9_-]{32,}$/, "must be sk_ followed by at least 32 base64url characters")),
+    STREAMHUB_AUTHZ_ENFORCE: withDefault(z.enum(["on", "log", "off"], { error: "must be on, log or off" }), "on"),
+    ADMIN_USER: optional(z.string().min(1)),
+    ADMIN_PASS: optional(z.string().min(12, "must be at least 12 characters")),
+    METRICS_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
+    TRUSTED_PROXIES: withDefault(
+      commaList.pipe(z.array(z.string().regex(ipOrCidr, "must be a comma-separated list of IP addresses or CIDR ranges"))),
+      "127.0.0.1/8,::1",
+    ),
+    TRUST_CLOUDFLARE: withDefault(flag, "0"),
+    STREAMHUB_WEBHOOK_ALLOW_PRIVATE: withDefault(flag, "0"),
+    STREAMHUB_CLUSTER_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
+    STREAMHUB_CLUSTER_REDIS_URL: optional(url(["redis", "rediss"])),
+    AUTH_RATE_LIMIT_MAX: withDefault(positiveInt, "10"),
+    AUTH_RATE_LIMIT_WINDOW_MS: withDefault(positiveInt, "900000"),
+    LOG_LEVEL: withDefault(z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" }), "info"),
+    LOG_RETENTION_DAYS: withDefault(positiveInt, "30"),
+    WEBHOOK_TIMEOUT_MS: withDefault(positiveInt, "10000"),
+    WEBHOOK_RETENTION_DAYS: withDefault(positiveInt, "30"),
+    WEBHOOK_ROTATION_GRACE_S: withDefault(positiveInt, "86400"),
+    CORS_ALLOWED_ORIGINS: withDefault(commaList.pipe(z.array(url(["http", "https"]))), ""),
+    STREAMHUB_MAX_BODY_BYTES: withDefault(positiveInt.max(64 * 1024 * 1024, "must be at most 64 MiB"), "1048576"),
+  })
+  .superRefine((config, ctx) => {
+    // Half a credential pair is always a mistake; say so at boot, not at the first token request.
+    const pairs = [
+      ["LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"],
+      ["ADMIN_USER", "ADMIN_PASS"],
+    ] as const;
+    for (const [a, b] of pairs) {
+      if ((config[a] === undefined) !== (config[b] === undefined)) {
+        const missing = config[a] === undefined ? a : b;
+        ctx.addIssue({ code: "custom", path: [missing], message: `must be set together with ${missing === a ? b : a}` });
+      }
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+
+/** Node-side settings of `npm start`; the Worker never sees these. */
+export const nodeConfigSchema = z.object({
+  DATA_DIR: withDefault(z.string(), "./data"),
+  HOST: withDefault(z.union([z.ipv4(), z.ipv6(), z.literal("localhost")], { error: "must be an IP address" }), "127.0.0.1"),
+  PORT: withDefault(z.coerce.number({ error: "must be a port number" }).int().min(1).max(65535, "must be a port number"), "3020"),
+});
+
+export type NodeConfig = z.output<typeof nodeConfigSchema>;
+
+export class ConfigError extends Error {
+  readonly variables: string[];
+  constructor(issues: z.core.$ZodIssue[]) {
+    const lines = issues.map((issue) => `${String(issue.path[0] ?? "config")} ${issue.message}`);
+    super(`invalid configuration: ${lines.join("; ")}`);
+    this.name = "ConfigError";
+    this.variables = issues.map((issue) => String(issue.path[0] ?? "config"));
+  }
+}
+
+function parseWith<S extends z.ZodType>(schema: S, source: Record<string, unknown>): z.output<S> {
+  const result = schema.safeParse(source);
+  if (!result.success) throw new ConfigError(result.error.issues);
+  return result.data;
+}
+
+export const parseConfig = (source: Record<string, unknown>): Config => parseWith(configSchema, source);
+export const parseNodeConfig = (source: Record<string, unknown>): NodeConfig => parseWith(nodeConfigSchema, source);
+
+const parsedEnvs = new WeakMap<object, Config>();
+
+/** The Worker's (or an actor's) validated config; parsed once per env object. */
+export function configFromEnv(env: object): Config {
+  let config = parsedEnvs.get(env);
+  if (!config) {
+    config = parseConfig(env as Record<string, unknown>);
+    parsedEnvs.set(env, config);
+  }
+  return config;
+}

@@ -1,0 +1,36 @@
+// The composition root: builds the Worker, registers every route, exports the
+// actor classes. Behaviour lives in the files it imports, not here.
+import { newApp, notFound, onError } from "./lib/app.ts";
+import { config } from "./middleware/config/index.ts";
+import { jsonBody } from "./middleware/json-body/index.ts";
+import { requestId } from "./middleware/request-id/index.ts";
+import { registerAppsCreate } from "./routes/v1/apps/create.ts";
+import { registerAppsDelete } from "./routes/v1/apps/delete.ts";
+import { registerAppsGet } from "./routes/v1/apps/get.ts";
+import { registerAppsList } from "./routes/v1/apps/list.ts";
+import { registerAppsUpdate } from "./routes/v1/apps/update.ts";
+import { registerHealthGet } from "./routes/v1/health/get.ts";
+import { registerOpenApi } from "./routes/v1/openapi/get.ts";
+import { serveAssets } from "./routes/assets.ts";
+
+const app = newApp();
+
+app.use("*", requestId());
+app.use("*", config());
+app.use("/api/*", jsonBody({ maxBytes: (c) => c.var.config.STREAMHUB_MAX_BODY_BYTES }));
+
+registerHealthGet(app);
+registerAppsList(app);
+registerAppsCreate(app);
+registerAppsGet(app);
+registerAppsUpdate(app);
+registerAppsDelete(app);
+registerOpenApi(app);
+
+serveAssets(app);
+app.notFound(notFound(app));
+app.onError(onError);
+
+export default app;
+export { AppActor } from "../durable/app/app-actor.ts";
+export { Registry } from "../durable/registry/registry.ts";

@@ -1,0 +1,6 @@
+// Stubs of the actors, by name. The Registry is a singleton; each app's actor
+// is addressed by the app's name, which never changes.
+
+export const registry = (env: Env) => env.REGISTRY.get(env.REGISTRY.idFromName("registry"));
+
+export const appActor = (env: Env, app: string) => env.APP.get(env.APP.idFromName(app));

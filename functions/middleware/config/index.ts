@@ -1,0 +1,19 @@
+import type { MiddlewareHandler } from "hono";
+import { configFromEnv, type Config } from "../../config.ts";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    config: Config;
+  }
+}
+
+/**
+ * Validates the environment once per isolate (the result is cached by env
+ * object) and exposes it as `c.var.config`. A bad value throws ConfigError,
+ * which `onError` answers with 503 `misconfigured` naming the variable.
+ */
+export const config = (): MiddlewareHandler<{ Bindings: Env }> =>
+  async function config(c, next) {
+    c.set("config", configFromEnv(c.env));
+    await next();
+  };

@@ -1,0 +1,24 @@
+import type { MiddlewareHandler } from "hono";
+import { toBase64Url, randomBytes } from "../../../durable/crypto/encoding.ts";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    requestId: string;
+  }
+}
+
+/** An id Caddy or a client may pass in; anything else is replaced so logs cannot be forged. */
+const ACCEPTED = /^[A-Za-z0-9._-]{8,64}$/;
+
+/**
+ * Gives every request an id, echoed in `X-Request-Id` and in every error body,
+ * so a user's report can be matched to the log line.
+ */
+export const requestId = (): MiddlewareHandler =>
+  async function requestId(c, next) {
+    const incoming = c.req.header("X-Request-Id");
+    const id = incoming && ACCEPTED.test(incoming) ? incoming : `req_${toBase64Url(randomBytes(12))}`;
+    c.set("requestId", id);
+    await next();
+    c.header("X-Request-Id", id);
+  };

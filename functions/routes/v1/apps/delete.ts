@@ -1,0 +1,29 @@
+import { appActor, registry } from "../../../lib/actors.ts";
+import { protectedRoute, type App } from "../../../lib/app.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
+import { appNotFound } from "../../../lib/errors.ts";
+import { AppParams, DeleteAppQuery, DeletedAppSchema, APP_NAME } from "./schema.ts";
+
+const route = protectedRoute("app:delete", {
+  method: "delete",
+  path: "/api/v1/apps/{app}",
+  tags: ["apps"],
+  summary: "Delete an app",
+  description: "Removes the app and its API tokens, then wipes the app's own database. A later create of the same name starts empty.",
+  request: { params: AppParams, query: DeleteAppQuery },
+  responses: {
+    200: { description: "Deleted", content: { "application/json": { schema: envelopeSchema(DeletedAppSchema) } } },
+    404: errorResponse("No such app (or not visible to the caller)"),
+    ...commonErrorResponses,
+  },
+});
+
+export const registerAppsDelete = (app: App) =>
+  app.openapi(route, async (c) => {
+    const { app: name } = c.req.valid("param");
+    if (!APP_NAME.test(name) || !(await registry(c.env).deleteApp(name))) throw appNotFound(name);
+    // The app is gone from the API from here on. Should the wipe fail, the
+    // next create of this name wipes again before it starts (AppActor.init).
+    await appActor(c.env, name).wipe();
+    return ok(c, { deleted: true as const, name });
+  });

@@ -1,0 +1,94 @@
+import { z } from "@hono/zod-openapi";
+import type { AppRecord } from "../../../../durable/registry/apps.repo.ts";
+
+/** API.md: unique, 3–32 characters, never changes. */
+export const APP_NAME = /^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/;
+export const ROOM_PREFIX = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/**
+ * `{app}` is not validated into a 400: a name that cannot exist is simply an
+ * app that is not found, the same 404 a caller gets for any app it may not see.
+ */
+export const AppParams = z.object({
+  app: z.string().openapi({ param: { name: "app", in: "path" }, example: "demo" }),
+});
+
+const FeaturesSchema = z
+  .strictObject({
+    rtmpPassword: z.boolean(),
+    chat: z.boolean(),
+    reactions: z.boolean(),
+    viewerCounter: z.boolean(),
+    hiddenQc: z.boolean(),
+    adaptivePlayer: z.boolean(),
+    publicPlayback: z.boolean(),
+  })
+  .partial()
+  .openapi("AppFeatures");
+
+export const AppSettingsSchema = z
+  .object({
+    recordingEnabled: z.boolean().optional(),
+    splitMinutes: z.number().int().optional(),
+    snapshotSeconds: z.number().int().optional(),
+    callbackUrl: z.string().nullable().optional(),
+    callbackSecretMasked: z.string().nullable().optional().openapi({ description: "The callback secret, masked (`ab***yz`)" }),
+    features: FeaturesSchema.optional(),
+  })
+  .openapi("AppSettings");
+
+export const AppRecordSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string().openapi({ example: "demo" }),
+    displayName: z.string(),
+    livekitRoomPrefix: z.string(),
+    tenantId: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    settingsJson: z.string().openapi({ description: "`settings` as a JSON string, as the original StreamHub returned it" }),
+    settings: AppSettingsSchema,
+  })
+  .openapi("AppRecord") satisfies z.ZodType<AppRecord>;
+
+export const CreateAppBody = z
+  .strictObject({
+    name: z.string().regex(APP_NAME, "must be 3–32 characters of a-z, 0-9 and -, starting and ending with a letter or digit"),
+    displayName: z.string().trim().min(1).max(100).optional(),
+    roomPrefix: z.string().regex(ROOM_PREFIX, "must be 1–40 characters of a-z, 0-9 and -, starting with a letter or digit").optional(),
+  })
+  .openapi("CreateApp");
+
+const SPLIT_MINUTES = [0, 15, 30, 60, 90, 120] as const;
+const SNAPSHOT_SECONDS = [0, 1, 30, 60, 120, 360] as const;
+const oneOf = (values: readonly number[]) =>
+  z.number().refine((v) => values.includes(v), `must be one of ${values.join(", ")}`);
+
+export const UpdateAppBody = z
+  .strictObject({
+    displayName: z.string().trim().min(1).max(100),
+    roomPrefix: CreateAppBody.shape.roomPrefix.unwrap(),
+    recordingEnabled: z.boolean(),
+    splitMinutes: oneOf(SPLIT_MINUTES),
+    snapshotSeconds: oneOf(SNAPSHOT_SECONDS),
+    callbackUrl: z.url({ protocol: /^https?$/, error: "must be an http or https URL" }).max(2048).nullable(),
+    callbackSecret: z.string().min(16, "must be at least 16 characters").max(256).nullable(),
+    features: FeaturesSchema,
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, "give at least one field to change")
+  .openapi("UpdateApp");
+
+export const ListAppsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ param: { name: "limit", in: "query" } }),
+  offset: z.coerce.number().int().min(0).default(0).openapi({ param: { name: "offset", in: "query" } }),
+});
+
+export const DeleteAppQuery = z.object({
+  deleteVods: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .openapi({ param: { name: "deleteVods", in: "query" }, description: "Also delete the app's recordings from its bucket" }),
+});
+
+export const DeletedAppSchema = z.object({ deleted: z.literal(true), name: z.string() }).openapi("DeletedApp");

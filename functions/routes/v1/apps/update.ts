@@ -1,0 +1,51 @@
+import { maskSecret } from "../../../../durable/crypto/secret-box.ts";
+import type { AppSettings } from "../../../../durable/registry/apps.repo.ts";
+import { appActor, registry } from "../../../lib/actors.ts";
+import { protectedRoute, type App } from "../../../lib/app.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
+import { ApiError, appNotFound } from "../../../lib/errors.ts";
+import { findApp } from "./find-app.ts";
+import { AppParams, AppRecordSchema, UpdateAppBody } from "./schema.ts";
+
+const route = protectedRoute("config:write", {
+  method: "patch",
+  path: "/api/v1/apps/{app}",
+  tags: ["apps"],
+  summary: "Change an app's settings",
+  description:
+    "Merges the given fields into the app. `callbackSecret` is stored encrypted in the app's own database and only ever shown masked; `null` clears it.",
+  request: {
+    params: AppParams,
+    body: { required: true, content: { "application/json": { schema: UpdateAppBody } } },
+  },
+  responses: {
+    200: { description: "The app after the change", content: { "application/json": { schema: envelopeSchema(AppRecordSchema) } } },
+    404: errorResponse("No such app (or not visible to the caller)"),
+    409: errorResponse("The room prefix is taken by another app (room_prefix_taken)"),
+    ...commonErrorResponses,
+  },
+});
+
+export const registerAppsUpdate = (app: App) =>
+  app.openapi(route, async (c) => {
+    const { app: name } = c.req.valid("param");
+    const { displayName, roomPrefix, callbackSecret, ...settings } = c.req.valid("json");
+    const current = await findApp(c.env, name);
+
+    const changes: AppSettings = { ...settings };
+    if (settings.features) changes.features = { ...current.settings.features, ...settings.features };
+    if (callbackSecret !== undefined) changes.callbackSecretMasked = callbackSecret === null ? null : maskSecret(callbackSecret);
+
+    const updated = await registry(c.env).updateApp(name, { displayName, roomPrefix, settings: changes });
+    if (!updated.ok) {
+      if (updated.code === "app_not_found") throw appNotFound(name);
+      throw new ApiError(409, "room_prefix_taken", `another app already uses the room prefix "${roomPrefix}"`);
+    }
+
+    // The registry row is the record; the actor follows. PATCH is idempotent, so
+    // if this part fails the caller's retry converges both.
+    const actor = appActor(c.env, name);
+    if (callbackSecret !== undefined) await actor.setSecret("callbackSecret", callbackSecret);
+    if (roomPrefix !== undefined && roomPrefix !== current.livekitRoomPrefix) await actor.rename(roomPrefix);
+    return ok(c, updated.value);
+  });

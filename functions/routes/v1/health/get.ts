@@ -1,0 +1,75 @@
+import { z } from "@hono/zod-openapi";
+import pkg from "../../../../package.json" with { type: "json" };
+import { registry } from "../../../lib/actors.ts";
+import { publicRoute, type App } from "../../../lib/app.ts";
+import { envelopeSchema, ok } from "../../../lib/envelope.ts";
+import { describeError, log } from "../../../lib/log.ts";
+
+const HealthSchema = z
+  .object({
+    status: z.enum(["ok", "degraded"]).openapi({ description: "`degraded` when storage does not answer" }),
+    up: z.literal(true),
+    version: z.string(),
+    ts: z.string().openapi({ description: "Server time, ISO 8601" }),
+    uptimeSeconds: z.number().int(),
+    storage: z.object({ ok: z.boolean() }),
+    livekit: z.object({ reachable: z.boolean(), checkedAt: z.string() }),
+  })
+  .openapi("Health");
+
+const route = publicRoute({
+  method: "get",
+  path: "/api/v1/health",
+  tags: ["system"],
+  summary: "Liveness and dependency status",
+  description: "Public. Always answers 200 while the Worker runs; storage and LiveKit problems show in the body.",
+  responses: { 200: { description: "Status", content: { "application/json": { schema: envelopeSchema(HealthSchema) } } } },
+});
+
+// Workers freeze the clock at module scope, so uptime starts at the first request this isolate serves.
+let startedAt: number | undefined;
+
+// The probe is cached so that a public endpoint cannot be used to make the node hammer LiveKit.
+const LIVEKIT_PROBE_TTL_MS = 5_000;
+const LIVEKIT_PROBE_TIMEOUT_MS = 1_500;
+let livekitProbe: { url: string; reachable: boolean; checkedAt: number } | undefined;
+
+async function livekitReachable(livekitUrl: string): Promise<{ reachable: boolean; checkedAt: number }> {
+  const now = Date.now();
+  if (livekitProbe && livekitProbe.url === livekitUrl && now - livekitProbe.checkedAt < LIVEKIT_PROBE_TTL_MS) return livekitProbe;
+  let reachable = false;
+  try {
+    // livekit-server answers plain HTTP on its signalling port.
+    const response = await fetch(livekitUrl.replace(/^ws/, "http"), { signal: AbortSignal.timeout(LIVEKIT_PROBE_TIMEOUT_MS) });
+    reachable = response.ok;
+    await response.body?.cancel();
+  } catch {
+    reachable = false;
+  }
+  livekitProbe = { url: livekitUrl, reachable, checkedAt: now };
+  return livekitProbe;
+}
+
+async function storageOk(env: Env, requestId: string): Promise<boolean> {
+  try {
+    return (await registry(env).health()).ok;
+  } catch (error) {
+    log("error", "health: registry storage check failed", { requestId, ...describeError(error) });
+    return false;
+  }
+}
+
+export const registerHealthGet = (app: App) =>
+  app.openapi(route, async (c) => {
+    startedAt ??= Date.now();
+    const [storage, livekit] = await Promise.all([storageOk(c.env, c.var.requestId), livekitReachable(c.var.config.LIVEKIT_URL)]);
+    return ok(c, {
+      status: storage ? ("ok" as const) : ("degraded" as const),
+      up: true as const,
+      version: pkg.version,
+      ts: new Date().toISOString(),
+      uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
+      storage: { ok: storage },
+      livekit: { reachable: livekit.reachable, checkedAt: new Date(livekit.checkedAt).toISOString() },
+    });
+  });

@@ -1,0 +1,45 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Two kinds of tests, one run:
+// - "workers": unit, route and actor tests inside workerd (the vitest plugin),
+//   with the bindings of wrangler.toml and per-test isolated actor storage.
+// - "node": tests that need a real process — the libSQL driver, and the
+//   end-to-end tests that start workerd exactly as `npm start` does.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                STREAMHUB_SECRET_KEY: "test-secret-key-0123456789abcdef0123456789",
+                STREAMHUB_API_TOKEN: "sk_test_bootstrap_token_0123456789abcdefghijk",
+                // Nothing listens here: health must report LiveKit unreachable without failing.
+                LIVEKIT_URL: "ws://127.0.0.1:9",
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["functions/**/*.test.ts", "durable/**/*.test.ts"],
+          exclude: ["**/*.node.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["**/*.node.test.ts", "test/e2e/**/*.test.ts"],
+          exclude: ["node_modules/**"],
+          globalSetup: ["test/e2e/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
