@@ -7,12 +7,16 @@
 // the Worker: it must import nothing but zod.
 import { z } from "zod";
 
-/** An unset variable and an empty one mean the same: use the default. */
-const unsetIfEmpty = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+/**
+ * An unset variable and an empty one mean the same: use the default. (workerd
+ * binds a `fromEnvironment` variable that is not set as null.)
+ */
+const unsetIfEmpty = (value: unknown) => (value === null || (typeof value === "string" && value.trim() === "") ? undefined : value);
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema.optional());
+/** `prefault`: the default is parsed like a given value, so "8080" becomes 8080 either way. */
 const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
-  z.preprocess(unsetIfEmpty, schema.default(fallback as never));
+  z.preprocess(unsetIfEmpty, schema.prefault(fallback as never));
 
 const url = (protocols: string[]) =>
   z.url({ protocol: new RegExp(`^(${protocols.join("|")})$`), error: `must be a ${protocols.join(" or ")} URL` });

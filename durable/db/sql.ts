@@ -46,6 +46,12 @@ export class SqlError extends Error {
   }
 }
 
-/** True when SQLite rejected a write for breaking a UNIQUE or PRIMARY KEY constraint. */
-export const isUniqueViolation = (error: unknown): boolean =>
-  error instanceof Error && /UNIQUE constraint failed|PRIMARY KEY constraint failed/.test(error.message);
+/**
+ * The column (`table.column`) whose UNIQUE or PRIMARY KEY constraint a failed
+ * write broke, or null if it failed for another reason.
+ */
+export function uniqueViolationOn(error: unknown): string | null {
+  const cause = error instanceof SqlError ? error.cause : error;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return /(?:UNIQUE|PRIMARY KEY) constraint failed: ([\w.]+)/.exec(message)?.[1] ?? null;
+}

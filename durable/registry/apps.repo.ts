@@ -1,4 +1,4 @@
-import { isUniqueViolation, sql, type SqlDriver } from "../db/sql.ts";
+import { sql, uniqueViolationOn, type SqlDriver } from "../db/sql.ts";
 
 /** App settings kept with the app's registry row (secrets live encrypted in the app's own actor). */
 export interface AppSettings {
@@ -64,8 +64,10 @@ const toAppRecord = (row: AppRow): AppRecord => ({
 
 /** Which unique column a failed write collided on. */
 const conflictOf = (error: unknown): AppWriteConflict | null => {
-  if (!isUniqueViolation(error)) return null;
-  return String((error as Error).message).includes("livekit_room_prefix") ? "room_prefix_taken" : "app_exists";
+  const column = uniqueViolationOn(error);
+  if (column === "apps.name") return "app_exists";
+  if (column === "apps.livekit_room_prefix") return "room_prefix_taken";
+  return null;
 };
 
 export class AppsRepository {

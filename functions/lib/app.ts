@@ -59,8 +59,9 @@ export function onError(error: Error, c: Context): Response {
     log("error", "configuration is invalid", { requestId, variables: error.variables, cause: error.message });
     return c.json(errorBody("misconfigured", error.message, requestId), 503);
   }
-  if (error instanceof HTTPException && error.status < 500) {
-    return c.json(errorBody(error.status === 400 ? "validation_failed" : "not_found", error.message, requestId), error.status);
+  if (error instanceof HTTPException && error.status === 400) {
+    // Hono's JSON validator: a route that needs a body got none (a present but broken body is caught earlier).
+    return c.json(errorBody("malformed_json", "request body is missing or not valid JSON", requestId), 400);
   }
   log("error", "unhandled error", { requestId, method: c.req.method, path: c.req.path, ...describeError(error) });
   return c.json(errorBody("internal_error", "internal error; quote the request id when reporting it", requestId), 500);
@@ -74,7 +75,8 @@ export function notFound(app: App) {
   let table: { method: string; pattern: RegExp }[] | undefined;
   return (c: Context): Response => {
     table ??= app.routes
-      .filter((route) => route.method !== "ALL")
+      // Middleware ("ALL") and the dashboard's catch-all say nothing about which methods a path allows.
+      .filter((route) => route.method !== "ALL" && route.path !== "*" && route.path !== "/*")
       .map((route) => ({ method: route.method, pattern: pathPattern(route.path) }));
     const path = c.req.path;
     const allowed = [...new Set(table.filter((route) => route.pattern.test(path)).map((route) => route.method))];

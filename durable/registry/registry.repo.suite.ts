@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import type { WithDriver } from "../db/migrate.suite.ts";
+import { migrate } from "../db/migrate.ts";
+import { sql } from "../db/sql.ts";
+import { ApiTokensRepository } from "./api-tokens.repo.ts";
+import { AppsRepository, type AppRecord } from "./apps.repo.ts";
+import { registryMigrations } from "./migrations.ts";
+
+const T0 = "2026-01-01T00:00:00.000Z";
+const T1 = "2026-01-02T00:00:00.000Z";
+
+const newApp = (name: string, roomPrefix = name) => ({ name, displayName: `App ${name}`, roomPrefix, tenantId: null });
+
+/** The Registry's repositories, run against each driver implementation. */
+export function registryRepositorySuite(name: string, withDriver: WithDriver) {
+  describe(`Registry repositories: ${name}`, () => {
+    it("creates, reads and lists apps", () =>
+      withDriver(async (db) => {
+        await migrate(db, registryMigrations);
+        const apps = new AppsRepository(db);
+        const demo = (await apps.insert(newApp("demo"), T0)) as AppRecord;
+        expect(demo).toEqual({
+          id: 1,
+          name: "demo",
+          displayName: "App demo",
+          livekitRoomPrefix: "demo",
+          tenantId: null,
+          createdAt: T0,
+          updatedAt: T0,
+          settingsJson: "{}",
+          settings: {},
+        });
+        await apps.insert(newApp("second"), T0);
+        await apps.insert(newApp("third"), T0);
+        expect(await apps.findByName("demo")).toEqual(demo);
+        expect(await apps.findByName("nope")).toBeNull();
+        const page = await apps.list(2, 1);
+        expect(page.total).toBe(3);
+        expect(page.apps.map((a) => a.name)).toEqual(["second", "third"]);
+      }));
+
+    it("reports a taken name or room prefix as a conflict value and stores nothing", () =>
+      withDriver(async (db) => {
+        await migrate(db, registryMigrations);
+        const apps = new AppsRepository(db);
+        await apps.insert(newApp("demo"), T0);
+        expect(await apps.insert(newApp("demo", "other"), T0)).toBe("app_exists");
+        expect(await apps.insert(newApp("other", "demo"), T0)).toBe("room_prefix_taken");
+        expect((await apps.list(10, 0)).total).toBe(1);
+      }));
+
+    it("merges settings on update and keeps what was not given", () =>
+      withDriver(async (db) => {
+        await migrate(db, registryMigrations);
+        const apps = new AppsRepository(db);
+        await apps.insert(newApp("demo"), T0);
+        await apps.update("demo", { settings: { recordingEnabled: true } }, T0);
+        const updated = await apps.update("demo", { displayName: "Demo", settings: { splitMinutes: 30 } }, T1);
+        expect(updated).toMatchObject({
+          displayName: "Demo",
+          livekitRoomPrefix: "demo",
+          updatedAt: T1,
+          createdAt: T0,
+          settings: { recordingEnabled: true, splitMinutes: 30 },
+        });
+        expect(await apps.update("missing", { displayName: "x" }, T1)).toBeNull();
+        await apps.insert(newApp("other"), T0);
+        expect(await apps.update("demo", { roomPrefix: "other" }, T1)).toBe("room_prefix_taken");
+        expect((await apps.findByName("demo"))?.livekitRoomPrefix).toBe("demo");
+      }));
+
+    it("deletes an app with its tokens and leaves other apps' tokens alone", () =>
+      withDriver(async (db) => {
+        await migrate(db, registryMigrations);
+        const apps = new AppsRepository(db);
+        const tokens = new ApiTokensRepository(db);
+        const demo = (await apps.insert(newApp("demo"), T0)) as AppRecord;
+        const other = (await apps.insert(newApp("other"), T0)) as AppRecord;
+        const token = (id: string, appId: number | null) => ({
+          id,
+          name: id,
+          tokenHash: `hash-${id}`,
+          scope: appId === null ? ("global" as const) : ("app" as const),
+          appId,
+          tenantId: null,
+          allowedIps: [],
+        });
+        await tokens.insert(token("t-demo", demo.id), T0);
+        await tokens.insert(token("t-other", other.id), T0);
+        await tokens.insert(token("t-global", null), T0);
+
+        expect(await apps.delete("demo")).toBe(true);
+        expect(await apps.delete("demo")).toBe(false);
+        expect(await apps.findByName("demo")).toBeNull();
+        const left = await db.all<{ id: string }>(sql`SELECT id FROM api_tokens ORDER BY id`);
+        expect(left.map((t) => t.id)).toEqual(["t-global", "t-other"]);
+        // A new app never reuses a deleted app's id.
+        expect(((await apps.insert(newApp("demo"), T1)) as AppRecord).id).toBe(3);
+      }));
+
+    it("finds active tokens by hash only, and revoked ones only for seeding", () =>
+      withDriver(async (db) => {
+        await migrate(db, registryMigrations);
+        const tokens = new ApiTokensRepository(db);
+        await tokens.insert({ id: "t1", name: "bootstrap", tokenHash: "h1", scope: "global", appId: null, tenantId: null, allowedIps: ["10.0.0.0/8"] }, T0);
+        expect(await tokens.findActiveByHash("h1")).toMatchObject({ id: "t1", scope: "global", allowed_ips_json: '["10.0.0.0/8"]' });
+        await db.run(sql`UPDATE api_tokens SET revoked_at = ${T1} WHERE id = 't1'`);
+        expect(await tokens.findActiveByHash("h1")).toBeNull();
+        expect(await tokens.findByHash("h1")).toMatchObject({ id: "t1", revoked_at: T1 });
+      }));
+  });
+}
