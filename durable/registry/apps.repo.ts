@@ -86,8 +86,9 @@ export class AppsRepository {
       return toAppRecord(row!);
     } catch (error) {
       const conflict = conflictOf(error);
-      if (conflict) return conflict;
-      throw error;
+      if (!conflict) throw error;
+      // When both collide SQLite names either column; a taken name is the answer that matters.
+      return (await this.findByName(app.name)) ? "app_exists" : conflict;
     }
   }
 

@@ -1,0 +1,108 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { api, uniqueAppName } from "../../../testing.ts";
+
+const actorOf = (name: string) => env.APP.get(env.APP.idFromName(name));
+
+describe("apps: create, read, list, change, delete", () => {
+  it("creates an app with defaults and its own actor database", async () => {
+    const name = uniqueAppName();
+    const created = await api("POST", "/api/v1/apps", { json: { name } });
+    expect(created.status).toBe(201);
+    expect(created.body.error).toBeNull();
+    expect(created.body.data).toMatchObject({ name, displayName: name, livekitRoomPrefix: name, settings: {}, settingsJson: "{}" });
+    expect(created.body.data.id).toBeTypeOf("number");
+    expect(created.headers.get("X-Request-Id")).toBeTruthy();
+
+    const summary = await actorOf(name).summary();
+    expect(summary?.identity).toEqual({ name, roomPrefix: name });
+
+    const read = await api("GET", `/api/v1/apps/${name}`);
+    expect(read.status).toBe(200);
+    expect(read.body.data).toEqual(created.body.data);
+  });
+
+  it("takes a display name and room prefix", async () => {
+    const name = uniqueAppName();
+    const prefix = `p${name}`.slice(0, 40);
+    const created = await api("POST", "/api/v1/apps", { json: { name, displayName: "  My Show  ", roomPrefix: prefix } });
+    expect(created.status).toBe(201);
+    expect(created.body.data).toMatchObject({ displayName: "My Show", livekitRoomPrefix: prefix });
+  });
+
+  it("lists apps a page at a time, with the total", async () => {
+    const names = [uniqueAppName("list"), uniqueAppName("list"), uniqueAppName("list")];
+    for (const name of names) expect((await api("POST", "/api/v1/apps", { json: { name } })).status).toBe(201);
+    const all = await api("GET", "/api/v1/apps?limit=1000");
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ limit: 1000, offset: 0, error: null });
+    expect(all.body.data.map((a: any) => a.name)).toEqual(expect.arrayContaining(names));
+    expect(all.body.total).toBe(all.body.data.length);
+
+    const second = await api("GET", "/api/v1/apps?limit=1&offset=1");
+    expect(second.body.data).toHaveLength(1);
+    expect(second.body.data[0]).toEqual(all.body.data[1]);
+    expect(second.body.total).toBe(all.body.total);
+  });
+
+  it("merges changes, keeps the callback secret encrypted in the app's actor and shows it masked", async () => {
+    const name = uniqueAppName();
+    await api("POST", "/api/v1/apps", { json: { name } });
+    const first = await api("PATCH", `/api/v1/apps/${name}`, {
+      json: { recordingEnabled: true, splitMinutes: 30, features: { chat: true }, callbackSecret: "callback-secret-value-1" },
+    });
+    expect(first.status).toBe(200);
+    const second = await api("PATCH", `/api/v1/apps/${name}`, {
+      json: { displayName: "Renamed", features: { publicPlayback: false }, callbackUrl: "https://hooks.example.com/in" },
+    });
+    expect(second.status).toBe(200);
+    expect(second.body.data).toMatchObject({
+      displayName: "Renamed",
+      settings: {
+        recordingEnabled: true,
+        splitMinutes: 30,
+        callbackUrl: "https://hooks.example.com/in",
+        callbackSecretMasked: "ca***-1",
+        features: { chat: true, publicPlayback: false },
+      },
+    });
+    expect(JSON.stringify(second.body)).not.toContain("callback-secret-value-1");
+    expect(JSON.parse(second.body.data.settingsJson)).toEqual(second.body.data.settings);
+
+    const actor = actorOf(name);
+    expect(await actor.revealSecret("callbackSecret")).toBe("callback-secret-value-1");
+    expect((await actor.summary())?.secretNames).toEqual(["callbackSecret"]);
+
+    const cleared = await api("PATCH", `/api/v1/apps/${name}`, { json: { callbackSecret: null } });
+    expect(cleared.body.data.settings.callbackSecretMasked).toBeNull();
+    expect(await actor.revealSecret("callbackSecret")).toBeNull();
+  });
+
+  it("moves the room prefix in the registry and the actor together", async () => {
+    const name = uniqueAppName();
+    await api("POST", "/api/v1/apps", { json: { name } });
+    const changed = await api("PATCH", `/api/v1/apps/${name}`, { json: { roomPrefix: `r-${name}` } });
+    expect(changed.body.data.livekitRoomPrefix).toBe(`r-${name}`);
+    expect((await actorOf(name).summary())?.identity.roomPrefix).toBe(`r-${name}`);
+  });
+
+  it("deletes an app and wipes its database; a re-create starts empty", async () => {
+    const name = uniqueAppName();
+    const first = await api("POST", "/api/v1/apps", { json: { name } });
+    await api("PATCH", `/api/v1/apps/${name}`, { json: { callbackSecret: "to-be-wiped-secret-1" } });
+
+    const deleted = await api("DELETE", `/api/v1/apps/${name}?deleteVods=true`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toEqual({ data: { deleted: true, name }, error: null });
+    expect((await api("GET", `/api/v1/apps/${name}`)).status).toBe(404);
+    expect(await actorOf(name).summary()).toBeNull();
+    expect((await api("DELETE", `/api/v1/apps/${name}`)).status).toBe(404);
+
+    const again = await api("POST", "/api/v1/apps", { json: { name } });
+    expect(again.status).toBe(201);
+    expect(again.body.data.id).not.toBe(first.body.data.id);
+    expect(again.body.data.settings).toEqual({});
+    expect((await actorOf(name).summary())?.secretNames).toEqual([]);
+    expect(await actorOf(name).revealSecret("callbackSecret")).toBeNull();
+  });
+});

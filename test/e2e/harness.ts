@@ -1,0 +1,123 @@
+// Starts StreamHub exactly as `npm start` does (node selfhost/start.ts → plain
+// workerd with selfhost/workerd.capnp) on a free loopback port with its own
+// DATA_DIR, and stops it. The bundle is built once by global-setup.ts.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../../selfhost/build.ts";
+
+export interface RunningStreamHub {
+  url: string;
+  dataDir: string;
+  /** Everything the process printed so far (stdout and stderr). */
+  output: () => string;
+  /** The token printed on first run, if it was printed. */
+  printedToken: () => string | undefined;
+  stop: () => Promise<void>;
+  /** SIGKILL to the whole process group: workerd gets no chance to flush anything. */
+  kill9: () => Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+
+export const tempDataDir = () => mkdtempSync(join(tmpdir(), "streamhub-e2e-"));
+
+export const removeDataDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
+
+export async function startStreamHub(options: { dataDir?: string; env?: Record<string, string>; waitForHealth?: boolean } = {}): Promise<RunningStreamHub> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", STREAMHUB_SKIP_BUILD: "1", ...options.env };
+  // A developer's own settings must not leak into the tests.
+  delete env.STREAMHUB_API_TOKEN;
+  delete env.STREAMHUB_SECRET_KEY;
+  delete env.STREAMHUB_JWT_SECRET;
+  Object.assign(env, options.env);
+
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, "selfhost/start.ts")], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  const url = `http://127.0.0.1:${port}`;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  const running: RunningStreamHub = {
+    url,
+    dataDir,
+    output: () => output,
+    printedToken: () => /API token \(shown once\): (sk_[A-Za-z0-9_-]+)/.exec(output)?.[1],
+    stop: async () => {
+      signalGroup("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      signalGroup("SIGKILL");
+      await exited;
+    },
+    kill9: async () => {
+      signalGroup("SIGKILL");
+      await exited;
+    },
+    exited,
+  };
+
+  if (options.waitForHealth !== false) {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const exitCode = await Promise.race([exited, new Promise<"running">((r) => setTimeout(() => r("running"), 100))]);
+      if (exitCode !== "running") throw new Error(`streamhub exited with ${exitCode} before serving:\n${output}`);
+      try {
+        const response = await fetch(`${url}/api/v1/health`);
+        if (response.ok) break;
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline) {
+        await running.stop();
+        throw new Error(`streamhub did not serve /api/v1/health within 15 s:\n${output}`);
+      }
+    }
+  }
+  return running;
+}
+
+/** A JSON call to a running StreamHub; the body is parsed when it is JSON. */
+export async function call(base: string, method: string, path: string, options: { token?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  let body = options.body;
+  if (options.json !== undefined) {
+    body = JSON.stringify(options.json);
+    headers["Content-Type"] ??= "application/json";
+  }
+  const response = await fetch(`${base}${path}`, { method, headers, body });
+  const text = await response.text();
+  let parsed: any = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // keep text
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}
