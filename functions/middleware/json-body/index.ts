@@ -4,6 +4,28 @@ import { ApiError } from "../../lib/errors.ts";
 
 const WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
+/** How much of an oversized body is read and discarded so the client sees the 413; past this the connection is dropped. */
+const DRAIN_MAX_BYTES = 32 * 1024 * 1024;
+
+async function drain(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<void> {
+  if (!body) return;
+  const reader = body.getReader();
+  let seen = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      seen += value.byteLength;
+      if (seen > maxBytes) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // The client went away; there is no one left to answer.
+  }
+}
+
 const hasBody = (request: Request) =>
   request.body !== null && (request.headers.get("content-length") ?? "") !== "0";
 
@@ -27,10 +49,18 @@ export const jsonBody = (options: { maxBytes: (c: Parameters<MiddlewareHandler>[
     }
 
     const maxBytes = options.maxBytes(c);
+    const tooLarge = () => new ApiError(413, "payload_too_large", `request body is larger than ${maxBytes} bytes`);
+    if (Number(c.req.header("Content-Length") ?? 0) > maxBytes) {
+      // Read the declared body before answering: a server that answers while the
+      // client is still sending makes most clients report a broken pipe, not the 413.
+      await drain(c.req.raw.body, DRAIN_MAX_BYTES);
+      throw tooLarge();
+    }
+    // Bodies without a declared length are counted as they stream in.
     const limit = bodyLimit({
       maxSize: maxBytes,
       onError: () => {
-        throw new ApiError(413, "payload_too_large", `request body is larger than ${maxBytes} bytes`);
+        throw tooLarge();
       },
     });
     return limit(c, async () => {

@@ -1,0 +1,43 @@
+// Facts the build relies on that no compiler checks.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import { configSchema } from "../functions/config.ts";
+import { ROOT } from "../selfhost/build.ts";
+
+const require = createRequire(import.meta.url);
+const versionOf = (pkg: string, from = ROOT) => JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`, { paths: [from] }), "utf8")).version as string;
+const dirOf = (pkg: string, from = ROOT) => require.resolve(`${pkg}/package.json`, { paths: [from] }).replace(/package\.json$/, "");
+
+const capnp = readFileSync(`${ROOT}selfhost/workerd.capnp`, "utf8");
+const wrangler = readFileSync(`${ROOT}wrangler.toml`, "utf8");
+
+describe("toolchain", () => {
+  it("runs one workerd across wrangler, miniflare and the vitest plugin", () => {
+    const fromWrangler = versionOf("workerd", dirOf("wrangler"));
+    const fromMiniflare = versionOf("workerd", dirOf("miniflare", dirOf("wrangler")));
+    // The plugin's package.json is not exported; resolve from its folder instead.
+    const fromPlugin = versionOf("workerd", dirOf("miniflare", `${ROOT}node_modules/@cloudflare/vitest-plugin/`));
+    expect(new Set([versionOf("workerd"), fromWrangler, fromMiniflare, fromPlugin]).size).toBe(1);
+  });
+
+  it("uses one compatibility date, not newer than that workerd", () => {
+    const fromToml = /compatibility_date\s*=\s*"([\d-]+)"/.exec(wrangler)?.[1];
+    const fromCapnp = /compatibilityDate\s*=\s*"([\d-]+)"/.exec(capnp)?.[1];
+    expect(fromToml).toBeDefined();
+    expect(fromCapnp).toBe(fromToml);
+    // workerd 1.YYYYMMDD.x supports dates up to YYYY-MM-DD.
+    const supported = versionOf("workerd").split(".")[1]!.replace(/(\d{4})(\d{2})(\d{2})/, "$1-$2-$3");
+    expect(fromToml! <= supported).toBe(true);
+  });
+
+  it("binds every setting of the config schema into the workerd config", () => {
+    for (const variable of Object.keys(configSchema.shape)) {
+      expect(capnp, variable).toContain(`(name = "${variable}", fromEnvironment = "${variable}")`);
+    }
+  });
+
+  it("runs npm scripts on the pinned Node ≥ 22", () => {
+    expect(Number(process.versions.node.split(".")[0])).toBeGreaterThanOrEqual(22);
+  });
+});
