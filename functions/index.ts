@@ -33,4 +33,5 @@ app.onError(onError);
 
 export default app;
 export { AppActor } from "../durable/app/app-actor.ts";
+export { QuotaLedger } from "../durable/quota/quota-ledger.ts";
 export { Registry } from "../durable/registry/registry.ts";

@@ -36,6 +36,7 @@ const streamhub :Workerd.Worker = (
   bindings = [
     (name = "REGISTRY", durableObjectNamespace = "Registry"),
     (name = "APP", durableObjectNamespace = "AppActor"),
+    (name = "QUOTA", durableObjectNamespace = "QuotaLedger"),
     (name = "ASSETS", service = "assets"),
     # Settings: every variable of functions/config.ts, read from the environment
     # (an unset variable is simply absent; the schema applies the default).
@@ -72,6 +73,7 @@ const streamhub :Workerd.Worker = (
     # The uniqueKey names the on-disk folder of every database: never change it.
     (className = "Registry", uniqueKey = "streamhub-registry", enableSql = true),
     (className = "AppActor", uniqueKey = "streamhub-app", enableSql = true),
+    (className = "QuotaLedger", uniqueKey = "streamhub-quota-ledger", enableSql = true),
   ],
   durableObjectStorage = (localDisk = "data"),
   globalOutbound = "internet",

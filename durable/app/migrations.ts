@@ -20,4 +20,21 @@ export const appMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: "audit log",
+    statements: [
+      `CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        via TEXT,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        ip TEXT,
+        request_id TEXT NOT NULL
+      )`,
+    ],
+  },
 ];

@@ -32,4 +32,88 @@ export const registryMigrations: Migration[] = [
       `CREATE INDEX api_tokens_app ON api_tokens (app_id)`,
     ],
   },
+  {
+    version: 2,
+    name: "tenants, users, sessions, quotas, logs and audit",
+    statements: [
+      `CREATE TABLE tenants (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        plan TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      // The tenant of the operator's own apps, global tokens and the break-glass admin.
+      `INSERT INTO tenants (id, name, plan, created_at, updated_at)
+        VALUES ('platform', 'Platform', 'platform', strftime('%Y-%m-%dT%H:%M:%fZ'), strftime('%Y-%m-%dT%H:%M:%fZ'))`,
+      `UPDATE apps SET tenant_id = 'platform' WHERE tenant_id IS NULL`,
+      `CREATE INDEX apps_tenant ON apps (tenant_id)`,
+      `CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        password_hash TEXT,
+        status TEXT NOT NULL CHECK (status IN ('active', 'pending', 'disabled')),
+        is_superadmin INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      // One membership per user: a user works in one tenant (API.md AuthContext has one tenantId).
+      `CREATE TABLE memberships (
+        user_id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'viewer')),
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX memberships_tenant ON memberships (tenant_id)`,
+      // Per-tenant overrides of the plan's limits; NULL keeps the plan's value.
+      `CREATE TABLE quotas (
+        tenant_id TEXT PRIMARY KEY,
+        max_apps INTEGER,
+        max_concurrent_streams INTEGER,
+        max_recording_minutes_month INTEGER,
+        max_egress_gb_month INTEGER,
+        max_storage_gb INTEGER
+      )`,
+      `CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked_at TEXT,
+        ip TEXT,
+        user_agent TEXT
+      )`,
+      `CREATE INDEX sessions_user ON sessions (user_id)`,
+      `CREATE TABLE login_throttle (
+        key TEXT PRIMARY KEY,
+        window_started_at INTEGER NOT NULL,
+        failures INTEGER NOT NULL
+      )`,
+      `CREATE TABLE server_logs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts TEXT NOT NULL,
+        level TEXT NOT NULL,
+        source TEXT NOT NULL,
+        tenant_id TEXT,
+        app_id TEXT,
+        message TEXT NOT NULL,
+        meta_json TEXT NOT NULL DEFAULT '{}'
+      )`,
+      `CREATE INDEX server_logs_ts ON server_logs (ts)`,
+      `CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        via TEXT,
+        tenant_id TEXT,
+        app TEXT,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        ip TEXT,
+        request_id TEXT NOT NULL
+      )`,
+      `CREATE INDEX audit_log_tenant ON audit_log (tenant_id, id)`,
+    ],
+  },
 ];

@@ -4,3 +4,5 @@
 export const registry = (env: Env) => env.REGISTRY.get(env.REGISTRY.idFromName("registry"));
 
 export const appActor = (env: Env, app: string) => env.APP.get(env.APP.idFromName(app));
+
+export const quotaLedger = (env: Env, tenantId: string) => env.QUOTA.get(env.QUOTA.idFromName(tenantId));

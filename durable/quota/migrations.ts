@@ -1,0 +1,25 @@
+import type { Migration } from "../db/migrate.ts";
+
+// The schema of each tenant's quota ledger, append-only.
+export const ledgerMigrations: Migration[] = [
+  {
+    version: 1,
+    name: "usage and reservations",
+    statements: [
+      // What is in use for good: apps that exist, streams that run, minutes recorded this month.
+      `CREATE TABLE usage (
+        metric TEXT PRIMARY KEY,
+        committed INTEGER NOT NULL
+      )`,
+      // Held while a request works; counted as used until committed, released or expired.
+      `CREATE TABLE reservations (
+        id TEXT PRIMARY KEY,
+        metric TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      )`,
+      `CREATE INDEX reservations_metric ON reservations (metric)`,
+      `CREATE INDEX reservations_expiry ON reservations (expires_at)`,
+    ],
+  },
+];

@@ -1,0 +1,71 @@
+import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+
+const ledger = () => env.QUOTA.get(env.QUOTA.newUniqueId());
+
+describe("QuotaLedger", () => {
+  it("grants exactly the limit to 200 concurrent reservations", async () => {
+    const tenant = ledger();
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => tenant.reserve({ metric: "maxConcurrentStreams", amount: 1, limit: 5, enforce: true })),
+    );
+    const granted = results.filter((r) => r.ok);
+    expect(granted).toHaveLength(5);
+    const refused = results.filter((r) => !r.ok);
+    expect(refused).toHaveLength(195);
+    expect(refused.every((r) => !r.ok && r.code === "quota_exceeded" && r.used === 5 && r.limit === 5)).toBe(true);
+  });
+
+  it("keeps tenants apart: one tenant at its limit does not stop another", async () => {
+    const full = ledger();
+    const other = ledger();
+    expect((await full.reserve({ metric: "maxApps", amount: 1, limit: 1, enforce: true })).ok).toBe(true);
+    expect((await full.reserve({ metric: "maxApps", amount: 1, limit: 1, enforce: true })).ok).toBe(false);
+    expect((await other.reserve({ metric: "maxApps", amount: 1, limit: 1, enforce: true })).ok).toBe(true);
+  });
+
+  it("counts committed usage; a release gives the slot back; -1 is unlimited", async () => {
+    const tenant = ledger();
+    const first = await tenant.reserve({ metric: "maxApps", amount: 1, limit: 2, enforce: true });
+    const second = await tenant.reserve({ metric: "maxApps", amount: 1, limit: 2, enforce: true });
+    if (!first.ok || !second.ok) throw new Error("expected two grants");
+    expect(await tenant.commit(first.reservationId)).toBe(true);
+    expect(await tenant.commit(first.reservationId)).toBe(false);
+    expect(await tenant.release(second.reservationId)).toBe(true);
+    expect(await tenant.usage()).toEqual({ maxApps: { committed: 1, pending: 0 } });
+
+    expect((await tenant.reserve({ metric: "maxApps", amount: 1, limit: 2, enforce: true })).ok).toBe(true);
+    expect(await tenant.reserve({ metric: "maxApps", amount: 1, limit: 2, enforce: true })).toMatchObject({ ok: false, used: 2 });
+    expect((await tenant.reserve({ metric: "maxApps", amount: 1, limit: -1, enforce: true })).ok).toBe(true);
+  });
+
+  it("in log mode grants over the limit and says so", async () => {
+    const tenant = ledger();
+    await tenant.reserve({ metric: "maxApps", amount: 1, limit: 1, enforce: true });
+    const over = await tenant.reserve({ metric: "maxApps", amount: 1, limit: 1, enforce: false });
+    expect(over).toMatchObject({ ok: true, overLimit: true, used: 1, limit: 1 });
+  });
+
+  it("lets an abandoned reservation lapse on the alarm", async () => {
+    const tenant = ledger();
+    const held = await tenant.reserve({ metric: "maxApps", amount: 1, limit: 1, enforce: true, holdMs: 200 });
+    expect(held.ok).toBe(true);
+    expect((await tenant.reserve({ metric: "maxApps", amount: 1, limit: 1, enforce: true })).ok).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The alarm may already have fired on its own; either way it has run by now.
+    await runDurableObjectAlarm(tenant);
+    expect(await tenant.usage()).toEqual({});
+    expect((await tenant.reserve({ metric: "maxApps", amount: 1, limit: 1, enforce: true })).ok).toBe(true);
+  });
+
+  it("gives usage back with adjust, never below zero, and reconciles to a true count", async () => {
+    const tenant = ledger();
+    await tenant.adjust("maxApps", 3);
+    await tenant.adjust("maxApps", -1);
+    expect((await tenant.usage()).maxApps).toEqual({ committed: 2, pending: 0 });
+    await tenant.adjust("maxApps", -10);
+    expect((await tenant.usage()).maxApps).toEqual({ committed: 0, pending: 0 });
+    await tenant.reconcile("maxApps", 4);
+    expect((await tenant.usage()).maxApps).toEqual({ committed: 4, pending: 0 });
+  });
+});
