@@ -2,6 +2,7 @@
 // actor classes. Behaviour lives in the files it imports, not here.
 import { newApp, notFound, onError } from "./lib/app.ts";
 import { config } from "./middleware/config/index.ts";
+import { audit } from "./middleware/audit/index.ts";
 import { jsonBody } from "./middleware/json-body/index.ts";
 import { requestId } from "./middleware/request-id/index.ts";
 import { registerAppsCreate } from "./routes/v1/apps/create.ts";
@@ -9,14 +10,26 @@ import { registerAppsDelete } from "./routes/v1/apps/delete.ts";
 import { registerAppsGet } from "./routes/v1/apps/get.ts";
 import { registerAppsList } from "./routes/v1/apps/list.ts";
 import { registerAppsUpdate } from "./routes/v1/apps/update.ts";
+import { registerAuthLogin } from "./routes/v1/auth/login.ts";
+import { registerAuthMe } from "./routes/v1/auth/me.ts";
+import { registerAuthSessions } from "./routes/v1/auth/sessions.ts";
 import { registerHealthGet } from "./routes/v1/health/get.ts";
+import { registerLogs } from "./routes/v1/logs/routes.ts";
 import { registerOpenApi } from "./routes/v1/openapi/get.ts";
+import { registerTeamsMine } from "./routes/v1/teams/mine.ts";
+import { registerTenantMembers } from "./routes/v1/tenants/members.ts";
+import { registerTenants } from "./routes/v1/tenants/routes.ts";
+import { registerTokensCreate } from "./routes/v1/tokens/create.ts";
+import { registerTokensList } from "./routes/v1/tokens/list.ts";
+import { registerTokensRevoke } from "./routes/v1/tokens/revoke.ts";
+import { registerUsers } from "./routes/v1/users/routes.ts";
 import { serveAssets } from "./routes/assets.ts";
 
 const app = newApp();
 
 app.use("*", requestId());
 app.use("*", config());
+app.use("/api/*", audit());
 app.use("/api/*", jsonBody({ maxBytes: (c) => c.var.config.STREAMHUB_MAX_BODY_BYTES }));
 
 registerHealthGet(app);
@@ -25,6 +38,17 @@ registerAppsCreate(app);
 registerAppsGet(app);
 registerAppsUpdate(app);
 registerAppsDelete(app);
+registerTokensList(app);
+registerTokensCreate(app);
+registerTokensRevoke(app);
+registerAuthLogin(app);
+registerAuthMe(app);
+registerAuthSessions(app);
+registerUsers(app);
+registerTenants(app);
+registerTenantMembers(app);
+registerTeamsMine(app);
+registerLogs(app);
 registerOpenApi(app);
 
 serveAssets(app);

@@ -4,7 +4,7 @@ import { ActorSqlDriver } from "../db/actor-driver.ts";
 import { migrate } from "../db/migrate.ts";
 import { maskSecret, openSecret, sealSecret, secretBoxKey, type SecretBoxKey } from "../crypto/secret-box.ts";
 import { appMigrations } from "./migrations.ts";
-import { AppStateRepository } from "./app-state.repo.ts";
+import { AppStateRepository, type AppAuditEntry } from "./app-state.repo.ts";
 
 /** Who this actor is; written by `init` when the Registry creates the app. */
 export interface AppIdentity {
@@ -78,6 +78,14 @@ export class AppActor extends DurableObject<Env> {
     const sealed = await this.#state.getSealedSecret(name);
     if (sealed === null) return null;
     return openSecret(await this.#secretKey(), sealed, secretContext(identity.name, name));
+  }
+
+  async appendAudit(entry: AppAuditEntry): Promise<void> {
+    await this.#state.appendAudit(entry);
+  }
+
+  async listAudit(limit: number, offset: number): Promise<{ entries: (AppAuditEntry & { id: number })[]; total: number }> {
+    return this.#state.listAudit(limit, offset);
   }
 
   /** Deletes every row of this app. The Registry calls it after removing the app. */

@@ -1,6 +1,18 @@
 import { sql, type SqlDriver } from "../db/sql.ts";
 
-/** The app's own config and sealed secrets, as stored in its actor database. */
+/** One mutating API call on this app (the global audit log has the same row with tenant and app). */
+export interface AppAuditEntry {
+  ts: string;
+  actor: string;
+  via: string | null;
+  method: string;
+  path: string;
+  status: number;
+  ip: string | null;
+  requestId: string;
+}
+
+/** The app's own config, sealed secrets and audit log, as stored in its actor database. */
 export class AppStateRepository {
   readonly #db: SqlDriver;
 
@@ -37,5 +49,22 @@ export class AppStateRepository {
   async secretNames(): Promise<string[]> {
     const rows = await this.#db.all<{ name: string }>(sql`SELECT name FROM secrets ORDER BY name`);
     return rows.map((row) => row.name);
+  }
+
+  async appendAudit(entry: AppAuditEntry): Promise<void> {
+    await this.#db.run(sql`
+      INSERT INTO audit_log (ts, actor, via, method, path, status, ip, request_id)
+      VALUES (${entry.ts}, ${entry.actor}, ${entry.via}, ${entry.method}, ${entry.path}, ${entry.status}, ${entry.ip}, ${entry.requestId})`);
+  }
+
+  async listAudit(limit: number, offset: number): Promise<{ entries: (AppAuditEntry & { id: number })[]; total: number }> {
+    const rows = await this.#db.all<{ id: number; ts: string; actor: string; via: string | null; method: string; path: string; status: number; ip: string | null; request_id: string }>(
+      sql`SELECT * FROM audit_log ORDER BY id DESC LIMIT ${limit} OFFSET ${offset}`,
+    );
+    const count = await this.#db.one<{ total: number }>(sql`SELECT COUNT(*) AS total FROM audit_log`);
+    return {
+      entries: rows.map(({ request_id, ...row }) => ({ ...row, requestId: request_id })),
+      total: count?.total ?? 0,
+    };
   }
 }

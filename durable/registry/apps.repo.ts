@@ -97,9 +97,26 @@ export class AppsRepository {
     return row ? toAppRecord(row) : null;
   }
 
-  async list(limit: number, offset: number): Promise<{ apps: AppRecord[]; total: number }> {
-    const rows = await this.#db.all<AppRow>(sql`SELECT * FROM apps ORDER BY id LIMIT ${limit} OFFSET ${offset}`);
-    const count = await this.#db.one<{ total: number }>(sql`SELECT COUNT(*) AS total FROM apps`);
+  async findById(id: number): Promise<AppRecord | null> {
+    const row = await this.#db.one<AppRow>(sql`SELECT * FROM apps WHERE id = ${id}`);
+    return row ? toAppRecord(row) : null;
+  }
+
+  /** Oldest first; narrowed to one tenant, or to one app (an app-scoped token's view). */
+  async list(filter: { tenantId?: string; appId?: number }, limit: number, offset: number): Promise<{ apps: AppRecord[]; total: number }> {
+    const conditions: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.tenantId !== undefined) {
+      conditions.push("tenant_id = ?");
+      params.push(filter.tenantId);
+    }
+    if (filter.appId !== undefined) {
+      conditions.push("id = ?");
+      params.push(filter.appId);
+    }
+    const where = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
+    const rows = await this.#db.all<AppRow>({ text: `SELECT * FROM apps ${where} ORDER BY id LIMIT ? OFFSET ?`, params: [...params, limit, offset] });
+    const count = await this.#db.one<{ total: number }>({ text: `SELECT COUNT(*) AS total FROM apps ${where}`, params });
     return { apps: rows.map(toAppRecord), total: count?.total ?? 0 };
   }
 

@@ -34,7 +34,7 @@ export function registryRepositorySuite(name: string, withDriver: WithDriver) {
         await apps.insert(newApp("third"), T0);
         expect(await apps.findByName("demo")).toEqual(demo);
         expect(await apps.findByName("nope")).toBeNull();
-        const page = await apps.list(2, 1);
+        const page = await apps.list({}, 2, 1);
         expect(page.total).toBe(3);
         expect(page.apps.map((a) => a.name)).toEqual(["second", "third"]);
       }));
@@ -46,7 +46,7 @@ export function registryRepositorySuite(name: string, withDriver: WithDriver) {
         await apps.insert(newApp("demo"), T0);
         expect(await apps.insert(newApp("demo", "other"), T0)).toBe("app_exists");
         expect(await apps.insert(newApp("other", "demo"), T0)).toBe("room_prefix_taken");
-        expect((await apps.list(10, 0)).total).toBe(1);
+        expect((await apps.list({}, 10, 0)).total).toBe(1);
       }));
 
     it("merges settings on update and keeps what was not given", () =>

@@ -1,25 +1,37 @@
 import { DurableObject } from "cloudflare:workers";
 import { configFromEnv } from "../../functions/config.ts";
 import { generateApiToken, hashApiToken } from "../crypto/api-token.ts";
-import { toBase64Url, randomBytes, utf8 } from "../crypto/encoding.ts";
+import { randomBytes, toBase64Url, utf8 } from "../crypto/encoding.ts";
 import { ActorSqlDriver } from "../db/actor-driver.ts";
 import { migrate } from "../db/migrate.ts";
 import { raw } from "../db/sql.ts";
-import { ApiTokensRepository, type TokenScope } from "./api-tokens.repo.ts";
+import { ApiTokensRepository, toApiTokenView, type ApiTokenView, type TokenScope } from "./api-tokens.repo.ts";
 import { AppsRepository, type AppChanges, type AppRecord, type AppWriteConflict, type NewApp } from "./apps.repo.ts";
+import { LogsRepository, type AuditEntry, type LogFilter, type ServerLog } from "./logs.repo.ts";
 import { registryMigrations } from "./migrations.ts";
+import type { PlanName, QuotaMetric } from "./plans.ts";
+import { SessionsRepository, type Session } from "./sessions.repo.ts";
+import { TenantsRepository, type Tenant } from "./tenants.repo.ts";
+import { UsersRepository, type Role, type User, type UserCredentials, type UserStatus } from "./users.repo.ts";
 
 /** Expected failures cross the RPC boundary as values: only a thrown error's message would survive. */
 export type Result<T, Code extends string> = { ok: true; value: T } | { ok: false; code: Code };
 
-/** Who an API token speaks for. Extended by the auth issue (tenants, allowlists). */
+/** Who an API token speaks for. */
 export interface ApiTokenPrincipal {
   tokenId: string;
   name: string;
   scope: TokenScope;
   appId: number | null;
+  appName: string | null;
   tenantId: string | null;
   allowedIps: string[];
+}
+
+/** A live dashboard session and the user behind it. */
+export interface SessionPrincipal {
+  session: Session;
+  user: User;
 }
 
 export interface RegistryHealth {
@@ -27,20 +39,35 @@ export interface RegistryHealth {
   apps: number;
 }
 
+/** How often `lastUsedAt` is written for a busy token: at most once per minute. */
+const LAST_USED_GRANULARITY_MS = 60_000;
+
+const now = () => new Date().toISOString();
+const newId = (prefix: string) => `${prefix}_${toBase64Url(randomBytes(12))}`;
+
 /**
- * The one global actor: apps and API tokens (tenants, users and nodes come
- * with later issues). Its hot path, resolving a token, is a single indexed read.
+ * The one global actor: apps, tenants, users, memberships, API tokens,
+ * sessions, the server log and the global audit log. Its hot paths, resolving a
+ * token or a session, are single indexed reads (and callers cache them).
  */
 export class Registry extends DurableObject<Env> {
   readonly #db: ActorSqlDriver;
   readonly #apps: AppsRepository;
   readonly #tokens: ApiTokensRepository;
+  readonly #tenants: TenantsRepository;
+  readonly #users: UsersRepository;
+  readonly #sessions: SessionsRepository;
+  readonly #logs: LogsRepository;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#db = new ActorSqlDriver(ctx.storage);
     this.#apps = new AppsRepository(this.#db);
     this.#tokens = new ApiTokensRepository(this.#db);
+    this.#tenants = new TenantsRepository(this.#db);
+    this.#users = new UsersRepository(this.#db);
+    this.#sessions = new SessionsRepository(this.#db);
+    this.#logs = new LogsRepository(this.#db);
     void ctx.blockConcurrencyWhile(async () => {
       await migrate(this.#db, registryMigrations);
       await this.#seedBootstrapToken();
@@ -59,35 +86,9 @@ export class Registry extends DurableObject<Env> {
     const tokenHash = await hashApiToken(token);
     if (await this.#tokens.findByHash(tokenHash)) return;
     await this.#tokens.insert(
-      { id: newTokenId(), name: "bootstrap", tokenHash, scope: "global", appId: null, tenantId: null, allowedIps: [] },
-      new Date().toISOString(),
+      { id: newId("tok"), name: "bootstrap", tokenHash, scope: "global", appId: null, tenantId: "platform", allowedIps: [] },
+      now(),
     );
-  }
-
-  /** The principal behind an `sk_` token's SHA-256, or null if it is unknown or revoked. */
-  async resolveApiToken(tokenHash: string): Promise<ApiTokenPrincipal | null> {
-    const row = await this.#tokens.findActiveByHash(tokenHash);
-    // The index lookup is by digest; confirm it in constant time all the same.
-    if (!row || !crypto.subtle.timingSafeEqual(utf8(row.token_hash), utf8(tokenHash))) return null;
-    return {
-      tokenId: row.id,
-      name: row.name,
-      scope: row.scope,
-      appId: row.app_id,
-      tenantId: row.tenant_id,
-      allowedIps: JSON.parse(row.allowed_ips_json) as string[],
-    };
-  }
-
-  /** Mints a global token (admin CLI and tests); the plaintext is returned once and never stored. */
-  async issueGlobalToken(name: string): Promise<{ id: string; token: string }> {
-    const token = generateApiToken();
-    const id = newTokenId();
-    await this.#tokens.insert(
-      { id, name, tokenHash: await hashApiToken(token), scope: "global", appId: null, tenantId: null, allowedIps: [] },
-      new Date().toISOString(),
-    );
-    return { id, token };
   }
 
   async health(): Promise<RegistryHealth> {
@@ -95,21 +96,79 @@ export class Registry extends DurableObject<Env> {
     return { ok: row !== null, apps: row?.apps ?? 0 };
   }
 
-  async listApps(limit: number, offset: number): Promise<{ apps: AppRecord[]; total: number }> {
-    return this.#apps.list(limit, offset);
+  // ── API tokens ─────────────────────────────────────────────────────────────
+
+  /** The principal behind an `sk_` token's SHA-256, or null if it is unknown or revoked. */
+  async resolveApiToken(tokenHash: string): Promise<ApiTokenPrincipal | null> {
+    const row = await this.#tokens.findActiveByHash(tokenHash);
+    // The index lookup is by digest; confirm it in constant time all the same.
+    if (!row || !crypto.subtle.timingSafeEqual(utf8(row.token_hash), utf8(tokenHash))) return null;
+    const at = Date.now();
+    await this.#tokens.touch(row.id, new Date(at).toISOString(), new Date(at - LAST_USED_GRANULARITY_MS).toISOString());
+    const app = row.app_id === null ? null : await this.#apps.findById(row.app_id);
+    return {
+      tokenId: row.id,
+      name: row.name,
+      scope: row.scope,
+      appId: row.app_id,
+      appName: app?.name ?? null,
+      tenantId: row.tenant_id,
+      allowedIps: JSON.parse(row.allowed_ips_json) as string[],
+    };
+  }
+
+  /** Mints a token; the plaintext is returned once and never stored. */
+  async createToken(input: { name: string; scope: TokenScope; appId: number | null; tenantId: string; allowedIps: string[] }): Promise<{ token: string; view: ApiTokenView }> {
+    const token = generateApiToken();
+    const id = newId("tok");
+    await this.#tokens.insert({ id, tokenHash: await hashApiToken(token), ...input }, now());
+    return { token, view: toApiTokenView((await this.#tokens.findById(id))!) };
+  }
+
+  async listTokens(filter: { tenantId?: string }, limit: number, offset: number): Promise<{ tokens: ApiTokenView[]; total: number }> {
+    const { tokens, total } = await this.#tokens.list(filter, limit, offset);
+    return { tokens: tokens.map(toApiTokenView), total };
+  }
+
+  async getToken(id: string): Promise<ApiTokenView | null> {
+    const row = await this.#tokens.findById(id);
+    return row ? toApiTokenView(row) : null;
+  }
+
+  async revokeToken(id: string): Promise<boolean> {
+    return this.#tokens.revoke(id, now());
+  }
+
+  // ── Apps ───────────────────────────────────────────────────────────────────
+
+  async listApps(filter: { tenantId?: string; appId?: number }, limit: number, offset: number): Promise<{ apps: AppRecord[]; total: number }> {
+    return this.#apps.list(filter, limit, offset);
   }
 
   async getApp(name: string): Promise<AppRecord | null> {
     return this.#apps.findByName(name);
   }
 
-  async createApp(app: NewApp): Promise<Result<AppRecord, AppWriteConflict>> {
-    const created = await this.#apps.insert(app, new Date().toISOString());
-    return typeof created === "string" ? { ok: false, code: created } : { ok: true, value: created };
+  /**
+   * Creates an app, checking the tenant's `maxApps` in the same serialized
+   * call: two concurrent creates can never both take the last slot. With
+   * `enforce` false (log mode, or an exempt caller) the app is created and
+   * `overLimit` says whether it would have been refused.
+   */
+  async createApp(app: NewApp & { tenantId: string }, quota: { limit: number; enforce: boolean }): Promise<
+    | { ok: true; value: AppRecord; overLimit: boolean; used: number }
+    | { ok: false; code: AppWriteConflict }
+    | { ok: false; code: "quota_exceeded"; used: number; limit: number }
+  > {
+    const used = await this.#tenants.countApps(app.tenantId);
+    const overLimit = quota.limit !== -1 && used >= quota.limit;
+    if (overLimit && quota.enforce) return { ok: false, code: "quota_exceeded", used, limit: quota.limit };
+    const created = await this.#apps.insert(app, now());
+    return typeof created === "string" ? { ok: false, code: created } : { ok: true, value: created, overLimit, used };
   }
 
   async updateApp(name: string, changes: AppChanges): Promise<Result<AppRecord, AppWriteConflict | "app_not_found">> {
-    const updated = await this.#apps.update(name, changes, new Date().toISOString());
+    const updated = await this.#apps.update(name, changes, now());
     if (updated === null) return { ok: false, code: "app_not_found" };
     return typeof updated === "string" ? { ok: false, code: updated } : { ok: true, value: updated };
   }
@@ -118,6 +177,171 @@ export class Registry extends DurableObject<Env> {
   async deleteApp(name: string): Promise<boolean> {
     return this.#apps.delete(name);
   }
-}
 
-const newTokenId = () => `tok_${toBase64Url(randomBytes(12))}`;
+  // ── Tenants ────────────────────────────────────────────────────────────────
+
+  async createTenant(input: { id: string; name: string; plan: PlanName }): Promise<Result<Tenant, "tenant_exists">> {
+    const created = await this.#tenants.insert(input, now());
+    return typeof created === "string" ? { ok: false, code: created } : { ok: true, value: created };
+  }
+
+  async getTenant(id: string): Promise<Tenant | null> {
+    return this.#tenants.find(id);
+  }
+
+  async listTenants(limit: number, offset: number): Promise<{ tenants: Tenant[]; total: number }> {
+    return this.#tenants.list(limit, offset);
+  }
+
+  async updateTenant(id: string, changes: { name?: string; plan?: PlanName; quotas?: Partial<Record<QuotaMetric, number | null>> }): Promise<Tenant | null> {
+    return this.#tenants.update(id, changes, now());
+  }
+
+  async countTenantApps(tenantId: string): Promise<number> {
+    return this.#tenants.countApps(tenantId);
+  }
+
+  // ── Users and memberships ──────────────────────────────────────────────────
+
+  async createUser(input: { email: string; passwordHash: string | null; isSuperadmin: boolean }): Promise<Result<User, "user_exists">> {
+    const created = await this.#users.insert(
+      { id: newId("usr"), email: input.email, passwordHash: input.passwordHash, isSuperadmin: input.isSuperadmin, status: input.passwordHash ? "active" : "pending" },
+      now(),
+    );
+    return typeof created === "string" ? { ok: false, code: created } : { ok: true, value: created };
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    return this.#users.findById(id);
+  }
+
+  async listUsers(filter: { tenantId?: string }, limit: number, offset: number): Promise<{ users: User[]; total: number }> {
+    return this.#users.list(filter, limit, offset);
+  }
+
+  /** A password change or a disabled account ends the user's sessions. */
+  async updateUser(id: string, changes: { passwordHash?: string; status?: UserStatus; isSuperadmin?: boolean }): Promise<User | null> {
+    const updated = await this.#users.update(id, changes, now());
+    if (updated && (changes.passwordHash !== undefined || changes.status === "disabled")) await this.#sessions.revokeAllForUser(id, now());
+    return updated;
+  }
+
+  /** For login only: the user with its password hash. */
+  async credentialsByEmail(email: string): Promise<UserCredentials | null> {
+    return this.#users.credentialsByEmail(email);
+  }
+
+  /**
+   * Adds a member by email: an existing user joins (leaving any other tenant),
+   * an unknown email becomes a pending user who cannot log in until a password is set.
+   */
+  async addMember(tenantId: string, email: string, role: Role): Promise<Result<User, "tenant_not_found" | "last_owner">> {
+    if (!(await this.#tenants.find(tenantId))) return { ok: false, code: "tenant_not_found" };
+    let user = await this.#users.findByEmail(email);
+    if (user?.tenantId && user.tenantId !== tenantId && user.role === "owner" && (await this.#users.countOwners(user.tenantId)) === 1) {
+      return { ok: false, code: "last_owner" };
+    }
+    if (!user) {
+      const created = await this.#users.insert({ id: newId("usr"), email, passwordHash: null, status: "pending", isSuperadmin: false }, now());
+      if (typeof created === "string") throw new Error("user appeared concurrently");
+      user = created;
+    }
+    await this.#users.setMembership(user.id, tenantId, role, now());
+    return { ok: true, value: (await this.#users.findById(user.id))! };
+  }
+
+  async setMemberRole(tenantId: string, userId: string, role: Role): Promise<Result<User, "member_not_found" | "last_owner">> {
+    const user = await this.#users.findById(userId);
+    if (!user || user.tenantId !== tenantId) return { ok: false, code: "member_not_found" };
+    if (user.role === "owner" && role !== "owner" && (await this.#users.countOwners(tenantId)) === 1) return { ok: false, code: "last_owner" };
+    await this.#users.setMembership(userId, tenantId, role, now());
+    return { ok: true, value: (await this.#users.findById(userId))! };
+  }
+
+  async removeMember(tenantId: string, userId: string): Promise<Result<true, "member_not_found" | "last_owner">> {
+    const user = await this.#users.findById(userId);
+    if (!user || user.tenantId !== tenantId) return { ok: false, code: "member_not_found" };
+    if (user.role === "owner" && (await this.#users.countOwners(tenantId)) === 1) return { ok: false, code: "last_owner" };
+    await this.#users.removeMembership(userId, tenantId);
+    await this.#sessions.revokeAllForUser(userId, now());
+    return { ok: true, value: true };
+  }
+
+  // ── Sessions and login throttling ──────────────────────────────────────────
+
+  async createSession(input: { userId: string; ttlMs: number; ip: string | null; userAgent: string | null }): Promise<Session> {
+    const createdAt = new Date();
+    const session = {
+      id: newId("ses"),
+      userId: input.userId,
+      createdAt: createdAt.toISOString(),
+      expiresAt: new Date(createdAt.getTime() + input.ttlMs).toISOString(),
+      ip: input.ip,
+      userAgent: input.userAgent?.slice(0, 256) ?? null,
+    };
+    await this.#sessions.insert(session);
+    return { ...session, revokedAt: null };
+  }
+
+  /** The live session and its user; null when revoked, expired, or the user may no longer log in. */
+  async resolveSession(sessionId: string): Promise<SessionPrincipal | null> {
+    const session = await this.#sessions.find(sessionId);
+    if (!session || session.revokedAt !== null || session.expiresAt <= now()) return null;
+    if (session.userId === "admin") {
+      return { session, user: { id: "admin", email: "admin", status: "active", isSuperadmin: true, tenantId: "platform", role: null, createdAt: session.createdAt, updatedAt: session.createdAt } };
+    }
+    const user = await this.#users.findById(session.userId);
+    if (!user || user.status !== "active") return null;
+    return { session, user };
+  }
+
+  async listSessions(userId: string): Promise<Session[]> {
+    return this.#sessions.listForUser(userId, now());
+  }
+
+  async getSession(id: string): Promise<Session | null> {
+    return this.#sessions.find(id);
+  }
+
+  async revokeSession(id: string): Promise<boolean> {
+    return this.#sessions.revoke(id, now());
+  }
+
+  /** Milliseconds until the first of `keys` may try again, or 0 when none is throttled. */
+  async loginRetryAfter(keys: string[], max: number, windowMs: number): Promise<number> {
+    const at = Date.now();
+    let wait = 0;
+    for (const key of keys) {
+      const state = await this.#sessions.failures(key, at - windowMs);
+      if (state && state.failures >= max) wait = Math.max(wait, state.windowStartedAt + windowMs - at);
+    }
+    return wait;
+  }
+
+  async recordLoginFailure(keys: string[], windowMs: number): Promise<void> {
+    const at = Date.now();
+    for (const key of keys) await this.#sessions.recordFailure(key, at, at - windowMs);
+  }
+
+  async clearLoginFailures(keys: string[]): Promise<void> {
+    for (const key of keys) await this.#sessions.clearFailures(key);
+  }
+
+  // ── Server log and audit log ───────────────────────────────────────────────
+
+  async appendLog(entry: Omit<ServerLog, "id" | "ts">): Promise<void> {
+    await this.#logs.append({ ...entry, ts: now() });
+  }
+
+  async listLogs(filter: LogFilter, limit: number, offset: number): Promise<{ logs: ServerLog[]; total: number }> {
+    return this.#logs.list(filter, limit, offset);
+  }
+
+  async appendAudit(entry: Omit<AuditEntry, "id">): Promise<void> {
+    await this.#logs.appendAudit(entry);
+  }
+
+  async listAudit(filter: { tenantId?: string; app?: string }, limit: number, offset: number): Promise<{ entries: AuditEntry[]; total: number }> {
+    return this.#logs.listAudit(filter, limit, offset);
+  }
+}

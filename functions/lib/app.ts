@@ -2,7 +2,8 @@ import { OpenAPIHono, createRoute, type RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "../config.ts";
-import { authorize, type Permission } from "../middleware/authorize/index.ts";
+import { authorize } from "../middleware/authorize/index.ts";
+import type { Requirement } from "./auth/permissions.ts";
 import { errorBody } from "./envelope.ts";
 import { ApiError } from "./errors.ts";
 import { describeError, log } from "./log.ts";
@@ -17,8 +18,8 @@ export const PERMISSION_EXTENSION = "x-streamhub-permission";
 export const publicRoute = <R extends Omit<RouteConfig, "security">>(route: R) =>
   createRoute({ ...route, security: [], [PERMISSION_EXTENSION]: "public" });
 
-/** A route that needs a bearer credential carrying `permission`. */
-export const protectedRoute = <R extends Omit<RouteConfig, "security" | "middleware">>(permission: Permission, route: R) =>
+/** A route that needs a bearer credential meeting `permission` (see lib/auth/permissions.ts). */
+export const protectedRoute = <R extends Omit<RouteConfig, "security" | "middleware">>(permission: Requirement, route: R) =>
   createRoute({
     ...route,
     security: [{ bearerAuth: [] }],
@@ -53,7 +54,8 @@ export function onError(error: Error, c: Context): Response {
   c.header("X-Request-Id", requestId);
   if (error instanceof ApiError) {
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-    return c.json(errorBody(error.code, error.message, requestId, error.details), error.status);
+    const body = errorBody(error.code, error.message, requestId, error.details);
+    return c.json({ ...body, error: { ...body.error, ...error.fields } }, error.status);
   }
   if (error instanceof ConfigError) {
     log("error", "configuration is invalid", { requestId, variables: error.variables, cause: error.message });

@@ -14,7 +14,19 @@ export type ErrorCode =
   | "app_exists"
   | "room_prefix_taken"
   | "misconfigured"
-  | "internal_error";
+  | "internal_error"
+  | "quota_exceeded"
+  | "too_many_requests"
+  | "invalid_credentials"
+  | "login_disabled"
+  | "tenant_exists"
+  | "tenant_not_found"
+  | "user_exists"
+  | "user_not_found"
+  | "member_not_found"
+  | "last_owner"
+  | "token_not_found"
+  | "session_not_found";
 
 /**
  * An expected failure with its HTTP status and machine code. Thrown anywhere in
@@ -25,15 +37,26 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly details: unknown;
   readonly headers: Record<string, string>;
+  /** Extra fields of `error` itself, e.g. a quota denial's `metric`, `limit`, `used` (API.md decision 2). */
+  readonly fields: Record<string, unknown>;
 
-  constructor(status: ContentfulStatusCode, code: ErrorCode, message: string, options: { details?: unknown; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: ContentfulStatusCode,
+    code: ErrorCode,
+    message: string,
+    options: { details?: unknown; headers?: Record<string, string>; fields?: Record<string, unknown> } = {},
+  ) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.details = options.details;
     this.headers = options.headers ?? {};
+    this.fields = options.fields ?? {};
   }
 }
 
 export const appNotFound = (name: string) => new ApiError(404, "app_not_found", `app "${name}" not found`);
+
+export const quotaExceeded = (metric: string, limit: number, used: number) =>
+  new ApiError(429, "quota_exceeded", `quota ${metric} is used up (${used} of ${limit})`, { fields: { metric, limit, used } });

@@ -103,10 +103,10 @@ export async function startStreamHub(options: { dataDir?: string; env?: Record<s
 }
 
 /** A JSON call to a running StreamHub; the body is parsed when it is JSON. */
-export async function call(base: string, method: string, path: string, options: { token?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {}) {
+export async function call(base: string, method: string, path: string, options: { token?: string; json?: unknown; body?: string | Uint8Array; headers?: Record<string, string> } = {}) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
-  let body = options.body;
+  let body: RequestInit["body"] = options.body;
   if (options.json !== undefined) {
     body = JSON.stringify(options.json);
     headers["Content-Type"] ??= "application/json";

@@ -1,89 +1,97 @@
-import type { MiddlewareHandler } from "hono";
-import { API_TOKEN_PATTERN, hashApiToken } from "../../../durable/crypto/api-token.ts";
-import type { ApiTokenPrincipal } from "../../../durable/registry/registry.ts";
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppRecord } from "../../../durable/registry/apps.repo.ts";
 import { registry } from "../../lib/actors.ts";
-import { ApiError } from "../../lib/errors.ts";
-
-/** Who is calling (API.md `AuthContext`). */
-export interface AuthContext {
-  userId: string;
-  tenantId: string | null;
-  role: "service";
-  isSuperadmin: boolean;
-  scope: "global" | "app";
-  via: "api_token";
-  appId: number | null;
-}
+import type { AppEnv } from "../../lib/app.ts";
+import { authenticate, type AuthContext } from "../../lib/auth/authenticate.ts";
+import { APP_TOKEN_GLOBAL_PERMISSIONS, roleCan, type Requirement } from "../../lib/auth/permissions.ts";
+import { ApiError, appNotFound } from "../../lib/errors.ts";
+import { describeError, log } from "../../lib/log.ts";
 
 declare module "hono" {
   interface ContextVariableMap {
     auth: AuthContext;
+    /** The app named by the route's `{app}`, loaded once and checked against the caller. */
+    app: AppRecord;
   }
 }
 
-/**
- * A `resource:action` permission (API.md §0). Routes declare theirs; the
- * permission table that maps roles to these arrives with tenants and users.
- */
-export type Permission = `${"app" | "config"}:${"read" | "create" | "write" | "delete"}`;
+const APP_NAME = /^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/;
+
+type Denial = { status: 403 | 404; message: string };
 
 /**
- * Verified tokens are cached per isolate for a few seconds, so the Registry
- * sees one read per token per window instead of one per request. This bounds
- * how long a revoked token keeps working: at most TOKEN_CACHE_MS.
+ * A denial in `on` mode; in `log` mode it is recorded as WOULD-DENY (see
+ * GET /api/v1/logs) and the request goes on; in `off` mode it is not checked.
  */
-export const TOKEN_CACHE_MS = 5_000;
-const TOKEN_CACHE_MAX = 1_000;
-const verified = new Map<string, { principal: ApiTokenPrincipal; until: number }>();
-
-async function resolveToken(env: Env, token: string): Promise<ApiTokenPrincipal | null> {
-  const tokenHash = await hashApiToken(token);
-  const now = Date.now();
-  const cached = verified.get(tokenHash);
-  if (cached && cached.until > now) return cached.principal;
-
-  const principal = await registry(env).resolveApiToken(tokenHash);
-  if (!principal) {
-    verified.delete(tokenHash);
-    return null;
+async function deny(c: Context<AppEnv>, auth: AuthContext, requirement: Requirement, denial: Denial): Promise<void> {
+  const mode = c.var.config.STREAMHUB_AUTHZ_ENFORCE;
+  if (mode === "on") {
+    throw denial.status === 404 ? notFoundFor(c) : new ApiError(403, "forbidden", denial.message);
   }
-  if (verified.size >= TOKEN_CACHE_MAX) verified.clear();
-  verified.set(tokenHash, { principal, until: now + TOKEN_CACHE_MS });
-  return principal;
-}
-
-const unauthorized = (message: string) =>
-  new ApiError(401, "unauthorized", message, { headers: { "WWW-Authenticate": 'Bearer realm="streamhub"' } });
-
-/**
- * Authenticates the bearer credential and checks that it carries
- * `permission`. Today every credential is a global `sk_` token, which may do
- * everything; roles and app-scoped tokens plug in here.
- */
-export const authorize = (permission: Permission): MiddlewareHandler<{ Bindings: Env }> =>
-  async function authorize(c, next) {
-    const header = c.req.header("Authorization");
-    if (!header) throw unauthorized("missing Authorization: Bearer <token>");
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw unauthorized("Authorization must be: Bearer <token>");
-    const token = match[1]!;
-    if (!API_TOKEN_PATTERN.test(token)) throw unauthorized("the bearer token is not a valid StreamHub token");
-
-    const principal = await resolveToken(c.env, token);
-    if (!principal) throw unauthorized("the bearer token is unknown or revoked");
-
-    const auth: AuthContext = {
-      userId: `token:${principal.tokenId}`,
-      tenantId: principal.tenantId,
-      role: "service",
-      isSuperadmin: principal.scope === "global",
-      scope: principal.scope,
-      via: "api_token",
-      appId: principal.appId,
+  if (mode === "log") {
+    const entry = {
+      level: "warn" as const,
+      source: "authz",
+      tenantId: auth.tenantId,
+      appId: c.req.param("app") ?? null,
+      message: `WOULD-DENY ${c.req.method} ${c.req.path}: ${denial.message}`,
+      metaJson: JSON.stringify({ userId: auth.userId, via: auth.via, role: auth.role, requirement, status: denial.status, requestId: c.var.requestId }),
     };
-    if (!auth.isSuperadmin) {
-      throw new ApiError(403, "forbidden", `this token may not ${permission}`);
+    log("warn", entry.message, { requestId: c.var.requestId, userId: auth.userId });
+    try {
+      await registry(c.env).appendLog(entry);
+    } catch (error) {
+      log("error", "could not record a would-deny decision", { requestId: c.var.requestId, ...describeError(error) });
     }
+  }
+}
+
+const notFoundFor = (c: Context<AppEnv>) => {
+  const app = c.req.param("app");
+  return app !== undefined ? appNotFound(app) : new ApiError(404, "not_found", "not found");
+};
+
+/**
+ * Authenticates the caller and checks `requirement`, in the order of API.md §0:
+ * an app-scoped token on another app is a 404 (always: it is what the token
+ * is); an unknown app is a 404; superadmin and global tokens may do anything;
+ * others need the permission for their role, on an app or tenant of their own
+ * (anything else is the same 404 as a missing one).
+ */
+export const authorize = (requirement: Requirement): MiddlewareHandler<AppEnv> =>
+  async function authorize(c, next) {
+    const auth = await authenticate(c);
     c.set("auth", auth);
-    await next();
+
+    const appName = c.req.param("app");
+    if (appName !== undefined) {
+      if (auth.scope === "app" && auth.appName !== appName) throw appNotFound(appName);
+      const app = APP_NAME.test(appName) ? await registry(c.env).getApp(appName) : null;
+      if (!app) throw appNotFound(appName);
+      c.set("app", app);
+      if (!auth.isSuperadmin && auth.scope !== "app" && app.tenantId !== auth.tenantId) {
+        await deny(c, auth, requirement, { status: 404, message: "the app belongs to another tenant" });
+      }
+    }
+
+    const tenantId = c.req.param("tenantId");
+    if (tenantId !== undefined && !auth.isSuperadmin && tenantId !== auth.tenantId) {
+      await deny(c, auth, requirement, { status: 404, message: "the tenant is not the caller's" });
+    }
+
+    if (requirement === "authenticated" || auth.isSuperadmin) return next();
+    if (requirement === "superadmin") {
+      await deny(c, auth, requirement, { status: 403, message: "only a superadmin or a global API token may do this" });
+      return next();
+    }
+    if (auth.scope === "app") {
+      if (appName === undefined && !APP_TOKEN_GLOBAL_PERMISSIONS.includes(requirement)) {
+        await deny(c, auth, requirement, { status: 403, message: `an app-scoped token may not ${requirement} outside its app` });
+      }
+      return next();
+    }
+    if (auth.role === null || auth.role === "service" || auth.role === "superadmin" || !roleCan(auth.role, requirement)) {
+      await deny(c, auth, requirement, { status: 403, message: `role ${auth.role ?? "none"} may not ${requirement}` });
+    }
+    return next();
   };

@@ -36,7 +36,7 @@ const isJson = (contentType: string | undefined) => {
 
 /**
  * The API takes JSON only. A body over the limit is 413, a body that is not
- * declared JSON is 415, a body that does not parse is 400 — all before any
+ * declared JSON is 415, a body that is not UTF-8 JSON is 400 — all before any
  * handler runs, so a bad request never reaches storage. The parsed body is
  * cached by Hono, so validators read it without parsing again.
  */
@@ -64,13 +64,16 @@ export const jsonBody = (options: { maxBytes: (c: Parameters<MiddlewareHandler>[
       },
     });
     return limit(c, async () => {
+      const bytes = await c.req.arrayBuffer();
+      let parsed: unknown;
       try {
-        await c.req.json();
-      } catch (error) {
-        // Only a parse failure is the caller's malformed JSON; the size limit's own error passes through.
-        if (!(error instanceof SyntaxError)) throw error;
-        throw new ApiError(400, "malformed_json", "request body is not valid JSON");
+        // Strict UTF-8: bytes that are not text are an error, not replacement characters in stored names.
+        parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
+      } catch {
+        throw new ApiError(400, "malformed_json", "request body is not valid UTF-8 JSON");
       }
+      // Hand the parsed value to Hono's validators, which read c.req.json().
+      c.req.bodyCache.json = Promise.resolve(parsed);
       await next();
     });
   };

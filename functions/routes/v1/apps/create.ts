@@ -1,7 +1,8 @@
 import { appActor, registry } from "../../../lib/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../lib/envelope.ts";
-import { ApiError } from "../../../lib/errors.ts";
+import { ApiError, quotaExceeded } from "../../../lib/errors.ts";
+import { quotaEnforced, recordOverLimit } from "../../../lib/quota.ts";
 import { describeError, log } from "../../../lib/log.ts";
 import { AppRecordSchema, CreateAppBody } from "./schema.ts";
 
@@ -10,11 +11,13 @@ const route = protectedRoute("app:create", {
   path: "/api/v1/apps",
   tags: ["apps"],
   summary: "Create an app",
-  description: "Creates the app's registry row and its own actor database. `roomPrefix` defaults to the name.",
+  description:
+    "Creates the app's registry row and its own actor database, in the caller's tenant (superadmins may name one). `roomPrefix` defaults to the name. Counts against the tenant's `maxApps`.",
   request: { body: { required: true, content: { "application/json": { schema: CreateAppBody } } } },
   responses: {
     201: { description: "The new app", content: { "application/json": { schema: envelopeSchema(AppRecordSchema) } } },
     409: errorResponse("The name or the room prefix is taken (app_exists, room_prefix_taken)"),
+    429: errorResponse("The tenant's maxApps quota is used up (quota_exceeded, with metric, limit, used)"),
     ...commonErrorResponses,
   },
 });
@@ -22,18 +25,25 @@ const route = protectedRoute("app:create", {
 export const registerAppsCreate = (app: App) =>
   app.openapi(route, async (c) => {
     const body = c.req.valid("json");
+    const auth = c.var.auth;
     const roomPrefix = body.roomPrefix ?? body.name;
-    const result = await registry(c.env).createApp({
-      name: body.name,
-      displayName: body.displayName ?? body.name,
-      roomPrefix,
-      tenantId: null,
-    });
+    // Members create apps in their own tenant; superadmins may name any tenant.
+    const tenantId = auth.isSuperadmin ? (body.tenantId ?? "platform") : auth.tenantId;
+    if (tenantId === null) throw new ApiError(403, "forbidden", "the caller belongs to no tenant");
+    const tenant = await registry(c.env).getTenant(tenantId);
+    if (!tenant) throw new ApiError(400, "tenant_not_found", `tenant "${tenantId}" does not exist`);
+
+    const result = await registry(c.env).createApp(
+      { name: body.name, displayName: body.displayName ?? body.name, roomPrefix, tenantId },
+      { limit: tenant.quotas.maxApps, enforce: quotaEnforced(c) },
+    );
     if (!result.ok) {
+      if (result.code === "quota_exceeded") throw quotaExceeded("maxApps", result.limit, result.used);
       throw result.code === "app_exists"
         ? new ApiError(409, "app_exists", `an app named "${body.name}" already exists`)
         : new ApiError(409, "room_prefix_taken", `another app already uses the room prefix "${roomPrefix}"`);
     }
+    if (result.overLimit) await recordOverLimit(c, tenantId, "maxApps", tenant.quotas.maxApps, result.used);
 
     try {
       await appActor(c.env, body.name).init({ name: body.name, roomPrefix });

@@ -1,7 +1,8 @@
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
-import { findApp } from "./find-app.ts";
 import { AppParams, AppRecordSchema } from "./schema.ts";
+
+// The app itself is loaded and checked against the caller by `authorize`.
 
 const route = protectedRoute("app:read", {
   method: "get",
@@ -17,4 +18,4 @@ const route = protectedRoute("app:read", {
 });
 
 export const registerAppsGet = (app: App) =>
-  app.openapi(route, async (c) => ok(c, await findApp(c.env, c.req.valid("param").app)));
+  app.openapi(route, async (c) => ok(c, c.var.app));

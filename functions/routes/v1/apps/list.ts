@@ -8,6 +8,7 @@ const route = protectedRoute("app:read", {
   path: "/api/v1/apps",
   tags: ["apps"],
   summary: "List apps",
+  description: "Superadmins and global tokens see every app; members see their tenant's; an app-scoped token sees its own app.",
   request: { query: ListAppsQuery },
   responses: {
     200: { description: "A page of apps, oldest first", content: { "application/json": { schema: pageSchema(AppRecordSchema) } } },
@@ -18,6 +19,9 @@ const route = protectedRoute("app:read", {
 export const registerAppsList = (app: App) =>
   app.openapi(route, async (c) => {
     const { limit, offset } = c.req.valid("query");
-    const { apps, total } = await registry(c.env).listApps(limit, offset);
+    const auth = c.var.auth;
+    const filter =
+      auth.scope === "app" ? { appId: auth.appId ?? -1 } : auth.isSuperadmin ? {} : { tenantId: auth.tenantId ?? "" };
+    const { apps, total } = await registry(c.env).listApps(filter, limit, offset);
     return page(c, apps, total, limit, offset);
   });

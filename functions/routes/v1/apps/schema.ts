@@ -56,6 +56,7 @@ export const CreateAppBody = z
     name: z.string().regex(APP_NAME, "must be 3–32 characters of a-z, 0-9 and -, starting and ending with a letter or digit"),
     displayName: z.string().trim().min(1).max(100).optional(),
     roomPrefix: z.string().regex(ROOM_PREFIX, "must be 1–40 characters of a-z, 0-9 and -, starting with a letter or digit").optional(),
+    tenantId: z.string().min(1).max(64).optional().openapi({ description: "Superadmins only: the tenant to create the app in (default `platform`)" }),
   })
   .openapi("CreateApp");
 

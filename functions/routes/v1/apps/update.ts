@@ -4,7 +4,6 @@ import { appActor, registry } from "../../../lib/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { ApiError, appNotFound } from "../../../lib/errors.ts";
-import { findApp } from "./find-app.ts";
 import { AppParams, AppRecordSchema, UpdateAppBody } from "./schema.ts";
 
 const route = protectedRoute("config:write", {
@@ -30,7 +29,7 @@ export const registerAppsUpdate = (app: App) =>
   app.openapi(route, async (c) => {
     const { app: name } = c.req.valid("param");
     const { displayName, roomPrefix, callbackSecret, ...settings } = c.req.valid("json");
-    const current = await findApp(c.env, name);
+    const current = c.var.app;
 
     const changes: AppSettings = { ...settings };
     if (settings.features) changes.features = { ...current.settings.features, ...settings.features };

@@ -1,0 +1,83 @@
+import type { Context } from "hono";
+import { ipRestriction } from "hono/ip-restriction";
+import { distinctRemoteAddr } from "hono/utils/ipaddr";
+import type { Config } from "../../config.ts";
+
+// IP allowlists (API tokens) and trusted proxies, matched by Hono's own
+// ip-restriction matcher (IPv4, IPv6, exact or CIDR, IPv4-mapped IPv6).
+
+type Check = ReturnType<typeof ipRestriction>;
+const checks = new Map<string, Check>();
+
+/** Hono's matcher as a predicate; built once per distinct rule list. Throws TypeError for an invalid rule. */
+function checkFor(rules: readonly string[]): Check {
+  const key = rules.join(",");
+  let check = checks.get(key);
+  if (!check) {
+    check = ipRestriction((c) => c.get("matchIp" as never) as string, { allowList: [...rules] }, () => new Response(null, { status: 403 }));
+    if (checks.size > 1_000) checks.clear();
+    checks.set(key, check);
+  }
+  return check;
+}
+
+export const isIpAddress = (value: string): boolean => distinctRemoteAddr(value) !== undefined;
+
+/** True when `ip` is one of `rules` (addresses or CIDR ranges). */
+export async function ipInList(ip: string, rules: readonly string[]): Promise<boolean> {
+  if (rules.length === 0 || !isIpAddress(ip)) return false;
+  let inList = false;
+  const context = { get: () => ip } as unknown as Context;
+  await checkFor(rules)(context, async () => {
+    inList = true;
+  });
+  return inList;
+}
+
+/** Whether a rule is an address or CIDR range the matcher accepts. */
+export function isValidIpRule(rule: string): boolean {
+  try {
+    checkFor([rule]);
+    return !rule.includes("*");
+  } catch {
+    return false;
+  }
+}
+
+/** `127.0.0.1:51234` or `[::1]:51234` (workerd's `cf.clientIp`) → the address alone. */
+function stripPort(peer: string | undefined): string | null {
+  if (!peer) return null;
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(peer);
+  if (bracketed) return bracketed[1]!;
+  const ipv4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(peer);
+  if (ipv4WithPort) return ipv4WithPort[1]!;
+  return isIpAddress(peer) ? peer : null;
+}
+
+/**
+ * The caller's address (API.md decision 3): the direct peer, or — only when the
+ * peer is a trusted proxy (Caddy on loopback by default) — the right-most
+ * `X-Forwarded-For` entry that is not itself a trusted proxy. `CF-Connecting-IP`
+ * counts only with TRUST_CLOUDFLARE. Null when it cannot be known.
+ */
+export async function clientIp(c: Context, config: Config): Promise<string | null> {
+  if (config.TRUST_CLOUDFLARE) {
+    const fromCloudflare = c.req.header("CF-Connecting-IP")?.trim();
+    if (fromCloudflare && isIpAddress(fromCloudflare)) return fromCloudflare;
+  }
+  const cf = (c.req.raw as { cf?: { clientIp?: string } }).cf;
+  const peer = stripPort(cf?.clientIp);
+  if (!peer) return null;
+  if (!(await ipInList(peer, config.TRUSTED_PROXIES))) return peer;
+
+  const forwarded = (c.req.header("X-Forwarded-For") ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (let i = forwarded.length - 1; i >= 0; i--) {
+    const hop = forwarded[i]!;
+    if (!isIpAddress(hop)) return null;
+    if (!(await ipInList(hop, config.TRUSTED_PROXIES))) return hop;
+  }
+  return peer;
+}

@@ -1,0 +1,64 @@
+import type { Context } from "hono";
+import type { QuotaMetric } from "../../durable/registry/plans.ts";
+import { quotaLedger, registry } from "./actors.ts";
+import type { AppEnv } from "./app.ts";
+import { quotaExceeded } from "./errors.ts";
+import { describeError, log } from "./log.ts";
+
+/**
+ * How a quota applies to this caller: enforced in `on` mode, recorded as
+ * WOULD-DENY in `log` mode, skipped in `off` mode. Superadmins, global tokens
+ * and callers without a tenant are exempt (API.md §1.2): their use is still
+ * counted, never refused. App-scoped tokens are bound by their app's tenant.
+ */
+export function quotaEnforced(c: Context<AppEnv>): boolean {
+  const auth = c.var.auth;
+  return c.var.config.STREAMHUB_AUTHZ_ENFORCE === "on" && !auth.isSuperadmin && auth.tenantId !== null;
+}
+
+/** Records a quota decision that let a request through over its limit (log mode or exempt callers). */
+export async function recordOverLimit(c: Context<AppEnv>, tenantId: string, metric: QuotaMetric, limit: number, used: number): Promise<void> {
+  const mode = c.var.config.STREAMHUB_AUTHZ_ENFORCE;
+  const auth = c.var.auth;
+  const exempt = auth.isSuperadmin || auth.tenantId === null;
+  const message = exempt
+    ? `quota ${metric} over its limit for tenant ${tenantId} (${used} of ${limit}); caller exempt`
+    : `WOULD-DENY quota ${metric} for tenant ${tenantId} (${used} of ${limit})`;
+  if (mode === "off" && !exempt) return;
+  try {
+    await registry(c.env).appendLog({
+      level: "warn",
+      source: "quota",
+      tenantId,
+      appId: c.req.param("app") ?? null,
+      message,
+      metaJson: JSON.stringify({ metric, limit, used, userId: auth.userId, requestId: c.var.requestId }),
+    });
+  } catch (error) {
+    log("error", "could not record a quota decision", { requestId: c.var.requestId, ...describeError(error) });
+  }
+}
+
+/** A held reservation: commit once the thing exists, release if it could not be made. */
+export interface QuotaReservation {
+  commit(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/**
+ * Reserves `amount` of a ledger-counted metric (streams, recording minutes,
+ * egress) for a tenant before the work starts. Over the limit in `on` mode →
+ * 429 quota_exceeded with metric, limit and used.
+ */
+export async function reserveQuota(c: Context<AppEnv>, tenantId: string, metric: QuotaMetric, amount = 1): Promise<QuotaReservation> {
+  const tenant = await registry(c.env).getTenant(tenantId);
+  const limit = tenant?.quotas[metric] ?? -1;
+  const ledger = quotaLedger(c.env, tenantId);
+  const result = await ledger.reserve({ metric, amount, limit, enforce: quotaEnforced(c) });
+  if (!result.ok) throw quotaExceeded(metric, result.limit, result.used);
+  if (result.overLimit) await recordOverLimit(c, tenantId, metric, result.limit, result.used);
+  return {
+    commit: async () => void (await ledger.commit(result.reservationId)),
+    release: async () => void (await ledger.release(result.reservationId)),
+  };
+}

@@ -1,0 +1,16 @@
+import { protectedRoute, type App } from "../../../lib/app.ts";
+import { commonErrorResponses, envelopeSchema, ok } from "../../../lib/envelope.ts";
+import { AuthContextSchema } from "./schema.ts";
+
+const route = protectedRoute("authenticated", {
+  method: "get",
+  path: "/api/v1/auth/me",
+  tags: ["auth"],
+  summary: "Who the credential speaks for",
+  responses: {
+    200: { description: "The caller", content: { "application/json": { schema: envelopeSchema(AuthContextSchema) } } },
+    ...commonErrorResponses,
+  },
+});
+
+export const registerAuthMe = (app: App) => app.openapi(route, (c) => ok(c, c.var.auth));

@@ -1,0 +1,71 @@
+import { z } from "@hono/zod-openapi";
+import { registry } from "../../../lib/actors.ts";
+import { protectedRoute, type App } from "../../../lib/app.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
+import { ApiError } from "../../../lib/errors.ts";
+import { SessionParams, SessionSchema } from "./schema.ts";
+
+// A user's own dashboard sessions: list them, end one, or log out of this one.
+// A superadmin may end anyone's session.
+
+const listRoute = protectedRoute("authenticated", {
+  method: "get",
+  path: "/api/v1/auth/sessions",
+  tags: ["auth"],
+  summary: "List my live sessions",
+  responses: {
+    200: { description: "Live sessions, newest first", content: { "application/json": { schema: envelopeSchema(z.array(SessionSchema)) } } },
+    ...commonErrorResponses,
+  },
+});
+
+const revokeRoute = protectedRoute("authenticated", {
+  method: "delete",
+  path: "/api/v1/auth/sessions/{sessionId}",
+  tags: ["auth"],
+  summary: "End a session",
+  description: "Its JWT stops working within seconds (verified sessions are cached briefly).",
+  request: { params: SessionParams },
+  responses: {
+    204: { description: "Ended" },
+    404: errorResponse("No such session of the caller's"),
+    ...commonErrorResponses,
+  },
+});
+
+const logoutRoute = protectedRoute("authenticated", {
+  method: "post",
+  path: "/api/v1/auth/logout",
+  tags: ["auth"],
+  summary: "End the session this request is made with",
+  responses: {
+    204: { description: "Logged out" },
+    ...commonErrorResponses,
+  },
+});
+
+export function registerAuthSessions(app: App) {
+  app.openapi(listRoute, async (c) => {
+    const auth = c.var.auth;
+    if (auth.via === "api_token") return ok(c, []);
+    const sessions = await registry(c.env).listSessions(auth.userId);
+    return ok(c, sessions.map((session) => ({ ...session, current: session.id === auth.sessionId })));
+  });
+
+  app.openapi(revokeRoute, async (c) => {
+    const { sessionId } = c.req.valid("param");
+    const auth = c.var.auth;
+    const session = await registry(c.env).getSession(sessionId);
+    if (!session || (!auth.isSuperadmin && session.userId !== auth.userId)) {
+      throw new ApiError(404, "session_not_found", `session "${sessionId}" not found`);
+    }
+    await registry(c.env).revokeSession(sessionId);
+    return c.body(null, 204);
+  });
+
+  app.openapi(logoutRoute, async (c) => {
+    const sessionId = c.var.auth.sessionId;
+    if (sessionId) await registry(c.env).revokeSession(sessionId);
+    return c.body(null, 204);
+  });
+}

@@ -1,0 +1,53 @@
+import { z } from "@hono/zod-openapi";
+import { registry } from "../../../lib/actors.ts";
+import { protectedRoute, type App } from "../../../lib/app.ts";
+import { commonErrorResponses, created, envelopeSchema, ok } from "../../../lib/envelope.ts";
+import { ApiError } from "../../../lib/errors.ts";
+import { addMember } from "../tenants/members.ts";
+import { AddMemberBody, TenantSchema, UsageReportSchema } from "../tenants/schema.ts";
+import { usageReport } from "../tenants/usage-report.ts";
+import { UserSchema } from "../users/schema.ts";
+
+// The caller's own tenant, as the original StreamHub's dashboard reads it.
+
+const getRoute = protectedRoute("usage:read", {
+  method: "get",
+  path: "/api/v1/teams/mine",
+  tags: ["tenants"],
+  summary: "My team: the tenant, its members and its usage",
+  responses: {
+    200: {
+      description: "The caller's tenant",
+      content: { "application/json": { schema: envelopeSchema(z.object({ team: TenantSchema, members: z.array(UserSchema), usage: UsageReportSchema })) } },
+    },
+    ...commonErrorResponses,
+  },
+});
+
+const addRoute = protectedRoute("member:create", {
+  method: "post",
+  path: "/api/v1/teams/mine/members",
+  tags: ["tenants"],
+  summary: "Invite a member to my team",
+  request: { body: { required: true, content: { "application/json": { schema: AddMemberBody } } } },
+  responses: { 201: { description: "The member", content: { "application/json": { schema: envelopeSchema(UserSchema) } } }, ...commonErrorResponses },
+});
+
+async function myTenant(env: Env, tenantId: string | null) {
+  const tenant = tenantId ? await registry(env).getTenant(tenantId) : null;
+  if (!tenant) throw new ApiError(404, "tenant_not_found", "the caller belongs to no tenant");
+  return tenant;
+}
+
+export function registerTeamsMine(app: App) {
+  app.openapi(getRoute, async (c) => {
+    const tenant = await myTenant(c.env, c.var.auth.tenantId);
+    const { users } = await registry(c.env).listUsers({ tenantId: tenant.id }, 1000, 0);
+    return ok(c, { team: tenant, members: users, usage: await usageReport(c.env, tenant) });
+  });
+
+  app.openapi(addRoute, async (c) => {
+    const tenant = await myTenant(c.env, c.var.auth.tenantId);
+    return created(c, await addMember(c.env, tenant.id, c.req.valid("json")));
+  });
+}

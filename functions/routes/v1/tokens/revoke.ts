@@ -1,0 +1,32 @@
+import { registry } from "../../../lib/actors.ts";
+import { protectedRoute, type App } from "../../../lib/app.ts";
+import { CREDENTIAL_CACHE_MS } from "../../../lib/auth/authenticate.ts";
+import { commonErrorResponses, errorResponse } from "../../../lib/envelope.ts";
+import { ApiError } from "../../../lib/errors.ts";
+import { TokenParams } from "./schema.ts";
+
+const route = protectedRoute("token:delete", {
+  method: "delete",
+  path: "/api/v1/tokens/{tokenId}",
+  tags: ["tokens"],
+  summary: "Revoke an API token",
+  description: `The token stops working within ${CREDENTIAL_CACHE_MS / 1000} seconds (the time a verified token may stay cached). Revoked tokens stay listed.`,
+  request: { params: TokenParams },
+  responses: {
+    204: { description: "Revoked (also when it already was)" },
+    404: errorResponse("No such token (or not visible to the caller)"),
+    ...commonErrorResponses,
+  },
+});
+
+export const registerTokensRevoke = (app: App) =>
+  app.openapi(route, async (c) => {
+    const { tokenId } = c.req.valid("param");
+    const auth = c.var.auth;
+    const token = await registry(c.env).getToken(tokenId);
+    const visible = token !== null && (auth.isSuperadmin || (auth.scope !== "app" && token.tenantId === auth.tenantId));
+    if (!visible) throw new ApiError(404, "token_not_found", `token "${tokenId}" not found`);
+    await registry(c.env).revokeToken(tokenId);
+    return c.body(null, 204);
+  });
+
