@@ -17,6 +17,9 @@ export default defineConfig({
               bindings: {
                 STREAMHUB_SECRET_KEY: "test-secret-key-0123456789abcdef0123456789",
                 STREAMHUB_API_TOKEN: "sk_test_bootstrap_token_0123456789abcdefghijk",
+                STREAMHUB_JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789",
+                ADMIN_USER: "ops@streamhub.test",
+                ADMIN_PASS: "break-glass-password-1",
                 // Nothing listens here: health must report LiveKit unreachable without failing.
                 LIVEKIT_URL: "ws://127.0.0.1:9",
               },

@@ -1,8 +1,14 @@
 // Helpers for tests that call the Worker inside workerd (vitest plugin).
 import { SELF, env } from "cloudflare:test";
 
+const bindings = env as unknown as Record<string, string>;
+
 /** The bootstrap token from vitest.config.ts; the Registry seeds it on first use. */
-export const BOOTSTRAP_TOKEN = (env as unknown as { STREAMHUB_API_TOKEN: string }).STREAMHUB_API_TOKEN;
+export const BOOTSTRAP_TOKEN = bindings.STREAMHUB_API_TOKEN!;
+export const ADMIN = { user: bindings.ADMIN_USER!, password: bindings.ADMIN_PASS! };
+
+/** A caller's address as workerd reports it (`cf.clientIp`); not a trusted proxy unless it is loopback. */
+export const DEFAULT_PEER = "198.51.100.7:40000";
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -10,12 +16,18 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
-/** Calls the Worker with the bootstrap token unless `token` says otherwise; JSON bodies are sent as JSON. */
-export async function api<T = any>(
-  method: string,
-  path: string,
-  options: { json?: unknown; body?: BodyInit; headers?: Record<string, string>; token?: string | null } = {},
-): Promise<ApiResponse<T>> {
+export interface CallOptions {
+  json?: unknown;
+  body?: BodyInit;
+  headers?: Record<string, string>;
+  /** Bearer credential; the bootstrap token when not given, none when null. */
+  token?: string | null;
+  /** The direct peer, `ip:port`. */
+  peer?: string;
+}
+
+/** Calls the Worker; JSON bodies are sent as JSON, JSON answers parsed. */
+export async function api<T = any>(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
   const headers = new Headers(options.headers);
   const token = options.token === undefined ? BOOTSTRAP_TOKEN : options.token;
   if (token !== null && !headers.has("Authorization")) headers.set("Authorization", `Bearer ${token}`);
@@ -24,7 +36,8 @@ export async function api<T = any>(
     body = JSON.stringify(options.json);
     if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
   }
-  const response = await SELF.fetch(`http://streamhub.test${path}`, { method, headers, body });
+  const init = { method, headers, body, cf: { clientIp: options.peer ?? DEFAULT_PEER } };
+  const response = await SELF.fetch(`http://streamhub.test${path}`, init as RequestInit);
   const text = await response.text();
   let parsed: unknown = text;
   try {
@@ -36,5 +49,34 @@ export async function api<T = any>(
 }
 
 let counter = 0;
-/** A valid app name no other test in this isolate uses. */
-export const uniqueAppName = (prefix = "app") => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+/** A name no other test in this isolate uses (valid as an app name, tenant id or email local part). */
+export const uniqueName = (prefix = "app") => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+export const uniqueAppName = uniqueName;
+
+async function expectCreated(response: ApiResponse) {
+  if (response.status !== 201) throw new Error(`expected 201, got ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body.data;
+}
+
+export const createTenant = async (quotas?: Record<string, number>, plan = "free") =>
+  expectCreated(await api("POST", "/api/v1/tenants", { json: { id: uniqueName("t"), name: "Test tenant", plan, quotas } }));
+
+export const createApp = async (tenantId?: string, name = uniqueName()) =>
+  expectCreated(await api("POST", "/api/v1/apps", { json: { name, tenantId } }));
+
+/** A user with a password, a member of `tenantId` with `role`. */
+export async function createUser(tenantId: string | undefined, role: "owner" | "editor" | "viewer" = "viewer", extra: { isSuperadmin?: boolean } = {}) {
+  const email = `${uniqueName("user")}@example.test`;
+  const password = "a-long-test-password-1";
+  const user = await expectCreated(await api("POST", "/api/v1/users", { json: { email, password, tenantId, role, ...extra } }));
+  return { ...user, email, password };
+}
+
+export async function login(user: string, password: string, peer = DEFAULT_PEER): Promise<string> {
+  const response = await api("POST", "/api/v1/auth/login", { token: null, json: { user, password }, peer });
+  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body.data.token;
+}
+
+export const createToken = async (json: Record<string, unknown>, token?: string) =>
+  expectCreated(await api("POST", "/api/v1/tokens", { json, token }));

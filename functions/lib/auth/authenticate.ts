@@ -35,6 +35,10 @@ const CACHE_MAX = 1_000;
 
 class ShortCache<T> {
   readonly #entries = new Map<string, { value: T; until: number }>();
+  /** Drops every entry `matches` picks (a revocation seen by this isolate takes effect at once). */
+  forget(matches: (value: T) => boolean): void {
+    for (const [key, entry] of this.#entries) if (matches(entry.value)) this.#entries.delete(key);
+  }
   get(key: string): T | undefined {
     const entry = this.#entries.get(key);
     if (entry && entry.until > Date.now()) return entry.value;
@@ -49,6 +53,10 @@ class ShortCache<T> {
 
 const tokens = new ShortCache<ApiTokenPrincipal>();
 const sessions = new ShortCache<SessionPrincipal>();
+
+/** Called on revocation: this isolate stops honouring the credential now; others within CREDENTIAL_CACHE_MS. */
+export const forgetTokens = (matches: (principal: ApiTokenPrincipal) => boolean) => tokens.forget(matches);
+export const forgetSessions = (matches: (session: SessionPrincipal) => boolean) => sessions.forget(matches);
 
 export const unauthorized = (message: string) =>
   new ApiError(401, "unauthorized", message, { headers: { "WWW-Authenticate": 'Bearer realm="streamhub"' } });

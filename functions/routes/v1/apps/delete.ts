@@ -1,6 +1,7 @@
 import { appActor, registry } from "../../../lib/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
+import { forgetTokens } from "../../../lib/auth/authenticate.ts";
 import { appNotFound } from "../../../lib/errors.ts";
 import { AppParams, DeleteAppQuery, DeletedAppSchema, APP_NAME } from "./schema.ts";
 
@@ -22,6 +23,8 @@ export const registerAppsDelete = (app: App) =>
   app.openapi(route, async (c) => {
     const { app: name } = c.req.valid("param");
     if (!APP_NAME.test(name) || !(await registry(c.env).deleteApp(name))) throw appNotFound(name);
+    // Its tokens went with it; stop honouring cached ones now.
+    forgetTokens((principal) => principal.appName === name);
     // The app is gone from the API from here on. Should the wipe fail, the
     // next create of this name wipes again before it starts (AppActor.init).
     await appActor(c.env, name).wipe();

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { registry } from "../../../lib/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
+import { forgetSessions } from "../../../lib/auth/authenticate.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { SessionParams, SessionSchema } from "./schema.ts";
 
@@ -60,12 +61,16 @@ export function registerAuthSessions(app: App) {
       throw new ApiError(404, "session_not_found", `session "${sessionId}" not found`);
     }
     await registry(c.env).revokeSession(sessionId);
+    forgetSessions(({ session }) => session.id === sessionId);
     return c.body(null, 204);
   });
 
   app.openapi(logoutRoute, async (c) => {
     const sessionId = c.var.auth.sessionId;
-    if (sessionId) await registry(c.env).revokeSession(sessionId);
+    if (sessionId) {
+      await registry(c.env).revokeSession(sessionId);
+      forgetSessions(({ session }) => session.id === sessionId);
+    }
     return c.body(null, 204);
   });
 }

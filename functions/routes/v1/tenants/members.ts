@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { registry } from "../../../lib/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../lib/envelope.ts";
+import { forgetSessions } from "../../../lib/auth/authenticate.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { ListQuery } from "../tokens/schema.ts";
 import { UserSchema } from "../users/schema.ts";
@@ -92,6 +93,8 @@ export function registerTenantMembers(app: App) {
     const { tenantId, userId } = c.req.valid("param");
     const result = await registry(c.env).setMemberRole(tenantId, userId, c.req.valid("json").role);
     if (!result.ok) throw memberError(result.code, userId);
+    // The cached session carries the old role.
+    forgetSessions(({ user }) => user.id === userId);
     return ok(c, result.value);
   });
 
@@ -99,6 +102,7 @@ export function registerTenantMembers(app: App) {
     const { tenantId, userId } = c.req.valid("param");
     const result = await registry(c.env).removeMember(tenantId, userId);
     if (!result.ok) throw memberError(result.code, userId);
+    forgetSessions(({ user }) => user.id === userId);
     return ok(c, { userId, removed: true as const });
   });
 }

@@ -1,6 +1,6 @@
 import { registry } from "../../../lib/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
-import { CREDENTIAL_CACHE_MS } from "../../../lib/auth/authenticate.ts";
+import { CREDENTIAL_CACHE_MS, forgetTokens } from "../../../lib/auth/authenticate.ts";
 import { commonErrorResponses, errorResponse } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { TokenParams } from "./schema.ts";
@@ -10,7 +10,7 @@ const route = protectedRoute("token:delete", {
   path: "/api/v1/tokens/{tokenId}",
   tags: ["tokens"],
   summary: "Revoke an API token",
-  description: `The token stops working within ${CREDENTIAL_CACHE_MS / 1000} seconds (the time a verified token may stay cached). Revoked tokens stay listed.`,
+  description: `The token stops working at once on this node's Worker, and everywhere within ${CREDENTIAL_CACHE_MS / 1000} seconds (the time another isolate may keep a verified token cached). Revoked tokens stay listed.`,
   request: { params: TokenParams },
   responses: {
     204: { description: "Revoked (also when it already was)" },
@@ -27,6 +27,7 @@ export const registerTokensRevoke = (app: App) =>
     const visible = token !== null && (auth.isSuperadmin || (auth.scope !== "app" && token.tenantId === auth.tenantId));
     if (!visible) throw new ApiError(404, "token_not_found", `token "${tokenId}" not found`);
     await registry(c.env).revokeToken(tokenId);
+    forgetTokens((principal) => principal.tokenId === tokenId);
     return c.body(null, 204);
   });
 

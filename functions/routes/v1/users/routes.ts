@@ -2,6 +2,7 @@ import { hashPassword } from "../../../../durable/crypto/password.ts";
 import { registry } from "../../../lib/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../lib/envelope.ts";
+import { forgetSessions } from "../../../lib/auth/authenticate.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { ListQuery } from "../tokens/schema.ts";
 import { CreateUserBody, UpdateUserBody, UserParams, UserSchema } from "./schema.ts";
@@ -96,6 +97,7 @@ export function registerUsers(app: App) {
     const status = changes.status ?? (passwordHash ? "active" : undefined);
     const user = await registry(c.env).updateUser(userId, { ...changes, status, passwordHash });
     if (!user) throw userNotFound(userId);
+    forgetSessions((session) => session.user.id === userId);
     return ok(c, user);
   });
 }
