@@ -4,7 +4,7 @@ import { EmailSchema, ROLES } from "../users/schema.ts";
 
 const quotaValue = z.number().int().min(-1).max(1_000_000_000).openapi({ description: "-1 is unlimited" });
 
-const QuotasSchema = z.object(Object.fromEntries(QUOTA_METRICS.map((m) => [m, quotaValue])) as Record<QuotaMetric, typeof quotaValue>).openapi("Quotas");
+const QuotasSchema = z.strictObject(Object.fromEntries(QUOTA_METRICS.map((m) => [m, quotaValue])) as Record<QuotaMetric, typeof quotaValue>).openapi("Quotas");
 
 export const TenantSchema = z
   .object({

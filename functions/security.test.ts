@@ -1,0 +1,164 @@
+// Who may call what: every route registered in the Worker (read from its route
+// table, so a new route without an entry here fails this test) against every
+// kind of caller, with the exact status each must get.
+//
+// Probes are chosen so that an authorized call has no lasting effect: it fails
+// validation (400), names something missing (404), or only reads (200).
+import { SignJWT } from "jose";
+import { beforeAll, describe, expect, it } from "vitest";
+import { utf8 } from "../durable/crypto/encoding.ts";
+import app from "./index.ts";
+import { ADMIN, api, createApp, createTenant, createToken, createUser, login } from "./testing.ts";
+
+type Caller =
+  | "anonymous"
+  | "malformed"
+  | "revokedToken"
+  | "expiredJwt"
+  | "tokenFromDisallowedIp"
+  | "otherAppToken"
+  | "appToken"
+  | "viewer"
+  | "editor"
+  | "owner"
+  | "otherTenantOwner"
+  | "superadmin"
+  | "globalToken";
+
+/** Callers whose credential is not valid here: every protected route answers them 401. */
+const INVALID: Caller[] = ["anonymous", "malformed", "revokedToken", "expiredJwt", "tokenFromDisallowedIp"];
+const VALID: Caller[] = ["otherAppToken", "appToken", "viewer", "editor", "owner", "otherTenantOwner", "superadmin", "globalToken"];
+
+/** Statuses for the valid callers, in the order of VALID. */
+type Row = [otherAppToken: number, appToken: number, viewer: number, editor: number, owner: number, otherTenantOwner: number, superadmin: number, globalToken: number];
+
+interface Probe {
+  /** Path with {app} = the tenant's app, {tenantId} = the tenant. */
+  path: string;
+  json?: unknown;
+  public?: boolean;
+  expect: Row;
+}
+
+const all = (status: number): Row => [status, status, status, status, status, status, status, status];
+const superOnly = (status: number): Row => [403, 403, 403, 403, 403, 403, status, status];
+
+// The table, from API.md's permissions: owner *:*, editor reads and edits apps
+// and media, viewer reads; audit and tokens are for owners; app tokens act on
+// their own app only; another tenant's app or tenant is a 404.
+const PROBES: Record<string, Probe> = {
+  "GET /api/v1/health": { path: "/api/v1/health", public: true, expect: all(200) },
+  "POST /api/v1/auth/login": { path: "/api/v1/auth/login", json: {}, public: true, expect: all(400) },
+  "GET /api/v1/auth/me": { path: "/api/v1/auth/me", expect: all(200) },
+  "GET /api/v1/auth/sessions": { path: "/api/v1/auth/sessions", expect: all(200) },
+  "DELETE /api/v1/auth/sessions/{sessionId}": { path: "/api/v1/auth/sessions/ses_missing", expect: all(404) },
+  "GET /api/v1/apps": { path: "/api/v1/apps?limit=0", expect: all(400) },
+  "POST /api/v1/apps": { path: "/api/v1/apps", json: { name: "NOT A NAME" }, expect: [403, 403, 403, 400, 400, 400, 400, 400] },
+  "GET /api/v1/apps/{app}": { path: "/api/v1/apps/{app}", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
+  "PATCH /api/v1/apps/{app}": { path: "/api/v1/apps/{app}", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
+  "DELETE /api/v1/apps/{app}": { path: "/api/v1/apps/{app}?deleteVods=maybe", expect: [404, 400, 403, 403, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/logs": { path: "/api/v1/apps/{app}/logs?limit=0", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/audit": { path: "/api/v1/apps/{app}/audit?limit=0", expect: [404, 400, 403, 403, 400, 404, 400, 400] },
+  "GET /api/v1/tokens": { path: "/api/v1/tokens?limit=0", expect: [403, 403, 403, 403, 400, 400, 400, 400] },
+  "POST /api/v1/tokens": { path: "/api/v1/tokens", json: {}, expect: [403, 403, 403, 403, 400, 400, 400, 400] },
+  "DELETE /api/v1/tokens/{tokenId}": { path: "/api/v1/tokens/tok_missing", expect: [403, 403, 403, 403, 404, 404, 404, 404] },
+  "GET /api/v1/users": { path: "/api/v1/users?limit=0", expect: superOnly(400) },
+  "POST /api/v1/users": { path: "/api/v1/users", json: {}, expect: superOnly(400) },
+  "GET /api/v1/users/{userId}": { path: "/api/v1/users/usr_missing", expect: superOnly(404) },
+  "PATCH /api/v1/users/{userId}": { path: "/api/v1/users/usr_missing", json: {}, expect: superOnly(400) },
+  "GET /api/v1/tenants": { path: "/api/v1/tenants?limit=0", expect: superOnly(400) },
+  "POST /api/v1/tenants": { path: "/api/v1/tenants", json: {}, expect: superOnly(400) },
+  "GET /api/v1/tenants/{tenantId}": { path: "/api/v1/tenants/{tenantId}", expect: [403, 403, 200, 200, 200, 404, 200, 200] },
+  "PATCH /api/v1/tenants/{tenantId}": { path: "/api/v1/tenants/{tenantId}", json: {}, expect: [403, 403, 403, 403, 403, 404, 400, 400] },
+  "GET /api/v1/tenants/{tenantId}/usage": { path: "/api/v1/tenants/{tenantId}/usage", expect: [403, 403, 200, 200, 200, 404, 200, 200] },
+  "GET /api/v1/tenants/{tenantId}/members": { path: "/api/v1/tenants/{tenantId}/members?limit=0", expect: [403, 403, 400, 400, 400, 404, 400, 400] },
+  "POST /api/v1/tenants/{tenantId}/members": { path: "/api/v1/tenants/{tenantId}/members", json: {}, expect: [403, 403, 403, 403, 400, 404, 400, 400] },
+  "PATCH /api/v1/tenants/{tenantId}/members/{userId}": { path: "/api/v1/tenants/{tenantId}/members/usr_missing", json: {}, expect: [403, 403, 403, 403, 400, 404, 400, 400] },
+  "DELETE /api/v1/tenants/{tenantId}/members/{userId}": { path: "/api/v1/tenants/{tenantId}/members/usr_missing", expect: [403, 403, 403, 403, 404, 404, 404, 404] },
+  "GET /api/v1/teams/mine": { path: "/api/v1/teams/mine", expect: [403, 403, 200, 200, 200, 200, 200, 200] },
+  "POST /api/v1/teams/mine/members": { path: "/api/v1/teams/mine/members", json: {}, expect: [403, 403, 403, 403, 400, 400, 400, 400] },
+  "GET /api/v1/logs": { path: "/api/v1/logs?limit=0", expect: [403, 403, 400, 400, 400, 400, 400, 400] },
+  "GET /api/v1/audit": { path: "/api/v1/audit?limit=0", expect: [403, 403, 403, 403, 400, 400, 400, 400] },
+  // Last: it ends each caller's session.
+  "POST /api/v1/auth/logout": { path: "/api/v1/auth/logout", expect: all(204) },
+};
+
+// Not API routes a caller can be denied: the document, its viewer, the dashboard.
+const NOT_PROBED = new Set(["GET /api/v1/openapi.json", "GET /api/v1/docs"]);
+
+const registeredRoutes = () =>
+  app.routes
+    .filter((route) => route.method !== "ALL" && route.path !== "*" && route.path !== "/*")
+    .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, "{$1}")}`)
+    .filter((route) => !NOT_PROBED.has(route));
+
+const credentials = {} as Record<Caller, { headers: Record<string, string>; peer?: string }>;
+let appName = "";
+let tenantId = "";
+
+beforeAll(async () => {
+  const tenant = await createTenant({ maxApps: 10 });
+  const other = await createTenant();
+  tenantId = tenant.id;
+  appName = (await createApp(tenant.id)).name;
+  const sibling = await createApp(tenant.id);
+  await createApp(other.id);
+
+  const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
+  const jwtOf = async (tenant: string, role: "owner" | "editor" | "viewer") => {
+    const user = await createUser(tenant, role);
+    return login(user.email, user.password);
+  };
+
+  const revoked = await createToken({ name: "revoked", scope: "global" });
+  await api("DELETE", `/api/v1/tokens/${revoked.id}`);
+  const expiring = await createUser(tenant.id, "owner");
+  const live = (await api("GET", "/api/v1/auth/me", { token: await login(expiring.email, expiring.password) })).body.data;
+  const expired = await new SignJWT({ sid: live.sessionId })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(expiring.id)
+    .setJti(live.sessionId)
+    .setIssuer("streamhub")
+    .setAudience("streamhub-dashboard")
+    .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
+    .sign(utf8("test-jwt-secret-0123456789abcdef0123456789"));
+
+  Object.assign(credentials, {
+    anonymous: { headers: {} },
+    malformed: { headers: { Authorization: "Bearer not a token" } },
+    revokedToken: bearer(revoked.token),
+    expiredJwt: bearer(expired),
+    tokenFromDisallowedIp: bearer((await createToken({ name: "pinned", scope: "global", allowedIps: ["203.0.113.99"] })).token),
+    otherAppToken: bearer((await createToken({ name: "sibling", scope: "app", appId: sibling.name })).token),
+    appToken: bearer((await createToken({ name: "own", scope: "app", appId: appName })).token),
+    viewer: bearer(await jwtOf(tenant.id, "viewer")),
+    editor: bearer(await jwtOf(tenant.id, "editor")),
+    owner: bearer(await jwtOf(tenant.id, "owner")),
+    otherTenantOwner: bearer(await jwtOf(other.id, "owner")),
+    superadmin: bearer(await login(ADMIN.user, ADMIN.password)),
+    globalToken: bearer((await createToken({ name: "global", scope: "global" })).token),
+  } satisfies Record<Caller, { headers: Record<string, string> }>);
+});
+
+describe("every route × every caller", () => {
+  it("has a probe for every registered route", () => {
+    expect(new Set(Object.keys(PROBES))).toEqual(new Set(registeredRoutes()));
+  });
+
+  it("answers each caller with the exact status", async () => {
+    const mismatches: string[] = [];
+    for (const [route, probe] of Object.entries(PROBES)) {
+      const method = route.split(" ")[0]!;
+      const path = probe.path.replace("{app}", appName).replace("{tenantId}", tenantId);
+      const expectations: [Caller, number][] = [
+        ...INVALID.map((caller): [Caller, number] => [caller, probe.public ? probe.expect[0] : 401]),
+        ...VALID.map((caller, index): [Caller, number] => [caller, probe.expect[index]!]),
+      ];
+      for (const [caller, expected] of expectations) {
+        const response = await api(method, path, { token: null, headers: credentials[caller].headers, json: probe.json });
+        if (response.status !== expected) mismatches.push(`${route} as ${caller}: expected ${expected}, got ${response.status} ${JSON.stringify(response.body?.error?.code)}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
