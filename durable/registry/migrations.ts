@@ -47,6 +47,7 @@ export const registryMigrations: Migration[] = [
       `INSERT INTO tenants (id, name, plan, created_at, updated_at)
         VALUES ('platform', 'Platform', 'platform', strftime('%Y-%m-%dT%H:%M:%fZ'), strftime('%Y-%m-%dT%H:%M:%fZ'))`,
       `UPDATE apps SET tenant_id = 'platform' WHERE tenant_id IS NULL`,
+      `UPDATE api_tokens SET tenant_id = 'platform' WHERE tenant_id IS NULL`,
       `CREATE INDEX apps_tenant ON apps (tenant_id)`,
       `CREATE TABLE users (
         id TEXT PRIMARY KEY,

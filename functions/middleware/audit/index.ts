@@ -10,8 +10,9 @@ const APP_PATH = /^\/api\/v1\/apps\/([a-z0-9][a-z0-9-]{1,30}[a-z0-9])(?:\/|$)/;
 /**
  * Records every mutating API call — who, what, when, from where, and how it
  * ended — in the global audit log and, for an app's routes, in that app's own
- * database. Written after the response, so it never slows or fails the call;
- * bodies are never recorded (they may hold secrets).
+ * database. Written before the response leaves (mutations are rare, and a
+ * caller that reads the log next must find its own call there), but a failure
+ * to write never fails the call. Bodies are never recorded (they may hold secrets).
  */
 export const audit = (): MiddlewareHandler<AppEnv> =>
   async function audit(c, next) {
@@ -30,16 +31,13 @@ export const audit = (): MiddlewareHandler<AppEnv> =>
       requestId: c.var.requestId,
     };
     const tenantId = c.get("app")?.tenantId ?? auth?.tenantId ?? null;
-    const write = async () => {
-      try {
-        await registry(c.env).appendAudit({ ...entry, tenantId, app });
-        // Only apps that exist (and that the caller reached) get a row in their own database.
-        if (app && c.get("app") && c.res.status < 500 && !(c.req.method === "DELETE" && c.req.path === `/api/v1/apps/${app}`)) {
-          await appActor(c.env, app).appendAudit(entry);
-        }
-      } catch (error) {
-        log("error", "could not write the audit log", { requestId: c.var.requestId, ...describeError(error) });
+    try {
+      await registry(c.env).appendAudit({ ...entry, tenantId, app });
+      // Only apps that exist (and that the caller reached) get a row in their own database.
+      if (app && c.get("app") && c.res.status < 500 && !(c.req.method === "DELETE" && c.req.path === `/api/v1/apps/${app}`)) {
+        await appActor(c.env, app).appendAudit(entry);
       }
-    };
-    c.executionCtx.waitUntil(write());
+    } catch (error) {
+      log("error", "could not write the audit log", { requestId: c.var.requestId, ...describeError(error) });
+    }
   };
