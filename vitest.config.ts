@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { LIVEKIT_TEST_KEY, LIVEKIT_TEST_SECRET } from "./test/livekit/global-setup.ts";
 
 // Two kinds of tests, one run:
 // - "workers": unit, route and actor tests inside workerd (the vitest plugin),
@@ -11,7 +12,7 @@ export default defineConfig({
     projects: [
       {
         plugins: [
-          cloudflareTest({
+          cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {
@@ -20,14 +21,17 @@ export default defineConfig({
                 STREAMHUB_JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789",
                 ADMIN_USER: "ops@streamhub.test",
                 ADMIN_PASS: "break-glass-password-1",
-                // Nothing listens here: health must report LiveKit unreachable without failing.
-                LIVEKIT_URL: "ws://127.0.0.1:9",
+                // The LiveKit stand-in started by test/livekit/global-setup.ts.
+                LIVEKIT_URL: inject("livekitUrl"),
+                LIVEKIT_API_KEY: LIVEKIT_TEST_KEY,
+                LIVEKIT_API_SECRET: LIVEKIT_TEST_SECRET,
               },
             },
-          }),
+          })),
         ],
         test: {
           name: "workers",
+          globalSetup: ["test/livekit/global-setup.ts"],
           include: ["functions/**/*.test.ts", "durable/**/*.test.ts"],
           exclude: ["**/*.node.test.ts"],
         },

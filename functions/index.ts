@@ -10,6 +10,9 @@ import { registerAppsDelete } from "./routes/v1/apps/delete.ts";
 import { registerAppsGet } from "./routes/v1/apps/get.ts";
 import { registerAppsList } from "./routes/v1/apps/list.ts";
 import { registerAppsUpdate } from "./routes/v1/apps/update.ts";
+import { registerStreams } from "./routes/v1/apps/streams/routes.ts";
+import { registerJoinTokens } from "./routes/v1/apps/tokens/join.ts";
+import { registerPlayToken } from "./routes/v1/apps/tokens/play.ts";
 import { registerAuthLogin } from "./routes/v1/auth/login.ts";
 import { registerAuthMe } from "./routes/v1/auth/me.ts";
 import { registerAuthSessions } from "./routes/v1/auth/sessions.ts";
@@ -23,6 +26,7 @@ import { registerTokensCreate } from "./routes/v1/tokens/create.ts";
 import { registerTokensList } from "./routes/v1/tokens/list.ts";
 import { registerTokensRevoke } from "./routes/v1/tokens/revoke.ts";
 import { registerUsers } from "./routes/v1/users/routes.ts";
+import { registerLiveKitWebhook } from "./routes/v1/webhooks/livekit.ts";
 import { serveAssets } from "./routes/assets.ts";
 
 const app = newApp();
@@ -49,6 +53,10 @@ registerTenants(app);
 registerTenantMembers(app);
 registerTeamsMine(app);
 registerLogs(app);
+registerJoinTokens(app);
+registerPlayToken(app);
+registerStreams(app);
+registerLiveKitWebhook(app);
 registerOpenApi(app);
 
 serveAssets(app);

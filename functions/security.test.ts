@@ -77,6 +77,13 @@ const PROBES: Record<string, Probe> = {
   "DELETE /api/v1/tenants/{tenantId}/members/{userId}": { path: "/api/v1/tenants/{tenantId}/members/usr_missing", expect: [403, 403, 403, 403, 404, 404, 404, 404] },
   "GET /api/v1/teams/mine": { path: "/api/v1/teams/mine", expect: [403, 403, 200, 200, 200, 200, 200, 200] },
   "POST /api/v1/teams/mine/members": { path: "/api/v1/teams/mine/members", json: {}, expect: [403, 403, 403, 403, 400, 400, 400, 400] },
+  "POST /api/v1/apps/{app}/tokens": { path: "/api/v1/apps/{app}/tokens", json: { room: "not a room" }, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/play-token/{room}": { path: "/api/v1/apps/{app}/play-token/not%20a%20room", public: true, expect: all(400) },
+  "GET /api/v1/apps/{app}/streams": { path: "/api/v1/apps/{app}/streams", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
+  "GET /api/v1/apps/{app}/streams/{id}": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody", expect: all(404) },
+  "DELETE /api/v1/apps/{app}/streams/{id}": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
+  // Only LiveKit's signature opens this one; no API credential does.
+  "POST /api/v1/webhooks/livekit": { path: "/api/v1/webhooks/livekit", json: { event: "room_started" }, public: true, expect: all(401) },
   "GET /api/v1/logs": { path: "/api/v1/logs?limit=0", expect: [403, 403, 400, 400, 400, 400, 400, 400] },
   "GET /api/v1/audit": { path: "/api/v1/audit?limit=0", expect: [403, 403, 403, 403, 400, 400, 400, 400] },
   // Last: it ends each caller's session.

@@ -80,3 +80,23 @@ export async function login(user: string, password: string, peer = DEFAULT_PEER)
 
 export const createToken = async (json: Record<string, unknown>, token?: string) =>
   expectCreated(await api("POST", "/api/v1/tokens", { json, token }));
+
+/** The LiveKit stand-in's address (test/livekit/global-setup.ts). */
+export const LIVEKIT_URL = bindings.LIVEKIT_URL!;
+
+/**
+ * Drives the LiveKit stand-in (a participant joins, publishes, leaves; an
+ * ingress starts or stops) and delivers the webhooks it signed to StreamHub,
+ * as LiveKit would. Returns the control answer and StreamHub's replies.
+ */
+export async function livekit(action: string, input: Record<string, unknown> = {}) {
+  const response = await fetch(`${LIVEKIT_URL}/_test/${action}`, { method: "POST", body: JSON.stringify(input) });
+  const body = (await response.json()) as { webhooks?: { body: string; authorization: string; event: string }[] } & Record<string, any>;
+  if (!response.ok) throw new Error(`stand-in ${action}: ${response.status} ${JSON.stringify(body)}`);
+  const delivered: number[] = [];
+  for (const webhook of body.webhooks ?? []) delivered.push((await deliverWebhook(webhook)).status);
+  return { ...body, delivered };
+}
+
+export const deliverWebhook = (webhook: { body: string; authorization: string }) =>
+  api("POST", "/api/v1/webhooks/livekit", { token: null, body: webhook.body, headers: { Authorization: webhook.authorization, "Content-Type": "application/webhook+json" } });

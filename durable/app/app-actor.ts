@@ -5,12 +5,23 @@ import { migrate } from "../db/migrate.ts";
 import { maskSecret, openSecret, sealSecret, secretBoxKey, type SecretBoxKey } from "../crypto/secret-box.ts";
 import { appMigrations } from "./migrations.ts";
 import { AppStateRepository, type AppAuditEntry } from "./app-state.repo.ts";
+import { LiveRepository, type AppEvent, type StreamRecord } from "./live.repo.ts";
+import { applyLiveKitEvent, type LiveKitEvent } from "./livekit-events.ts";
 
-/** Who this actor is; written by `init` when the Registry creates the app. */
+/** Who this actor is; written by `init` when the app is created. */
 export interface AppIdentity {
   name: string;
   roomPrefix: string;
+  /** The tenant whose quota ledger counts this app's streams. */
+  tenantId: string;
 }
+
+/** Public play tokens per client address per minute, per app. */
+const PLAY_TOKENS_PER_WINDOW = 30;
+const PLAY_TOKEN_WINDOW_MS = 60_000;
+
+/** How long a LiveKit event id is remembered: a webhook repeated within this changes nothing. */
+const SEEN_EVENTS_MS = 24 * 60 * 60 * 1000;
 
 export interface AppActorSummary {
   identity: AppIdentity;
@@ -26,11 +37,14 @@ export interface AppActorSummary {
 export class AppActor extends DurableObject<Env> {
   readonly #db: ActorSqlDriver;
   readonly #state: AppStateRepository;
+  readonly #live: LiveRepository;
+  readonly #playTokenWindows = new Map<string, { startedAt: number; count: number }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#db = new ActorSqlDriver(ctx.storage);
     this.#state = new AppStateRepository(this.#db);
+    this.#live = new LiveRepository(this.#db);
     void ctx.blockConcurrencyWhile(() => migrate(this.#db, appMigrations));
   }
 
@@ -78,6 +92,100 @@ export class AppActor extends DurableObject<Env> {
     const sealed = await this.#state.getSealedSecret(name);
     if (sealed === null) return null;
     return openSecret(await this.#secretKey(), sealed, secretContext(identity.name, name));
+  }
+
+  // ── Live state from LiveKit ────────────────────────────────────────────────
+
+  /**
+   * Applies a verified LiveKit webhook event. A repeat of an event id seen in
+   * the last 24 h changes nothing. State and app events are written first,
+   * then the tenant's quota ledger is told what started or ended.
+   */
+  async handleLiveKitEvent(event: LiveKitEvent): Promise<{ duplicate: boolean }> {
+    const identity = await this.#requireIdentity();
+    const now = Date.now();
+    if (!(await this.#live.markSeen(event.id, now))) return { duplicate: true };
+    await this.#live.forgetSeenBefore(now - SEEN_EVENTS_MS);
+    const actions = await applyLiveKitEvent(this.#live, event, new Date(now).toISOString());
+
+    const ledger = this.env.QUOTA.get(this.env.QUOTA.idFromName(identity.tenantId));
+    for (const action of actions) {
+      if (action.kind === "commit") {
+        // A lapsed reservation cannot be committed: count the stream anyway.
+        if (!(await ledger.commit(action.reservationId))) await ledger.adjust("maxConcurrentStreams", 1);
+      } else {
+        await ledger.adjust("maxConcurrentStreams", action.delta);
+      }
+    }
+    return { duplicate: false };
+  }
+
+  /**
+   * Remembers the quota reservation a publisher token holds, so that the
+   * stream it starts commits it. A newer token for the same identity replaces
+   * (and releases) the older one's.
+   */
+  async holdPublisherSlot(room: string, participant: string, reservationId: string, expiresAt: number): Promise<void> {
+    const identity = await this.#requireIdentity();
+    const previous = await this.#live.slot(room, participant);
+    await this.#live.putSlot(room, participant, reservationId, expiresAt);
+    await this.#live.deleteExpiredSlots(Date.now());
+    if (previous && previous.reservation_id !== reservationId) {
+      await this.env.QUOTA.get(this.env.QUOTA.idFromName(identity.tenantId)).release(previous.reservation_id);
+    }
+  }
+
+  /** Active streams, each with its viewer count (participants of the room that are not hidden and publish nothing). */
+  async listStreams(): Promise<StreamRecord[]> {
+    const streams = await this.#live.activeStreams();
+    const withViewers: StreamRecord[] = [];
+    for (const stream of streams) withViewers.push({ ...stream, viewers: await this.#live.viewerCount(stream.room) });
+    return withViewers;
+  }
+
+  async getStream(streamId: string): Promise<StreamRecord | null> {
+    const stream = await this.#live.stream(streamId);
+    return stream ? { ...stream, viewers: stream.status === "active" ? await this.#live.viewerCount(stream.room) : 0 } : null;
+  }
+
+  /** The room's other active streams (to know whether stopping one may close the room). */
+  async activeStreamsIn(room: string): Promise<StreamRecord[]> {
+    return this.#live.activeStreams(room);
+  }
+
+  /** Ends a stream StreamHub stopped itself (LiveKit's own webhook for it is then a no-op). */
+  async endStream(streamId: string, reason: string): Promise<void> {
+    const identity = await this.#requireIdentity();
+    const stream = await this.#live.activeStream(streamId);
+    if (!stream) return;
+    const now = new Date().toISOString();
+    await this.#live.endStream(streamId, reason, now);
+    await this.#live.removeParticipant(stream.room, stream.participant);
+    await this.#live.recordEvent("stream_ended", { streamId, room: stream.room, type: stream.type, participant: stream.participant, ingressId: stream.ingressId, reason }, now);
+    if (stream.quotaHeld) await this.env.QUOTA.get(this.env.QUOTA.idFromName(identity.tenantId)).adjust("maxConcurrentStreams", -1);
+  }
+
+  /**
+   * Admits one public play token for `ip`, or says how many seconds to wait.
+   * Counted in this actor's memory (one per app, so exact across Workers);
+   * losing the counts on a restart is harmless.
+   */
+  async admitPlayToken(ip: string): Promise<number> {
+    const now = Date.now();
+    const window = this.#playTokenWindows.get(ip);
+    if (!window || window.startedAt + PLAY_TOKEN_WINDOW_MS <= now) {
+      if (this.#playTokenWindows.size > 10_000) this.#playTokenWindows.clear();
+      this.#playTokenWindows.set(ip, { startedAt: now, count: 1 });
+      return 0;
+    }
+    if (window.count >= PLAY_TOKENS_PER_WINDOW) return Math.ceil((window.startedAt + PLAY_TOKEN_WINDOW_MS - now) / 1000);
+    window.count++;
+    return 0;
+  }
+
+  /** The app's events after `afterId`, oldest first. */
+  async events(afterId: number, limit: number): Promise<AppEvent[]> {
+    return this.#live.events(afterId, limit);
   }
 
   async appendAudit(entry: AppAuditEntry): Promise<void> {

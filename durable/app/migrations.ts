@@ -37,4 +37,64 @@ export const appMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: "streams, participants, events",
+    statements: [
+      // One row per publisher (`<room>/<identity>`), kept after it ends.
+      `CREATE TABLE streams (
+        stream_id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        room TEXT NOT NULL,
+        participant TEXT NOT NULL,
+        ingress_id TEXT,
+        status TEXT NOT NULL CHECK (status IN ('active', 'ended')),
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        end_reason TEXT,
+        last_stats_json TEXT NOT NULL DEFAULT '{}',
+        quota_held INTEGER NOT NULL DEFAULT 0
+      )`,
+      `CREATE INDEX streams_status ON streams (status, room)`,
+      // Who is in each room now, as LiveKit's webhooks (and reconciliation) say.
+      `CREATE TABLE participants (
+        room TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        sid TEXT NOT NULL,
+        hidden INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        tracks INTEGER NOT NULL DEFAULT 0,
+        joined_at TEXT NOT NULL,
+        PRIMARY KEY (room, identity)
+      )`,
+      // Publisher tokens hold a concurrent-stream slot in the tenant's quota ledger until used or lapsed.
+      `CREATE TABLE publisher_slots (
+        room TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        reservation_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (room, identity)
+      )`,
+      // Everything that happened to the app, in order; the outbound webhook issue delivers these.
+      `CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        data_json TEXT NOT NULL
+      )`,
+      `CREATE TABLE ingress_participants (
+        room TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        ingress_id TEXT NOT NULL,
+        input_type TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (room, identity)
+      )`,
+      // LiveKit webhook ids already handled (kept 24 h): a repeat changes nothing.
+      `CREATE TABLE seen_events (
+        event_id TEXT PRIMARY KEY,
+        seen_at INTEGER NOT NULL
+      )`,
+    ],
+  },
 ];

@@ -97,6 +97,15 @@ export class AppsRepository {
     return row ? toAppRecord(row) : null;
   }
 
+  /** The app a LiveKit room belongs to: the longest room prefix that is the room or starts it followed by "-". */
+  async findByRoom(room: string): Promise<AppRecord | null> {
+    const row = await this.#db.one<AppRow>(sql`
+      SELECT * FROM apps
+      WHERE livekit_room_prefix = ${room} OR substr(${room}, 1, length(livekit_room_prefix) + 1) = livekit_room_prefix || '-'
+      ORDER BY length(livekit_room_prefix) DESC LIMIT 1`);
+    return row ? toAppRecord(row) : null;
+  }
+
   async findById(id: number): Promise<AppRecord | null> {
     const row = await this.#db.one<AppRow>(sql`SELECT * FROM apps WHERE id = ${id}`);
     return row ? toAppRecord(row) : null;

@@ -149,6 +149,10 @@ export class Registry extends DurableObject<Env> {
     return this.#apps.findByName(name);
   }
 
+  async appForRoom(room: string): Promise<AppRecord | null> {
+    return this.#apps.findByRoom(room);
+  }
+
   /**
    * Creates an app, checking the tenant's `maxApps` in the same serialized
    * call: two concurrent creates can never both take the last slot. With

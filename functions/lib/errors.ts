@@ -26,7 +26,11 @@ export type ErrorCode =
   | "member_not_found"
   | "last_owner"
   | "token_not_found"
-  | "session_not_found";
+  | "session_not_found"
+  | "livekit_not_configured"
+  | "livekit_error"
+  | "stream_not_found"
+  | "ingress_not_found";
 
 /**
  * An expected failure with its HTTP status and machine code. Thrown anywhere in

@@ -41,6 +41,8 @@ export async function recordOverLimit(c: Context<AppEnv>, tenantId: string, metr
 
 /** A held reservation: commit once the thing exists, release if it could not be made. */
 export interface QuotaReservation {
+  reservationId: string;
+  expiresAt: number;
   commit(): Promise<void>;
   release(): Promise<void>;
 }
@@ -50,14 +52,17 @@ export interface QuotaReservation {
  * egress) for a tenant before the work starts. Over the limit in `on` mode →
  * 429 quota_exceeded with metric, limit and used.
  */
-export async function reserveQuota(c: Context<AppEnv>, tenantId: string, metric: QuotaMetric, amount = 1): Promise<QuotaReservation> {
+export async function reserveQuota(c: Context<AppEnv>, tenantId: string, metric: QuotaMetric, options: { amount?: number; holdMs: number }): Promise<QuotaReservation> {
   const tenant = await registry(c.env).getTenant(tenantId);
   const limit = tenant?.quotas[metric] ?? -1;
   const ledger = quotaLedger(c.env, tenantId);
-  const result = await ledger.reserve({ metric, amount, limit, enforce: quotaEnforced(c) });
+  const expiresAt = Date.now() + options.holdMs;
+  const result = await ledger.reserve({ metric, amount: options.amount ?? 1, limit, enforce: quotaEnforced(c), holdMs: options.holdMs });
   if (!result.ok) throw quotaExceeded(metric, result.limit, result.used);
   if (result.overLimit) await recordOverLimit(c, tenantId, metric, result.limit, result.used);
   return {
+    reservationId: result.reservationId,
+    expiresAt,
     commit: async () => void (await ledger.commit(result.reservationId)),
     release: async () => void (await ledger.release(result.reservationId)),
   };

@@ -8,6 +8,7 @@
 // tracks and ingresses in memory. A test-only control surface under /_test
 // makes participants join, publish and leave, ingresses start and stop, and
 // webhooks drop or repeat.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import {
@@ -81,6 +82,8 @@ export class LiveKitStandin {
   readonly rooms = new Map<string, RoomState>();
   readonly ingresses = new Map<string, IngressInfo>();
   readonly #outbox: SignedWebhook[] = [];
+  /** The webhooks one control request caused, so concurrent tests never see each other's. */
+  readonly #collected = new AsyncLocalStorage<SignedWebhook[]>();
   /** Every Twirp call received, for tests that assert what StreamHub asked for. */
   readonly calls: { method: string; request: unknown }[] = [];
   #server: Server | undefined;
@@ -172,8 +175,10 @@ export class LiveKitStandin {
   }
 
   async #deliver(webhook: SignedWebhook): Promise<void> {
+    const collected = this.#collected.getStore();
+    if (collected) collected.push(webhook);
     if (!this.#options.webhookUrl) {
-      this.#outbox.push(webhook);
+      if (!collected) this.#outbox.push(webhook);
       return;
     }
     await fetch(this.#options.webhookUrl, {
@@ -328,9 +333,12 @@ export class LiveKitStandin {
 
   // ── Test control surface ───────────────────────────────────────────────────
 
-  async #control(action: string, input: Record<string, any>): Promise<unknown> {
-    const before = this.#outbox.length;
-    const emitted = () => this.#outbox.slice(before);
+  #control(action: string, input: Record<string, any>): Promise<unknown> {
+    const collected: SignedWebhook[] = [];
+    return this.#collected.run(collected, () => this.#controlAction(action, input, () => collected));
+  }
+
+  async #controlAction(action: string, input: Record<string, any>, emitted: () => SignedWebhook[]): Promise<unknown> {
     switch (action) {
       case "join":
         return { participant: (await this.join(input.token)).toJson(), webhooks: emitted() };

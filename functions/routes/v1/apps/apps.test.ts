@@ -15,7 +15,7 @@ describe("apps: create, read, list, change, delete", () => {
     expect(created.headers.get("X-Request-Id")).toBeTruthy();
 
     const summary = await actorOf(name).summary();
-    expect(summary?.identity).toEqual({ name, roomPrefix: name });
+    expect(summary?.identity).toEqual({ name, roomPrefix: name, tenantId: "platform" });
 
     const read = await api("GET", `/api/v1/apps/${name}`);
     expect(read.status).toBe(200);

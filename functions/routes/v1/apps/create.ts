@@ -46,7 +46,7 @@ export const registerAppsCreate = (app: App) =>
     if (result.overLimit) await recordOverLimit(c, tenantId, "maxApps", tenant.quotas.maxApps, result.used);
 
     try {
-      await appActor(c.env, body.name).init({ name: body.name, roomPrefix });
+      await appActor(c.env, body.name).init({ name: body.name, roomPrefix, tenantId });
     } catch (error) {
       // Without its database the app cannot work: take the registry row back so the create can be retried.
       log("error", "app actor init failed; rolling back the app", { requestId: c.var.requestId, app: body.name, ...describeError(error) });

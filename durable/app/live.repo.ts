@@ -1,0 +1,195 @@
+import { sql, type SqlDriver } from "../db/sql.ts";
+
+export type StreamType = "webrtc" | "rtmp" | "rtsp" | "whip" | "url";
+
+/** API.md `StreamRecord`. */
+export interface StreamRecord {
+  id: string;
+  streamId: string;
+  type: StreamType;
+  room: string;
+  participant: string;
+  ingressId: string | null;
+  status: "active" | "ended";
+  startedAt: string;
+  endedAt: string | null;
+  endReason: string | null;
+  lastStatsJson: string;
+  viewers?: number;
+}
+
+interface StreamRow {
+  stream_id: string;
+  type: StreamType;
+  room: string;
+  participant: string;
+  ingress_id: string | null;
+  status: "active" | "ended";
+  started_at: string;
+  ended_at: string | null;
+  end_reason: string | null;
+  last_stats_json: string;
+  quota_held: number;
+}
+
+const toStream = (row: StreamRow): StreamRecord => ({
+  id: row.stream_id,
+  streamId: row.stream_id,
+  type: row.type,
+  room: row.room,
+  participant: row.participant,
+  ingressId: row.ingress_id,
+  status: row.status,
+  startedAt: row.started_at,
+  endedAt: row.ended_at,
+  endReason: row.end_reason,
+  lastStatsJson: row.last_stats_json,
+});
+
+export interface ParticipantRow {
+  room: string;
+  identity: string;
+  sid: string;
+  hidden: number;
+  kind: string;
+  tracks: number;
+  joined_at: string;
+}
+
+export interface AppEvent {
+  id: number;
+  type: string;
+  ts: string;
+  data: Record<string, unknown>;
+}
+
+/** The app's live picture: streams, who is in which room, publisher quota slots, the event log. */
+export class LiveRepository {
+  readonly #db: SqlDriver;
+
+  constructor(db: SqlDriver) {
+    this.#db = db;
+  }
+
+  // Streams
+
+  async activeStream(streamId: string): Promise<(StreamRecord & { quotaHeld: boolean }) | null> {
+    const row = await this.#db.one<StreamRow>(sql`SELECT * FROM streams WHERE stream_id = ${streamId} AND status = 'active'`);
+    return row ? { ...toStream(row), quotaHeld: row.quota_held === 1 } : null;
+  }
+
+  async stream(streamId: string): Promise<StreamRecord | null> {
+    const row = await this.#db.one<StreamRow>(sql`SELECT * FROM streams WHERE stream_id = ${streamId}`);
+    return row ? toStream(row) : null;
+  }
+
+  async activeStreams(room?: string): Promise<StreamRecord[]> {
+    const rows = room
+      ? await this.#db.all<StreamRow>(sql`SELECT * FROM streams WHERE status = 'active' AND room = ${room} ORDER BY started_at`)
+      : await this.#db.all<StreamRow>(sql`SELECT * FROM streams WHERE status = 'active' ORDER BY started_at`);
+    return rows.map(toStream);
+  }
+
+  /** Starts (or restarts) a stream. An ingress type is never downgraded to webrtc. */
+  async startStream(stream: { streamId: string; type: StreamType; room: string; participant: string; ingressId: string | null; quotaHeld: boolean }, now: string): Promise<void> {
+    await this.#db.run(sql`
+      INSERT INTO streams (stream_id, type, room, participant, ingress_id, status, started_at, quota_held)
+      VALUES (${stream.streamId}, ${stream.type}, ${stream.room}, ${stream.participant}, ${stream.ingressId}, 'active', ${now}, ${stream.quotaHeld ? 1 : 0})
+      ON CONFLICT (stream_id) DO UPDATE SET
+        type = CASE WHEN streams.type <> 'webrtc' AND excluded.type = 'webrtc' THEN streams.type ELSE excluded.type END,
+        ingress_id = COALESCE(excluded.ingress_id, streams.ingress_id),
+        status = 'active', started_at = excluded.started_at, ended_at = NULL, end_reason = NULL, quota_held = excluded.quota_held`);
+  }
+
+  async endStream(streamId: string, reason: string, now: string): Promise<void> {
+    await this.#db.run(sql`
+      UPDATE streams SET status = 'ended', ended_at = ${now}, end_reason = ${reason}, quota_held = 0
+      WHERE stream_id = ${streamId} AND status = 'active'`);
+  }
+
+  // Participants
+
+  async participant(room: string, identity: string): Promise<ParticipantRow | null> {
+    return this.#db.one<ParticipantRow>(sql`SELECT * FROM participants WHERE room = ${room} AND identity = ${identity}`);
+  }
+
+  async upsertParticipant(p: { room: string; identity: string; sid: string; hidden: boolean; kind: string; tracks: number }, now: string): Promise<void> {
+    await this.#db.run(sql`
+      INSERT INTO participants (room, identity, sid, hidden, kind, tracks, joined_at)
+      VALUES (${p.room}, ${p.identity}, ${p.sid}, ${p.hidden ? 1 : 0}, ${p.kind}, ${p.tracks}, ${now})
+      ON CONFLICT (room, identity) DO UPDATE SET sid = excluded.sid, hidden = excluded.hidden, kind = excluded.kind, tracks = excluded.tracks`);
+  }
+
+  async removeParticipant(room: string, identity: string): Promise<void> {
+    await this.#db.run(sql`DELETE FROM participants WHERE room = ${room} AND identity = ${identity}`);
+  }
+
+  async participantsIn(room: string): Promise<ParticipantRow[]> {
+    return this.#db.all<ParticipantRow>(sql`SELECT * FROM participants WHERE room = ${room}`);
+  }
+
+  async clearRoom(room: string): Promise<void> {
+    await this.#db.run(sql`DELETE FROM participants WHERE room = ${room}`);
+  }
+
+  /** Viewers: participants in the room who are not hidden and publish nothing. */
+  async viewerCount(room: string): Promise<number> {
+    return (await this.#db.one<{ n: number }>(sql`SELECT COUNT(*) AS n FROM participants WHERE room = ${room} AND hidden = 0 AND tracks = 0`))?.n ?? 0;
+  }
+
+  // Publisher quota slots
+
+  async slot(room: string, identity: string): Promise<{ reservation_id: string; expires_at: number } | null> {
+    return this.#db.one(sql`SELECT reservation_id, expires_at FROM publisher_slots WHERE room = ${room} AND identity = ${identity}`);
+  }
+
+  async putSlot(room: string, identity: string, reservationId: string, expiresAt: number): Promise<void> {
+    await this.#db.run(sql`
+      INSERT INTO publisher_slots (room, identity, reservation_id, expires_at) VALUES (${room}, ${identity}, ${reservationId}, ${expiresAt})
+      ON CONFLICT (room, identity) DO UPDATE SET reservation_id = excluded.reservation_id, expires_at = excluded.expires_at`);
+  }
+
+  async deleteSlot(room: string, identity: string): Promise<void> {
+    await this.#db.run(sql`DELETE FROM publisher_slots WHERE room = ${room} AND identity = ${identity}`);
+  }
+
+  async deleteExpiredSlots(now: number): Promise<void> {
+    await this.#db.run(sql`DELETE FROM publisher_slots WHERE expires_at <= ${now}`);
+  }
+
+  // Ingress participants: which ingress a publishing ingress participant is.
+
+  async rememberIngressParticipant(room: string, identity: string, ingressId: string, inputType: string, now: string): Promise<void> {
+    await this.#db.run(sql`
+      INSERT INTO ingress_participants (room, identity, ingress_id, input_type, updated_at) VALUES (${room}, ${identity}, ${ingressId}, ${inputType}, ${now})
+      ON CONFLICT (room, identity) DO UPDATE SET ingress_id = excluded.ingress_id, input_type = excluded.input_type, updated_at = excluded.updated_at`);
+  }
+
+  async ingressForParticipant(room: string, identity: string): Promise<{ ingressId: string; inputType: string } | null> {
+    const row = await this.#db.one<{ ingress_id: string; input_type: string }>(sql`SELECT ingress_id, input_type FROM ingress_participants WHERE room = ${room} AND identity = ${identity}`);
+    return row ? { ingressId: row.ingress_id, inputType: row.input_type } : null;
+  }
+
+  // Events
+
+  async recordEvent(type: string, data: Record<string, unknown>, now: string): Promise<void> {
+    await this.#db.run(sql`INSERT INTO events (type, ts, data_json) VALUES (${type}, ${now}, ${JSON.stringify(data)})`);
+  }
+
+  async events(afterId: number, limit: number): Promise<AppEvent[]> {
+    const rows = await this.#db.all<{ id: number; type: string; ts: string; data_json: string }>(
+      sql`SELECT * FROM events WHERE id > ${afterId} ORDER BY id LIMIT ${limit}`,
+    );
+    return rows.map((row) => ({ id: row.id, type: row.type, ts: row.ts, data: JSON.parse(row.data_json) as Record<string, unknown> }));
+  }
+
+  /** Remembers a LiveKit event id; false when it was already seen (a duplicate or a replay). */
+  async markSeen(eventId: string, now: number): Promise<boolean> {
+    const result = await this.#db.run(sql`INSERT INTO seen_events (event_id, seen_at) VALUES (${eventId}, ${now}) ON CONFLICT (event_id) DO NOTHING`);
+    return result.changes > 0;
+  }
+
+  async forgetSeenBefore(before: number): Promise<void> {
+    await this.#db.run(sql`DELETE FROM seen_events WHERE seen_at < ${before}`);
+  }
+}

@@ -1,0 +1,137 @@
+import type { LiveRepository, StreamType } from "./live.repo.ts";
+
+/**
+ * A LiveKit webhook event as the app actor needs it (the Worker verified and
+ * decoded it, and found the app by the room's prefix).
+ */
+export interface LiveKitEvent {
+  id: string;
+  event: string;
+  createdAt: number;
+  room?: { name: string; sid: string };
+  participant?: { identity: string; sid: string; name: string; hidden: boolean; kind: string };
+  track?: { sid: string; type: string; source: string; muted: boolean };
+  ingress?: { ingressId: string; inputType: string; roomName: string; participantIdentity: string; status: string };
+  egress?: { egressId: string; status: string; roomName: string };
+}
+
+/** What the tenant's quota ledger must be told once the state change is stored. */
+export type QuotaAction = { kind: "commit"; reservationId: string } | { kind: "adjust"; delta: number };
+
+const INGRESS_STREAM_TYPE: Record<string, StreamType> = { RTMP_INPUT: "rtmp", WHIP_INPUT: "whip", URL_INPUT: "url" };
+
+export const streamIdOf = (room: string, identity: string) => `${room}/${identity}`;
+
+/**
+ * Applies one event to the app's live state and records the app events it
+ * causes (`stream_started`, `stream_ended`, and the LiveKit event itself).
+ * Returns the quota ledger calls to make: a stream that starts takes a
+ * concurrent-stream slot (its publisher token's reservation, or a new count),
+ * a stream that ends gives it back.
+ */
+export async function applyLiveKitEvent(live: LiveRepository, event: LiveKitEvent, now: string): Promise<QuotaAction[]> {
+  const actions: QuotaAction[] = [];
+  const room = event.room?.name ?? event.ingress?.roomName ?? "";
+  const participant = event.participant;
+
+  const endStream = async (identity: string, reason: string) => {
+    const streamId = streamIdOf(room, identity);
+    const stream = await live.activeStream(streamId);
+    if (!stream) return;
+    await live.endStream(streamId, reason, now);
+    if (stream.quotaHeld) actions.push({ kind: "adjust", delta: -1 });
+    await live.recordEvent("stream_ended", { streamId, room, type: stream.type, participant: identity, ingressId: stream.ingressId, reason }, now);
+  };
+
+  switch (event.event) {
+    case "participant_joined":
+      if (participant) {
+        const existing = await live.participant(room, participant.identity);
+        await live.upsertParticipant({ room, identity: participant.identity, sid: participant.sid, hidden: participant.hidden, kind: participant.kind, tracks: existing?.tracks ?? 0 }, now);
+      }
+      break;
+
+    case "track_published":
+      if (participant) {
+        const existing = await live.participant(room, participant.identity);
+        await live.upsertParticipant(
+          { room, identity: participant.identity, sid: participant.sid, hidden: participant.hidden, kind: participant.kind, tracks: (existing?.tracks ?? 0) + 1 },
+          now,
+        );
+        // A hidden participant (a recorder, a QC monitor) is never a stream.
+        if (participant.hidden) break;
+        const streamId = streamIdOf(room, participant.identity);
+        if (await live.activeStream(streamId)) break;
+
+        const slot = await live.slot(room, participant.identity);
+        if (slot) {
+          await live.deleteSlot(room, participant.identity);
+          actions.push({ kind: "commit", reservationId: slot.reservation_id });
+        } else {
+          actions.push({ kind: "adjust", delta: 1 });
+        }
+        const ingressId = participant.kind === "INGRESS" ? (await ingressOf(live, room, participant.identity)) : null;
+        const type: StreamType = participant.kind === "INGRESS" ? (ingressId?.type ?? "rtmp") : "webrtc";
+        await live.startStream({ streamId, type, room, participant: participant.identity, ingressId: ingressId?.id ?? null, quotaHeld: true }, now);
+        await live.recordEvent("stream_started", { streamId, room, type, participant: participant.identity, ingressId: ingressId?.id ?? null }, now);
+      }
+      break;
+
+    case "track_unpublished":
+      if (participant) {
+        const existing = await live.participant(room, participant.identity);
+        const tracks = Math.max(0, (existing?.tracks ?? 1) - 1);
+        await live.upsertParticipant({ room, identity: participant.identity, sid: participant.sid, hidden: participant.hidden, kind: participant.kind, tracks }, now);
+        if (tracks === 0) await endStream(participant.identity, "unpublished");
+      }
+      break;
+
+    case "participant_left":
+      if (participant) {
+        await live.removeParticipant(room, participant.identity);
+        await endStream(participant.identity, "left");
+      }
+      break;
+
+    case "room_finished":
+      for (const stream of await live.activeStreams(room)) await endStream(stream.participant, "room_finished");
+      await live.clearRoom(room);
+      break;
+
+    case "ingress_started":
+    case "ingress_updated":
+      if (event.ingress) await rememberIngress(live, event.ingress, now);
+      break;
+
+    case "ingress_ended":
+      if (event.ingress) {
+        await rememberIngress(live, event.ingress, now);
+        await endStream(event.ingress.participantIdentity, "ingress_ended");
+      }
+      break;
+  }
+
+  // Every LiveKit event is an app event too (forwarded outbound as received).
+  await live.recordEvent(event.event, livekitEventData(event), now);
+  return actions;
+}
+
+// The ingress a publishing participant belongs to, from the ingress events seen so far.
+async function ingressOf(live: LiveRepository, room: string, identity: string): Promise<{ id: string; type: StreamType } | null> {
+  const seen = await live.ingressForParticipant(room, identity);
+  return seen ? { id: seen.ingressId, type: INGRESS_STREAM_TYPE[seen.inputType] ?? "rtmp" } : null;
+}
+
+async function rememberIngress(live: LiveRepository, ingress: NonNullable<LiveKitEvent["ingress"]>, now: string): Promise<void> {
+  await live.rememberIngressParticipant(ingress.roomName, ingress.participantIdentity, ingress.ingressId, ingress.inputType, now);
+}
+
+const livekitEventData = (event: LiveKitEvent): Record<string, unknown> => ({
+  eventId: event.id,
+  createdAt: event.createdAt,
+  room: event.room?.name ?? event.ingress?.roomName ?? event.egress?.roomName ?? null,
+  ...(event.participant ? { participant: { identity: event.participant.identity, name: event.participant.name, sid: event.participant.sid, hidden: event.participant.hidden } } : {}),
+  ...(event.track ? { track: event.track } : {}),
+  ...(event.ingress ? { ingress: { ingressId: event.ingress.ingressId, inputType: event.ingress.inputType, roomName: event.ingress.roomName } } : {}),
+  ...(event.egress ? { egress: event.egress } : {}),
+});

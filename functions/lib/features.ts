@@ -1,0 +1,24 @@
+import type { AppRecord } from "../../durable/registry/apps.repo.ts";
+
+/** API.md feature defaults: off unless turned on, or on unless explicitly turned off. */
+const DEFAULTS = {
+  rtmpPassword: false,
+  chat: false,
+  reactions: false,
+  viewerCounter: true,
+  hiddenQc: true,
+  adaptivePlayer: true,
+  publicPlayback: true,
+} as const;
+
+export type Features = { -readonly [K in keyof typeof DEFAULTS]: boolean };
+
+export const featuresOf = (app: AppRecord): Features => ({ ...DEFAULTS, ...app.settings.features });
+
+/** Public links to the player and embed page of a room. */
+export function playerLinks(base: string, app: string, room: string) {
+  const playUrl = `${base}/play/${encodeURIComponent(app)}/${encodeURIComponent(room)}`;
+  const embedUrl = `${base}/embed/${encodeURIComponent(app)}/${encodeURIComponent(room)}`;
+  const iframe = `<iframe src="${embedUrl}" width="640" height="360" allow="autoplay; fullscreen; picture-in-picture" allowfullscreen style="border:0"></iframe>`;
+  return { playUrl, embedUrl, iframe };
+}

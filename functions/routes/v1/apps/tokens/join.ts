@@ -1,0 +1,80 @@
+import type { VideoGrant } from "livekit-server-sdk";
+import { TrackSource } from "@livekit/protocol";
+import { randomBytes, toHex } from "../../../../../durable/crypto/encoding.ts";
+import { appActor } from "../../../../lib/actors.ts";
+import { protectedRoute, type App } from "../../../../lib/app.ts";
+import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../../lib/envelope.ts";
+import { featuresOf, playerLinks } from "../../../../lib/features.ts";
+import { livekit, mintAccessToken, namespacedRoom } from "../../../../lib/livekit.ts";
+import { reserveQuota } from "../../../../lib/quota.ts";
+import { AppParams } from "../schema.ts";
+import { JoinTokenBody, JoinTokenSchema } from "./schema.ts";
+
+const DEFAULT_TTL_SECONDS = 6 * 3600;
+/** How long a publisher token holds a concurrent-stream slot before it is used (or the slot lapses). */
+const PUBLISHER_SLOT_HOLD_MS = 10 * 60_000;
+
+const route = protectedRoute("stream:write", {
+  method: "post",
+  path: "/api/v1/apps/{app}/tokens",
+  tags: ["livekit"],
+  summary: "Mint a LiveKit join token",
+  description:
+    "A token for one participant of one room of the app, carrying only the grants asked for. The room is namespaced with the app's prefix. A publishing token holds a concurrent-stream slot of the tenant's quota (429 when none is left) until its stream ends, or for 10 minutes if it is never used.",
+  request: { params: AppParams, body: { required: true, content: { "application/json": { schema: JoinTokenBody } } } },
+  responses: {
+    201: { description: "The token and where to connect", content: { "application/json": { schema: envelopeSchema(JoinTokenSchema) } } },
+    404: errorResponse("No such app (or not visible to the caller)"),
+    429: errorResponse("The tenant's maxConcurrentStreams quota is used up (quota_exceeded)"),
+    503: errorResponse("LiveKit is not configured"),
+    ...commonErrorResponses,
+  },
+});
+
+export const registerJoinTokens = (app: App) =>
+  app.openapi(route, async (c) => {
+    const body = c.req.valid("json");
+    const record = c.var.app;
+    const config = c.var.config;
+    const lk = livekit(config);
+    const features = featuresOf(record);
+
+    const room = namespacedRoom(record.livekitRoomPrefix, body.room);
+    const identity = body.identity ?? `anon-${crypto.randomUUID()}`;
+    const hidden = (body.hidden === true && features.hiddenQc) || body.recorder === true;
+    const canPublish = hidden ? false : (body.canPublish ?? true);
+    const ttlSeconds = body.ttl ?? DEFAULT_TTL_SECONDS;
+    const grant: VideoGrant = {
+      roomJoin: true,
+      room,
+      canPublish,
+      canSubscribe: body.canSubscribe ?? true,
+      canPublishData: body.canPublishData ?? true,
+      ...(hidden ? { hidden: true } : {}),
+      ...(body.recorder ? { recorder: true } : {}),
+      ...(canPublish && body.audioOnly ? { canPublishSources: [TrackSource.MICROPHONE] } : {}),
+    };
+
+    if (canPublish) {
+      const slot = await reserveQuota(c, record.tenantId ?? "platform", "maxConcurrentStreams", { holdMs: PUBLISHER_SLOT_HOLD_MS });
+      await appActor(c.env, record.name).holdPublisherSlot(room, identity, slot.reservationId, slot.expiresAt);
+    }
+
+    const token = await mintAccessToken(lk, { identity, name: body.name, metadata: body.metadata, ttlSeconds, grant });
+    const base = config.PUBLIC_BASE_URL ?? new URL(c.req.url).origin;
+    return created(c, {
+      token,
+      app: record.name,
+      room,
+      identity,
+      hidden,
+      audioOnly: body.audioOnly ?? false,
+      adaptive: features.adaptivePlayer,
+      canPublish,
+      expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
+      wsUrl: config.PUBLIC_WS_URL ?? lk.url,
+      ...playerLinks(base, record.name, room),
+    });
+  });
+
+export const randomViewerIdentity = () => `viewer-${toHex(randomBytes(4))}`;

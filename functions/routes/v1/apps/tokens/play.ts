@@ -1,0 +1,70 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { appActor, registry } from "../../../../lib/actors.ts";
+import { PERMISSION_EXTENSION, type App } from "../../../../lib/app.ts";
+import { clientIp } from "../../../../lib/auth/ip.ts";
+import { envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
+import { ApiError, appNotFound } from "../../../../lib/errors.ts";
+import { featuresOf } from "../../../../lib/features.ts";
+import { livekit, mintAccessToken, namespacedRoom } from "../../../../lib/livekit.ts";
+import { APP_NAME } from "../schema.ts";
+import { randomViewerIdentity } from "./join.ts";
+import { PlayTokenSchema, ROOM } from "./schema.ts";
+
+const PLAY_TTL_SECONDS = 6 * 3600;
+
+const route = createRoute({
+  method: "get",
+  path: "/api/v1/apps/{app}/play-token/{room}",
+  tags: ["livekit"],
+  summary: "A public viewer token",
+  description:
+    "No credential needed: a subscribe-only, hidden viewer token (identity `viewer-<8 hex>`, 6 h) for the room, for embedded players. 404 when the app's `publicPlayback` feature is off. Rate-limited per client address.",
+  security: [],
+  [PERMISSION_EXTENSION]: "public",
+  request: {
+    params: z.object({
+      app: z.string().openapi({ param: { name: "app", in: "path" } }),
+      room: z.string().openapi({ param: { name: "room", in: "path" } }),
+    }),
+  },
+  responses: {
+    200: { description: "A viewer token", content: { "application/json": { schema: envelopeSchema(PlayTokenSchema) } } },
+    400: errorResponse("Not a valid room name"),
+    404: errorResponse("No such app, or public playback is off"),
+    429: errorResponse("Too many play tokens from this address; see Retry-After"),
+    503: errorResponse("LiveKit is not configured"),
+  },
+});
+
+export const registerPlayToken = (app: App) =>
+  app.openapi(route, async (c) => {
+    c.header("Access-Control-Allow-Origin", "*");
+    const { app: name, room: requested } = c.req.valid("param");
+    const record = APP_NAME.test(name) ? await registry(c.env).getApp(name) : null;
+    if (!record || !featuresOf(record).publicPlayback) throw appNotFound(name);
+    if (!ROOM.test(requested)) throw new ApiError(400, "validation_failed", "room must be 1–120 characters of letters, digits, _, . and -");
+
+    const ip = (await clientIp(c, c.var.config)) ?? "unknown";
+    const retryAfter = await appActor(c.env, record.name).admitPlayToken(ip);
+    if (retryAfter > 0) {
+      throw new ApiError(429, "too_many_requests", "too many play tokens from this address", { headers: { "Retry-After": String(retryAfter) } });
+    }
+
+    const lk = livekit(c.var.config);
+    const room = namespacedRoom(record.livekitRoomPrefix, requested);
+    const identity = randomViewerIdentity();
+    const token = await mintAccessToken(lk, {
+      identity,
+      ttlSeconds: PLAY_TTL_SECONDS,
+      grant: { roomJoin: true, room, canPublish: false, canSubscribe: true, canPublishData: false, hidden: true },
+    });
+    return ok(c, {
+      token,
+      app: record.name,
+      room,
+      identity,
+      wsUrl: c.var.config.PUBLIC_WS_URL ?? lk.url,
+      mode: "viewer" as const,
+      expiresAt: new Date(Date.now() + PLAY_TTL_SECONDS * 1000).toISOString(),
+    });
+  });

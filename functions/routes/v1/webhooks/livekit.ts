@@ -1,0 +1,61 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { AppRecord } from "../../../../durable/registry/apps.repo.ts";
+import { appActor, registry } from "../../../lib/actors.ts";
+import { PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
+import { ApiError } from "../../../lib/errors.ts";
+import { livekit, toLiveKitEvent } from "../../../lib/livekit.ts";
+import { log } from "../../../lib/log.ts";
+
+const route = createRoute({
+  method: "post",
+  path: "/api/v1/webhooks/livekit",
+  tags: ["livekit"],
+  summary: "LiveKit's webhooks",
+  description:
+    "LiveKit posts its events here (point `webhook.urls` of livekit.yaml at it). The `Authorization` header must be LiveKit's signed token for this exact body; anything else is 401. Once verified the answer is always 200; a repeated event id changes nothing.",
+  security: [],
+  [PERMISSION_EXTENSION]: "livekit-signature",
+  responses: {
+    200: { description: "Received", content: { "application/json": { schema: envelopeSchema(z.object({ received: z.literal(true) })) } } },
+    401: errorResponse("Not signed by this node's LiveKit, stale, or the body does not match"),
+    503: errorResponse("LiveKit is not configured"),
+    413: commonErrorResponses[413],
+    415: commonErrorResponses[415],
+  },
+});
+
+// Room prefixes change rarely; a short cache keeps a busy room's webhooks off the Registry.
+const ROOM_CACHE_MS = 10_000;
+const roomApps = new Map<string, { app: AppRecord | null; until: number }>();
+
+async function appForRoom(env: Env, room: string): Promise<AppRecord | null> {
+  const cached = roomApps.get(room);
+  if (cached && cached.until > Date.now()) return cached.app;
+  const app = await registry(env).appForRoom(room);
+  if (roomApps.size > 10_000) roomApps.clear();
+  roomApps.set(room, { app, until: Date.now() + ROOM_CACHE_MS });
+  return app;
+}
+
+export const registerLiveKitWebhook = (app: App) =>
+  app.openapi(route, async (c) => {
+    const lk = livekit(c.var.config);
+    const body = await c.req.text();
+    let received;
+    try {
+      received = await lk.receiver.receive(body, c.req.header("Authorization") ?? "");
+    } catch {
+      throw new ApiError(401, "unauthorized", "not a webhook signed by this node's LiveKit");
+    }
+    const event = toLiveKitEvent(received);
+    const room = event.room?.name || event.ingress?.roomName || event.egress?.roomName;
+    const target = room ? await appForRoom(c.env, room) : null;
+    if (target) {
+      const { duplicate } = await appActor(c.env, target.name).handleLiveKitEvent(event);
+      if (duplicate) log("info", "livekit webhook repeated; ignored", { requestId: c.var.requestId, eventId: event.id, event: event.event });
+    } else {
+      log("info", "livekit webhook for no known app", { requestId: c.var.requestId, event: event.event, room: room ?? null });
+    }
+    return ok(c, { received: true as const });
+  });
