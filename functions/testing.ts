@@ -89,13 +89,19 @@ export const LIVEKIT_URL = bindings.LIVEKIT_URL!;
  * ingress starts or stops) and delivers the webhooks it signed to StreamHub,
  * as LiveKit would. Returns the control answer and StreamHub's replies.
  */
-export async function livekit(action: string, input: Record<string, unknown> = {}) {
+export interface StandinWebhook {
+  body: string;
+  authorization: string;
+  event: string;
+}
+
+export async function livekit(action: string, input: Record<string, unknown> = {}): Promise<{ webhooks: StandinWebhook[]; delivered: number[]; [field: string]: any }> {
   const response = await fetch(`${LIVEKIT_URL}/_test/${action}`, { method: "POST", body: JSON.stringify(input) });
-  const body = (await response.json()) as { webhooks?: { body: string; authorization: string; event: string }[] } & Record<string, any>;
+  const body = (await response.json()) as { webhooks?: StandinWebhook[] } & Record<string, any>;
   if (!response.ok) throw new Error(`stand-in ${action}: ${response.status} ${JSON.stringify(body)}`);
   const delivered: number[] = [];
   for (const webhook of body.webhooks ?? []) delivered.push((await deliverWebhook(webhook)).status);
-  return { ...body, delivered };
+  return { ...body, webhooks: body.webhooks ?? [], delivered };
 }
 
 export const deliverWebhook = (webhook: { body: string; authorization: string }) =>

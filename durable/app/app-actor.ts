@@ -135,6 +135,12 @@ export class AppActor extends DurableObject<Env> {
     }
   }
 
+  /** Whether this publisher already holds an unexpired slot (a token minted again for it needs no second one). */
+  async hasPublisherSlot(room: string, participant: string): Promise<boolean> {
+    const slot = await this.#live.slot(room, participant);
+    return slot !== null && slot.expires_at > Date.now();
+  }
+
   /** Active streams, each with its viewer count (participants of the room that are not hidden and publish nothing). */
   async listStreams(): Promise<StreamRecord[]> {
     const streams = await this.#live.activeStreams();

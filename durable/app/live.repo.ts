@@ -60,7 +60,8 @@ export interface AppEvent {
   id: number;
   type: string;
   ts: string;
-  data: Record<string, unknown>;
+  /** The event's data, serialized once when it happened. */
+  dataJson: string;
 }
 
 /** The app's live picture: streams, who is in which room, publisher quota slots, the event log. */
@@ -180,7 +181,7 @@ export class LiveRepository {
     const rows = await this.#db.all<{ id: number; type: string; ts: string; data_json: string }>(
       sql`SELECT * FROM events WHERE id > ${afterId} ORDER BY id LIMIT ${limit}`,
     );
-    return rows.map((row) => ({ id: row.id, type: row.type, ts: row.ts, data: JSON.parse(row.data_json) as Record<string, unknown> }));
+    return rows.map((row) => ({ id: row.id, type: row.type, ts: row.ts, dataJson: row.data_json }));
   }
 
   /** Remembers a LiveKit event id; false when it was already seen (a duplicate or a replay). */

@@ -8,7 +8,10 @@ const TOKEN = "sk_malformed_suite_token_0123456789abcdefghij";
 let node: RunningStreamHub;
 
 beforeAll(async () => {
-  node = await startStreamHub({ env: { STREAMHUB_API_TOKEN: TOKEN } });
+  // LiveKit keys set (nothing listens at the URL) so that every route is live, none a 503.
+  node = await startStreamHub({
+    env: { STREAMHUB_API_TOKEN: TOKEN, LIVEKIT_URL: "http://127.0.0.1:9", LIVEKIT_API_KEY: "APImalformed", LIVEKIT_API_SECRET: "malformed-suite-secret-0123456789abcdef" },
+  });
   expect((await call(node.url, "POST", "/api/v1/apps", { token: TOKEN, json: { name: "probe-app" } })).status).toBe(201);
 });
 afterAll(async () => {

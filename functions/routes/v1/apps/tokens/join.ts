@@ -55,9 +55,12 @@ export const registerJoinTokens = (app: App) =>
       ...(canPublish && body.audioOnly ? { canPublishSources: [TrackSource.MICROPHONE] } : {}),
     };
 
-    if (canPublish) {
+    // One publisher identity publishes one stream at a time (LiveKit replaces a
+    // duplicate identity), so a token minted again for it shares its slot.
+    const actor = appActor(c.env, record.name);
+    if (canPublish && !(await actor.hasPublisherSlot(room, identity))) {
       const slot = await reserveQuota(c, record.tenantId ?? "platform", "maxConcurrentStreams", { holdMs: PUBLISHER_SLOT_HOLD_MS });
-      await appActor(c.env, record.name).holdPublisherSlot(room, identity, slot.reservationId, slot.expiresAt);
+      await actor.holdPublisherSlot(room, identity, slot.reservationId, slot.expiresAt);
     }
 
     const token = await mintAccessToken(lk, { identity, name: body.name, metadata: body.metadata, ttlSeconds, grant });

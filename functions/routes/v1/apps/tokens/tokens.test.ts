@@ -1,0 +1,135 @@
+import { decodeJwt } from "jose";
+import { describe, expect, it } from "vitest";
+import { api, createApp, createTenant, createToken, createUser, LIVEKIT_URL, livekit, login, uniqueName } from "../../../../testing.ts";
+
+const mint = (app: string, json: Record<string, unknown>, token?: string) => api("POST", `/api/v1/apps/${app}/tokens`, { json, token });
+
+describe("join tokens", () => {
+  it("carry exactly the asked grants, a namespaced room and the TTL", async () => {
+    const app = await createApp();
+    const response = await mint(app.name, { room: "lobby", identity: "alice", name: "Alice", ttl: "90m", canSubscribe: false });
+    expect(response.status).toBe(201);
+    const data = response.body.data;
+    expect(data).toMatchObject({ app: app.name, room: `${app.name}-lobby`, identity: "alice", hidden: false, canPublish: true, wsUrl: LIVEKIT_URL });
+    expect(data.playUrl).toMatch(new RegExp(`/play/${app.name}/${app.name}-lobby$`));
+
+    const claims = decodeJwt(data.token) as any;
+    expect(claims.sub).toBe("alice");
+    expect(claims.name).toBe("Alice");
+    expect(claims.exp - claims.nbf).toBe(90 * 60);
+    expect(claims.video).toEqual({ roomJoin: true, room: `${app.name}-lobby`, canPublish: true, canSubscribe: false, canPublishData: true });
+  });
+
+  it("keeps an already prefixed room, uses the prefix for none, and makes up an identity", async () => {
+    const app = await createApp();
+    expect((await mint(app.name, { room: `${app.name}-stage` })).body.data.room).toBe(`${app.name}-stage`);
+    const bare = (await mint(app.name, {})).body.data;
+    expect(bare.room).toBe(app.name);
+    expect(bare.identity).toMatch(/^anon-[0-9a-f-]{36}$/);
+  });
+
+  it("makes hidden, recorder and audio-only tokens that cannot do more than that", async () => {
+    const app = await createApp();
+    const hidden = decodeJwt((await mint(app.name, { room: "qc", hidden: true })).body.data.token) as any;
+    expect(hidden.video).toMatchObject({ hidden: true, canPublish: false });
+    const recorder = decodeJwt((await mint(app.name, { room: "qc", recorder: true })).body.data.token) as any;
+    expect(recorder.video).toMatchObject({ hidden: true, recorder: true, canPublish: false });
+    expect(recorder.video.roomRecord).toBeUndefined();
+    const audio = decodeJwt((await mint(app.name, { room: "radio", audioOnly: true })).body.data.token) as any;
+    expect(audio.video.canPublishSources).toEqual(["microphone"]);
+
+    await api("PATCH", `/api/v1/apps/${app.name}`, { json: { features: { hiddenQc: false } } });
+    const notHidden = await mint(app.name, { room: "qc", hidden: true, canPublish: false });
+    expect(notHidden.body.data.hidden).toBe(false);
+    expect((decodeJwt(notHidden.body.data.token) as any).video.hidden).toBeUndefined();
+  });
+
+  it("answers the original SDK's flow: POST → data.token and data.wsUrl", async () => {
+    const app = await createApp();
+    const response = await mint(app.name, { room: "sdk", identity: "stream1", canPublish: true, canSubscribe: true });
+    const json = response.body;
+    const data = json.data ?? json;
+    expect(response.status >= 200 && response.status < 300).toBe(true);
+    expect(typeof data.token).toBe("string");
+    expect(typeof data.wsUrl).toBe("string");
+  });
+
+  it.each([
+    [{ room: "has space" }],
+    [{ room: "x".repeat(121) }],
+    [{ identity: "bad identity" }],
+    [{ ttl: "30s" }],
+    [{ ttl: "2d" }],
+    [{ ttl: "soon" }],
+    [{ canPublish: "yes" }],
+    [{ grants: { roomAdmin: true } }],
+  ])("refuses %j", async (json) => {
+    const app = await createApp();
+    const response = await mint(app.name, json);
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe("validation_failed");
+  });
+
+  it("holds a concurrent-stream slot per publisher token and refuses one too many", async () => {
+    const tenant = await createTenant({ maxApps: 5, maxConcurrentStreams: 1 });
+    const app = await createApp(tenant.id);
+    const owner = await createUser(tenant.id, "owner");
+    const jwt = await login(owner.email, owner.password);
+    expect((await mint(app.name, { room: "one", identity: "first" }, jwt)).status).toBe(201);
+    const refused = await mint(app.name, { room: "two", identity: "second" }, jwt);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toMatchObject({ code: "quota_exceeded", metric: "maxConcurrentStreams", limit: 1, used: 1 });
+    // A subscriber takes no slot; a new token for the same publisher replaces its old slot.
+    expect((await mint(app.name, { room: "one", identity: "viewer", canPublish: false }, jwt)).status).toBe(201);
+    expect((await mint(app.name, { room: "one", identity: "first" }, jwt)).status).toBe(201);
+  });
+});
+
+describe("public play tokens", () => {
+  it("are subscribe-only hidden viewer tokens for anyone, with CORS", async () => {
+    const app = await createApp();
+    const response = await api("GET", `/api/v1/apps/${app.name}/play-token/lobby`, { token: null });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    const data = response.body.data;
+    expect(data).toMatchObject({ app: app.name, room: `${app.name}-lobby`, mode: "viewer" });
+    expect(data.identity).toMatch(/^viewer-[0-9a-f]{8}$/);
+    const claims = decodeJwt(data.token) as any;
+    expect(claims.video).toEqual({ roomJoin: true, room: `${app.name}-lobby`, canPublish: false, canSubscribe: true, canPublishData: false, hidden: true });
+    expect(claims.exp - claims.nbf).toBe(6 * 3600);
+  });
+
+  it("are a 404 when public playback is off, and for unknown apps", async () => {
+    const app = await createApp();
+    await api("PATCH", `/api/v1/apps/${app.name}`, { json: { features: { publicPlayback: false } } });
+    expect((await api("GET", `/api/v1/apps/${app.name}/play-token/lobby`, { token: null })).status).toBe(404);
+    expect((await api("GET", "/api/v1/apps/no-such-app/play-token/lobby", { token: null })).status).toBe(404);
+  });
+
+  it("are rate-limited per client address", async () => {
+    const app = await createApp();
+    const from = (peer: string) => api("GET", `/api/v1/apps/${app.name}/play-token/lobby`, { token: null, peer });
+    for (let i = 0; i < 30; i++) expect((await from("192.0.2.200:1")).status).toBe(200);
+    const limited = await from("192.0.2.200:1");
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect((await from("192.0.2.201:1")).status).toBe(200);
+  });
+
+  it("open a stand-in room as a viewer that is never counted", async () => {
+    const app = await createApp();
+    const token = (await api("GET", `/api/v1/apps/${app.name}/play-token/show`, { token: null })).body.data.token;
+    const joined = await livekit("join", { token });
+    expect(joined.participant.permission.hidden).toBe(true);
+  });
+});
+
+describe("app-scoped tokens and join tokens", () => {
+  it("an app token mints for its own app only", async () => {
+    const app = await createApp();
+    const other = await createApp();
+    const token = (await createToken({ name: "encoder", scope: "app", appId: app.name })).token;
+    expect((await mint(app.name, { room: uniqueName("r") }, token)).status).toBe(201);
+    expect((await mint(other.name, { room: uniqueName("r") }, token)).status).toBe(404);
+  });
+});
