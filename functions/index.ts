@@ -10,6 +10,7 @@ import { registerAppsDelete } from "./routes/v1/apps/delete.ts";
 import { registerAppsGet } from "./routes/v1/apps/get.ts";
 import { registerAppsList } from "./routes/v1/apps/list.ts";
 import { registerAppsUpdate } from "./routes/v1/apps/update.ts";
+import { registerIngress } from "./routes/v1/apps/ingress/routes.ts";
 import { registerStreams } from "./routes/v1/apps/streams/routes.ts";
 import { registerJoinTokens } from "./routes/v1/apps/tokens/join.ts";
 import { registerPlayToken } from "./routes/v1/apps/tokens/play.ts";
@@ -56,6 +57,7 @@ registerLogs(app);
 registerJoinTokens(app);
 registerPlayToken(app);
 registerStreams(app);
+registerIngress(app);
 registerLiveKitWebhook(app);
 registerOpenApi(app);
 

@@ -82,6 +82,11 @@ const PROBES: Record<string, Probe> = {
   "GET /api/v1/apps/{app}/streams": { path: "/api/v1/apps/{app}/streams", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
   "GET /api/v1/apps/{app}/streams/{id}": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody", expect: all(404) },
   "DELETE /api/v1/apps/{app}/streams/{id}": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
+  "POST /api/v1/apps/{app}/ingress": { path: "/api/v1/apps/{app}/ingress", json: { inputType: "ftp" }, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/ingress": { path: "/api/v1/apps/{app}/ingress?limit=0", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/ingress/{ingressId}": { path: "/api/v1/apps/{app}/ingress/IN_missing", expect: all(404) },
+  "DELETE /api/v1/apps/{app}/ingress/{ingressId}": { path: "/api/v1/apps/{app}/ingress/IN_missing", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
+  "POST /api/v1/apps/{app}/ingress/{ingressId}/validate": { path: "/api/v1/apps/{app}/ingress/IN_missing/validate", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
   // Only LiveKit's signature opens this one; no API credential does.
   "POST /api/v1/webhooks/livekit": { path: "/api/v1/webhooks/livekit", json: { event: "room_started" }, public: true, expect: all(401) },
   "GET /api/v1/logs": { path: "/api/v1/logs?limit=0", expect: [403, 403, 400, 400, 400, 400, 400, 400] },

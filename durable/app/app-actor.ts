@@ -5,7 +5,9 @@ import { migrate } from "../db/migrate.ts";
 import { maskSecret, openSecret, sealSecret, secretBoxKey, type SecretBoxKey } from "../crypto/secret-box.ts";
 import { appMigrations } from "./migrations.ts";
 import { AppStateRepository, type AppAuditEntry } from "./app-state.repo.ts";
+import { IngressRepository, type IngressInputType, type IngressRow, type NewIngress } from "./ingress.repo.ts";
 import { LiveRepository, type AppEvent, type StreamRecord } from "./live.repo.ts";
+import { verifyPassword } from "../crypto/password.ts";
 import { applyLiveKitEvent, type LiveKitEvent } from "./livekit-events.ts";
 
 /** Who this actor is; written by `init` when the app is created. */
@@ -38,6 +40,7 @@ export class AppActor extends DurableObject<Env> {
   readonly #db: ActorSqlDriver;
   readonly #state: AppStateRepository;
   readonly #live: LiveRepository;
+  readonly #ingresses: IngressRepository;
   readonly #playTokenWindows = new Map<string, { startedAt: number; count: number }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -45,6 +48,7 @@ export class AppActor extends DurableObject<Env> {
     this.#db = new ActorSqlDriver(ctx.storage);
     this.#state = new AppStateRepository(this.#db);
     this.#live = new LiveRepository(this.#db);
+    this.#ingresses = new IngressRepository(this.#db);
     void ctx.blockConcurrencyWhile(() => migrate(this.#db, appMigrations));
   }
 
@@ -106,7 +110,7 @@ export class AppActor extends DurableObject<Env> {
     const now = Date.now();
     if (!(await this.#live.markSeen(event.id, now))) return { duplicate: true };
     await this.#live.forgetSeenBefore(now - SEEN_EVENTS_MS);
-    const actions = await applyLiveKitEvent(this.#live, event, new Date(now).toISOString());
+    const actions = await applyLiveKitEvent(this.#live, this.#ingresses, event, new Date(now).toISOString());
 
     const ledger = this.env.QUOTA.get(this.env.QUOTA.idFromName(identity.tenantId));
     for (const action of actions) {
@@ -189,6 +193,80 @@ export class AppActor extends DurableObject<Env> {
     return 0;
   }
 
+  // ── Ingresses ──────────────────────────────────────────────────────────────
+
+  /** Stores an ingress LiveKit created; its stream key is sealed, its password (if any) already hashed. */
+  async addIngress(ingress: Omit<NewIngress, "streamKeySealed"> & { streamKey: string | null }): Promise<IngressView> {
+    const identity = await this.#requireIdentity();
+    const { streamKey, ...rest } = ingress;
+    const sealed = streamKey ? await sealSecret(await this.#secretKey(), streamKey, ingressKeyContext(identity.name, ingress.ingressId)) : null;
+    await this.#ingresses.insert({ ...rest, streamKeySealed: sealed }, new Date().toISOString());
+    return (await this.getIngress(ingress.ingressId, true))!;
+  }
+
+  /** One ingress; its stream key only with `reveal` (callers that may see credentials). */
+  async getIngress(ingressId: string, reveal: boolean): Promise<IngressView | null> {
+    const row = await this.#ingresses.find(ingressId);
+    return row ? this.#ingressView(row, reveal) : null;
+  }
+
+  async listIngresses(filter: { room?: string; q?: string }, limit: number, offset: number, reveal: boolean): Promise<{ ingresses: IngressView[]; total: number }> {
+    const { rows, total } = await this.#ingresses.list(filter, limit, offset);
+    const ingresses: IngressView[] = [];
+    for (const row of rows) ingresses.push(await this.#ingressView(row, reveal));
+    return { ingresses, total };
+  }
+
+  async removeIngress(ingressId: string): Promise<boolean> {
+    return this.#ingresses.delete(ingressId);
+  }
+
+  /** Checks an RTMP publisher's password; a match marks the ingress validated. */
+  async validateIngressPassword(ingressId: string, password: string): Promise<boolean | null> {
+    const row = await this.#ingresses.find(ingressId);
+    if (!row) return null;
+    const valid = row.password_hash !== null && (await verifyPassword(password, row.password_hash));
+    if (valid) await this.#ingresses.markValidated(ingressId, new Date().toISOString());
+    return valid;
+  }
+
+  /** The RTSP sources this app wants relayed, each with the RTMP ingest it feeds (for the relay sidecar). */
+  async rtspRelays(): Promise<{ ingressId: string; room: string; sourceUrl: string; rtmpUrl: string; status: string }[]> {
+    const identity = await this.#requireIdentity();
+    const relays = [];
+    for (const row of await this.#ingresses.rtspRelays()) {
+      const key = row.stream_key_sealed ? await openSecret(await this.#secretKey(), row.stream_key_sealed, ingressKeyContext(identity.name, row.ingress_id)) : "";
+      relays.push({ ingressId: row.ingress_id, room: row.room, sourceUrl: row.source_url ?? "", rtmpUrl: `${row.ingest_url}/${key}`, status: row.status });
+    }
+    return relays;
+  }
+
+  async #ingressView(row: IngressRow, reveal: boolean): Promise<IngressView> {
+    const identity = await this.#requireIdentity();
+    const streamKey =
+      reveal && row.stream_key_sealed ? await openSecret(await this.#secretKey(), row.stream_key_sealed, ingressKeyContext(identity.name, row.ingress_id)) : null;
+    return {
+      ingressId: row.ingress_id,
+      name: row.name,
+      inputType: row.input_type,
+      status: row.status,
+      room: row.room,
+      participantIdentity: row.participant_identity,
+      participantName: row.participant_name,
+      url: row.ingest_url,
+      sourceUrl: row.source_url,
+      streamKey,
+      streamKeySet: row.stream_key_sealed !== null,
+      requiresPassword: row.password_hash !== null,
+      passwordValidatedAt: row.validated_at,
+      transcoding: row.transcoding === 1,
+      createdAt: row.created_at,
+      startedAt: row.started_at,
+      endedAt: row.ended_at,
+      viewers: row.status === "publishing" ? await this.#live.viewerCount(row.room) : null,
+    };
+  }
+
   /** The app's events after `afterId`, oldest first. */
   async events(afterId: number, limit: number): Promise<AppEvent[]> {
     return this.#live.events(afterId, limit);
@@ -225,3 +303,28 @@ export class AppActor extends DurableObject<Env> {
 }
 
 const secretContext = (app: string, secret: string) => `app:${app}/secret:${secret}`;
+const ingressKeyContext = (app: string, ingressId: string) => `app:${app}/ingress:${ingressId}/stream-key`;
+
+/** An ingress as the API shows it (API.md §2.2). */
+export interface IngressView {
+  ingressId: string;
+  name: string;
+  inputType: IngressInputType;
+  status: string;
+  room: string;
+  participantIdentity: string;
+  participantName: string;
+  /** LiveKit's ingest endpoint (RTMP base or WHIP URL; the source for URL inputs). */
+  url: string;
+  sourceUrl: string | null;
+  /** Null unless the caller may see credentials. */
+  streamKey: string | null;
+  streamKeySet: boolean;
+  requiresPassword: boolean;
+  passwordValidatedAt: string | null;
+  transcoding: boolean;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  viewers: number | null;
+}

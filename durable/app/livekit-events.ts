@@ -1,3 +1,4 @@
+import { INGRESS_STATUS, type IngressRepository } from "./ingress.repo.ts";
 import type { LiveRepository, StreamType } from "./live.repo.ts";
 
 /**
@@ -29,7 +30,7 @@ export const streamIdOf = (room: string, identity: string) => `${room}/${identit
  * concurrent-stream slot (its publisher token's reservation, or a new count),
  * a stream that ends gives it back.
  */
-export async function applyLiveKitEvent(live: LiveRepository, event: LiveKitEvent, now: string): Promise<QuotaAction[]> {
+export async function applyLiveKitEvent(live: LiveRepository, ingresses: IngressRepository, event: LiveKitEvent, now: string): Promise<QuotaAction[]> {
   const actions: QuotaAction[] = [];
   const room = event.room?.name ?? event.ingress?.roomName ?? "";
   const participant = event.participant;
@@ -100,12 +101,17 @@ export async function applyLiveKitEvent(live: LiveRepository, event: LiveKitEven
 
     case "ingress_started":
     case "ingress_updated":
-      if (event.ingress) await rememberIngress(live, event.ingress, now);
+      if (event.ingress) {
+        await rememberIngress(live, event.ingress, now);
+        await ingresses.setStatus(event.ingress.ingressId, INGRESS_STATUS[event.ingress.status] ?? "inactive", now);
+      }
       break;
 
     case "ingress_ended":
       if (event.ingress) {
         await rememberIngress(live, event.ingress, now);
+        const status = INGRESS_STATUS[event.ingress.status];
+        await ingresses.setStatus(event.ingress.ingressId, status === "error" || status === "complete" ? status : "inactive", now);
         await endStream(event.ingress.participantIdentity, "ingress_ended");
       }
       break;

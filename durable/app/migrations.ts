@@ -97,4 +97,30 @@ export const appMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    name: "ingresses",
+    statements: [
+      // RTMP, WHIP and URL ingresses of LiveKit; an RTSP source is an RTMP ingress fed by the relay sidecar.
+      `CREATE TABLE ingresses (
+        ingress_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        input_type TEXT NOT NULL CHECK (input_type IN ('rtmp', 'whip', 'url', 'rtsp')),
+        room TEXT NOT NULL,
+        participant_identity TEXT NOT NULL,
+        participant_name TEXT NOT NULL,
+        source_url TEXT,
+        ingest_url TEXT NOT NULL,
+        stream_key_sealed TEXT,
+        password_hash TEXT,
+        validated_at TEXT,
+        transcoding INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'inactive',
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        ended_at TEXT
+      )`,
+      `CREATE INDEX ingresses_room ON ingresses (room)`,
+    ],
+  },
 ];

@@ -3,7 +3,7 @@ import type { AppRecord } from "../../../durable/registry/apps.repo.ts";
 import { registry } from "../../lib/actors.ts";
 import type { AppEnv } from "../../lib/app.ts";
 import { authenticate, type AuthContext } from "../../lib/auth/authenticate.ts";
-import { APP_TOKEN_GLOBAL_PERMISSIONS, roleCan, type Requirement } from "../../lib/auth/permissions.ts";
+import { APP_TOKEN_GLOBAL_PERMISSIONS, roleCan, type Permission, type Requirement } from "../../lib/auth/permissions.ts";
 import { ApiError, appNotFound } from "../../lib/errors.ts";
 import { describeError, log } from "../../lib/log.ts";
 
@@ -95,3 +95,12 @@ export const authorize = (requirement: Requirement): MiddlewareHandler<AppEnv> =
     }
     return next();
   };
+
+/**
+ * Whether the authorized caller also holds `permission` (for showing more to
+ * some callers of a route, e.g. stream keys only to those who may edit ingresses).
+ */
+export function callerMay(auth: AuthContext, permission: Permission): boolean {
+  if (auth.isSuperadmin || auth.scope === "app") return true;
+  return auth.role === "owner" || auth.role === "editor" || auth.role === "viewer" ? roleCan(auth.role, permission) : false;
+}
