@@ -8,7 +8,9 @@ import { AppStateRepository, type AppAuditEntry } from "./app-state.repo.ts";
 import { IngressRepository, type IngressInputType, type IngressRow, type NewIngress } from "./ingress.repo.ts";
 import { LiveRepository, type AppEvent, type StreamRecord } from "./live.repo.ts";
 import { verifyPassword } from "../crypto/password.ts";
-import { applyLiveKitEvent, type LiveKitEvent } from "./livekit-events.ts";
+import { applyLiveKitEvent, type LiveKitEvent, type QuotaAction } from "./livekit-events.ts";
+import { reconciliationEvents } from "./reconcile.ts";
+import { livekit } from "../../functions/lib/livekit.ts";
 
 /** Who this actor is; written by `init` when the app is created. */
 export interface AppIdentity {
@@ -17,6 +19,9 @@ export interface AppIdentity {
   /** The tenant whose quota ledger counts this app's streams. */
   tenantId: string;
 }
+
+/** How often the live state is checked against LiveKit while anything is live (a lost webhook heals within this). */
+export const RECONCILE_INTERVAL_MS = 60_000;
 
 /** Public play tokens per client address per minute, per app. */
 const PLAY_TOKENS_PER_WINDOW = 30;
@@ -111,7 +116,12 @@ export class AppActor extends DurableObject<Env> {
     if (!(await this.#live.markSeen(event.id, now))) return { duplicate: true };
     await this.#live.forgetSeenBefore(now - SEEN_EVENTS_MS);
     const actions = await applyLiveKitEvent(this.#live, this.#ingresses, event, new Date(now).toISOString());
+    await this.#settleQuota(identity, actions);
+    await this.#armReconcile();
+    return { duplicate: false };
+  }
 
+  async #settleQuota(identity: AppIdentity, actions: QuotaAction[]): Promise<void> {
     const ledger = this.env.QUOTA.get(this.env.QUOTA.idFromName(identity.tenantId));
     for (const action of actions) {
       if (action.kind === "commit") {
@@ -121,7 +131,50 @@ export class AppActor extends DurableObject<Env> {
         await ledger.adjust("maxConcurrentStreams", action.delta);
       }
     }
-    return { duplicate: false };
+  }
+
+  /** While anything is live, keep an alarm set to check it against LiveKit. */
+  async #armReconcile(): Promise<void> {
+    if (!(await this.#live.anythingLive())) return;
+    const due = Date.now() + RECONCILE_INTERVAL_MS;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > due) await this.ctx.storage.setAlarm(due);
+  }
+
+  override async alarm(): Promise<void> {
+    try {
+      await this.reconcile();
+    } finally {
+      await this.#armReconcile();
+    }
+  }
+
+  /**
+   * Brings the live state in line with LiveKit's ListRooms / ListParticipants,
+   * so a webhook LiveKit never delivered (or StreamHub missed while down)
+   * heals. Returns how many corrections were applied.
+   */
+  async reconcile(): Promise<number> {
+    const identity = await this.#requireIdentity();
+    const config = configFromEnv(this.env);
+    if (!config.LIVEKIT_API_KEY || !config.LIVEKIT_API_SECRET) return 0;
+    const lk = livekit(config);
+    const belongs = (room: string) => room === identity.roomPrefix || room.startsWith(`${identity.roomPrefix}-`);
+    const inLiveKit = new Map((await lk.rooms.listRooms()).filter((room) => belongs(room.name)).map((room) => [room.name, room]));
+    const rooms = new Set([...inLiveKit.keys(), ...(await this.#live.liveRooms())]);
+
+    let applied = 0;
+    const now = Date.now();
+    for (const room of rooms) {
+      const found = inLiveKit.get(room);
+      const actual = found ? { name: room, sid: found.sid, participants: await lk.rooms.listParticipants(room) } : null;
+      for (const event of await reconciliationEvents(this.#live, room, actual, now)) {
+        const actions = await applyLiveKitEvent(this.#live, this.#ingresses, event, new Date(now).toISOString());
+        await this.#settleQuota(identity, actions);
+        applied++;
+      }
+    }
+    return applied;
   }
 
   /**

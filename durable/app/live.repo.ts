@@ -138,6 +138,16 @@ export class LiveRepository {
     return (await this.#db.one<{ n: number }>(sql`SELECT COUNT(*) AS n FROM participants WHERE room = ${room} AND hidden = 0 AND tracks = 0`))?.n ?? 0;
   }
 
+  /** Rooms where this app has anyone or anything live. */
+  async liveRooms(): Promise<string[]> {
+    const rows = await this.#db.all<{ room: string }>(sql`SELECT room FROM participants UNION SELECT room FROM streams WHERE status = 'active'`);
+    return rows.map((row) => row.room);
+  }
+
+  async anythingLive(): Promise<boolean> {
+    return (await this.liveRooms()).length > 0;
+  }
+
   // Publisher quota slots
 
   async slot(room: string, identity: string): Promise<{ reservation_id: string; expires_at: number } | null> {

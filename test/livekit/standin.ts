@@ -87,7 +87,8 @@ export class LiveKitStandin {
   /** Every Twirp call received, for tests that assert what StreamHub asked for. */
   readonly calls: { method: string; request: unknown }[] = [];
   #server: Server | undefined;
-  #dropNext = 0;
+  /** Webhooks still to drop, per room ("*" for any room), so concurrent tests never lose each other's. */
+  readonly #dropNext = new Map<string, number>();
   #duplicate = false;
   url = "";
 
@@ -165,9 +166,13 @@ export class LiveKitStandin {
     const token = new AccessToken(this.#options.apiKey, this.#options.apiSecret, { ttl: "5m" });
     token.sha256 = createHash("sha256").update(body).digest("base64");
     const signed = { body, authorization: await token.toJwt(), event, id: message.id };
-    if (this.#dropNext > 0) {
-      this.#dropNext--;
-      return [];
+    const room = message.room?.name || message.ingressInfo?.roomName || "";
+    for (const scope of [room, "*"]) {
+      const left = this.#dropNext.get(scope) ?? 0;
+      if (left > 0) {
+        this.#dropNext.set(scope, left - 1);
+        return [];
+      }
     }
     const copies = this.#duplicate ? [signed, signed] : [signed];
     for (const copy of copies) await this.#deliver(copy);
@@ -354,7 +359,7 @@ export class LiveKitStandin {
         await this.stopIngress(input.ingressId);
         return { webhooks: emitted() };
       case "faults":
-        this.#dropNext = Number(input.drop ?? 0);
+        this.#dropNext.set(String(input.room ?? "*"), Number(input.drop ?? 0));
         this.#duplicate = Boolean(input.duplicate);
         return { ok: true };
       case "webhooks":

@@ -1,0 +1,55 @@
+import type { ParticipantInfo } from "@livekit/protocol";
+import type { LiveRepository } from "./live.repo.ts";
+import type { LiveKitEvent } from "./livekit-events.ts";
+
+/** What LiveKit reports about one room: null when the room does not exist there. */
+export type LiveKitRoom = { name: string; sid: string; participants: ParticipantInfo[] } | null;
+
+/**
+ * The events that would have brought the stored state to what LiveKit reports,
+ * had no webhook been lost: participants LiveKit no longer has leave,
+ * participants it has that were never seen join, publishers whose tracks were
+ * missed publish (or unpublish). Applied through the same code as real
+ * webhooks, so the streams, events and quota follow alike.
+ */
+export async function reconciliationEvents(live: LiveRepository, room: string, actual: LiveKitRoom, now: number): Promise<LiveKitEvent[]> {
+  const events: LiveKitEvent[] = [];
+  let n = 0;
+  const event = (name: string, fields: Partial<LiveKitEvent>): LiveKitEvent => ({ id: `reconcile:${room}:${now}:${n++}`, event: name, createdAt: Math.floor(now / 1000), ...fields });
+  const roomRef = { name: room, sid: actual?.sid ?? "" };
+
+  const stored = await live.participantsIn(room);
+  const present = new Map((actual?.participants ?? []).map((p) => [p.identity, p]));
+
+  for (const known of stored) {
+    if (present.has(known.identity)) continue;
+    const participant = { identity: known.identity, sid: known.sid, name: "", hidden: known.hidden === 1, kind: known.kind };
+    events.push(event("participant_left", { room: roomRef, participant }));
+  }
+  // Streams whose publisher is not even in the participant table (a lost join) are ended too.
+  for (const stream of await live.activeStreams(room)) {
+    if (!present.has(stream.participant) && !stored.some((p) => p.identity === stream.participant)) {
+      events.push(event("participant_left", { room: roomRef, participant: { identity: stream.participant, sid: "", name: "", hidden: false, kind: "STANDARD" } }));
+    }
+  }
+
+  for (const participant of present.values()) {
+    const known = stored.find((p) => p.identity === participant.identity);
+    const ref = {
+      identity: participant.identity,
+      sid: participant.sid,
+      name: participant.name,
+      hidden: Boolean(participant.permission?.hidden),
+      kind: KIND_NAMES[participant.kind] ?? "STANDARD",
+    };
+    if (!known) events.push(event("participant_joined", { room: roomRef, participant: ref }));
+    const tracks = participant.tracks.length;
+    const storedTracks = known?.tracks ?? 0;
+    for (let i = storedTracks; i < tracks; i++) events.push(event("track_published", { room: roomRef, participant: ref }));
+    for (let i = tracks; i < storedTracks; i++) events.push(event("track_unpublished", { room: roomRef, participant: ref }));
+  }
+  return events;
+}
+
+// ParticipantInfo.Kind enum values → the names webhooks carry.
+const KIND_NAMES: Record<number, string> = { 0: "STANDARD", 1: "INGRESS", 2: "EGRESS", 3: "SIP", 4: "AGENT" };
