@@ -21,6 +21,7 @@ export default defineConfig({
                 STREAMHUB_JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789",
                 ADMIN_USER: "ops@streamhub.test",
                 ADMIN_PASS: "break-glass-password-1",
+                STREAMHUB_CLUSTER_TOKEN: "test-cluster-token-0123456789",
                 // The LiveKit stand-in started by test/livekit/global-setup.ts.
                 LIVEKIT_URL: inject("livekitUrl"),
                 LIVEKIT_API_KEY: LIVEKIT_TEST_KEY,

@@ -20,6 +20,7 @@ import { registerAuthSessions } from "./routes/v1/auth/sessions.ts";
 import { registerHealthGet } from "./routes/v1/health/get.ts";
 import { registerLogs } from "./routes/v1/logs/routes.ts";
 import { registerOpenApi } from "./routes/v1/openapi/get.ts";
+import { registerRelays } from "./routes/v1/relays/routes.ts";
 import { registerTeamsMine } from "./routes/v1/teams/mine.ts";
 import { registerTenantMembers } from "./routes/v1/tenants/members.ts";
 import { registerTenants } from "./routes/v1/tenants/routes.ts";
@@ -59,6 +60,7 @@ registerPlayToken(app);
 registerStreams(app);
 registerIngress(app);
 registerLiveKitWebhook(app);
+registerRelays(app);
 registerOpenApi(app);
 
 serveAssets(app);

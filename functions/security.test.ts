@@ -87,6 +87,9 @@ const PROBES: Record<string, Probe> = {
   "GET /api/v1/apps/{app}/ingress/{ingressId}": { path: "/api/v1/apps/{app}/ingress/IN_missing", expect: all(404) },
   "DELETE /api/v1/apps/{app}/ingress/{ingressId}": { path: "/api/v1/apps/{app}/ingress/IN_missing", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
   "POST /api/v1/apps/{app}/ingress/{ingressId}/validate": { path: "/api/v1/apps/{app}/ingress/IN_missing/validate", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
+  // Node agents' routes: only X-Cluster-Token opens them; no API credential does.
+  "GET /api/v1/relays": { path: "/api/v1/relays", public: true, expect: all(401) },
+  "POST /api/v1/relays/{ingressId}/status": { path: "/api/v1/relays/IN_missing/status", json: {}, public: true, expect: all(401) },
   // Only LiveKit's signature opens this one; no API credential does.
   "POST /api/v1/webhooks/livekit": { path: "/api/v1/webhooks/livekit", json: { event: "room_started" }, public: true, expect: all(401) },
   "GET /api/v1/logs": { path: "/api/v1/logs?limit=0", expect: [403, 403, 400, 400, 400, 400, 400, 400] },

@@ -317,7 +317,16 @@ export class AppActor extends DurableObject<Env> {
       startedAt: row.started_at,
       endedAt: row.ended_at,
       viewers: row.status === "publishing" ? await this.#live.viewerCount(row.room) : null,
+      relay:
+        row.input_type === "rtsp"
+          ? { status: row.relay_status ?? "pending", error: row.relay_error, restarts: row.relay_restarts, updatedAt: row.relay_updated_at }
+          : null,
     };
+  }
+
+  /** The relay sidecar's report on one RTSP relay; false when this app has no such RTSP ingress. */
+  async reportRelay(ingressId: string, report: { status: string; error: string | null; restarts: number }): Promise<boolean> {
+    return this.#ingresses.setRelayStatus(ingressId, report, new Date().toISOString());
   }
 
   /** The app's events after `afterId`, oldest first. */
@@ -380,4 +389,6 @@ export interface IngressView {
   startedAt: string | null;
   endedAt: string | null;
   viewers: number | null;
+  /** For RTSP sources: what the relay sidecar last reported (`pending` until it has). */
+  relay: { status: string; error: string | null; restarts: number; updatedAt: string | null } | null;
 }

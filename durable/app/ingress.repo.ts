@@ -20,6 +20,10 @@ export interface IngressRow {
   created_at: string;
   started_at: string | null;
   ended_at: string | null;
+  relay_status: string | null;
+  relay_error: string | null;
+  relay_restarts: number;
+  relay_updated_at: string | null;
 }
 
 export interface NewIngress {
@@ -96,6 +100,13 @@ export class IngressRepository {
 
   async markValidated(ingressId: string, now: string): Promise<void> {
     await this.#db.run(sql`UPDATE ingresses SET validated_at = ${now} WHERE ingress_id = ${ingressId}`);
+  }
+
+  async setRelayStatus(ingressId: string, report: { status: string; error: string | null; restarts: number }, now: string): Promise<boolean> {
+    const result = await this.#db.run(sql`
+      UPDATE ingresses SET relay_status = ${report.status}, relay_error = ${report.error}, relay_restarts = ${report.restarts}, relay_updated_at = ${now}
+      WHERE ingress_id = ${ingressId} AND input_type = 'rtsp'`);
+    return result.changes > 0;
   }
 
   rtspRelays(): Promise<IngressRow[]> {

@@ -118,7 +118,11 @@ export const appMigrations: Migration[] = [
         status TEXT NOT NULL DEFAULT 'inactive',
         created_at TEXT NOT NULL,
         started_at TEXT,
-        ended_at TEXT
+        ended_at TEXT,
+        relay_status TEXT,
+        relay_error TEXT,
+        relay_restarts INTEGER NOT NULL DEFAULT 0,
+        relay_updated_at TEXT
       )`,
       `CREATE INDEX ingresses_room ON ingresses (room)`,
     ],

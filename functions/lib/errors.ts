@@ -30,7 +30,8 @@ export type ErrorCode =
   | "livekit_not_configured"
   | "livekit_error"
   | "stream_not_found"
-  | "ingress_not_found";
+  | "ingress_not_found"
+  | "cluster_disabled";
 
 /**
  * An expected failure with its HTTP status and machine code. Thrown anywhere in

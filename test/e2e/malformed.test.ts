@@ -10,7 +10,13 @@ let node: RunningStreamHub;
 beforeAll(async () => {
   // LiveKit keys set (nothing listens at the URL) so that every route is live, none a 503.
   node = await startStreamHub({
-    env: { STREAMHUB_API_TOKEN: TOKEN, LIVEKIT_URL: "http://127.0.0.1:9", LIVEKIT_API_KEY: "APImalformed", LIVEKIT_API_SECRET: "malformed-suite-secret-0123456789abcdef" },
+    env: {
+      STREAMHUB_API_TOKEN: TOKEN,
+      LIVEKIT_URL: "http://127.0.0.1:9",
+      LIVEKIT_API_KEY: "APImalformed",
+      LIVEKIT_API_SECRET: "malformed-suite-secret-0123456789abcdef",
+      STREAMHUB_CLUSTER_TOKEN: "malformed-cluster-token-0123",
+    },
   });
   expect((await call(node.url, "POST", "/api/v1/apps", { token: TOKEN, json: { name: "probe-app" } })).status).toBe(201);
 });

@@ -49,6 +49,8 @@ export interface StandinOptions {
   apiSecret: string;
   /** Where webhooks go. Without one they are kept for `takeWebhooks()` (for tests whose StreamHub is not on the network). */
   webhookUrl?: string;
+  /** The RTMP ingest base reported for RTMP ingresses (a test's RTMP receiver, to check that media arrives). */
+  rtmpBaseUrl?: string;
 }
 
 export interface SignedWebhook {
@@ -95,6 +97,11 @@ export class LiveKitStandin {
   constructor(options: StandinOptions) {
     this.#options = options;
     this.#verifier = new TokenVerifier(options.apiKey, options.apiSecret);
+  }
+
+  /** Points webhooks at StreamHub once it is up (it needs this stand-in's URL to start). */
+  setWebhookUrl(url: string): void {
+    this.#options.webhookUrl = url;
   }
 
   async listen(port = 0): Promise<string> {
@@ -296,7 +303,7 @@ export class LiveKitStandin {
       name: request.name,
       streamKey,
       url:
-        request.inputType === IngressInput.RTMP_INPUT ? "rtmp://127.0.0.1:1935/x" : request.inputType === IngressInput.WHIP_INPUT ? "http://127.0.0.1:8080/w" : request.url,
+        request.inputType === IngressInput.RTMP_INPUT ? (this.#options.rtmpBaseUrl ?? "rtmp://127.0.0.1:1935/x") : request.inputType === IngressInput.WHIP_INPUT ? "http://127.0.0.1:8080/w" : request.url,
       inputType: request.inputType,
       enableTranscoding: request.enableTranscoding,
       roomName: request.roomName,

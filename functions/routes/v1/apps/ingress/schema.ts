@@ -54,6 +54,10 @@ export const IngressSchema = z
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),
     viewers: z.number().int().nullable(),
+    relay: z
+      .object({ status: z.string(), error: z.string().nullable(), restarts: z.number().int(), updatedAt: z.string().nullable() })
+      .nullable()
+      .openapi({ description: "RTSP sources: the relay's last report (pending, starting, running, backoff, failed)" }),
     publishUrl: z.string().nullable().openapi({ description: "Where an encoder publishes (RTMP URL with key, or WHIP endpoint); null without credentials" }),
   })
   .openapi("Ingress");
