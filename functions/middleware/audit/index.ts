@@ -6,6 +6,8 @@ import { describeError, log } from "../../lib/log.ts";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const APP_PATH = /^\/api\/v1\/apps\/([a-z0-9][a-z0-9-]{1,30}[a-z0-9])(?:\/|$)/;
+/** Machine traffic (LiveKit's webhooks, the relay sidecar's reports) is not a person's action; it would drown the log. */
+const NOT_AUDITED = /^\/api\/v1\/(webhooks|relays)(\/|$)/;
 
 /**
  * Records every mutating API call — who, what, when, from where, and how it
@@ -17,7 +19,7 @@ const APP_PATH = /^\/api\/v1\/apps\/([a-z0-9][a-z0-9-]{1,30}[a-z0-9])(?:\/|$)/;
 export const audit = (): MiddlewareHandler<AppEnv> =>
   async function audit(c, next) {
     await next();
-    if (!MUTATING.has(c.req.method)) return;
+    if (!MUTATING.has(c.req.method) || NOT_AUDITED.test(c.req.path)) return;
     const auth = c.get("auth");
     const app = APP_PATH.exec(c.req.path)?.[1] ?? null;
     const entry = {
