@@ -1,6 +1,7 @@
 // The composition root: builds the Worker, registers every route, exports the
 // actor classes. Behaviour lives in the files it imports, not here.
 import { newApp, notFound, onError } from "./lib/app.ts";
+import { tokenCors } from "./middleware/token-cors/index.ts";
 import { config } from "./middleware/config/index.ts";
 import { audit } from "./middleware/audit/index.ts";
 import { jsonBody } from "./middleware/json-body/index.ts";
@@ -35,6 +36,7 @@ const app = newApp();
 
 app.use("*", requestId());
 app.use("*", config());
+app.use("/api/v1/apps/:app/tokens", tokenCors());
 app.use("/api/*", audit());
 app.use("/api/*", jsonBody({ maxBytes: (c) => c.var.config.STREAMHUB_MAX_BODY_BYTES }));
 

@@ -1,3 +1,4 @@
+import { SignJWT } from "jose";
 import { AccessToken } from "livekit-server-sdk";
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -67,9 +68,10 @@ describe("streams from LiveKit's webhooks", () => {
 });
 
 describe("POST /api/v1/webhooks/livekit", () => {
+  const digestOf = async (body: string) => btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)))));
   const signed = async (body: string, secret = bindings.LIVEKIT_API_SECRET!, key = bindings.LIVEKIT_API_KEY!, sha?: string) => {
     const token = new AccessToken(key, secret, { ttl: "5m" });
-    token.sha256 = sha ?? btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)))));
+    token.sha256 = sha ?? (await digestOf(body));
     return token.toJwt();
   };
 
@@ -100,6 +102,16 @@ describe("POST /api/v1/webhooks/livekit", () => {
       { body: tampered, authorization: await signed(tampered, "not-the-livekit-secret-0123456789abcdef") },
       { body: tampered, authorization: await signed(tampered, bindings.LIVEKIT_API_SECRET!, "APIsomeoneelse") },
       { body: tampered, authorization: await signed(tampered, bindings.LIVEKIT_API_SECRET!, bindings.LIVEKIT_API_KEY!, "AAAA") },
+      // A stale signature (LiveKit's tokens live minutes) for exactly this body.
+      {
+        body: tampered,
+        authorization: await new SignJWT({ sha256: await digestOf(tampered) })
+          .setProtectedHeader({ alg: "HS256" })
+          .setIssuer(bindings.LIVEKIT_API_KEY!)
+          .setNotBefore(Math.floor(Date.now() / 1000) - 3600)
+          .setExpirationTime(Math.floor(Date.now() / 1000) - 1800)
+          .sign(new TextEncoder().encode(bindings.LIVEKIT_API_SECRET!)),
+      },
       { body: tampered, authorization: "" },
       { body: tampered, authorization: "Bearer nonsense" },
     ];

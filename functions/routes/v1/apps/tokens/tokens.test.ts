@@ -133,3 +133,21 @@ describe("app-scoped tokens and join tokens", () => {
     expect((await mint(other.name, { room: uniqueName("r") }, token)).status).toBe(404);
   });
 });
+
+describe("CORS on the token endpoint", () => {
+  it("is opt-in: only CORS_ALLOWED_ORIGINS may mint from a browser", async () => {
+    const { env } = await import("cloudflare:test");
+    const app = (await import("../../../../index.ts")).default;
+    const record = await createApp();
+    const configured = { ...env, CORS_ALLOWED_ORIGINS: "https://shop.example" };
+    const preflight = (origin: string, bindings: object) =>
+      app.request(`/api/v1/apps/${record.name}/tokens`, { method: "OPTIONS", headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,authorization" } }, bindings);
+
+    const allowed = await preflight("https://shop.example", configured);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("Access-Control-Allow-Origin")).toBe("https://shop.example");
+    expect(allowed.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("authorization");
+    expect((await preflight("https://evil.example", configured)).headers.get("Access-Control-Allow-Origin")).toBeNull();
+    expect((await preflight("https://shop.example", env)).headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
+});

@@ -1,0 +1,20 @@
+import type { MiddlewareHandler } from "hono";
+import { cors } from "hono/cors";
+import type { AppEnv } from "../../lib/app.ts";
+
+/**
+ * Browsers may mint join tokens cross-origin (the streamhub-adaptor SDK posts
+ * with Content-Type and Authorization) only from the origins listed in
+ * CORS_ALLOWED_ORIGINS; with none listed, no origin is allowed (opt-in).
+ */
+export const tokenCors = (): MiddlewareHandler<AppEnv> => {
+  const handler = cors({
+    origin: (origin, c) => (c.var.config.CORS_ALLOWED_ORIGINS.includes(origin) ? origin : null),
+    allowMethods: ["POST"],
+    allowHeaders: ["Content-Type", "Authorization"],
+    maxAge: 600,
+  });
+  return async function tokenCors(c, next) {
+    return handler(c, next);
+  };
+};
