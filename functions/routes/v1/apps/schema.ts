@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { pageQuery } from "../../../lib/pagination.ts";
 import type { AppRecord } from "../../../../durable/registry/apps.repo.ts";
 
 /** API.md: unique, 3–32 characters, never changes. */
@@ -80,10 +81,7 @@ export const UpdateAppBody = z
   .refine((body) => Object.keys(body).length > 0, "give at least one field to change")
   .openapi("UpdateApp");
 
-export const ListAppsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ param: { name: "limit", in: "query" } }),
-  offset: z.coerce.number().int().min(0).default(0).openapi({ param: { name: "offset", in: "query" } }),
-});
+export const ListAppsQuery = pageQuery();
 
 export const DeleteAppQuery = z.object({
   deleteVods: z

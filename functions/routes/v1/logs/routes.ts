@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { appActor, registry } from "../../../lib/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, errorResponse, page, pageSchema } from "../../../lib/envelope.ts";
+import { pageQuery } from "../../../lib/pagination.ts";
 import { AppParams } from "../apps/schema.ts";
 
 // The server log (authorization and quota decisions) and the audit log of
@@ -29,23 +30,18 @@ const AuditEntrySchema = z
 
 const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 time" });
 
-const LogsQuery = z.object({
+const LogsQuery = pageQuery().extend({
   app: z.string().max(64).optional().openapi({ param: { name: "app", in: "query" } }),
   level: z.enum(["debug", "info", "warn", "error"]).optional().openapi({ param: { name: "level", in: "query" } }),
   source: z.string().max(64).optional().openapi({ param: { name: "source", in: "query" } }),
   q: z.string().max(200).optional().openapi({ param: { name: "q", in: "query" } }),
   since: isoTime.optional().openapi({ param: { name: "since", in: "query" } }),
   until: isoTime.optional().openapi({ param: { name: "until", in: "query" } }),
-  limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ param: { name: "limit", in: "query" } }),
-  offset: z.coerce.number().int().min(0).default(0).openapi({ param: { name: "offset", in: "query" } }),
 });
 
 const AppLogsQuery = LogsQuery.omit({ app: true });
 
-const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ param: { name: "limit", in: "query" } }),
-  offset: z.coerce.number().int().min(0).default(0).openapi({ param: { name: "offset", in: "query" } }),
-});
+const PageQuery = pageQuery();
 
 const AuditQuery = PageQuery.extend({ app: z.string().max(64).optional().openapi({ param: { name: "app", in: "query" } }) });
 

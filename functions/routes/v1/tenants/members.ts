@@ -4,7 +4,7 @@ import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../lib/envelope.ts";
 import { forgetSessions } from "../../../lib/auth/authenticate.ts";
 import { ApiError } from "../../../lib/errors.ts";
-import { ListQuery } from "../tokens/schema.ts";
+import { pageQuery } from "../../../lib/pagination.ts";
 import { UserSchema } from "../users/schema.ts";
 import { AddMemberBody, MemberParams, TenantParams, UpdateMemberBody } from "./schema.ts";
 
@@ -16,7 +16,7 @@ const listRoute = protectedRoute("member:read", {
   path: "/api/v1/tenants/{tenantId}/members",
   tags: ["tenants"],
   summary: "List a tenant's members",
-  request: { params: TenantParams, query: ListQuery },
+  request: { params: TenantParams, query: pageQuery() },
   responses: { 200: { description: "Members", content: { "application/json": { schema: pageSchema(UserSchema) } } }, 404: errorResponse("No such tenant"), ...commonErrorResponses },
 });
 

@@ -4,7 +4,7 @@ import { registry } from "../../../lib/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
-import { ListQuery } from "../tokens/schema.ts";
+import { pageQuery } from "../../../lib/pagination.ts";
 import { CreateTenantBody, TenantParams, TenantSchema, UpdateTenantBody, UsageReportSchema } from "./schema.ts";
 import { usageReport } from "./usage-report.ts";
 
@@ -15,7 +15,7 @@ const listRoute = protectedRoute("superadmin", {
   path: "/api/v1/tenants",
   tags: ["tenants"],
   summary: "List tenants",
-  request: { query: ListQuery },
+  request: { query: pageQuery() },
   responses: { 200: { description: "A page of tenants", content: { "application/json": { schema: pageSchema(TenantSchema) } } }, ...commonErrorResponses },
 });
 

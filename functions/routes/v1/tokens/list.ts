@@ -1,7 +1,8 @@
 import { registry } from "../../../lib/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, page, pageSchema } from "../../../lib/envelope.ts";
-import { ApiTokenSchema, ListQuery } from "./schema.ts";
+import { pageQuery } from "../../../lib/pagination.ts";
+import { ApiTokenSchema } from "./schema.ts";
 import { withAppName } from "./view.ts";
 
 const route = protectedRoute("token:read", {
@@ -10,7 +11,7 @@ const route = protectedRoute("token:read", {
   tags: ["tokens"],
   summary: "List API tokens",
   description: "Superadmins see every token; a tenant's owners see their tenant's. Token values are never shown again.",
-  request: { query: ListQuery },
+  request: { query: pageQuery() },
   responses: {
     200: { description: "A page of tokens, newest first", content: { "application/json": { schema: pageSchema(ApiTokenSchema) } } },
     ...commonErrorResponses,

@@ -40,7 +40,3 @@ export const CreateTokenBody = z
   .refine((body) => body.scope === "app" || body.appId === undefined, { message: "a global token takes no appId", path: ["appId"] })
   .openapi("CreateToken");
 
-export const ListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ param: { name: "limit", in: "query" } }),
-  offset: z.coerce.number().int().min(0).default(0).openapi({ param: { name: "offset", in: "query" } }),
-});

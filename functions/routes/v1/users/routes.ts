@@ -4,7 +4,7 @@ import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../lib/envelope.ts";
 import { forgetSessions } from "../../../lib/auth/authenticate.ts";
 import { ApiError } from "../../../lib/errors.ts";
-import { ListQuery } from "../tokens/schema.ts";
+import { pageQuery } from "../../../lib/pagination.ts";
 import { CreateUserBody, UpdateUserBody, UserParams, UserSchema } from "./schema.ts";
 
 // Users across all tenants: the operator's view (superadmin only). Tenant
@@ -15,7 +15,7 @@ const listRoute = protectedRoute("superadmin", {
   path: "/api/v1/users",
   tags: ["users"],
   summary: "List users",
-  request: { query: ListQuery },
+  request: { query: pageQuery() },
   responses: { 200: { description: "A page of users", content: { "application/json": { schema: pageSchema(UserSchema) } } }, ...commonErrorResponses },
 });
 

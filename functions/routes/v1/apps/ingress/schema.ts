@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { pageQuery } from "../../../../lib/pagination.ts";
 import { AppParams } from "../schema.ts";
 import { ROOM } from "../tokens/schema.ts";
 
@@ -73,11 +74,9 @@ export const CreatedIngressSchema = IngressSchema.extend({
   embed_iframe: z.string(),
 }).openapi("CreatedIngress");
 
-export const ListIngressQuery = z.object({
+export const ListIngressQuery = pageQuery({ defaultLimit: 50, maxLimit: 500 }).extend({
   room: z.string().max(120).optional().openapi({ param: { name: "room", in: "query" } }),
   q: z.string().max(200).optional().openapi({ param: { name: "q", in: "query" } }),
-  limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ param: { name: "limit", in: "query" } }),
-  offset: z.coerce.number().int().min(0).default(0).openapi({ param: { name: "offset", in: "query" } }),
 });
 
 export const ValidateBody = z.strictObject({ password: z.string().min(1).max(256) }).openapi("ValidateIngressPassword");
