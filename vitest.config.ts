@@ -26,13 +26,15 @@ export default defineConfig({
                 LIVEKIT_URL: inject("livekitUrl"),
                 LIVEKIT_API_KEY: LIVEKIT_TEST_KEY,
                 LIVEKIT_API_SECRET: LIVEKIT_TEST_SECRET,
+                // The verifying S3 started by test/s3/global-setup.ts (read by tests only).
+                TEST_S3: JSON.stringify(inject("s3")),
               },
             },
           })),
         ],
         test: {
           name: "workers",
-          globalSetup: ["test/livekit/global-setup.ts"],
+          globalSetup: ["test/livekit/global-setup.ts", "test/s3/global-setup.ts"],
           include: ["functions/**/*.test.ts", "durable/**/*.test.ts"],
           exclude: ["**/*.node.test.ts"],
         },

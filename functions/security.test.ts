@@ -87,6 +87,8 @@ const PROBES: Record<string, Probe> = {
   "GET /api/v1/apps/{app}/ingress/{ingressId}": { path: "/api/v1/apps/{app}/ingress/IN_missing", expect: all(404) },
   "DELETE /api/v1/apps/{app}/ingress/{ingressId}": { path: "/api/v1/apps/{app}/ingress/IN_missing", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
   "POST /api/v1/apps/{app}/ingress/{ingressId}/validate": { path: "/api/v1/apps/{app}/ingress/IN_missing/validate", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/s3": { path: "/api/v1/apps/{app}/s3", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
+  "PUT /api/v1/apps/{app}/s3": { path: "/api/v1/apps/{app}/s3", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
   // Node agents' routes: only X-Cluster-Token opens them; no API credential does.
   "GET /api/v1/relays": { path: "/api/v1/relays", public: true, expect: all(401) },
   "POST /api/v1/relays/{ingressId}/status": { path: "/api/v1/relays/IN_missing/status", json: {}, public: true, expect: all(401) },

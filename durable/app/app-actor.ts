@@ -10,6 +10,7 @@ import { LiveRepository, type AppEvent, type StreamRecord } from "./live.repo.ts
 import { verifyPassword } from "../crypto/password.ts";
 import { applyLiveKitEvent, type LiveKitEvent, type QuotaAction } from "./livekit-events.ts";
 import { reconciliationEvents } from "./reconcile.ts";
+import type { S3Credentials, S3Settings } from "./s3.ts";
 import { livekit } from "../../functions/lib/livekit.ts";
 
 /** Who this actor is; written by `init` when the app is created. */
@@ -327,6 +328,34 @@ export class AppActor extends DurableObject<Env> {
   /** The relay sidecar's report on one RTSP relay; false when this app has no such RTSP ingress. */
   async reportRelay(ingressId: string, report: { status: string; error: string | null; restarts: number }): Promise<boolean> {
     return this.#ingresses.setRelayStatus(ingressId, report, new Date().toISOString());
+  }
+
+  // ── S3 ─────────────────────────────────────────────────────────────────────
+
+  /** The app's bucket settings and whether its keys are set (masked); null when never configured. */
+  async getS3(): Promise<{ settings: S3Settings; keyMasked: string | null; secretMasked: string | null } | null> {
+    const settings = await this.#state.getConfig<S3Settings>("s3");
+    if (!settings) return null;
+    const credentials = await this.s3Credentials();
+    return {
+      settings,
+      keyMasked: credentials ? maskSecret(credentials.accessKeyId) : null,
+      secretMasked: credentials ? maskSecret(credentials.secretAccessKey) : null,
+    };
+  }
+
+  /** Saves settings the Worker has proven to work; the keys are sealed like every secret. */
+  async putS3(settings: S3Settings, credentials: S3Credentials): Promise<void> {
+    await this.setSecret("s3AccessKeyId", credentials.accessKeyId);
+    await this.setSecret("s3SecretAccessKey", credentials.secretAccessKey);
+    await this.#state.putConfig("s3", settings, new Date().toISOString());
+  }
+
+  /** The bucket's keys, for StreamHub's own calls (probe, egress uploads, presigning); never returned by the API. */
+  async s3Credentials(): Promise<S3Credentials | null> {
+    const accessKeyId = await this.revealSecret("s3AccessKeyId");
+    const secretAccessKey = await this.revealSecret("s3SecretAccessKey");
+    return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : null;
   }
 
   /** The app's events after `afterId`, oldest first. */

@@ -31,7 +31,14 @@ export type ErrorCode =
   | "livekit_error"
   | "stream_not_found"
   | "ingress_not_found"
-  | "cluster_disabled";
+  | "cluster_disabled"
+  | "s3_unreachable"
+  | "s3_invalid_key"
+  | "s3_invalid_secret"
+  | "s3_bucket_not_found"
+  | "s3_access_denied"
+  | "s3_wrong_region"
+  | "s3_probe_failed";
 
 /**
  * An expected failure with its HTTP status and machine code. Thrown anywhere in

@@ -1,0 +1,67 @@
+import { AwsClient } from "aws4fetch";
+import { randomBytes, toHex } from "../../durable/crypto/encoding.ts";
+import { keyUnder, objectUrl, type S3Credentials, type S3Settings } from "../../durable/app/s3.ts";
+import { ApiError, type ErrorCode } from "./errors.ts";
+
+const PROBE_TIMEOUT_MS = 10_000;
+
+/** A signing client for the app's bucket (aws4fetch, SigV4). */
+export const s3Client = (settings: S3Settings, credentials: S3Credentials) =>
+  new AwsClient({ ...credentials, service: "s3", region: settings.region, retries: 0 });
+
+/** S3's error `<Code>` in an XML body, if any. */
+async function s3ErrorCode(response: Response): Promise<string | null> {
+  const text = await response.text().catch(() => "");
+  return /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? null;
+}
+
+const refuse = (code: ErrorCode, message: string, step: string) => new ApiError(400, code, message, { details: { step } });
+
+/** What a failed S3 answer means for the person configuring it. */
+function explain(step: string, status: number, code: string | null, settings: S3Settings): ApiError {
+  switch (code) {
+    case "InvalidAccessKeyId":
+      return refuse("s3_invalid_key", "the S3 access key id is not known to the provider", step);
+    case "SignatureDoesNotMatch":
+      return refuse("s3_invalid_secret", "the S3 secret does not match the access key id", step);
+    case "NoSuchBucket":
+      return refuse("s3_bucket_not_found", `bucket "${settings.bucket}" does not exist at this endpoint`, step);
+    case "AccessDenied":
+    case "AllAccessDisabled":
+      return refuse("s3_access_denied", `the key may not ${step} objects in bucket "${settings.bucket}"`, step);
+    case "PermanentRedirect":
+    case "AuthorizationHeaderMalformed":
+    case "IllegalLocationConstraintException":
+      return refuse("s3_wrong_region", `bucket "${settings.bucket}" is not in region "${settings.region}" (or not at this endpoint)`, step);
+  }
+  if (status === 404) return refuse("s3_bucket_not_found", `bucket "${settings.bucket}" does not exist at this endpoint`, step);
+  if (status === 301 || status === 307) return refuse("s3_wrong_region", `the provider redirected: bucket "${settings.bucket}" is elsewhere`, step);
+  return refuse("s3_probe_failed", `S3 answered ${status}${code ? ` ${code}` : ""} to the ${step} probe`, step);
+}
+
+/**
+ * Proves settings work before they are saved: writes a small object under the
+ * prefix, reads it back, deletes it. Any failure is a 400 naming the step and
+ * what it means (unreachable, unknown key, wrong secret, no bucket, no
+ * permission, wrong region).
+ */
+export async function probeS3(settings: S3Settings, credentials: S3Credentials): Promise<void> {
+  const client = s3Client(settings, credentials);
+  const url = objectUrl(settings, keyUnder(settings.prefix, ".streamhub-probe", toHex(randomBytes(8))));
+  const content = `streamhub probe ${new Date().toISOString()}`;
+  const call = async (step: string, init: RequestInit) => {
+    try {
+      return await client.fetch(url, { ...init, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    } catch (error) {
+      throw refuse("s3_unreachable", `could not reach ${new URL(url).host}: ${(error as Error).message}`, step);
+    }
+  };
+
+  const written = await call("write", { method: "PUT", body: content, headers: { "Content-Type": "text/plain" } });
+  if (!written.ok) throw explain("write", written.status, await s3ErrorCode(written), settings);
+  const read = await call("read", { method: "GET" });
+  if (!read.ok) throw explain("read", read.status, await s3ErrorCode(read), settings);
+  if ((await read.text()) !== content) throw refuse("s3_probe_failed", "the object read back differs from the one written", "read");
+  const deleted = await call("delete", { method: "DELETE" });
+  if (!deleted.ok && deleted.status !== 404) throw explain("delete", deleted.status, await s3ErrorCode(deleted), settings);
+}

@@ -1,0 +1,135 @@
+import { z } from "@hono/zod-openapi";
+import { S3_PROVIDERS, type S3Settings } from "../../../../../durable/app/s3.ts";
+import { appActor } from "../../../../lib/actors.ts";
+import { protectedRoute, type App } from "../../../../lib/app.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
+import { ApiError } from "../../../../lib/errors.ts";
+import { probeS3 } from "../../../../lib/s3-probe.ts";
+import { AppParams } from "../schema.ts";
+
+const MaskedS3Schema = z
+  .object({
+    provider: z.enum(S3_PROVIDERS).nullable(),
+    bucket: z.string().nullable(),
+    region: z.string().nullable(),
+    endpoint: z.string().nullable(),
+    forcePathStyle: z.boolean().nullable(),
+    prefix: z.string().nullable(),
+    public_url: z.string().nullable(),
+    key: z.string().nullable().openapi({ description: "The access key id, masked" }),
+    secret: z.string().nullable().openapi({ description: "The secret, masked" }),
+    keyMasked: z.string().nullable(),
+    secretMasked: z.string().nullable(),
+    hasKey: z.boolean(),
+    hasSecret: z.boolean(),
+    configured: z.boolean(),
+    publicVods: z.boolean(),
+    publicWarning: z.string().nullable(),
+  })
+  .openapi("MaskedS3");
+
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+const PutS3Body = z
+  .strictObject({
+    provider: z.enum(S3_PROVIDERS),
+    bucket: z.string().regex(BUCKET, "must be a valid bucket name (3–63 characters of a-z, 0-9, . and -)"),
+    region: z.string().regex(/^[a-z0-9-]{2,32}$/, "must be a region name such as us-east-1 (auto for R2)").default("us-east-1"),
+    endpoint: z.url({ protocol: /^https?$/, error: "must be an http or https URL" }).max(512).nullable().optional(),
+    forcePathStyle: z.boolean().optional(),
+    prefix: z.string().max(256).regex(/^[\w.\-/]*$/, "may hold letters, digits, _, ., - and /").default(""),
+    public_url: z.url({ protocol: /^https?$/, error: "must be an http or https URL" }).max(512).nullable().optional(),
+    confirmPublic: z.boolean().optional(),
+    key: z.string().max(256).optional().openapi({ description: "Access key id; empty or absent keeps the stored one" }),
+    secret: z.string().max(256).optional().openapi({ description: "Secret; write-only, empty or absent keeps the stored one" }),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.provider === "minio" || body.provider === "r2" || body.provider === "other") && !body.endpoint) {
+      ctx.addIssue({ code: "custom", path: ["endpoint"], message: `a ${body.provider} bucket needs its endpoint URL` });
+    }
+  })
+  .openapi("PutS3");
+
+const getRoute = protectedRoute("s3:read", {
+  method: "get",
+  path: "/api/v1/apps/{app}/s3",
+  tags: ["s3"],
+  summary: "The app's S3 bucket settings (keys masked)",
+  request: { params: AppParams },
+  responses: {
+    200: { description: "Settings", content: { "application/json": { schema: envelopeSchema(MaskedS3Schema) } } },
+    404: errorResponse("No such app (or not visible to the caller)"),
+    ...commonErrorResponses,
+  },
+});
+
+const putRoute = protectedRoute("s3:write", {
+  method: "put",
+  path: "/api/v1/apps/{app}/s3",
+  tags: ["s3"],
+  summary: "Set the app's S3 bucket (proven before it is saved)",
+  description:
+    "Writes, reads back and deletes a small probe object with the given settings first; if any step fails the answer is a 400 naming what failed (s3_unreachable, s3_invalid_key, s3_invalid_secret, s3_bucket_not_found, s3_access_denied, s3_wrong_region) and nothing is saved. Keys are stored encrypted; an empty or absent key or secret keeps the stored one. A new public_url needs confirmPublic: true.",
+  request: { params: AppParams, body: { required: true, content: { "application/json": { schema: PutS3Body } } } },
+  responses: {
+    200: { description: "Saved", content: { "application/json": { schema: envelopeSchema(MaskedS3Schema) } } },
+    404: errorResponse("No such app (or not visible to the caller)"),
+    ...commonErrorResponses,
+  },
+});
+
+const PUBLIC_WARNING = "Recordings are reachable by anyone at public_url; turn it off to serve them only through short-lived signed links.";
+
+function masked(stored: Awaited<ReturnType<ReturnType<typeof appActor>["getS3"]>>) {
+  const settings = stored?.settings;
+  return {
+    provider: settings?.provider ?? null,
+    bucket: settings?.bucket ?? null,
+    region: settings?.region ?? null,
+    endpoint: settings?.endpoint ?? null,
+    forcePathStyle: settings?.forcePathStyle ?? null,
+    prefix: settings?.prefix ?? null,
+    public_url: settings?.publicUrl ?? null,
+    key: stored?.keyMasked ?? null,
+    secret: stored?.secretMasked ?? null,
+    keyMasked: stored?.keyMasked ?? null,
+    secretMasked: stored?.secretMasked ?? null,
+    hasKey: Boolean(stored?.keyMasked),
+    hasSecret: Boolean(stored?.secretMasked),
+    configured: Boolean(stored),
+    publicVods: Boolean(settings?.publicUrl),
+    publicWarning: settings?.publicUrl ? PUBLIC_WARNING : null,
+  };
+}
+
+export function registerS3(app: App) {
+  app.openapi(getRoute, async (c) => ok(c, masked(await appActor(c.env, c.var.app.name).getS3())));
+
+  app.openapi(putRoute, async (c) => {
+    const body = c.req.valid("json");
+    const actor = appActor(c.env, c.var.app.name);
+    const current = await actor.getS3();
+    const stored = await actor.s3Credentials();
+    const credentials = { accessKeyId: body.key || stored?.accessKeyId || "", secretAccessKey: body.secret || stored?.secretAccessKey || "" };
+    if (!credentials.accessKeyId || !credentials.secretAccessKey) {
+      throw new ApiError(400, "validation_failed", "give both key and secret the first time", { details: [{ path: body.key ? "secret" : "key", message: "required" }] });
+    }
+    const publicUrl = body.public_url === undefined ? (current?.settings.publicUrl ?? null) : body.public_url;
+    if (publicUrl && publicUrl !== current?.settings.publicUrl && body.confirmPublic !== true) {
+      throw new ApiError(400, "validation_failed", `a public_url makes every recording public: send confirmPublic: true to confirm. ${PUBLIC_WARNING}`);
+    }
+    const settings: S3Settings = {
+      provider: body.provider,
+      // AWS with no endpoint clears any endpoint set before.
+      endpoint: body.endpoint ?? null,
+      region: body.region,
+      bucket: body.bucket,
+      prefix: body.prefix.replace(/^\/+|\/+$/g, ""),
+      forcePathStyle: body.forcePathStyle ?? !(body.provider === "aws" || body.provider === "wasabi"),
+      publicUrl,
+    };
+    await probeS3(settings, credentials);
+    await actor.putS3(settings, credentials);
+    return ok(c, masked(await actor.getS3()));
+  });
+}
