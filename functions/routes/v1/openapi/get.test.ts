@@ -28,7 +28,7 @@ describe("OpenAPI document", () => {
 
     for (const [, operations] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
       for (const operation of Object.values(operations)) {
-        expect(operation[PERMISSION_EXTENSION]).toMatch(/^(public|authenticated|superadmin|livekit-signature|cluster-token|[a-z]+:[a-z]+)$/);
+        expect(operation[PERMISSION_EXTENSION]).toMatch(/^(public|authenticated|superadmin|livekit-signature|cluster-token|[a-z0-9]+:[a-z]+)$/);
         expect(operation.responses).toBeTypeOf("object");
       }
     }
