@@ -89,6 +89,11 @@ const PROBES: Record<string, Probe> = {
   "POST /api/v1/apps/{app}/ingress/{ingressId}/validate": { path: "/api/v1/apps/{app}/ingress/IN_missing/validate", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
   "GET /api/v1/apps/{app}/s3": { path: "/api/v1/apps/{app}/s3", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
   "PUT /api/v1/apps/{app}/s3": { path: "/api/v1/apps/{app}/s3", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
+  "POST /api/v1/apps/{app}/recording/start": { path: "/api/v1/apps/{app}/recording/start", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
+  "POST /api/v1/apps/{app}/recording/{id}/stop": { path: "/api/v1/apps/{app}/recording/vod_missing/stop", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
+  "GET /api/v1/apps/{app}/vods": { path: "/api/v1/apps/{app}/vods?limit=0", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/vods/{id}": { path: "/api/v1/apps/{app}/vods/vod_missing", expect: all(404) },
+  "DELETE /api/v1/apps/{app}/vods/{id}": { path: "/api/v1/apps/{app}/vods/vod_missing", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
   // Node agents' routes: only X-Cluster-Token opens them; no API credential does.
   "GET /api/v1/relays": { path: "/api/v1/relays", public: true, expect: all(401) },
   "POST /api/v1/relays/{ingressId}/status": { path: "/api/v1/relays/IN_missing/status", json: {}, public: true, expect: all(401) },

@@ -11,6 +11,7 @@ import { verifyPassword } from "../crypto/password.ts";
 import { applyLiveKitEvent, type LiveKitEvent, type QuotaAction } from "./livekit-events.ts";
 import { reconciliationEvents } from "./reconcile.ts";
 import type { S3Credentials, S3Settings } from "./s3.ts";
+import { VodsRepository, type Vod, type VodFilter } from "./vods.repo.ts";
 import { livekit } from "../../functions/lib/livekit.ts";
 
 /** Who this actor is; written by `init` when the app is created. */
@@ -47,6 +48,7 @@ export class AppActor extends DurableObject<Env> {
   readonly #state: AppStateRepository;
   readonly #live: LiveRepository;
   readonly #ingresses: IngressRepository;
+  readonly #vods: VodsRepository;
   readonly #playTokenWindows = new Map<string, { startedAt: number; count: number }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -55,6 +57,7 @@ export class AppActor extends DurableObject<Env> {
     this.#state = new AppStateRepository(this.#db);
     this.#live = new LiveRepository(this.#db);
     this.#ingresses = new IngressRepository(this.#db);
+    this.#vods = new VodsRepository(this.#db);
     void ctx.blockConcurrencyWhile(() => migrate(this.#db, appMigrations));
   }
 
@@ -116,7 +119,7 @@ export class AppActor extends DurableObject<Env> {
     const now = Date.now();
     if (!(await this.#live.markSeen(event.id, now))) return { duplicate: true };
     await this.#live.forgetSeenBefore(now - SEEN_EVENTS_MS);
-    const actions = await applyLiveKitEvent(this.#live, this.#ingresses, event, new Date(now).toISOString());
+    const actions = await applyLiveKitEvent(this.#live, this.#ingresses, this.#vods, event, new Date(now).toISOString());
     await this.#settleQuota(identity, actions);
     await this.#armReconcile();
     return { duplicate: false };
@@ -128,8 +131,10 @@ export class AppActor extends DurableObject<Env> {
       if (action.kind === "commit") {
         // A lapsed reservation cannot be committed: count the stream anyway.
         if (!(await ledger.commit(action.reservationId))) await ledger.adjust("maxConcurrentStreams", 1);
+      } else if (action.kind === "release") {
+        await ledger.release(action.reservationId);
       } else {
-        await ledger.adjust("maxConcurrentStreams", action.delta);
+        await ledger.adjust(action.metric, action.delta);
       }
     }
   }
@@ -170,7 +175,7 @@ export class AppActor extends DurableObject<Env> {
       const found = inLiveKit.get(room);
       const actual = found ? { name: room, sid: found.sid, participants: await lk.rooms.listParticipants(room) } : null;
       for (const event of await reconciliationEvents(this.#live, room, actual, now)) {
-        const actions = await applyLiveKitEvent(this.#live, this.#ingresses, event, new Date(now).toISOString());
+        const actions = await applyLiveKitEvent(this.#live, this.#ingresses, this.#vods, event, new Date(now).toISOString());
         await this.#settleQuota(identity, actions);
         applied++;
       }
@@ -328,6 +333,42 @@ export class AppActor extends DurableObject<Env> {
   /** The relay sidecar's report on one RTSP relay; false when this app has no such RTSP ingress. */
   async reportRelay(ingressId: string, report: { status: string; error: string | null; restarts: number }): Promise<boolean> {
     return this.#ingresses.setRelayStatus(ingressId, report, new Date().toISOString());
+  }
+
+  // ── Recordings ─────────────────────────────────────────────────────────────
+
+  /** Records a recording LiveKit has started (its file goes to `fileKey` in the app's bucket). */
+  async startVod(vod: Omit<Vod, "status" | "sizeBytes" | "durationS" | "endedAt" | "error" | "format" | "startedAt"> & { reservationId: string | null }): Promise<Vod> {
+    const now = new Date().toISOString();
+    await this.#vods.insert({ ...vod, startedAt: now });
+    await this.#live.recordEvent("recording_started", { vodId: vod.id, egressId: vod.egressId, room: vod.room, streamId: vod.streamId, mode: vod.mode }, now);
+    return (await this.#vods.find(vod.id))!;
+  }
+
+  /** By VOD id or egress id. */
+  async getVod(id: string): Promise<Vod | null> {
+    const vod = await this.#vods.find(id);
+    if (!vod) return null;
+    const { reservationId: _, ...shown } = vod;
+    return shown;
+  }
+
+  async markVodStopping(id: string): Promise<void> {
+    await this.#vods.setStatus(id, "uploading");
+  }
+
+  async listVods(filter: VodFilter, order: "started_at" | "size_bytes" | "id", dir: "asc" | "desc", limit: number, offset: number): Promise<{ vods: Vod[]; total: number }> {
+    return this.#vods.list(filter, order, dir, limit, offset);
+  }
+
+  /** The recording whose object is gone from the bucket: its row goes, and its bytes leave the tenant's storage use. */
+  async removeVod(id: string): Promise<boolean> {
+    const identity = await this.#requireIdentity();
+    const vod = await this.#vods.find(id);
+    if (!vod || !(await this.#vods.delete(vod.id))) return false;
+    if (vod.status === "ready" && vod.sizeBytes) await this.#settleQuota(identity, [{ kind: "adjust", metric: "storageBytes", delta: -vod.sizeBytes }]);
+    await this.#live.recordEvent("vod_deleted", { vodId: vod.id, room: vod.room, fileKey: vod.fileKey }, new Date().toISOString());
+    return true;
   }
 
   // ── S3 ─────────────────────────────────────────────────────────────────────

@@ -1,5 +1,6 @@
 import { INGRESS_STATUS, type IngressRepository } from "./ingress.repo.ts";
 import type { LiveRepository, StreamType } from "./live.repo.ts";
+import type { VodsRepository } from "./vods.repo.ts";
 
 /**
  * A LiveKit webhook event as the app actor needs it (the Worker verified and
@@ -13,11 +14,17 @@ export interface LiveKitEvent {
   participant?: { identity: string; sid: string; name: string; hidden: boolean; kind: string };
   track?: { sid: string; type: string; source: string; muted: boolean };
   ingress?: { ingressId: string; inputType: string; roomName: string; participantIdentity: string; status: string };
-  egress?: { egressId: string; status: string; roomName: string };
+  egress?: { egressId: string; status: string; roomName: string; error: string; file: { filename: string; sizeBytes: number; durationS: number; location: string } | null };
 }
 
+/** The ledger key of a monthly quota: usage counts per calendar month (UTC). */
+export const monthlyMetric = (metric: string, at: Date = new Date()) => `${metric}:${at.toISOString().slice(0, 7)}`;
+
 /** What the tenant's quota ledger must be told once the state change is stored. */
-export type QuotaAction = { kind: "commit"; reservationId: string } | { kind: "adjust"; delta: number };
+export type QuotaAction =
+  | { kind: "commit"; reservationId: string }
+  | { kind: "release"; reservationId: string }
+  | { kind: "adjust"; metric: string; delta: number };
 
 const INGRESS_STREAM_TYPE: Record<string, StreamType> = { RTMP_INPUT: "rtmp", WHIP_INPUT: "whip", URL_INPUT: "url" };
 
@@ -30,7 +37,13 @@ export const streamIdOf = (room: string, identity: string) => `${room}/${identit
  * concurrent-stream slot (its publisher token's reservation, or a new count),
  * a stream that ends gives it back.
  */
-export async function applyLiveKitEvent(live: LiveRepository, ingresses: IngressRepository, event: LiveKitEvent, now: string): Promise<QuotaAction[]> {
+export async function applyLiveKitEvent(
+  live: LiveRepository,
+  ingresses: IngressRepository,
+  vods: VodsRepository,
+  event: LiveKitEvent,
+  now: string,
+): Promise<QuotaAction[]> {
   const actions: QuotaAction[] = [];
   const room = event.room?.name ?? event.ingress?.roomName ?? "";
   const participant = event.participant;
@@ -40,7 +53,7 @@ export async function applyLiveKitEvent(live: LiveRepository, ingresses: Ingress
     const stream = await live.activeStream(streamId);
     if (!stream) return;
     await live.endStream(streamId, reason, now);
-    if (stream.quotaHeld) actions.push({ kind: "adjust", delta: -1 });
+    if (stream.quotaHeld) actions.push({ kind: "adjust", metric: "maxConcurrentStreams", delta: -1 });
     await live.recordEvent("stream_ended", { streamId, room, type: stream.type, participant: identity, ingressId: stream.ingressId, reason }, now);
   };
 
@@ -69,7 +82,7 @@ export async function applyLiveKitEvent(live: LiveRepository, ingresses: Ingress
           await live.deleteSlot(room, participant.identity);
           actions.push({ kind: "commit", reservationId: slot.reservation_id });
         } else {
-          actions.push({ kind: "adjust", delta: 1 });
+          actions.push({ kind: "adjust", metric: "maxConcurrentStreams", delta: 1 });
         }
         const ingressId = participant.kind === "INGRESS" ? (await ingressOf(live, room, participant.identity)) : null;
         const type: StreamType = participant.kind === "INGRESS" ? (ingressId?.type ?? "rtmp") : "webrtc";
@@ -117,6 +130,8 @@ export async function applyLiveKitEvent(live: LiveRepository, ingresses: Ingress
       break;
   }
 
+  if (event.egress && event.event.startsWith("egress_")) actions.push(...(await applyEgress(vods, live, event.egress, event.event, now)));
+
   // Every LiveKit event is an app event too (forwarded outbound as received).
   await live.recordEvent(event.event, livekitEventData(event), now);
   return actions;
@@ -141,3 +156,31 @@ const livekitEventData = (event: LiveKitEvent): Record<string, unknown> => ({
   ...(event.ingress ? { ingress: { ingressId: event.ingress.ingressId, inputType: event.ingress.inputType, roomName: event.ingress.roomName } } : {}),
   ...(event.egress ? { egress: event.egress } : {}),
 });
+
+/**
+ * Moves a recording along: ENDING → uploading; ended COMPLETE → ready with the
+ * file's size and duration (and its minutes counted against the tenant's
+ * monthly quota); FAILED or ABORTED → failed.
+ */
+async function applyEgress(vods: VodsRepository, live: LiveRepository, egress: NonNullable<LiveKitEvent["egress"]>, event: string, now: string): Promise<QuotaAction[]> {
+  const vod = await vods.find(egress.egressId);
+  if (!vod || vod.status === "ready" || vod.status === "failed") return [];
+  if (event !== "egress_ended") {
+    if (egress.status === "EGRESS_ENDING") await vods.setStatus(vod.id, "uploading");
+    return [];
+  }
+  const actions: QuotaAction[] = vod.reservationId ? [{ kind: "release", reservationId: vod.reservationId }] : [];
+  const base = { vodId: vod.id, egressId: vod.egressId, room: vod.room, streamId: vod.streamId };
+  if (egress.status === "EGRESS_COMPLETE" && egress.file) {
+    const { sizeBytes, durationS } = egress.file;
+    await vods.finish(vod.id, { status: "ready", sizeBytes, durationS, error: null }, now);
+    actions.push({ kind: "adjust", metric: monthlyMetric("maxRecordingMinutesMonth"), delta: Math.max(1, Math.ceil(durationS / 60)) });
+    actions.push({ kind: "adjust", metric: "storageBytes", delta: sizeBytes });
+    await live.recordEvent("vod_ready", { ...base, fileKey: vod.fileKey, sizeBytes, durationS, width: vod.width, height: vod.height, format: vod.format }, now);
+  } else {
+    const reason = egress.status === "EGRESS_ABORTED" ? "aborted" : "failed";
+    await vods.finish(vod.id, { status: "failed", sizeBytes: null, durationS: null, error: egress.error || reason }, now);
+    await live.recordEvent("recording_failed", { ...base, reason, detail: egress.error || null }, now);
+  }
+  return actions;
+}

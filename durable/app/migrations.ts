@@ -127,4 +127,31 @@ export const appMigrations: Migration[] = [
       `CREATE INDEX ingresses_room ON ingresses (room)`,
     ],
   },
+  {
+    version: 5,
+    name: "vods",
+    statements: [
+      // Recordings: LiveKit egress writes the file to the app's own bucket; egress webhooks move the status.
+      `CREATE TABLE vods (
+        id TEXT PRIMARY KEY,
+        egress_id TEXT NOT NULL UNIQUE,
+        room TEXT NOT NULL,
+        stream_id TEXT,
+        mode TEXT NOT NULL CHECK (mode IN ('room-composite', 'participant')),
+        file_key TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('recording', 'uploading', 'ready', 'failed')),
+        size_bytes INTEGER,
+        duration_s REAL,
+        width INTEGER,
+        height INTEGER,
+        format TEXT NOT NULL DEFAULT 'mp4',
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        error TEXT,
+        reservation_id TEXT
+      )`,
+      `CREATE INDEX vods_room ON vods (room, started_at)`,
+      `CREATE INDEX vods_status ON vods (status)`,
+    ],
+  },
 ];

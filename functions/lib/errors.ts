@@ -38,7 +38,12 @@ export type ErrorCode =
   | "s3_bucket_not_found"
   | "s3_access_denied"
   | "s3_wrong_region"
-  | "s3_probe_failed";
+  | "s3_probe_failed"
+  | "s3_not_configured"
+  | "s3_error"
+  | "recording_disabled"
+  | "recording_ended"
+  | "vod_not_found";
 
 /**
  * An expected failure with its HTTP status and machine code. Thrown anywhere in

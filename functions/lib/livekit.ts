@@ -1,4 +1,4 @@
-import { AccessToken, IngressClient, RoomServiceClient, WebhookReceiver, type VideoGrant } from "livekit-server-sdk";
+import { AccessToken, EgressClient, IngressClient, RoomServiceClient, WebhookReceiver, type VideoGrant } from "livekit-server-sdk";
 import type { WebhookEvent } from "@livekit/protocol";
 import type { LiveKitEvent } from "../../durable/app/livekit-events.ts";
 import type { Config } from "../config.ts";
@@ -13,6 +13,7 @@ export interface LiveKit {
   apiSecret: string;
   rooms: RoomServiceClient;
   ingress: IngressClient;
+  egress: EgressClient;
   receiver: WebhookReceiver;
 }
 
@@ -31,6 +32,7 @@ export function livekit(config: Config): LiveKit {
       apiSecret,
       rooms: new RoomServiceClient(http, apiKey, apiSecret),
       ingress: new IngressClient(http, apiKey, apiSecret),
+      egress: new EgressClient(http, apiKey, apiSecret),
       receiver: new WebhookReceiver(apiKey, apiSecret),
     };
     clients.set(config, lk);
@@ -77,7 +79,22 @@ export function toLiveKitEvent(event: WebhookEvent): LiveKitEvent {
           status: ingress.state?.status ?? "ENDPOINT_INACTIVE",
         }
       : undefined,
-    egress: egress ? { egressId: egress.egressId ?? "", status: egress.status ?? "", roomName: egress.roomName ?? "" } : undefined,
+    egress: egress
+      ? {
+          egressId: egress.egressId ?? "",
+          status: egress.status ?? "EGRESS_STARTING",
+          roomName: egress.roomName ?? "",
+          error: egress.error ?? "",
+          file: egress.fileResults?.[0]
+            ? {
+                filename: egress.fileResults[0].filename ?? "",
+                sizeBytes: Number(egress.fileResults[0].size ?? 0),
+                durationS: Number(egress.fileResults[0].duration ?? 0) / 1e9,
+                location: egress.fileResults[0].location ?? "",
+              }
+            : null,
+        }
+      : undefined,
   };
 }
 

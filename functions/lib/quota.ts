@@ -52,12 +52,17 @@ export interface QuotaReservation {
  * egress) for a tenant before the work starts. Over the limit in `on` mode →
  * 429 quota_exceeded with metric, limit and used.
  */
-export async function reserveQuota(c: Context<AppEnv>, tenantId: string, metric: QuotaMetric, options: { amount?: number; holdMs: number }): Promise<QuotaReservation> {
+export async function reserveQuota(
+  c: Context<AppEnv>,
+  tenantId: string,
+  metric: QuotaMetric,
+  options: { amount?: number; holdMs: number; /** The ledger's key when it is not the metric itself (monthly metrics). */ ledgerKey?: string },
+): Promise<QuotaReservation> {
   const tenant = await registry(c.env).getTenant(tenantId);
   const limit = tenant?.quotas[metric] ?? -1;
   const ledger = quotaLedger(c.env, tenantId);
   const expiresAt = Date.now() + options.holdMs;
-  const result = await ledger.reserve({ metric, amount: options.amount ?? 1, limit, enforce: quotaEnforced(c), holdMs: options.holdMs });
+  const result = await ledger.reserve({ metric: options.ledgerKey ?? metric, amount: options.amount ?? 1, limit, enforce: quotaEnforced(c), holdMs: options.holdMs });
   if (!result.ok) throw quotaExceeded(metric, result.limit, result.used);
   if (result.overLimit) await recordOverLimit(c, tenantId, metric, result.limit, result.used);
   return {

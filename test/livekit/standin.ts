@@ -40,6 +40,25 @@ import {
   WebhookEvent,
 } from "@livekit/protocol";
 import { AccessToken, TokenVerifier, type ClaimGrants } from "livekit-server-sdk";
+import {
+  EgressInfo,
+  EgressStatus,
+  EncodedFileOutput,
+  FileInfo,
+  ListEgressRequest,
+  ListEgressResponse,
+  ParticipantEgressRequest,
+  RoomCompositeEgressRequest,
+  StopEgressRequest,
+} from "@livekit/protocol";
+import { AwsClient } from "aws4fetch";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
 
 type AnyMessage = { toJson(): unknown };
 type MessageType = { fromJson(json: unknown, options?: { ignoreUnknownFields?: boolean }): AnyMessage; typeName: string };
@@ -58,6 +77,7 @@ export interface SignedWebhook {
   authorization: string;
   event: string;
   id: string;
+  room: string;
 }
 
 class TwirpError extends Error {
@@ -83,6 +103,7 @@ export class LiveKitStandin {
   readonly #verifier: TokenVerifier;
   readonly rooms = new Map<string, RoomState>();
   readonly ingresses = new Map<string, IngressInfo>();
+  readonly egresses = new Map<string, { info: EgressInfo; file: EncodedFileOutput; startedAtMs: number; finished?: Promise<void> }>();
   readonly #outbox: SignedWebhook[] = [];
   /** The webhooks one control request caused, so concurrent tests never see each other's. */
   readonly #collected = new AsyncLocalStorage<SignedWebhook[]>();
@@ -172,8 +193,8 @@ export class LiveKitStandin {
     const body = message.toJsonString();
     const token = new AccessToken(this.#options.apiKey, this.#options.apiSecret, { ttl: "5m" });
     token.sha256 = createHash("sha256").update(body).digest("base64");
-    const signed = { body, authorization: await token.toJwt(), event, id: message.id };
-    const room = message.room?.name || message.ingressInfo?.roomName || "";
+    const room = message.room?.name || message.ingressInfo?.roomName || message.egressInfo?.roomName || "";
+    const signed = { body, authorization: await token.toJwt(), event, id: message.id, room };
     for (const scope of [room, "*"]) {
       const left = this.#dropNext.get(scope) ?? 0;
       if (left > 0) {
@@ -203,6 +224,21 @@ export class LiveKitStandin {
   /** Webhooks kept since the last call (when no webhookUrl is set). */
   takeWebhooks(): SignedWebhook[] {
     return this.#outbox.splice(0);
+  }
+
+  /**
+   * The kept webhooks of one room (others stay for their own tests), waiting
+   * up to `timeoutMs` until one of event `until` is among them.
+   */
+  async #takeWebhooksFor(room: string | undefined, until: string | undefined, timeoutMs: number): Promise<SignedWebhook[]> {
+    const deadline = Date.now() + timeoutMs;
+    const mine = (webhook: SignedWebhook) => !room || webhook.room === room;
+    while (until && !this.#outbox.some((w) => mine(w) && w.event === until) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const taken = this.#outbox.filter(mine);
+    this.#outbox.splice(0, this.#outbox.length, ...this.#outbox.filter((w) => !mine(w)));
+    return taken;
   }
 
   // ── State changes, as LiveKit would make them ──────────────────────────────
@@ -343,6 +379,60 @@ export class LiveKitStandin {
     return info;
   }
 
+  // ── Egress: real media, uploaded where the request says ───────────────────
+
+  async startEgress(roomName: string, file: EncodedFileOutput | undefined, request: EgressInfo["request"]): Promise<EgressInfo> {
+    const room = this.rooms.get(roomName);
+    if (!room) throw new TwirpError(412, "failed_precondition", "room does not exist");
+    if (!file || file.output.case !== "s3") throw new TwirpError(400, "invalid_argument", "this stand-in records to S3 file outputs only");
+    if (!file.filepath) throw new TwirpError(400, "invalid_argument", "filepath required");
+    const info = new EgressInfo({ egressId: sid("EG"), roomId: room.room.sid, roomName, status: EgressStatus.EGRESS_ACTIVE, startedAt: BigInt(Date.now()) * 1_000_000n, request });
+    this.egresses.set(info.egressId, { info, file, startedAtMs: Date.now() });
+    await this.emit("egress_started", { egressInfo: info });
+    return info;
+  }
+
+  /** Ends an egress as LiveKit does: ENDING now; the file is made, uploaded, and `egress_ended` sent afterwards. */
+  async stopEgress(egressId: string): Promise<EgressInfo> {
+    const egress = this.egresses.get(egressId);
+    if (!egress) throw new TwirpError(404, "not_found", "egress not found");
+    if (egress.info.status !== EgressStatus.EGRESS_ACTIVE) throw new TwirpError(412, "failed_precondition", "egress is not active");
+    egress.info.status = EgressStatus.EGRESS_ENDING;
+    await this.emit("egress_updated", { egressInfo: egress.info });
+    const seconds = Math.min(10, Math.max(2, Math.round((Date.now() - egress.startedAtMs) / 1000)));
+    egress.finished = this.#finishEgress(egress, seconds);
+    return egress.info;
+  }
+
+  async #finishEgress(egress: { info: EgressInfo; file: EncodedFileOutput }, seconds: number): Promise<void> {
+    const { info, file } = egress;
+    const upload = file.output.value as { accessKey: string; secret: string; region: string; endpoint: string; bucket: string; forcePathStyle: boolean };
+    const dir = mkdtempSync(join(tmpdir(), "standin-egress-"));
+    try {
+      const path = join(dir, "out.mp4");
+      await run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=1280x720:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
+        "-t", String(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-movflags", "+faststart", path]);
+      const bytes = readFileSync(path);
+      const endpoint = new URL(upload.endpoint || `https://s3.${upload.region}.amazonaws.com`);
+      const key = file.filepath.split("/").map(encodeURIComponent).join("/");
+      const url = upload.forcePathStyle ? `${endpoint.origin}/${upload.bucket}/${key}` : `${endpoint.protocol}//${upload.bucket}.${endpoint.host}/${key}`;
+      const aws = new AwsClient({ accessKeyId: upload.accessKey, secretAccessKey: upload.secret, service: "s3", region: upload.region, retries: 0 });
+      const response = await aws.fetch(url, { method: "PUT", body: bytes, headers: { "Content-Type": "video/mp4" } });
+      if (!response.ok) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
+      info.fileResults = [
+        new FileInfo({ filename: file.filepath, size: BigInt(bytes.length), duration: BigInt(seconds) * 1_000_000_000n, location: url, startedAt: info.startedAt, endedAt: BigInt(Date.now()) * 1_000_000n }),
+      ];
+      info.status = EgressStatus.EGRESS_COMPLETE;
+    } catch (error) {
+      info.status = EgressStatus.EGRESS_FAILED;
+      info.error = (error as Error).message;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    info.endedAt = BigInt(Date.now()) * 1_000_000n;
+    await this.emit("egress_ended", { egressInfo: info });
+  }
+
   // ── Test control surface ───────────────────────────────────────────────────
 
   #control(action: string, input: Record<string, any>): Promise<unknown> {
@@ -370,7 +460,7 @@ export class LiveKitStandin {
         this.#duplicate = Boolean(input.duplicate);
         return { ok: true };
       case "webhooks":
-        return { webhooks: this.takeWebhooks() };
+        return { webhooks: await this.#takeWebhooksFor(input.room, input.until, Number(input.timeoutMs ?? 0)) };
       case "state":
         return {
           rooms: [...this.rooms.values()].map((s) => ({ room: s.room.toJson(), participants: [...s.participants.values()].map((p) => p.toJson()) })),
@@ -432,6 +522,32 @@ const TWIRP: Record<string, TwirpMethod<never>> = {
       await s.leave(r.room, r.identity);
       return new RemoveParticipantResponse();
     },
+  }),
+  "livekit.Egress/StartRoomCompositeEgress": method<RoomCompositeEgressRequest>({
+    request: RoomCompositeEgressRequest,
+    allowed: (g) => Boolean(g.video?.roomRecord),
+    handle: (s, r) => s.startEgress(r.roomName, r.fileOutputs[0] ?? (r.output.case === "file" ? r.output.value : undefined), { case: "roomComposite", value: r }),
+  }),
+  "livekit.Egress/StartParticipantEgress": method<ParticipantEgressRequest>({
+    request: ParticipantEgressRequest,
+    allowed: (g) => Boolean(g.video?.roomRecord),
+    handle: (s, r) => {
+      if (!s.rooms.get(r.roomName)?.participants.has(r.identity)) throw new TwirpError(412, "failed_precondition", "participant not in room");
+      return s.startEgress(r.roomName, r.fileOutputs[0], { case: "participant", value: r });
+    },
+  }),
+  "livekit.Egress/StopEgress": method<StopEgressRequest>({
+    request: StopEgressRequest,
+    allowed: (g) => Boolean(g.video?.roomRecord),
+    handle: (s, r) => s.stopEgress(r.egressId),
+  }),
+  "livekit.Egress/ListEgress": method<ListEgressRequest>({
+    request: ListEgressRequest,
+    allowed: (g) => Boolean(g.video?.roomRecord),
+    handle: (s, r) =>
+      new ListEgressResponse({
+        items: [...s.egresses.values()].map((e) => e.info).filter((i) => (!r.roomName || i.roomName === r.roomName) && (!r.egressId || i.egressId === r.egressId)),
+      }),
   }),
   "livekit.Ingress/CreateIngress": method<CreateIngressRequest>({
     request: CreateIngressRequest,
