@@ -94,6 +94,11 @@ const PROBES: Record<string, Probe> = {
   "GET /api/v1/apps/{app}/vods": { path: "/api/v1/apps/{app}/vods?limit=0", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
   "GET /api/v1/apps/{app}/vods/{id}": { path: "/api/v1/apps/{app}/vods/vod_missing", expect: all(404) },
   "DELETE /api/v1/apps/{app}/vods/{id}": { path: "/api/v1/apps/{app}/vods/vod_missing", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
+  "POST /api/v1/apps/{app}/streams/{id}/hls/start": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody/hls/start", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
+  "POST /api/v1/apps/{app}/streams/{id}/hls/stop": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody/hls/stop", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
+  "GET /api/v1/apps/{app}/streams/{id}/hls": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody/hls", expect: all(404) },
+  // Public playback of live HLS: no credential opens more than the room's liveness does.
+  "GET /hls/{app}/{room}/{file}": { path: "/hls/{app}/nowhere/index.m3u8", public: true, expect: all(404) },
   // Node agents' routes: only X-Cluster-Token opens them; no API credential does.
   "GET /api/v1/relays": { path: "/api/v1/relays", public: true, expect: all(401) },
   "POST /api/v1/relays/{ingressId}/status": { path: "/api/v1/relays/IN_missing/status", json: {}, public: true, expect: all(401) },
@@ -107,6 +112,7 @@ const PROBES: Record<string, Probe> = {
 
 // Not API routes a caller can be denied: the document, its viewer, the dashboard.
 const NOT_PROBED = new Set(["GET /api/v1/openapi.json", "GET /api/v1/docs"]);
+// (GET /hls/… is probed: it is public, but must never serve what is not live.)
 
 const registeredRoutes = () =>
   app.routes

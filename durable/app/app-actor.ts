@@ -11,7 +11,7 @@ import { verifyPassword } from "../crypto/password.ts";
 import { applyLiveKitEvent, type LiveKitEvent, type QuotaAction } from "./livekit-events.ts";
 import { reconciliationEvents } from "./reconcile.ts";
 import type { S3Credentials, S3Settings } from "./s3.ts";
-import { VodsRepository, type Vod, type VodFilter } from "./vods.repo.ts";
+import { HlsRepository, VodsRepository, type HlsRow, type Vod, type VodFilter } from "./vods.repo.ts";
 import { livekit } from "../../functions/lib/livekit.ts";
 
 /** Who this actor is; written by `init` when the app is created. */
@@ -49,6 +49,7 @@ export class AppActor extends DurableObject<Env> {
   readonly #live: LiveRepository;
   readonly #ingresses: IngressRepository;
   readonly #vods: VodsRepository;
+  readonly #hls: HlsRepository;
   readonly #playTokenWindows = new Map<string, { startedAt: number; count: number }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -58,6 +59,7 @@ export class AppActor extends DurableObject<Env> {
     this.#live = new LiveRepository(this.#db);
     this.#ingresses = new IngressRepository(this.#db);
     this.#vods = new VodsRepository(this.#db);
+    this.#hls = new HlsRepository(this.#db);
     void ctx.blockConcurrencyWhile(() => migrate(this.#db, appMigrations));
   }
 
@@ -119,7 +121,7 @@ export class AppActor extends DurableObject<Env> {
     const now = Date.now();
     if (!(await this.#live.markSeen(event.id, now))) return { duplicate: true };
     await this.#live.forgetSeenBefore(now - SEEN_EVENTS_MS);
-    const actions = await applyLiveKitEvent(this.#live, this.#ingresses, this.#vods, event, new Date(now).toISOString());
+    const actions = await applyLiveKitEvent(this.#live, this.#ingresses, this.#vods, this.#hls, event, new Date(now).toISOString());
     await this.#settleQuota(identity, actions);
     await this.#armReconcile();
     return { duplicate: false };
@@ -175,7 +177,7 @@ export class AppActor extends DurableObject<Env> {
       const found = inLiveKit.get(room);
       const actual = found ? { name: room, sid: found.sid, participants: await lk.rooms.listParticipants(room) } : null;
       for (const event of await reconciliationEvents(this.#live, room, actual, now)) {
-        const actions = await applyLiveKitEvent(this.#live, this.#ingresses, this.#vods, event, new Date(now).toISOString());
+        const actions = await applyLiveKitEvent(this.#live, this.#ingresses, this.#vods, this.#hls, event, new Date(now).toISOString());
         await this.#settleQuota(identity, actions);
         applied++;
       }
@@ -369,6 +371,24 @@ export class AppActor extends DurableObject<Env> {
     if (vod.status === "ready" && vod.sizeBytes) await this.#settleQuota(identity, [{ kind: "adjust", metric: "storageBytes", delta: -vod.sizeBytes }]);
     await this.#live.recordEvent("vod_deleted", { vodId: vod.id, room: vod.room, fileKey: vod.fileKey }, new Date().toISOString());
     return true;
+  }
+
+  // ── Live HLS ───────────────────────────────────────────────────────────────
+
+  async hlsFor(room: string): Promise<HlsRow | null> {
+    return this.#hls.forRoom(room);
+  }
+
+  async startHls(room: string, egressId: string, playlistKey: string, playlistUrl: string): Promise<void> {
+    const now = new Date().toISOString();
+    await this.#hls.start(room, egressId, playlistKey, now);
+    await this.#live.recordEvent("hls_started", { room, egressId, playlistUrl }, now);
+  }
+
+  async stopHls(room: string): Promise<void> {
+    const now = new Date().toISOString();
+    const row = await this.#hls.forRoom(room);
+    if (row && (await this.#hls.stop({ room }, now))) await this.#live.recordEvent("hls_stopped", { room, egressId: row.egress_id }, now);
   }
 
   // ── S3 ─────────────────────────────────────────────────────────────────────

@@ -1,6 +1,6 @@
 import { INGRESS_STATUS, type IngressRepository } from "./ingress.repo.ts";
 import type { LiveRepository, StreamType } from "./live.repo.ts";
-import type { VodsRepository } from "./vods.repo.ts";
+import type { HlsRepository, VodsRepository } from "./vods.repo.ts";
 
 /**
  * A LiveKit webhook event as the app actor needs it (the Worker verified and
@@ -41,6 +41,7 @@ export async function applyLiveKitEvent(
   live: LiveRepository,
   ingresses: IngressRepository,
   vods: VodsRepository,
+  hls: HlsRepository,
   event: LiveKitEvent,
   now: string,
 ): Promise<QuotaAction[]> {
@@ -130,6 +131,9 @@ export async function applyLiveKitEvent(
       break;
   }
 
+  if (event.egress && event.event === "egress_ended" && (await hls.stop({ egressId: event.egress.egressId }, now))) {
+    await live.recordEvent("hls_stopped", { room: event.egress.roomName, egressId: event.egress.egressId }, now);
+  }
   if (event.egress && event.event.startsWith("egress_")) actions.push(...(await applyEgress(vods, live, event.egress, event.event, now)));
 
   // Every LiveKit event is an app event too (forwarded outbound as received).

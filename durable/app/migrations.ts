@@ -154,4 +154,19 @@ export const appMigrations: Migration[] = [
       `CREATE INDEX vods_status ON vods (status)`,
     ],
   },
+  {
+    version: 6,
+    name: "live hls",
+    statements: [
+      // One live HLS egress per room at a time, writing to <prefix>/hls/<room slug>/ in the app's bucket.
+      `CREATE TABLE hls (
+        room TEXT PRIMARY KEY,
+        egress_id TEXT NOT NULL UNIQUE,
+        playlist_key TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('active', 'stopped')),
+        started_at TEXT NOT NULL,
+        ended_at TEXT
+      )`,
+    ],
+  },
 ];

@@ -64,4 +64,15 @@ describe("recording on a running node", () => {
     expect((await api("DELETE", `/api/v1/apps/shows/vods/${vodId}`)).body.data.s3Deleted).toBe(true);
     expect((await fetch(vod.presignedUrl)).status).toBe(404);
   });
+
+  it("live HLS plays through StreamHub with ffmpeg, and is a 404 once stopped", async () => {
+    const id = encodeURIComponent("shows-main/host");
+    const { playlistUrl } = (await api("POST", `/api/v1/apps/shows/streams/${id}/hls/start`)).body.data;
+    expect(playlistUrl).toBe(`${node.url}/hls/shows/shows-main/index.m3u8`);
+    const { stdout } = await run("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name,codec_type", "-of", "json", playlistUrl]);
+    expect(JSON.parse(stdout).streams.map((s: any) => s.codec_name).sort()).toEqual(["aac", "h264"]);
+    await run("ffmpeg", ["-v", "error", "-i", playlistUrl, "-t", "2", "-f", "null", "-"]);
+    expect((await api("POST", `/api/v1/apps/shows/streams/${id}/hls/stop`)).body.data.status).toBe("stopped");
+    expect((await fetch(playlistUrl)).status).toBe(404);
+  });
 });

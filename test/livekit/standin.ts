@@ -49,11 +49,13 @@ import {
   ListEgressResponse,
   ParticipantEgressRequest,
   RoomCompositeEgressRequest,
+  SegmentedFileOutput,
+  SegmentsInfo,
   StopEgressRequest,
 } from "@livekit/protocol";
 import { AwsClient } from "aws4fetch";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -93,6 +95,16 @@ class TwirpError extends Error {
 const sid = (prefix: string) => `${prefix}_${randomBytes(6).toString("hex")}`;
 const nowSeconds = () => BigInt(Math.floor(Date.now() / 1000));
 
+/** Where an egress uploads (LiveKit's S3Upload). */
+interface S3Target {
+  accessKey: string;
+  secret: string;
+  region: string;
+  endpoint: string;
+  bucket: string;
+  forcePathStyle: boolean;
+}
+
 interface RoomState {
   room: Room;
   participants: Map<string, ParticipantInfo>;
@@ -103,7 +115,7 @@ export class LiveKitStandin {
   readonly #verifier: TokenVerifier;
   readonly rooms = new Map<string, RoomState>();
   readonly ingresses = new Map<string, IngressInfo>();
-  readonly egresses = new Map<string, { info: EgressInfo; file: EncodedFileOutput; startedAtMs: number; finished?: Promise<void> }>();
+  readonly egresses = new Map<string, { info: EgressInfo; file?: EncodedFileOutput; segments?: SegmentedFileOutput; startedAtMs: number; finished?: Promise<void> }>();
   readonly #outbox: SignedWebhook[] = [];
   /** The webhooks one control request caused, so concurrent tests never see each other's. */
   readonly #collected = new AsyncLocalStorage<SignedWebhook[]>();
@@ -381,15 +393,53 @@ export class LiveKitStandin {
 
   // ── Egress: real media, uploaded where the request says ───────────────────
 
-  async startEgress(roomName: string, file: EncodedFileOutput | undefined, request: EgressInfo["request"]): Promise<EgressInfo> {
+  async startEgress(roomName: string, outputs: { file?: EncodedFileOutput; segments?: SegmentedFileOutput }, request: EgressInfo["request"]): Promise<EgressInfo> {
     const room = this.rooms.get(roomName);
     if (!room) throw new TwirpError(412, "failed_precondition", "room does not exist");
-    if (!file || file.output.case !== "s3") throw new TwirpError(400, "invalid_argument", "this stand-in records to S3 file outputs only");
-    if (!file.filepath) throw new TwirpError(400, "invalid_argument", "filepath required");
+    const { file, segments } = outputs;
+    if (file && (file.output.case !== "s3" || !file.filepath)) throw new TwirpError(400, "invalid_argument", "this stand-in records files to S3 with a filepath");
+    if (segments && (segments.output.case !== "s3" || !segments.filenamePrefix)) throw new TwirpError(400, "invalid_argument", "this stand-in writes segments to S3 with a filename prefix");
+    if (!file && !segments) throw new TwirpError(400, "invalid_argument", "an output is required");
     const info = new EgressInfo({ egressId: sid("EG"), roomId: room.room.sid, roomName, status: EgressStatus.EGRESS_ACTIVE, startedAt: BigInt(Date.now()) * 1_000_000n, request });
-    this.egresses.set(info.egressId, { info, file, startedAtMs: Date.now() });
+    // Live HLS: the first segments and the playlist are in the bucket before the call returns.
+    if (segments) await this.#writeSegments(info, segments);
+    this.egresses.set(info.egressId, { info, file, segments, startedAtMs: Date.now() });
     await this.emit("egress_started", { egressInfo: info });
     return info;
+  }
+
+  /** Real HLS (H.264/AAC, 2 s segments) made by ffmpeg and uploaded where LiveKit's segment egress would put it. */
+  async #writeSegments(info: EgressInfo, segments: SegmentedFileOutput): Promise<void> {
+    const upload = segments.output.value as S3Target;
+    const dir = mkdtempSync(join(tmpdir(), "standin-hls-"));
+    try {
+      const base = segments.filenamePrefix.slice(segments.filenamePrefix.lastIndexOf("/") + 1);
+      const folder = segments.filenamePrefix.slice(0, segments.filenamePrefix.lastIndexOf("/") + 1);
+      const playlist = segments.playlistName || "index.m3u8";
+      await run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
+        "-t", "6", "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        "-f", "hls", "-hls_time", String(segments.segmentDuration || 2), "-hls_list_size", "0", "-hls_segment_filename", join(dir, `${base}_%05d.ts`), join(dir, playlist)]);
+      let count = 0;
+      for (const name of readdirSync(dir)) {
+        const bytes = readFileSync(join(dir, name));
+        const live = name === playlist ? Buffer.from(bytes.toString().replace("#EXT-X-ENDLIST\n", "")) : bytes;
+        await this.#upload(upload, `${folder}${name}`, live, name.endsWith(".m3u8") ? "application/vnd.apple.mpegurl" : "video/mp2t");
+        if (name.endsWith(".ts")) count++;
+      }
+      info.segmentResults = [new SegmentsInfo({ playlistName: `${folder}${playlist}`, segmentCount: BigInt(count), duration: 6_000_000_000n, startedAt: info.startedAt })];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  async #upload(target: S3Target, key: string, body: Uint8Array, contentType: string): Promise<string> {
+    const endpoint = new URL(target.endpoint || `https://s3.${target.region}.amazonaws.com`);
+    const path = key.split("/").map(encodeURIComponent).join("/");
+    const url = target.forcePathStyle ? `${endpoint.origin}/${target.bucket}/${path}` : `${endpoint.protocol}//${target.bucket}.${endpoint.host}/${path}`;
+    const aws = new AwsClient({ accessKeyId: target.accessKey, secretAccessKey: target.secret, service: "s3", region: target.region, retries: 0 });
+    const response = await aws.fetch(url, { method: "PUT", body, headers: { "Content-Type": contentType } });
+    if (!response.ok) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
+    return url;
   }
 
   /** Ends an egress as LiveKit does: ENDING now; the file is made, uploaded, and `egress_ended` sent afterwards. */
@@ -404,21 +454,23 @@ export class LiveKitStandin {
     return egress.info;
   }
 
-  async #finishEgress(egress: { info: EgressInfo; file: EncodedFileOutput }, seconds: number): Promise<void> {
+  async #finishEgress(egress: { info: EgressInfo; file?: EncodedFileOutput }, seconds: number): Promise<void> {
     const { info, file } = egress;
-    const upload = file.output.value as { accessKey: string; secret: string; region: string; endpoint: string; bucket: string; forcePathStyle: boolean };
+    if (!file) {
+      // A segment egress: its media is already in the bucket.
+      info.status = EgressStatus.EGRESS_COMPLETE;
+      info.endedAt = BigInt(Date.now()) * 1_000_000n;
+      await this.emit("egress_ended", { egressInfo: info });
+      return;
+    }
+    const upload = file.output.value as S3Target;
     const dir = mkdtempSync(join(tmpdir(), "standin-egress-"));
     try {
       const path = join(dir, "out.mp4");
       await run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=1280x720:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
         "-t", String(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-movflags", "+faststart", path]);
       const bytes = readFileSync(path);
-      const endpoint = new URL(upload.endpoint || `https://s3.${upload.region}.amazonaws.com`);
-      const key = file.filepath.split("/").map(encodeURIComponent).join("/");
-      const url = upload.forcePathStyle ? `${endpoint.origin}/${upload.bucket}/${key}` : `${endpoint.protocol}//${upload.bucket}.${endpoint.host}/${key}`;
-      const aws = new AwsClient({ accessKeyId: upload.accessKey, secretAccessKey: upload.secret, service: "s3", region: upload.region, retries: 0 });
-      const response = await aws.fetch(url, { method: "PUT", body: bytes, headers: { "Content-Type": "video/mp4" } });
-      if (!response.ok) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
+      const url = await this.#upload(upload, file.filepath, bytes, "video/mp4");
       info.fileResults = [
         new FileInfo({ filename: file.filepath, size: BigInt(bytes.length), duration: BigInt(seconds) * 1_000_000_000n, location: url, startedAt: info.startedAt, endedAt: BigInt(Date.now()) * 1_000_000n }),
       ];
@@ -526,14 +578,19 @@ const TWIRP: Record<string, TwirpMethod<never>> = {
   "livekit.Egress/StartRoomCompositeEgress": method<RoomCompositeEgressRequest>({
     request: RoomCompositeEgressRequest,
     allowed: (g) => Boolean(g.video?.roomRecord),
-    handle: (s, r) => s.startEgress(r.roomName, r.fileOutputs[0] ?? (r.output.case === "file" ? r.output.value : undefined), { case: "roomComposite", value: r }),
+    handle: (s, r) =>
+      s.startEgress(
+        r.roomName,
+        { file: r.fileOutputs[0] ?? (r.output.case === "file" ? r.output.value : undefined), segments: r.segmentOutputs[0] ?? (r.output.case === "segments" ? r.output.value : undefined) },
+        { case: "roomComposite", value: r },
+      ),
   }),
   "livekit.Egress/StartParticipantEgress": method<ParticipantEgressRequest>({
     request: ParticipantEgressRequest,
     allowed: (g) => Boolean(g.video?.roomRecord),
     handle: (s, r) => {
       if (!s.rooms.get(r.roomName)?.participants.has(r.identity)) throw new TwirpError(412, "failed_precondition", "participant not in room");
-      return s.startEgress(r.roomName, r.fileOutputs[0], { case: "participant", value: r });
+      return s.startEgress(r.roomName, { file: r.fileOutputs[0], segments: r.segmentOutputs[0] }, { case: "participant", value: r });
     },
   }),
   "livekit.Egress/StopEgress": method<StopEgressRequest>({

@@ -1,0 +1,86 @@
+import { TokenVerifier } from "livekit-server-sdk";
+import type { Context } from "hono";
+import { keyUnder, objectUrl } from "../../durable/app/s3.ts";
+import { appActor, registry } from "../lib/actors.ts";
+import type { App, AppEnv } from "../lib/app.ts";
+import { errorBody } from "../lib/envelope.ts";
+import { featuresOf } from "../lib/features.ts";
+import { hlsFolder, PLAYLIST } from "../lib/hls.ts";
+import { livekit } from "../lib/livekit.ts";
+import { s3Client } from "../lib/s3-probe.ts";
+
+// Live HLS, public like a player needs it: the playlist is read from the app's
+// bucket and its segment lines point back here, so players never need S3
+// access. 404 when the room is not live. With public playback off, a valid
+// play token for the room is required (`?token=`).
+
+const APP = /^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/;
+const ROOM = /^[\w.-]{1,160}$/;
+const SEGMENT = /^[\w.-]{1,128}\.(ts|m4s|mp4|aac)$/;
+
+const notFound = (c: Context<AppEnv>) => {
+  c.header("Access-Control-Allow-Origin", "*");
+  return c.json(errorBody("not_found", "no live HLS here", c.var.requestId), 404);
+};
+
+async function liveSource(c: Context<AppEnv>) {
+  const appName = c.req.param("app") ?? "";
+  const room = c.req.param("room") ?? "";
+  if (!APP.test(appName) || !ROOM.test(room)) return null;
+  const record = await registry(c.env).getApp(appName);
+  if (!record) return null;
+  const actor = appActor(c.env, record.name);
+  const hls = await actor.hlsFor(room);
+  if (hls?.status !== "active") return null;
+  if (!featuresOf(record).publicPlayback && !(await playTokenValid(c, room))) return null;
+  const s3 = await actor.getS3();
+  const credentials = await actor.s3Credentials();
+  if (!s3 || !credentials) return null;
+  return { appName, room, settings: s3.settings, credentials, folder: hlsFolder(s3.settings.prefix, room) };
+}
+
+/** A LiveKit token this node signed that may join the room (a play token). */
+async function playTokenValid(c: Context<AppEnv>, room: string): Promise<boolean> {
+  const token = c.req.query("token");
+  if (!token) return false;
+  const lk = livekit(c.var.config);
+  try {
+    const grants = await new TokenVerifier(lk.apiKey, lk.apiSecret).verify(token);
+    return grants.video?.roomJoin === true && grants.video.room === room;
+  } catch {
+    return false;
+  }
+}
+
+export function registerHlsPlayback(app: App) {
+  app.get("/hls/:app/:room/:file", async (c) => {
+    const file = c.req.param("file");
+    const source = await liveSource(c);
+    if (!source || (file !== PLAYLIST && !SEGMENT.test(file))) return notFound(c);
+    const client = s3Client(source.settings, source.credentials);
+    const upstream = await client.fetch(objectUrl(source.settings, keyUnder(source.folder, file)));
+    if (!upstream.ok) return notFound(c);
+
+    c.header("Access-Control-Allow-Origin", "*");
+    if (file === PLAYLIST) {
+      const token = c.req.query("token");
+      const suffix = token ? `?token=${encodeURIComponent(token)}` : "";
+      // Segment lines become this route's own URLs (same folder), carrying the play token along.
+      const playlist = (await upstream.text())
+        .split("\n")
+        .map((line) => (line && !line.startsWith("#") && SEGMENT.test(line.trim()) ? `${line.trim()}${suffix}` : line))
+        .join("\n");
+      c.header("Content-Type", "application/vnd.apple.mpegurl");
+      c.header("Cache-Control", "no-cache");
+      return c.body(playlist);
+    }
+    return new Response(upstream.body, {
+      headers: {
+        "Content-Type": upstream.headers.get("Content-Type") ?? "video/mp2t",
+        "Cache-Control": "public, max-age=31536000, immutable",
+        "Access-Control-Allow-Origin": "*",
+        "X-Request-Id": c.var.requestId,
+      },
+    });
+  });
+}

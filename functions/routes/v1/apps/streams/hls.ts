@@ -1,0 +1,127 @@
+import { EncodingOptionsPreset, S3Upload, SegmentedFileOutput, SegmentedFileProtocol } from "@livekit/protocol";
+import { z } from "@hono/zod-openapi";
+import { endpointOf, keyUnder } from "../../../../../durable/app/s3.ts";
+import { appActor } from "../../../../lib/actors.ts";
+import { protectedRoute, type App } from "../../../../lib/app.ts";
+import type { AppEnv } from "../../../../lib/app.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
+import { ApiError } from "../../../../lib/errors.ts";
+import { hlsFolder, PLAYLIST, playlistUrl } from "../../../../lib/hls.ts";
+import { livekit } from "../../../../lib/livekit.ts";
+import { describeError, log } from "../../../../lib/log.ts";
+import { AppParams } from "../schema.ts";
+import type { Context } from "hono";
+
+const StreamParams = AppParams.extend({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "demo-lobby%2Falice" }) });
+const HlsSchema = z.object({ egressId: z.string().nullable(), playlistUrl: z.string().nullable(), status: z.enum(["active", "stopped"]), active: z.boolean() }).openapi("Hls");
+
+const startRoute = protectedRoute("stream:write", {
+  method: "post",
+  path: "/api/v1/apps/{app}/streams/{id}/hls/start",
+  tags: ["hls"],
+  summary: "Start live HLS of the stream's room (idempotent)",
+  description: "A LiveKit segment egress writes 2 s HLS segments into the app's bucket; StreamHub serves the playlist at `playlistUrl`.",
+  request: { params: StreamParams },
+  responses: {
+    200: { description: "Live HLS", content: { "application/json": { schema: envelopeSchema(HlsSchema) } } },
+    ...commonErrorResponses,
+    400: errorResponse("S3 is not configured for the app (s3_not_configured)"),
+    404: errorResponse("No such app or active stream"),
+    502: errorResponse("LiveKit refused or failed"),
+  },
+});
+
+const stopRoute = protectedRoute("stream:write", {
+  method: "post",
+  path: "/api/v1/apps/{app}/streams/{id}/hls/stop",
+  tags: ["hls"],
+  summary: "Stop live HLS of the stream's room",
+  request: { params: StreamParams },
+  responses: { 200: { description: "Stopped (or was not running)", content: { "application/json": { schema: envelopeSchema(HlsSchema) } } }, 404: errorResponse("No such app or stream"), ...commonErrorResponses },
+});
+
+const statusRoute = protectedRoute("stream:read", {
+  method: "get",
+  path: "/api/v1/apps/{app}/streams/{id}/hls",
+  tags: ["hls"],
+  summary: "Whether the stream's room has live HLS, and where",
+  request: { params: StreamParams },
+  responses: { 200: { description: "HLS state", content: { "application/json": { schema: envelopeSchema(HlsSchema) } } }, 404: errorResponse("No such app or stream"), ...commonErrorResponses },
+});
+
+async function streamRoom(c: Context<AppEnv>, id: string, mustBeActive: boolean): Promise<string> {
+  const stream = await appActor(c.env, c.var.app.name).getStream(id);
+  if (!stream || (mustBeActive && stream.status !== "active")) throw new ApiError(404, "stream_not_found", `stream "${id}" not found`);
+  return stream.room;
+}
+
+const base = (c: Context<AppEnv>) => c.var.config.PUBLIC_BASE_URL ?? new URL(c.req.url).origin;
+
+export function registerHls(app: App) {
+  app.openapi(startRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const room = await streamRoom(c, id, true);
+    const actor = appActor(c.env, c.var.app.name);
+    const url = playlistUrl(base(c), c.var.app.name, room);
+    const current = await actor.hlsFor(room);
+    if (current?.status === "active") return ok(c, { egressId: current.egress_id, playlistUrl: url, status: "active" as const, active: true });
+
+    const s3 = await actor.getS3();
+    const credentials = await actor.s3Credentials();
+    if (!s3 || !credentials) throw new ApiError(400, "s3_not_configured", "configure the app's S3 bucket first (PUT /api/v1/apps/{app}/s3)");
+    const folder = hlsFolder(s3.settings.prefix, room);
+    const segments = new SegmentedFileOutput({
+      protocol: SegmentedFileProtocol.HLS_PROTOCOL,
+      filenamePrefix: keyUnder(folder, "seg"),
+      playlistName: PLAYLIST,
+      segmentDuration: 2,
+      output: {
+        case: "s3",
+        value: new S3Upload({
+          accessKey: credentials.accessKeyId,
+          secret: credentials.secretAccessKey,
+          region: s3.settings.region,
+          endpoint: endpointOf(s3.settings),
+          bucket: s3.settings.bucket,
+          forcePathStyle: s3.settings.forcePathStyle,
+        }),
+      },
+    });
+    let egress;
+    try {
+      egress = await livekit(c.var.config).egress.startRoomCompositeEgress(room, { segments }, { encodingOptions: EncodingOptionsPreset.H264_720P_30 });
+    } catch (error) {
+      log("error", "LiveKit did not start HLS", { requestId: c.var.requestId, room, ...describeError(error) });
+      throw new ApiError(502, "livekit_error", "LiveKit did not start HLS; try again");
+    }
+    await actor.startHls(room, egress.egressId, keyUnder(folder, PLAYLIST), url);
+    return ok(c, { egressId: egress.egressId, playlistUrl: url, status: "active" as const, active: true });
+  });
+
+  app.openapi(stopRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const room = await streamRoom(c, id, false);
+    const actor = appActor(c.env, c.var.app.name);
+    const current = await actor.hlsFor(room);
+    if (current?.status === "active") {
+      try {
+        await livekit(c.var.config).egress.stopEgress(current.egress_id);
+      } catch (error) {
+        if ((error as { status?: number }).status !== 404 && (error as { status?: number }).status !== 412) {
+          log("error", "LiveKit did not stop HLS", { requestId: c.var.requestId, room, ...describeError(error) });
+          throw new ApiError(502, "livekit_error", "LiveKit did not stop HLS; try again");
+        }
+      }
+      await actor.stopHls(room);
+    }
+    return ok(c, { egressId: current?.egress_id ?? null, playlistUrl: null, status: "stopped" as const, active: false });
+  });
+
+  app.openapi(statusRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const room = await streamRoom(c, id, false);
+    const current = await appActor(c.env, c.var.app.name).hlsFor(room);
+    const active = current?.status === "active";
+    return ok(c, { egressId: current?.egress_id ?? null, playlistUrl: active ? playlistUrl(base(c), c.var.app.name, room) : null, status: active ? ("active" as const) : ("stopped" as const), active });
+  });
+}
