@@ -91,6 +91,8 @@ const PROBES: Record<string, Probe> = {
   "PUT /api/v1/apps/{app}/s3": { path: "/api/v1/apps/{app}/s3", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
   "POST /api/v1/apps/{app}/recording/start": { path: "/api/v1/apps/{app}/recording/start", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
   "POST /api/v1/apps/{app}/recording/{id}/stop": { path: "/api/v1/apps/{app}/recording/vod_missing/stop", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
+  "POST /api/v1/apps/{app}/streams/{id}/record/start": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody/record/start", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
+  "POST /api/v1/apps/{app}/streams/{id}/record/stop": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody/record/stop", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
   "GET /api/v1/apps/{app}/vods": { path: "/api/v1/apps/{app}/vods?limit=0", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
   "GET /api/v1/apps/{app}/vods/{id}": { path: "/api/v1/apps/{app}/vods/vod_missing", expect: all(404) },
   "DELETE /api/v1/apps/{app}/vods/{id}": { path: "/api/v1/apps/{app}/vods/vod_missing", expect: [404, 404, 403, 404, 404, 404, 404, 404] },

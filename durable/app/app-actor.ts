@@ -116,15 +116,15 @@ export class AppActor extends DurableObject<Env> {
    * the last 24 h changes nothing. State and app events are written first,
    * then the tenant's quota ledger is told what started or ended.
    */
-  async handleLiveKitEvent(event: LiveKitEvent): Promise<{ duplicate: boolean }> {
+  async handleLiveKitEvent(event: LiveKitEvent): Promise<{ duplicate: boolean; startedRooms: string[] }> {
     const identity = await this.#requireIdentity();
     const now = Date.now();
-    if (!(await this.#live.markSeen(event.id, now))) return { duplicate: true };
+    if (!(await this.#live.markSeen(event.id, now))) return { duplicate: true, startedRooms: [] };
     await this.#live.forgetSeenBefore(now - SEEN_EVENTS_MS);
-    const actions = await applyLiveKitEvent(this.#live, this.#ingresses, this.#vods, this.#hls, event, new Date(now).toISOString());
-    await this.#settleQuota(identity, actions);
+    const outcome = await applyLiveKitEvent(this.#live, this.#ingresses, this.#vods, this.#hls, event, new Date(now).toISOString());
+    await this.#settleQuota(identity, outcome.quota);
     await this.#armReconcile();
-    return { duplicate: false };
+    return { duplicate: false, startedRooms: outcome.startedRooms };
   }
 
   async #settleQuota(identity: AppIdentity, actions: QuotaAction[]): Promise<void> {
@@ -177,8 +177,8 @@ export class AppActor extends DurableObject<Env> {
       const found = inLiveKit.get(room);
       const actual = found ? { name: room, sid: found.sid, participants: await lk.rooms.listParticipants(room) } : null;
       for (const event of await reconciliationEvents(this.#live, room, actual, now)) {
-        const actions = await applyLiveKitEvent(this.#live, this.#ingresses, this.#vods, this.#hls, event, new Date(now).toISOString());
-        await this.#settleQuota(identity, actions);
+        const outcome = await applyLiveKitEvent(this.#live, this.#ingresses, this.#vods, this.#hls, event, new Date(now).toISOString());
+        await this.#settleQuota(identity, outcome.quota);
         applied++;
       }
     }
@@ -353,6 +353,11 @@ export class AppActor extends DurableObject<Env> {
     if (!vod) return null;
     const { reservationId: _, ...shown } = vod;
     return shown;
+  }
+
+  /** The room's running recording, if any. */
+  async activeRecordingFor(room: string): Promise<Vod | null> {
+    return this.#vods.activeForRoom(room);
   }
 
   async markVodStopping(id: string): Promise<void> {

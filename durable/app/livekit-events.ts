@@ -20,6 +20,12 @@ export interface LiveKitEvent {
 /** The ledger key of a monthly quota: usage counts per calendar month (UTC). */
 export const monthlyMetric = (metric: string, at: Date = new Date()) => `${metric}:${at.toISOString().slice(0, 7)}`;
 
+/** What an event changed that its caller acts on: quota ledger calls, and rooms where a stream started. */
+export interface EventOutcome {
+  quota: QuotaAction[];
+  startedRooms: string[];
+}
+
 /** What the tenant's quota ledger must be told once the state change is stored. */
 export type QuotaAction =
   | { kind: "commit"; reservationId: string }
@@ -33,9 +39,9 @@ export const streamIdOf = (room: string, identity: string) => `${room}/${identit
 /**
  * Applies one event to the app's live state and records the app events it
  * causes (`stream_started`, `stream_ended`, and the LiveKit event itself).
- * Returns the quota ledger calls to make: a stream that starts takes a
+ * Returns the quota ledger calls to make — a stream that starts takes a
  * concurrent-stream slot (its publisher token's reservation, or a new count),
- * a stream that ends gives it back.
+ * a stream that ends gives it back — and the rooms where a stream started.
  */
 export async function applyLiveKitEvent(
   live: LiveRepository,
@@ -44,8 +50,9 @@ export async function applyLiveKitEvent(
   hls: HlsRepository,
   event: LiveKitEvent,
   now: string,
-): Promise<QuotaAction[]> {
+): Promise<EventOutcome> {
   const actions: QuotaAction[] = [];
+  const startedRooms: string[] = [];
   const room = event.room?.name ?? event.ingress?.roomName ?? "";
   const participant = event.participant;
 
@@ -89,6 +96,7 @@ export async function applyLiveKitEvent(
         const type: StreamType = participant.kind === "INGRESS" ? (ingressId?.type ?? "rtmp") : "webrtc";
         await live.startStream({ streamId, type, room, participant: participant.identity, ingressId: ingressId?.id ?? null, quotaHeld: true }, now);
         await live.recordEvent("stream_started", { streamId, room, type, participant: participant.identity, ingressId: ingressId?.id ?? null }, now);
+        startedRooms.push(room);
       }
       break;
 
@@ -138,7 +146,7 @@ export async function applyLiveKitEvent(
 
   // Every LiveKit event is an app event too (forwarded outbound as received).
   await live.recordEvent(event.event, livekitEventData(event), now);
-  return actions;
+  return { quota: actions, startedRooms };
 }
 
 // The ingress a publishing participant belongs to, from the ingress events seen so far.

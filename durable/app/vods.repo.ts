@@ -103,6 +103,11 @@ export class VodsRepository {
     return { vods: rows.map(toVod), total: count?.total ?? 0 };
   }
 
+  async activeForRoom(room: string): Promise<Vod | null> {
+    const row = await this.#db.one<VodRow>(sql`SELECT * FROM vods WHERE room = ${room} AND status = 'recording' ORDER BY started_at DESC LIMIT 1`);
+    return row ? toVod(row) : null;
+  }
+
   async setStatus(id: string, status: VodStatus): Promise<void> {
     await this.#db.run(sql`UPDATE vods SET status = ${status} WHERE id = ${id} AND status IN ('recording', 'uploading')`);
   }

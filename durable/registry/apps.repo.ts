@@ -3,6 +3,8 @@ import { sql, uniqueViolationOn, type SqlDriver } from "../db/sql.ts";
 /** App settings kept with the app's registry row (secrets live encrypted in the app's own actor). */
 export interface AppSettings {
   recordingEnabled?: boolean;
+  /** Record every room as soon as a stream starts in it. */
+  autoRecord?: boolean;
   splitMinutes?: number;
   snapshotSeconds?: number;
   callbackUrl?: string | null;

@@ -12,15 +12,16 @@ import { describeError, log } from "./log.ts";
  * counted, never refused. App-scoped tokens are bound by their app's tenant.
  */
 export function quotaEnforced(c: Context<AppEnv>): boolean {
-  const auth = c.var.auth;
-  return c.var.config.STREAMHUB_AUTHZ_ENFORCE === "on" && !auth.isSuperadmin && auth.tenantId !== null;
+  // No caller (StreamHub acting on its own, e.g. auto-record): the tenant's limits apply.
+  const auth = c.get("auth");
+  return c.var.config.STREAMHUB_AUTHZ_ENFORCE === "on" && (!auth || (!auth.isSuperadmin && auth.tenantId !== null));
 }
 
 /** Records a quota decision that let a request through over its limit (log mode or exempt callers). */
 export async function recordOverLimit(c: Context<AppEnv>, tenantId: string, metric: QuotaMetric, limit: number, used: number): Promise<void> {
   const mode = c.var.config.STREAMHUB_AUTHZ_ENFORCE;
-  const auth = c.var.auth;
-  const exempt = auth.isSuperadmin || auth.tenantId === null;
+  const auth = c.get("auth");
+  const exempt = auth ? auth.isSuperadmin || auth.tenantId === null : false;
   const message = exempt
     ? `quota ${metric} over its limit for tenant ${tenantId} (${used} of ${limit}); caller exempt`
     : `WOULD-DENY quota ${metric} for tenant ${tenantId} (${used} of ${limit})`;
@@ -32,7 +33,7 @@ export async function recordOverLimit(c: Context<AppEnv>, tenantId: string, metr
       tenantId,
       appId: c.req.param("app") ?? null,
       message,
-      metaJson: JSON.stringify({ metric, limit, used, userId: auth.userId, requestId: c.var.requestId }),
+      metaJson: JSON.stringify({ metric, limit, used, userId: auth?.userId ?? "streamhub", requestId: c.var.requestId }),
     });
   } catch (error) {
     log("error", "could not record a quota decision", { requestId: c.var.requestId, ...describeError(error) });

@@ -30,6 +30,7 @@ const FeaturesSchema = z
 export const AppSettingsSchema = z
   .object({
     recordingEnabled: z.boolean().optional(),
+    autoRecord: z.boolean().optional(),
     splitMinutes: z.number().int().optional(),
     snapshotSeconds: z.number().int().optional(),
     callbackUrl: z.string().nullable().optional(),
@@ -71,6 +72,7 @@ export const UpdateAppBody = z
     displayName: z.string().trim().min(1).max(100),
     roomPrefix: CreateAppBody.shape.roomPrefix.unwrap(),
     recordingEnabled: z.boolean(),
+    autoRecord: z.boolean().openapi({ description: "Record each room as soon as a stream starts in it" }),
     splitMinutes: oneOf(SPLIT_MINUTES),
     snapshotSeconds: oneOf(SNAPSHOT_SECONDS),
     callbackUrl: z.url({ protocol: /^https?$/, error: "must be an http or https URL" }).max(2048).nullable(),

@@ -5,7 +5,8 @@ import { PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { livekit, toLiveKitEvent } from "../../../lib/livekit.ts";
-import { log } from "../../../lib/log.ts";
+import { describeError, log } from "../../../lib/log.ts";
+import { startRecording } from "../../../lib/recording.ts";
 
 const route = createRoute({
   method: "post",
@@ -52,8 +53,20 @@ export const registerLiveKitWebhook = (app: App) =>
     const room = event.room?.name || event.ingress?.roomName || event.egress?.roomName;
     const target = room ? await appForRoom(c.env, room) : null;
     if (target) {
-      const { duplicate } = await appActor(c.env, target.name).handleLiveKitEvent(event);
+      const actor = appActor(c.env, target.name);
+      const { duplicate, startedRooms } = await actor.handleLiveKitEvent(event);
       if (duplicate) log("info", "livekit webhook repeated; ignored", { requestId: c.var.requestId, eventId: event.id, event: event.event });
+      if (target.settings.autoRecord) {
+        for (const startedRoom of startedRooms) {
+          if (await actor.activeRecordingFor(startedRoom)) continue;
+          try {
+            await startRecording(c, target, { roomName: startedRoom });
+          } catch (error) {
+            // LiveKit must still get its 200: a refused auto-record (quota, no bucket) is logged, not retried by LiveKit.
+            log("warn", "auto-record did not start", { requestId: c.var.requestId, app: target.name, room: startedRoom, ...describeError(error) });
+          }
+        }
+      }
     } else {
       log("info", "livekit webhook for no known app", { requestId: c.var.requestId, event: event.event, room: room ?? null });
     }

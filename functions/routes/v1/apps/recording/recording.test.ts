@@ -85,3 +85,31 @@ describe("recording to the app's bucket", () => {
     expect((await api("POST", `/api/v1/apps/${app.name}/recording/vod_missing/stop`)).status).toBe(404);
   });
 });
+
+describe("recording by the stream, and auto-record", () => {
+  it("records a live stream's room, idempotently, and stops it", async () => {
+    const app = await createApp();
+    const room = await liveRoom(app.name, "by-stream");
+    const id = encodeURIComponent(`${room}/host`);
+    const first = (await api("POST", `/api/v1/apps/${app.name}/streams/${id}/record/start`)).body.data;
+    expect(first).toMatchObject({ status: "recording" });
+    expect((await api("POST", `/api/v1/apps/${app.name}/streams/${id}/record/start`)).body.data.vodId).toBe(first.vodId);
+    expect((await api("POST", `/api/v1/apps/${app.name}/streams/${id}/record/stop`)).body.data).toEqual({ vodId: first.vodId, egressId: first.egressId, status: "uploading" });
+    await livekit("webhooks", { room, until: "egress_ended", timeoutMs: 30_000 });
+    expect((await api("POST", `/api/v1/apps/${app.name}/streams/${id}/record/stop`)).status).toBe(404);
+    expect((await api("POST", `/api/v1/apps/${app.name}/streams/${encodeURIComponent(`${room}/ghost`)}/record/start`)).status).toBe(404);
+  });
+
+  it("starts recording a room when its first stream starts, with autoRecord on", async () => {
+    const app = await createApp();
+    await api("PATCH", `/api/v1/apps/${app.name}`, { json: { autoRecord: true } });
+    const room = await liveRoom(app.name, "auto");
+    const vods = (await api("GET", `/api/v1/apps/${app.name}/vods`)).body.data;
+    expect(vods).toEqual([expect.objectContaining({ room, status: "recording", mode: "room-composite" })]);
+    // A second publisher in the same room does not start a second recording.
+    const second = (await api("POST", `/api/v1/apps/${app.name}/tokens`, { json: { room: "auto", identity: "guest" } })).body.data;
+    await livekit("join", { token: second.token });
+    await livekit("publish", { room, identity: "guest" });
+    expect((await api("GET", `/api/v1/apps/${app.name}/vods`)).body.total).toBe(1);
+  });
+});
