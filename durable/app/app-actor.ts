@@ -12,6 +12,10 @@ import { applyLiveKitEvent, type LiveKitEvent, type QuotaAction } from "./liveki
 import { reconciliationEvents } from "./reconcile.ts";
 import type { S3Credentials, S3Settings } from "./s3.ts";
 import { HlsRepository, VodsRepository, type HlsRow, type Vod, type VodFilter } from "./vods.repo.ts";
+import { attempt, DISABLE_FAILING_AFTER_MS, isPrivateTarget, MAX_IN_FLIGHT_PER_ENDPOINT, verdict, type AttemptResult } from "./webhook-delivery.ts";
+import { generateWebhookSecret, legacySignature, standardSignature } from "./webhook-signing.ts";
+import { WebhooksRepository, type DeliveryRow, type DeliveryStatus, type EndpointRow } from "./webhooks.repo.ts";
+import { randomBytes, toBase64Url } from "../crypto/encoding.ts";
 import { livekit } from "../../functions/lib/livekit.ts";
 
 /** Who this actor is; written by `init` when the app is created. */
@@ -50,6 +54,9 @@ export class AppActor extends DurableObject<Env> {
   readonly #ingresses: IngressRepository;
   readonly #vods: VodsRepository;
   readonly #hls: HlsRepository;
+  readonly #webhooks: WebhooksRepository;
+  /** When live state is next checked against LiveKit (kept in memory: a restart simply checks sooner). */
+  #nextReconcileAt: number | null = null;
   readonly #playTokenWindows = new Map<string, { startedAt: number; count: number }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -60,6 +67,7 @@ export class AppActor extends DurableObject<Env> {
     this.#ingresses = new IngressRepository(this.#db);
     this.#vods = new VodsRepository(this.#db);
     this.#hls = new HlsRepository(this.#db);
+    this.#webhooks = new WebhooksRepository(this.#db);
     void ctx.blockConcurrencyWhile(() => migrate(this.#db, appMigrations));
   }
 
@@ -141,19 +149,46 @@ export class AppActor extends DurableObject<Env> {
     }
   }
 
-  /** While anything is live, keep an alarm set to check it against LiveKit. */
-  async #armReconcile(): Promise<void> {
-    if (!(await this.#live.anythingLive())) return;
-    const due = Date.now() + RECONCILE_INTERVAL_MS;
+  /**
+   * The one alarm: set to the earliest of the next due webhook delivery and,
+   * while anything is live, the next check against LiveKit. Called after every
+   * change that may have queued events.
+   */
+  async #rearm(now = Date.now()): Promise<void> {
+    const candidates: number[] = [];
+    const undelivered = await this.#undeliveredEvents();
+    if (undelivered) candidates.push(now);
+    const due = await this.#webhooks.nextDue();
+    if (due !== null) candidates.push(due);
+    if (await this.#live.anythingLive()) {
+      this.#nextReconcileAt ??= now + RECONCILE_INTERVAL_MS;
+      candidates.push(this.#nextReconcileAt);
+    } else {
+      this.#nextReconcileAt = null;
+    }
+    if (candidates.length === 0) return void (await this.ctx.storage.deleteAlarm());
+    const next = Math.min(...candidates);
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > due) await this.ctx.storage.setAlarm(due);
+    if (current === null || current > next || current < now) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Kept for the existing callers: anything that may have recorded events re-arms the alarm. */
+  async #armReconcile(): Promise<void> {
+    await this.#rearm();
   }
 
   override async alarm(): Promise<void> {
+    const now = Date.now();
     try {
-      await this.reconcile();
+      await this.#fanOut(now);
+      await this.deliverDue(now);
+      if (this.#nextReconcileAt !== null && this.#nextReconcileAt <= now) {
+        this.#nextReconcileAt = now + RECONCILE_INTERVAL_MS;
+        await this.reconcile();
+        await this.#fanOut(Date.now());
+      }
     } finally {
-      await this.#armReconcile();
+      await this.#rearm();
     }
   }
 
@@ -396,6 +431,217 @@ export class AppActor extends DurableObject<Env> {
     if (row && (await this.#hls.stop({ room }, now))) await this.#live.recordEvent("hls_stopped", { room, egressId: row.egress_id }, now);
   }
 
+  // ── Outbound webhooks ──────────────────────────────────────────────────────
+
+  async createWebhookEndpoint(input: { url: string; events: string[]; enabled: boolean; description: string | null; legacySecret?: string }): Promise<{ endpoint: WebhookEndpointView; secret: string }> {
+    const identity = await this.#requireIdentity();
+    const id = `whep_${toBase64Url(randomBytes(9))}`;
+    const secret = input.legacySecret ?? generateWebhookSecret();
+    const now = new Date().toISOString();
+    await this.#webhooks.insertEndpoint({
+      id,
+      url: input.url,
+      events_json: JSON.stringify(input.events),
+      enabled: input.enabled ? 1 : 0,
+      description: input.description,
+      secret_sealed: await sealSecret(await this.#secretKey(), secret, webhookSecretContext(identity.name, id)),
+      legacy: input.legacySecret ? 1 : 0,
+      created_at: now,
+      updated_at: now,
+    });
+    return { endpoint: (await this.getWebhookEndpoint(id))!, secret };
+  }
+
+  async listWebhookEndpoints(): Promise<WebhookEndpointView[]> {
+    return (await this.#webhooks.endpoints()).map(endpointView);
+  }
+
+  async getWebhookEndpoint(id: string): Promise<WebhookEndpointView | null> {
+    const row = await this.#webhooks.endpoint(id);
+    return row ? endpointView(row) : null;
+  }
+
+  async updateWebhookEndpoint(id: string, changes: { url?: string; events?: string[]; enabled?: boolean; description?: string | null }): Promise<WebhookEndpointView | null> {
+    const row = await this.#webhooks.endpoint(id);
+    if (!row) return null;
+    const enabled = changes.enabled ?? row.enabled === 1;
+    await this.#webhooks.updateEndpoint(
+      id,
+      {
+        url: changes.url ?? row.url,
+        events_json: changes.events ? JSON.stringify(changes.events) : row.events_json,
+        enabled: enabled ? 1 : 0,
+        description: changes.description === undefined ? row.description : changes.description,
+        disabled_reason: enabled ? null : (row.disabled_reason ?? "disabled by a user"),
+      },
+      new Date().toISOString(),
+    );
+    return this.getWebhookEndpoint(id);
+  }
+
+  async deleteWebhookEndpoint(id: string): Promise<boolean> {
+    return this.#webhooks.deleteEndpoint(id);
+  }
+
+  /** A new secret, shown once; the previous one keeps signing alongside for `graceSeconds`. */
+  async rotateWebhookSecret(id: string, graceSeconds: number): Promise<{ secret: string; previousValidUntil: string } | null> {
+    const identity = await this.#requireIdentity();
+    const row = await this.#webhooks.endpoint(id);
+    if (!row) return null;
+    const secret = generateWebhookSecret();
+    const validUntil = Date.now() + graceSeconds * 1000;
+    const sealed = await sealSecret(await this.#secretKey(), secret, webhookSecretContext(identity.name, id));
+    await this.#webhooks.rotateSecret(id, sealed, row.secret_sealed, validUntil, new Date().toISOString());
+    return { secret, previousValidUntil: new Date(validUntil).toISOString() };
+  }
+
+  /** Queues a `webhook.test` ping for one endpoint (even a disabled one) and delivers it now. */
+  async testWebhookEndpoint(id: string): Promise<string | null> {
+    const identity = await this.#requireIdentity();
+    const row = await this.#webhooks.endpoint(id);
+    if (!row) return null;
+    const now = Date.now();
+    const messageId = `msg_${toBase64Url(randomBytes(12))}`;
+    const body = envelope(messageId, "webhook.test", identity.name, now, { endpointId: id, message: "This is a test event from StreamHub." });
+    const deliveryId = `dlv_${toBase64Url(randomBytes(12))}`;
+    await this.#webhooks.batch([this.#webhooks.insertDelivery({ id: deliveryId, endpoint_id: id, message_id: messageId, event: "webhook.test", body, next_attempt_at: now, created_at: new Date(now).toISOString() })]);
+    await this.deliverDue(now);
+    await this.#rearm();
+    return deliveryId;
+  }
+
+  async listDeliveries(endpointId: string, status: DeliveryStatus | undefined, limit: number, offset: number): Promise<{ deliveries: DeliveryView[]; total: number }> {
+    const { rows, total } = await this.#webhooks.deliveries(endpointId, status, limit, offset);
+    return { deliveries: rows.map(deliveryView), total };
+  }
+
+  async getDelivery(endpointId: string, deliveryId: string): Promise<(DeliveryView & { body: string; attemptLog: AttemptView[] }) | null> {
+    const row = await this.#webhooks.delivery(deliveryId);
+    if (!row || row.endpoint_id !== endpointId) return null;
+    const attemptLog = (await this.#webhooks.attempts(deliveryId)).map((a) => ({ at: a.at, status: a.status, durationMs: a.duration_ms, error: a.error, response: a.response }));
+    return { ...deliveryView(row), body: row.body, attemptLog };
+  }
+
+  /** Sends a delivery again, now, byte for byte and with the same webhook-id. */
+  async replayDelivery(endpointId: string, deliveryId: string): Promise<boolean> {
+    const row = await this.#webhooks.delivery(deliveryId);
+    if (!row || row.endpoint_id !== endpointId) return false;
+    const now = Date.now();
+    await this.#webhooks.requeue(deliveryId, now, new Date(now).toISOString());
+    await this.deliverDue(now);
+    await this.#rearm();
+    return true;
+  }
+
+  /**
+   * Turns recorded app events into deliveries for every enabled endpoint that
+   * subscribes to them. The events table is the outbox: a cursor of the last
+   * event fanned out is advanced in the same transaction as the deliveries it
+   * creates, so after a crash fan-out resumes exactly where it stopped.
+   */
+  async #fanOut(now: number): Promise<void> {
+    const identity = await this.#requireIdentity();
+    for (;;) {
+      const cursor = (await this.#state.getConfig<number>("webhook_cursor")) ?? 0;
+      const events = await this.#live.events(cursor, 200);
+      if (events.length === 0) return;
+      const endpoints = (await this.#webhooks.endpoints()).filter((e) => e.enabled === 1);
+      const nowIso = new Date(now).toISOString();
+      const statements = [];
+      for (const event of events) {
+        const targets = endpoints.filter((e) => subscribes(e, event.type));
+        if (targets.length === 0) continue;
+        const messageId = `msg_${toBase64Url(randomBytes(12))}`;
+        // Serialized once: every endpoint, retry and replay sends these exact bytes.
+        const body = envelope(messageId, event.type, identity.name, Date.parse(event.ts), JSON.parse(event.dataJson) as Record<string, unknown>);
+        for (const endpoint of targets) {
+          statements.push(this.#webhooks.insertDelivery({ id: `dlv_${toBase64Url(randomBytes(12))}`, endpoint_id: endpoint.id, message_id: messageId, event: event.type, body, next_attempt_at: now, created_at: nowIso }));
+        }
+      }
+      statements.push(this.#state.putConfigStatement("webhook_cursor", events.at(-1)!.id, nowIso));
+      await this.#webhooks.batch(statements);
+    }
+  }
+
+  async #undeliveredEvents(): Promise<boolean> {
+    const cursor = (await this.#state.getConfig<number>("webhook_cursor")) ?? 0;
+    return (await this.#live.events(cursor, 1)).length > 0;
+  }
+
+  /** Attempts every due delivery (at most a few per endpoint at once), and records each attempt. Public for tests and `test`/`replay`. */
+  async deliverDue(now = Date.now()): Promise<number> {
+    await this.#fanOut(now);
+    const identity = await this.#requireIdentity();
+    const due = await this.#webhooks.due(now, 100);
+    const byEndpoint = new Map<string, DeliveryRow[]>();
+    for (const delivery of due) byEndpoint.set(delivery.endpoint_id, [...(byEndpoint.get(delivery.endpoint_id) ?? []), delivery]);
+    let attempted = 0;
+    await Promise.all(
+      [...byEndpoint].map(async ([endpointId, deliveries]) => {
+        for (let i = 0; i < deliveries.length; i += MAX_IN_FLIGHT_PER_ENDPOINT) {
+          const endpoint = await this.#webhooks.endpoint(endpointId);
+          if (!endpoint) return;
+          await Promise.all(deliveries.slice(i, i + MAX_IN_FLIGHT_PER_ENDPOINT).map((d) => this.#deliver(identity, endpoint, d)));
+          attempted += Math.min(MAX_IN_FLIGHT_PER_ENDPOINT, deliveries.length - i);
+        }
+      }),
+    );
+    return attempted;
+  }
+
+  async #deliver(identity: AppIdentity, endpoint: EndpointRow, delivery: DeliveryRow): Promise<void> {
+    const now = Date.now();
+    const config = configFromEnv(this.env);
+    // A disabled endpoint keeps its queue (it may be turned on again), except for explicit tests.
+    if (endpoint.enabled !== 1 && delivery.event !== "webhook.test") return;
+    const attemptsMade = delivery.attempts + 1;
+    let result: AttemptResult;
+    if (!config.STREAMHUB_WEBHOOK_ALLOW_PRIVATE && (await isPrivateTarget(endpoint.url))) {
+      result = { status: null, error: "refused: the URL is on a private network (STREAMHUB_WEBHOOK_ALLOW_PRIVATE=1 allows it)", response: null, durationMs: 0, retryAfterMs: null };
+    } else {
+      const key = await this.#secretKey();
+      const secret = await openSecret(key, endpoint.secret_sealed, webhookSecretContext(identity.name, endpoint.id));
+      const secrets = [secret];
+      if (endpoint.previous_secret_sealed && (endpoint.previous_valid_until ?? 0) > now) {
+        secrets.push(await openSecret(key, endpoint.previous_secret_sealed, webhookSecretContext(identity.name, endpoint.id)));
+      }
+      const timestamp = Math.floor(now / 1000);
+      const headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "streamhub-core/callbacks",
+        "webhook-id": delivery.message_id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": await standardSignature(secrets, delivery.message_id, timestamp, delivery.body),
+        "X-StreamHub-Event": delivery.event,
+        "X-StreamHub-Delivery": delivery.message_id,
+        "X-StreamHub-Timestamp": new Date(now).toISOString(),
+        "X-StreamHub-Signature": await legacySignature(secret, delivery.body),
+      };
+      result = await attempt(endpoint.url, headers, delivery.body);
+    }
+
+    const decided = result.error?.startsWith("refused:") ? ({ outcome: "failed" } as const) : verdict(result, attemptsMade, Date.now());
+    const status: DeliveryStatus = decided.outcome === "delivered" ? "delivered" : decided.outcome === "retry" ? "pending" : "failed";
+    await this.#webhooks.recordAttempt(
+      delivery.id,
+      { at: new Date().toISOString(), status: result.status, duration_ms: result.durationMs, error: result.error, response: result.response },
+      { status, attempts: attemptsMade, nextAttemptAt: decided.outcome === "retry" ? decided.nextAttemptAt : null },
+    );
+
+    if (decided.outcome === "delivered") {
+      if (endpoint.failing_since !== null) await this.#webhooks.markFailing(endpoint.id, null);
+      return;
+    }
+    const disable = async (reason: string) => {
+      await this.#webhooks.disable(endpoint.id, reason, new Date().toISOString());
+      await this.#live.recordEvent("webhook.endpoint_disabled", { endpointId: endpoint.id, url: endpoint.url, reason }, new Date().toISOString());
+    };
+    if (decided.outcome === "gone") return disable("the receiver answered 410 Gone");
+    const failingSince = endpoint.failing_since ?? now;
+    if (endpoint.failing_since === null) await this.#webhooks.markFailing(endpoint.id, now);
+    if (now - failingSince > DISABLE_FAILING_AFTER_MS && endpoint.enabled === 1) await disable("every delivery has failed for over 3 days");
+  }
+
   // ── S3 ─────────────────────────────────────────────────────────────────────
 
   /** The app's bucket settings and whether its keys are set (masked); null when never configured. */
@@ -461,6 +707,82 @@ export class AppActor extends DurableObject<Env> {
 
 const secretContext = (app: string, secret: string) => `app:${app}/secret:${secret}`;
 const ingressKeyContext = (app: string, ingressId: string) => `app:${app}/ingress:${ingressId}/stream-key`;
+const webhookSecretContext = (app: string, endpointId: string) => `app:${app}/webhook:${endpointId}/secret`;
+
+/** The body every delivery of an event carries (API.md §4.2, plus `type`). */
+function envelope(id: string, event: string, app: string, at: number, data: Record<string, unknown>): string {
+  const room = typeof data.room === "string" ? data.room : null;
+  return JSON.stringify({ id, event, type: event, app, room, ts: new Date(at).toISOString(), timestamp: Math.floor(at / 1000), data });
+}
+
+const subscribes = (endpoint: EndpointRow, event: string) => {
+  const events = JSON.parse(endpoint.events_json) as string[];
+  return events.includes("all") || events.includes(event);
+};
+
+export interface WebhookEndpointView {
+  id: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+  description: string | null;
+  disabledReason: string | null;
+  failingSince: string | null;
+  rotatingUntil: string | null;
+  secretSet: true;
+  legacy: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const endpointView = (row: EndpointRow): WebhookEndpointView => ({
+  id: row.id,
+  url: row.url,
+  events: JSON.parse(row.events_json) as string[],
+  enabled: row.enabled === 1,
+  description: row.description,
+  disabledReason: row.disabled_reason,
+  failingSince: row.failing_since === null ? null : new Date(row.failing_since).toISOString(),
+  rotatingUntil: row.previous_valid_until && row.previous_valid_until > Date.now() ? new Date(row.previous_valid_until).toISOString() : null,
+  secretSet: true,
+  legacy: row.legacy === 1,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export interface DeliveryView {
+  id: string;
+  webhookId: string;
+  event: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AttemptView {
+  at: string;
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  response: string | null;
+}
+
+const deliveryView = (row: DeliveryRow): DeliveryView => ({
+  id: row.id,
+  webhookId: row.message_id,
+  event: row.event,
+  status: row.status,
+  attempts: row.attempts,
+  nextAttemptAt: row.next_attempt_at === null ? null : new Date(row.next_attempt_at).toISOString(),
+  lastStatus: row.last_status,
+  lastError: row.last_error,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
 
 /** An ingress as the API shows it (API.md §2.2). */
 export interface IngressView {

@@ -1,4 +1,4 @@
-import { sql, type SqlDriver } from "../db/sql.ts";
+import { sql, type SqlDriver, type Statement } from "../db/sql.ts";
 
 /** One mutating API call on this app (the global audit log has the same row with tenant and app). */
 export interface AppAuditEntry {
@@ -26,9 +26,14 @@ export class AppStateRepository {
   }
 
   async putConfig(key: string, value: unknown, now: string): Promise<void> {
-    await this.#db.run(sql`
+    await this.#db.run(this.putConfigStatement(key, value, now));
+  }
+
+  /** The upsert as a statement, to commit together with other writes in one batch. */
+  putConfigStatement(key: string, value: unknown, now: string): Statement {
+    return sql`
       INSERT INTO config (key, value_json, updated_at) VALUES (${key}, ${JSON.stringify(value)}, ${now})
-      ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at`);
+      ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at`;
   }
 
   async getSealedSecret(name: string): Promise<string | null> {

@@ -169,4 +169,52 @@ export const appMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 7,
+    name: "outbound webhooks",
+    statements: [
+      `CREATE TABLE webhook_endpoints (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        events_json TEXT NOT NULL,
+        enabled INTEGER NOT NULL,
+        description TEXT,
+        secret_sealed TEXT NOT NULL,
+        previous_secret_sealed TEXT,
+        previous_valid_until INTEGER,
+        disabled_reason TEXT,
+        failing_since INTEGER,
+        legacy INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      // The outbox: written with the event that causes it, delivered by the alarm, kept as the delivery log.
+      `CREATE TABLE webhook_deliveries (
+        id TEXT PRIMARY KEY,
+        endpoint_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        event TEXT NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        last_status INTEGER,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at)`,
+      `CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at)`,
+      `CREATE TABLE webhook_attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        delivery_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        status INTEGER,
+        duration_ms INTEGER NOT NULL,
+        error TEXT,
+        response TEXT
+      )`,
+      `CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id)`,
+    ],
+  },
 ];

@@ -1,4 +1,5 @@
-import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
+import { RECONCILE_INTERVAL_MS } from "../../../../../durable/app/app-actor.ts";
 import { describe, expect, it } from "vitest";
 import { api, createApp, createTenant, livekit } from "../../../../testing.ts";
 
@@ -6,7 +7,16 @@ const actorOf = (name: string) => env.APP.get(env.APP.idFromName(name));
 const usage = async (tenantId: string) => (await api("GET", `/api/v1/tenants/${tenantId}/usage`)).body.data.usage.concurrentStreams;
 
 describe("reconciliation with LiveKit", () => {
-  it("heals a lost track_published and a lost participant_left on the alarm", async () => {
+  it("keeps the alarm armed to check LiveKit while anything is live", async () => {
+    const app = await createApp();
+    const minted = (await api("POST", `/api/v1/apps/${app.name}/tokens`, { json: { room: "watched", identity: "host" } })).body.data;
+    await livekit("join", { token: minted.token });
+    const alarm = await runInDurableObject(actorOf(app.name), (_instance, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect(alarm!).toBeLessThanOrEqual(Date.now() + RECONCILE_INTERVAL_MS);
+  });
+
+  it("heals a lost track_published and a lost participant_left when it checks", async () => {
     const tenant = await createTenant({ maxApps: 5, maxConcurrentStreams: 5 });
     const app = await createApp(tenant.id);
     const minted = (await api("POST", `/api/v1/apps/${app.name}/tokens`, { json: { room: "lossy", identity: "host" } })).body.data;
@@ -18,7 +28,7 @@ describe("reconciliation with LiveKit", () => {
     expect(published.webhooks).toEqual([]);
     expect((await api("GET", `/api/v1/apps/${app.name}/streams`)).body.data).toEqual([]);
 
-    expect(await runDurableObjectAlarm(actorOf(app.name))).toBe(true);
+    expect(await actorOf(app.name).reconcile()).toBeGreaterThan(0);
     expect((await api("GET", `/api/v1/apps/${app.name}/streams`)).body.data).toEqual([expect.objectContaining({ participant: "host", status: "active" })]);
     expect(await usage(tenant.id)).toBe(1);
 

@@ -1,0 +1,106 @@
+import { ipInList } from "../../functions/lib/auth/ip.ts";
+
+// How one outbound webhook attempt goes, and when the next one is due.
+
+/** Immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h (issue 6), each with ±10 % jitter. */
+export const RETRY_SCHEDULE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000];
+export const DELIVERY_TIMEOUT_MS = 15_000;
+/** An endpoint that has failed without a single success for this long is disabled. */
+export const DISABLE_FAILING_AFTER_MS = 3 * 24 * 3600_000;
+/** How many deliveries to one endpoint are in flight at once. */
+export const MAX_IN_FLIGHT_PER_ENDPOINT = 4;
+const RESPONSE_CAP_BYTES = 1024;
+
+const jitter = (ms: number) => (ms === 0 ? 0 : Math.round(ms * (0.9 + Math.random() * 0.2)));
+
+export interface AttemptResult {
+  status: number | null;
+  error: string | null;
+  response: string | null;
+  durationMs: number;
+  retryAfterMs: number | null;
+}
+
+export type Verdict =
+  | { outcome: "delivered" }
+  | { outcome: "retry"; nextAttemptAt: number }
+  | { outcome: "failed" }
+  /** 410 Gone: the receiver says the endpoint is no more; it is disabled. */
+  | { outcome: "gone" };
+
+/** Reads at most `cap` bytes of a body, then stops reading. */
+async function readCapped(response: Response, cap: number): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < cap) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader.cancel().catch(() => {});
+  const joined = new Uint8Array(Math.min(size, cap));
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk.subarray(0, Math.min(chunk.byteLength, cap - offset)), offset);
+    offset += chunk.byteLength;
+    if (offset >= cap) break;
+  }
+  return new TextDecoder().decode(joined);
+}
+
+/** `Retry-After` in seconds or as an HTTP date. */
+function retryAfterMs(value: string | null, now: number): number | null {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+/** One POST, redirects not followed, with a timeout and a capped read of the answer. */
+export async function attempt(url: string, headers: Record<string, string>, body: string): Promise<AttemptResult> {
+  const started = Date.now();
+  try {
+    const response = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
+    const text = await readCapped(response, RESPONSE_CAP_BYTES).catch(() => "");
+    return { status: response.status, error: null, response: text, durationMs: Date.now() - started, retryAfterMs: retryAfterMs(response.headers.get("Retry-After"), Date.now()) };
+  } catch (error) {
+    return { status: null, error: (error as Error).message || String(error), response: null, durationMs: Date.now() - started, retryAfterMs: null };
+  }
+}
+
+/**
+ * 2xx delivered; 410 gone; network errors, 408, 429 and 5xx retried on the
+ * schedule (429/503 no sooner than `Retry-After`); any other status failed
+ * (replayable). After the last scheduled attempt a delivery is failed.
+ */
+export function verdict(result: AttemptResult, attemptsMade: number, now: number): Verdict {
+  const status = result.status;
+  if (status !== null && status >= 200 && status < 300) return { outcome: "delivered" };
+  if (status === 410) return { outcome: "gone" };
+  const retryable = status === null || status === 408 || status === 429 || status >= 500;
+  if (!retryable || attemptsMade >= RETRY_SCHEDULE_MS.length) return { outcome: "failed" };
+  let wait = jitter(RETRY_SCHEDULE_MS[attemptsMade]!);
+  if ((status === 429 || status === 503) && result.retryAfterMs !== null) wait = Math.max(wait, result.retryAfterMs);
+  return { outcome: "retry", nextAttemptAt: now + wait };
+}
+
+// Loopback, private, link-local, carrier-grade NAT, unspecified and unique-local ranges.
+const PRIVATE_RANGES = ["127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "0.0.0.0/8", "::1/128", "::/128", "fc00::/7", "fe80::/10"];
+const PRIVATE_NAMES = /^(localhost|.*\.localhost|.*\.local|.*\.internal|metadata\.google\.internal)$/i;
+
+/**
+ * Whether a webhook URL points at this node, a private network or a cloud
+ * metadata service (SSRF). Only literal addresses and well-known names can be
+ * judged here: Workers cannot resolve DNS, so a public name that resolves to a
+ * private address is not caught.
+ */
+export async function isPrivateTarget(url: string): Promise<boolean> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+  if (PRIVATE_NAMES.test(host)) return true;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host)?.[1];
+  return ipInList(mapped ?? host, PRIVATE_RANGES);
+}
