@@ -28,13 +28,17 @@ export default defineConfig({
                 LIVEKIT_API_SECRET: LIVEKIT_TEST_SECRET,
                 // The verifying S3 started by test/s3/global-setup.ts (read by tests only).
                 TEST_S3: JSON.stringify(inject("s3")),
+                // The verifying webhook receiver started by test/webhooks/global-setup.ts.
+                TEST_WEBHOOK_RECEIVER: inject("webhookReceiverUrl"),
+                // The receiver is on loopback.
+                STREAMHUB_WEBHOOK_ALLOW_PRIVATE: "1",
               },
             },
           })),
         ],
         test: {
           name: "workers",
-          globalSetup: ["test/livekit/global-setup.ts", "test/s3/global-setup.ts"],
+          globalSetup: ["test/livekit/global-setup.ts", "test/s3/global-setup.ts", "test/webhooks/global-setup.ts"],
           include: ["functions/**/*.test.ts", "durable/**/*.test.ts"],
           exclude: ["**/*.node.test.ts"],
         },

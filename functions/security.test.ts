@@ -101,6 +101,16 @@ const PROBES: Record<string, Probe> = {
   "GET /api/v1/apps/{app}/streams/{id}/hls": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody/hls", expect: all(404) },
   // Public playback of live HLS: no credential opens more than the room's liveness does.
   "GET /hls/{app}/{room}/{file}": { path: "/hls/{app}/nowhere/index.m3u8", public: true, expect: all(404) },
+  "GET /api/v1/apps/{app}/webhooks": { path: "/api/v1/apps/{app}/webhooks", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
+  "POST /api/v1/apps/{app}/webhooks": { path: "/api/v1/apps/{app}/webhooks", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/webhooks/{id}": { path: "/api/v1/apps/{app}/webhooks/whep_missing", expect: all(404) },
+  "PATCH /api/v1/apps/{app}/webhooks/{id}": { path: "/api/v1/apps/{app}/webhooks/whep_missing", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
+  "DELETE /api/v1/apps/{app}/webhooks/{id}": { path: "/api/v1/apps/{app}/webhooks/whep_missing", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
+  "POST /api/v1/apps/{app}/webhooks/{id}/rotate": { path: "/api/v1/apps/{app}/webhooks/whep_missing/rotate", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
+  "POST /api/v1/apps/{app}/webhooks/{id}/test": { path: "/api/v1/apps/{app}/webhooks/whep_missing/test", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
+  "GET /api/v1/apps/{app}/webhooks/{id}/deliveries": { path: "/api/v1/apps/{app}/webhooks/whep_missing/deliveries?limit=0", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/webhooks/{id}/deliveries/{deliveryId}": { path: "/api/v1/apps/{app}/webhooks/whep_missing/deliveries/dlv_missing", expect: all(404) },
+  "POST /api/v1/apps/{app}/webhooks/{id}/deliveries/{deliveryId}/replay": { path: "/api/v1/apps/{app}/webhooks/whep_missing/deliveries/dlv_missing/replay", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
   // Node agents' routes: only X-Cluster-Token opens them; no API credential does.
   "GET /api/v1/relays": { path: "/api/v1/relays", public: true, expect: all(401) },
   "POST /api/v1/relays/{ingressId}/status": { path: "/api/v1/relays/IN_missing/status", json: {}, public: true, expect: all(401) },

@@ -12,7 +12,7 @@ import { applyLiveKitEvent, type LiveKitEvent, type QuotaAction } from "./liveki
 import { reconciliationEvents } from "./reconcile.ts";
 import type { S3Credentials, S3Settings } from "./s3.ts";
 import { HlsRepository, VodsRepository, type HlsRow, type Vod, type VodFilter } from "./vods.repo.ts";
-import { attempt, DISABLE_FAILING_AFTER_MS, isPrivateTarget, MAX_IN_FLIGHT_PER_ENDPOINT, verdict, type AttemptResult } from "./webhook-delivery.ts";
+import { attempt, DELIVERY_TIMEOUT_MS, DISABLE_FAILING_AFTER_MS, isPrivateTarget, MAX_IN_FLIGHT_PER_ENDPOINT, verdict, type AttemptResult } from "./webhook-delivery.ts";
 import { generateWebhookSecret, legacySignature, standardSignature } from "./webhook-signing.ts";
 import { WebhooksRepository, type DeliveryRow, type DeliveryStatus, type EndpointRow } from "./webhooks.repo.ts";
 import { randomBytes, toBase64Url } from "../crypto/encoding.ts";
@@ -572,7 +572,8 @@ export class AppActor extends DurableObject<Env> {
   async deliverDue(now = Date.now()): Promise<number> {
     await this.#fanOut(now);
     const identity = await this.#requireIdentity();
-    const due = await this.#webhooks.due(now, 100);
+    // Leased past any attempt's timeout; a run that dies leaves them to the next one.
+    const due = await this.#webhooks.claimDue(now, 100, Date.now() + 2 * DELIVERY_TIMEOUT_MS);
     const byEndpoint = new Map<string, DeliveryRow[]>();
     for (const delivery of due) byEndpoint.set(delivery.endpoint_id, [...(byEndpoint.get(delivery.endpoint_id) ?? []), delivery]);
     let attempted = 0;

@@ -112,9 +112,20 @@ export class WebhooksRepository {
     return this.#db.one<DeliveryRow>(sql`SELECT * FROM webhook_deliveries WHERE id = ${id}`);
   }
 
-  /** Due deliveries, oldest first. */
-  due(now: number, limit: number): Promise<DeliveryRow[]> {
-    return this.#db.all<DeliveryRow>(sql`SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ${now} ORDER BY next_attempt_at, created_at LIMIT ${limit}`);
+  /**
+   * Takes due deliveries, oldest first, and leases them until `leaseUntil` so a
+   * concurrent run (the alarm, a test or replay) does not send them twice. If
+   * the attempt never records (a crash), the lease runs out and they go again:
+   * at least once.
+   */
+  async claimDue(now: number, limit: number, leaseUntil: number): Promise<DeliveryRow[]> {
+    const rows = await this.#db.all<DeliveryRow>(
+      sql`SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ${now} ORDER BY next_attempt_at, created_at LIMIT ${limit}`,
+    );
+    if (rows.length > 0) {
+      await this.#db.batch(rows.map((row) => sql`UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil} WHERE id = ${row.id}`));
+    }
+    return rows;
   }
 
   async nextDue(): Promise<number | null> {

@@ -43,7 +43,10 @@ export type ErrorCode =
   | "s3_error"
   | "recording_disabled"
   | "recording_ended"
-  | "vod_not_found";
+  | "vod_not_found"
+  | "webhook_not_found"
+  | "webhook_url_private"
+  | "delivery_not_found";
 
 /**
  * An expected failure with its HTTP status and machine code. Thrown anywhere in
