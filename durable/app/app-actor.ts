@@ -29,6 +29,9 @@ export interface AppIdentity {
 /** How often the live state is checked against LiveKit while anything is live (a lost webhook heals within this). */
 export const RECONCILE_INTERVAL_MS = 60_000;
 
+/** Finished deliveries kept in each endpoint's log, besides the age limit (WEBHOOK_RETENTION_DAYS). */
+const DELIVERY_LOG_KEEP = 10_000;
+
 /** Public play tokens per client address per minute, per app. */
 const PLAY_TOKENS_PER_WINDOW = 30;
 const PLAY_TOKEN_WINDOW_MS = 60_000;
@@ -182,6 +185,8 @@ export class AppActor extends DurableObject<Env> {
     try {
       await this.#fanOut(now);
       await this.deliverDue(now);
+      const retentionDays = configFromEnv(this.env).WEBHOOK_RETENTION_DAYS;
+      await this.#webhooks.pruneFinished(new Date(now - retentionDays * 86_400_000).toISOString(), DELIVERY_LOG_KEEP);
       if (this.#nextReconcileAt !== null && this.#nextReconcileAt <= now) {
         this.#nextReconcileAt = now + RECONCILE_INTERVAL_MS;
         await this.reconcile();
@@ -481,6 +486,30 @@ export class AppActor extends DurableObject<Env> {
 
   async deleteWebhookEndpoint(id: string): Promise<boolean> {
     return this.#webhooks.deleteEndpoint(id);
+  }
+
+  /**
+   * The original's per-app `callbackUrl` / `callbackSecret` as one endpoint
+   * (marked legacy): set, changed or removed along with the app settings.
+   * With no secret a Standard Webhooks one is generated.
+   */
+  async syncLegacyCallback(url: string | null, secret: string | null | undefined): Promise<void> {
+    const identity = await this.#requireIdentity();
+    const legacy = (await this.#webhooks.endpoints()).find((e) => e.legacy === 1);
+    if (url === null) {
+      if (legacy) await this.#webhooks.deleteEndpoint(legacy.id);
+      return;
+    }
+    if (!legacy) {
+      const stored = secret === undefined ? await this.revealSecret("callbackSecret") : secret;
+      await this.createWebhookEndpoint({ url, events: ["all"], enabled: true, description: "callbackUrl (legacy app setting)", legacySecret: stored ?? undefined });
+      return;
+    }
+    await this.#webhooks.updateEndpoint(legacy.id, { url, events_json: legacy.events_json, enabled: legacy.enabled, description: legacy.description, disabled_reason: legacy.disabled_reason }, new Date().toISOString());
+    if (secret) {
+      const sealed = await sealSecret(await this.#secretKey(), secret, webhookSecretContext(identity.name, legacy.id));
+      await this.#webhooks.rotateSecret(legacy.id, sealed, legacy.secret_sealed, Date.now(), new Date().toISOString());
+    }
   }
 
   /** A new secret, shown once; the previous one keeps signing alongside for `graceSeconds`. */

@@ -161,11 +161,17 @@ export class WebhooksRepository {
     return this.#db.all<AttemptRow>(sql`SELECT * FROM webhook_attempts WHERE delivery_id = ${deliveryId} ORDER BY id`);
   }
 
-  /** Keeps the log bounded: finished deliveries older than `before` go, with their attempts. */
-  async pruneFinished(before: string): Promise<void> {
+  /**
+   * Keeps the log bounded by age and by count: finished deliveries older than
+   * `before`, and beyond the newest `keep` per endpoint, go with their attempts.
+   * Pending ones are never pruned.
+   */
+  async pruneFinished(before: string, keep: number): Promise<void> {
+    const doomed = `SELECT id FROM webhook_deliveries d WHERE status <> 'pending' AND (updated_at < ? OR
+      (SELECT COUNT(*) FROM webhook_deliveries newer WHERE newer.endpoint_id = d.endpoint_id AND newer.created_at > d.created_at) >= ?)`;
     await this.#db.batch([
-      sql`DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < ${before})`,
-      sql`DELETE FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < ${before}`,
+      { text: `DELETE FROM webhook_attempts WHERE delivery_id IN (${doomed})`, params: [before, keep] },
+      { text: `DELETE FROM webhook_deliveries WHERE id IN (${doomed})`, params: [before, keep] },
     ]);
   }
 }

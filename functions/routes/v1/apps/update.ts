@@ -46,5 +46,7 @@ export const registerAppsUpdate = (app: App) =>
     const actor = appActor(c.env, name);
     if (callbackSecret !== undefined) await actor.setSecret("callbackSecret", callbackSecret);
     if (roomPrefix !== undefined && roomPrefix !== current.livekitRoomPrefix) await actor.rename(roomPrefix);
+    // The legacy callback settings are one webhook endpoint (API.md decision 7).
+    if (settings.callbackUrl !== undefined) await actor.syncLegacyCallback(settings.callbackUrl, callbackSecret);
     return ok(c, updated.value);
   });

@@ -167,3 +167,23 @@ describe("outbound webhooks", () => {
     }
   });
 });
+
+describe("the legacy callback settings", () => {
+  it("map onto one endpoint signed with the app's callbackSecret, changed and removed with them", async () => {
+    const record = await createApp();
+    const secret = "legacy-plain-secret-123";
+    const box = await inbox([]);
+    await api("PATCH", `/api/v1/apps/${record.name}`, { json: { callbackUrl: box.url, callbackSecret: secret } });
+    const [endpoint] = (await api("GET", `/api/v1/apps/${record.name}/webhooks`)).body.data;
+    expect(endpoint).toMatchObject({ url: box.url, legacy: true, events: ["all"], enabled: true });
+
+    await api("POST", `/api/v1/apps/${record.name}/webhooks/${endpoint.id}/test`);
+    const [receipt] = await box.received();
+    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const expected = [...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(receipt!.body)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    expect(receipt!.headers["x-streamhub-signature"]).toBe(`sha256=${expected}`);
+
+    await api("PATCH", `/api/v1/apps/${record.name}`, { json: { callbackUrl: null } });
+    expect((await api("GET", `/api/v1/apps/${record.name}/webhooks`)).body.data).toEqual([]);
+  });
+});
