@@ -700,6 +700,12 @@ export class AppActor extends DurableObject<Env> {
     return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : null;
   }
 
+  /** Records an app event from outside the actor's own state changes (e.g. a quota decision), to be delivered like any other. */
+  async recordAppEvent(type: string, data: Record<string, string | number | boolean | null>): Promise<void> {
+    await this.#live.recordEvent(type, data, new Date().toISOString());
+    await this.#rearm();
+  }
+
   /** The app's events after `afterId`, oldest first. */
   async events(afterId: number, limit: number): Promise<AppEvent[]> {
     return this.#live.events(afterId, limit);

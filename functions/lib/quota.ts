@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { QuotaMetric } from "../../durable/registry/plans.ts";
-import { quotaLedger, registry } from "./actors.ts";
+import { appActor, quotaLedger, registry } from "./actors.ts";
 import type { AppEnv } from "./app.ts";
 import { quotaExceeded } from "./errors.ts";
 import { describeError, log } from "./log.ts";
@@ -15,6 +15,20 @@ export function quotaEnforced(c: Context<AppEnv>): boolean {
   // No caller (StreamHub acting on its own, e.g. auto-record): the tenant's limits apply.
   const auth = c.get("auth");
   return c.var.config.STREAMHUB_AUTHZ_ENFORCE === "on" && (!auth || (!auth.isSuperadmin && auth.tenantId !== null));
+}
+
+/**
+ * A `quota.exceeded` event on the app the request is about (denied, or let
+ * through over the limit), delivered to its webhooks like any other event.
+ */
+export async function quotaEvent(c: Context<AppEnv>, tenantId: string, metric: QuotaMetric, limit: number, used: number, denied: boolean): Promise<void> {
+  const app = c.get("app");
+  if (!app) return;
+  try {
+    await appActor(c.env, app.name).recordAppEvent("quota.exceeded", { tenantId, metric, limit, used, denied });
+  } catch (error) {
+    log("error", "could not record a quota event", { requestId: c.var.requestId, ...describeError(error) });
+  }
 }
 
 /** Records a quota decision that let a request through over its limit (log mode or exempt callers). */
@@ -64,8 +78,14 @@ export async function reserveQuota(
   const ledger = quotaLedger(c.env, tenantId);
   const expiresAt = Date.now() + options.holdMs;
   const result = await ledger.reserve({ metric: options.ledgerKey ?? metric, amount: options.amount ?? 1, limit, enforce: quotaEnforced(c), holdMs: options.holdMs });
-  if (!result.ok) throw quotaExceeded(metric, result.limit, result.used);
-  if (result.overLimit) await recordOverLimit(c, tenantId, metric, result.limit, result.used);
+  if (!result.ok) {
+    await quotaEvent(c, tenantId, metric, result.limit, result.used, true);
+    throw quotaExceeded(metric, result.limit, result.used);
+  }
+  if (result.overLimit) {
+    await recordOverLimit(c, tenantId, metric, result.limit, result.used);
+    await quotaEvent(c, tenantId, metric, result.limit, result.used, false);
+  }
   return {
     reservationId: result.reservationId,
     expiresAt,

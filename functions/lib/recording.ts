@@ -10,7 +10,7 @@ import type { AppEnv } from "./app.ts";
 import { ApiError, quotaExceeded } from "./errors.ts";
 import { livekit, namespacedRoom } from "./livekit.ts";
 import { describeError, log } from "./log.ts";
-import { quotaEnforced, reserveQuota } from "./quota.ts";
+import { quotaEnforced, quotaEvent, reserveQuota } from "./quota.ts";
 
 // Recording uses LiveKit egress, which uploads an MP4 (H.264/AAC, 720p) straight
 // to the app's own bucket; egress webhooks then move the VOD to ready or failed.
@@ -48,7 +48,9 @@ export async function startRecording(c: Context<AppEnv>, record: AppRecord, inpu
   const storageLimit = tenant?.quotas.maxStorageGb ?? -1;
   const storedBytes = (await quotaLedger(c.env, tenantId).usage()).storageBytes?.committed ?? 0;
   if (quotaEnforced(c) && storageLimit !== -1 && storedBytes >= storageLimit * 1e9) {
-    throw quotaExceeded("maxStorageGb", storageLimit, Math.round((storedBytes / 1e9) * 1000) / 1000);
+    const usedGb = Math.round((storedBytes / 1e9) * 1000) / 1000;
+    await quotaEvent(c, tenantId, "maxStorageGb", storageLimit, usedGb, true);
+    throw quotaExceeded("maxStorageGb", storageLimit, usedGb);
   }
   const minutes = await reserveQuota(c, tenantId, "maxRecordingMinutesMonth", { holdMs: RECORDING_HOLD_MS, ledgerKey: monthlyMetric("maxRecordingMinutesMonth") });
 

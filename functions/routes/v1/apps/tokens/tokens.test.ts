@@ -79,6 +79,10 @@ describe("join tokens", () => {
     const refused = await mint(app.name, { room: "two", identity: "second" }, jwt);
     expect(refused.status).toBe(429);
     expect(refused.body.error).toMatchObject({ code: "quota_exceeded", metric: "maxConcurrentStreams", limit: 1, used: 1 });
+    const { env } = await import("cloudflare:test");
+    const events = await env.APP.get(env.APP.idFromName(app.name)).events(0, 1000);
+    const quota = events.find((e) => e.type === "quota.exceeded");
+    expect(JSON.parse(quota!.dataJson)).toEqual({ tenantId: tenant.id, metric: "maxConcurrentStreams", limit: 1, used: 1, denied: true });
     // A subscriber takes no slot; a new token for the same publisher replaces its old slot.
     expect((await mint(app.name, { room: "one", identity: "viewer", canPublish: false }, jwt)).status).toBe(201);
     expect((await mint(app.name, { room: "one", identity: "first" }, jwt)).status).toBe(201);
