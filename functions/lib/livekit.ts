@@ -1,5 +1,6 @@
 import { AccessToken, EgressClient, IngressClient, RoomServiceClient, WebhookReceiver, type VideoGrant } from "livekit-server-sdk";
-import type { WebhookEvent } from "@livekit/protocol";
+import { S3Upload, type WebhookEvent } from "@livekit/protocol";
+import { endpointOf, type S3Credentials, type S3Settings } from "../../durable/app/s3.ts";
 import type { LiveKitEvent } from "../../durable/app/livekit-events.ts";
 import type { Config } from "../config.ts";
 import { ApiError } from "./errors.ts";
@@ -103,3 +104,14 @@ export function namespacedRoom(prefix: string, room: string | undefined): string
   if (!room) return prefix;
   return room === prefix || room.startsWith(`${prefix}-`) ? room : `${prefix}-${room}`;
 }
+
+/** Where an egress uploads: the app's own bucket, with its keys (LiveKit's egress writes there directly). */
+export const egressUpload = (settings: S3Settings, credentials: S3Credentials) =>
+  new S3Upload({
+    accessKey: credentials.accessKeyId,
+    secret: credentials.secretAccessKey,
+    region: settings.region,
+    endpoint: endpointOf(settings),
+    bucket: settings.bucket,
+    forcePathStyle: settings.forcePathStyle,
+  });

@@ -1,14 +1,14 @@
-import { EncodedFileOutput, EncodedFileType, EncodingOptionsPreset, S3Upload } from "@livekit/protocol";
+import { EncodedFileOutput, EncodedFileType, EncodingOptionsPreset } from "@livekit/protocol";
 import type { Context } from "hono";
 import type { Vod } from "../../durable/app/vods.repo.ts";
 import { monthlyMetric } from "../../durable/app/livekit-events.ts";
-import { endpointOf, keyUnder } from "../../durable/app/s3.ts";
+import { keyUnder } from "../../durable/app/s3.ts";
 import { randomBytes, toBase64Url } from "../../durable/crypto/encoding.ts";
 import type { AppRecord } from "../../durable/registry/apps.repo.ts";
 import { appActor, quotaLedger, registry } from "./actors.ts";
 import type { AppEnv } from "./app.ts";
 import { ApiError, quotaExceeded } from "./errors.ts";
-import { livekit, namespacedRoom } from "./livekit.ts";
+import { egressUpload, livekit, namespacedRoom } from "./livekit.ts";
 import { describeError, log } from "./log.ts";
 import { quotaEnforced, quotaEvent, reserveQuota } from "./quota.ts";
 
@@ -64,14 +64,7 @@ export async function startRecording(c: Context<AppEnv>, record: AppRecord, inpu
     filepath: fileKey,
     output: {
       case: "s3",
-      value: new S3Upload({
-        accessKey: credentials.accessKeyId,
-        secret: credentials.secretAccessKey,
-        region: s3.settings.region,
-        endpoint: endpointOf(s3.settings),
-        bucket: s3.settings.bucket,
-        forcePathStyle: s3.settings.forcePathStyle,
-      }),
+      value: egressUpload(s3.settings, credentials),
     },
   });
 

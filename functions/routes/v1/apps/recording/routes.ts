@@ -8,6 +8,7 @@ import { livekit } from "../../../../lib/livekit.ts";
 import { describeError, log } from "../../../../lib/log.ts";
 import { startRecording } from "../../../../lib/recording.ts";
 import { AppParams } from "../schema.ts";
+import { StreamParams } from "../streams/routes.ts";
 
 // Recording a room or one participant to the app's bucket (lib/recording.ts),
 // directly or by the stream, and stopping it.
@@ -55,7 +56,6 @@ const stopRoute = protectedRoute("recording:stop", {
   },
 });
 
-const StreamParams = AppParams.extend({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "demo-lobby%2Falice" }) });
 
 const streamStartRoute = protectedRoute("recording:start", {
   method: "post",

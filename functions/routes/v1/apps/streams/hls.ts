@@ -1,18 +1,16 @@
-import { EncodingOptionsPreset, S3Upload, SegmentedFileOutput, SegmentedFileProtocol } from "@livekit/protocol";
+import { EncodingOptionsPreset, SegmentedFileOutput, SegmentedFileProtocol } from "@livekit/protocol";
 import { z } from "@hono/zod-openapi";
-import { endpointOf, keyUnder } from "../../../../../durable/app/s3.ts";
+import { keyUnder } from "../../../../../durable/app/s3.ts";
 import { appActor } from "../../../../lib/actors.ts";
-import { protectedRoute, type App } from "../../../../lib/app.ts";
-import type { AppEnv } from "../../../../lib/app.ts";
+import { protectedRoute, type App, type AppEnv } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { hlsFolder, PLAYLIST, playlistUrl } from "../../../../lib/hls.ts";
-import { livekit } from "../../../../lib/livekit.ts";
+import { egressUpload, livekit } from "../../../../lib/livekit.ts";
 import { describeError, log } from "../../../../lib/log.ts";
-import { AppParams } from "../schema.ts";
+import { StreamParams } from "./routes.ts";
 import type { Context } from "hono";
 
-const StreamParams = AppParams.extend({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "demo-lobby%2Falice" }) });
 const HlsSchema = z.object({ egressId: z.string().nullable(), playlistUrl: z.string().nullable(), status: z.enum(["active", "stopped"]), active: z.boolean() }).openapi("Hls");
 
 const startRoute = protectedRoute("stream:write", {
@@ -77,14 +75,7 @@ export function registerHls(app: App) {
       segmentDuration: 2,
       output: {
         case: "s3",
-        value: new S3Upload({
-          accessKey: credentials.accessKeyId,
-          secret: credentials.secretAccessKey,
-          region: s3.settings.region,
-          endpoint: endpointOf(s3.settings),
-          bucket: s3.settings.bucket,
-          forcePathStyle: s3.settings.forcePathStyle,
-        }),
+        value: egressUpload(s3.settings, credentials),
       },
     });
     let egress;

@@ -25,7 +25,8 @@ const StreamSchema = z
   })
   .openapi("Stream");
 
-const StreamParams = AppParams.extend({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "demo-lobby%2Falice" }) });
+/** `{app}` and `{id}` = `<room>/<identity>` (the `/` written `%2F`). */
+export const StreamParams = AppParams.extend({ id: z.string().openapi({ param: { name: "id", in: "path" }, example: "demo-lobby%2Falice" }) });
 
 const listRoute = protectedRoute("stream:read", {
   method: "get",
