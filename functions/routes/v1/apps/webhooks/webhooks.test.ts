@@ -187,3 +187,28 @@ describe("the legacy callback settings", () => {
     expect((await api("GET", `/api/v1/apps/${record.name}/webhooks`)).body.data).toEqual([]);
   });
 });
+
+describe("an endpoint that keeps failing", () => {
+  it("is disabled, with an event, once it has failed for over 3 days", async () => {
+    const { runInDurableObject } = await import("cloudflare:test");
+    const record = await createApp();
+    const endpoint = await endpointFor(record.name, { events: ["webhook.test"] });
+    await fetch(endpoint.box.url.replace("/r/", "/_config/"), { method: "POST", body: JSON.stringify({ responses: [{ status: 500 }] }) });
+    await api("POST", `/api/v1/apps/${record.name}/webhooks/${endpoint.id}/test`);
+    const failing = (await api("GET", `/api/v1/apps/${record.name}/webhooks/${endpoint.id}`)).body.data;
+    expect(failing).toMatchObject({ enabled: true, failingSince: expect.any(String) });
+
+    // Three days and more of failures: move the start of the failing streak back in time.
+    await runInDurableObject(actorOf(record.name), (_instance, state) => {
+      state.storage.sql.exec("UPDATE webhook_endpoints SET failing_since = ? WHERE id = ?", Date.now() - 4 * 24 * 3600_000, endpoint.id);
+    });
+    await api("POST", `/api/v1/apps/${record.name}/webhooks/${endpoint.id}/test`);
+    const disabled = (await api("GET", `/api/v1/apps/${record.name}/webhooks/${endpoint.id}`)).body.data;
+    expect(disabled).toMatchObject({ enabled: false, disabledReason: expect.stringContaining("3 days") });
+    expect((await actorOf(record.name).events(0, 1000)).map((e) => e.type)).toContain("webhook.endpoint_disabled");
+
+    // Turning it on again clears the streak.
+    const again = (await api("PATCH", `/api/v1/apps/${record.name}/webhooks/${endpoint.id}`, { json: { enabled: true } })).body.data;
+    expect(again).toMatchObject({ enabled: true, failingSince: null, disabledReason: null });
+  });
+});
