@@ -706,6 +706,16 @@ export class AppActor extends DurableObject<Env> {
     await this.#rearm();
   }
 
+  /** `quota.warning` for a metric at most once a day (UTC) per app; true when it was recorded now. */
+  async warnQuotaOnce(metric: string, data: Record<string, string | number | boolean | null>): Promise<boolean> {
+    const today = new Date().toISOString().slice(0, 10);
+    const key = `quota_warning:${metric}`;
+    if ((await this.#state.getConfig<string>(key)) === today) return false;
+    await this.#state.putConfig(key, today, new Date().toISOString());
+    await this.recordAppEvent("quota.warning", data);
+    return true;
+  }
+
   /** The app's events after `afterId`, oldest first. */
   async events(afterId: number, limit: number): Promise<AppEvent[]> {
     return this.#live.events(afterId, limit);

@@ -31,6 +31,17 @@ export async function quotaEvent(c: Context<AppEnv>, tenantId: string, metric: Q
   }
 }
 
+/** At 80 % of a limit or more, a `quota.warning` event on the app, at most once a day per metric. */
+export async function quotaWarning(c: Context<AppEnv>, tenantId: string, metric: QuotaMetric, limit: number, used: number): Promise<void> {
+  const app = c.get("app");
+  if (!app || limit <= 0 || used < 0.8 * limit) return;
+  try {
+    await appActor(c.env, app.name).warnQuotaOnce(metric, { tenantId, metric, limit, used });
+  } catch (error) {
+    log("error", "could not record a quota warning", { requestId: c.var.requestId, ...describeError(error) });
+  }
+}
+
 /** Records a quota decision that let a request through over its limit (log mode or exempt callers). */
 export async function recordOverLimit(c: Context<AppEnv>, tenantId: string, metric: QuotaMetric, limit: number, used: number): Promise<void> {
   const mode = c.var.config.STREAMHUB_AUTHZ_ENFORCE;
@@ -85,6 +96,8 @@ export async function reserveQuota(
   if (result.overLimit) {
     await recordOverLimit(c, tenantId, metric, result.limit, result.used);
     await quotaEvent(c, tenantId, metric, result.limit, result.used, false);
+  } else {
+    await quotaWarning(c, tenantId, metric, result.limit, result.used + (options.amount ?? 1));
   }
   return {
     reservationId: result.reservationId,

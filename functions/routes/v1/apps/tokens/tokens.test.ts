@@ -83,6 +83,8 @@ describe("join tokens", () => {
     const events = await env.APP.get(env.APP.idFromName(app.name)).events(0, 1000);
     const quota = events.find((e) => e.type === "quota.exceeded");
     expect(JSON.parse(quota!.dataJson)).toEqual({ tenantId: tenant.id, metric: "maxConcurrentStreams", limit: 1, used: 1, denied: true });
+    // The first token took the last slot: one warning, not one per request.
+    expect(events.filter((e) => e.type === "quota.warning").map((e) => JSON.parse(e.dataJson))).toEqual([{ tenantId: tenant.id, metric: "maxConcurrentStreams", limit: 1, used: 1 }]);
     // A subscriber takes no slot; a new token for the same publisher replaces its old slot.
     expect((await mint(app.name, { room: "one", identity: "viewer", canPublish: false }, jwt)).status).toBe(201);
     expect((await mint(app.name, { room: "one", identity: "first" }, jwt)).status).toBe(201);
