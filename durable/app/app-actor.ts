@@ -29,6 +29,9 @@ export interface AppIdentity {
 /** How often the live state is checked against LiveKit while anything is live (a lost webhook heals within this). */
 export const RECONCILE_INTERVAL_MS = 60_000;
 
+/** How long a validated RTMP password admits the ingress's next start. */
+const INGRESS_VALIDATION_MS = 10 * 60_000;
+
 /** Finished deliveries kept in each endpoint's log, besides the age limit (WEBHOOK_RETENTION_DAYS). */
 const DELIVERY_LOG_KEEP = 10_000;
 
@@ -329,6 +332,29 @@ export class AppActor extends DurableObject<Env> {
     const valid = row.password_hash !== null && (await verifyPassword(password, row.password_hash));
     if (valid) await this.#ingresses.markValidated(ingressId, new Date().toISOString());
     return valid;
+  }
+
+  /**
+   * Whether an ingress that just started publishing may: one with an RTMP
+   * password must have been validated (POST …/validate) in the last 10
+   * minutes; that validation is then used up. An unauthorized start is
+   * recorded as a `stream_ended` with reason `unauthorized_rtmp_password`.
+   */
+  async admitIngressStart(ingressId: string): Promise<boolean> {
+    const row = await this.#ingresses.find(ingressId);
+    if (!row || row.password_hash === null) return true;
+    const fresh = row.validated_at !== null && Date.now() - Date.parse(row.validated_at) < INGRESS_VALIDATION_MS;
+    await this.#ingresses.clearValidation(ingressId);
+    if (fresh) return true;
+    await this.recordAppEvent("stream_ended", {
+      streamId: `${row.room}/${row.participant_identity}`,
+      room: row.room,
+      type: row.input_type,
+      participant: row.participant_identity,
+      ingressId,
+      reason: "unauthorized_rtmp_password",
+    });
+    return false;
   }
 
   /** The RTSP sources this app wants relayed, each with the RTMP ingest it feeds (for the relay sidecar). */

@@ -98,6 +98,10 @@ export class IngressRepository {
       WHERE ingress_id = ${ingressId}`);
   }
 
+  async clearValidation(ingressId: string): Promise<void> {
+    await this.#db.run(sql`UPDATE ingresses SET validated_at = NULL WHERE ingress_id = ${ingressId}`);
+  }
+
   async markValidated(ingressId: string, now: string): Promise<void> {
     await this.#db.run(sql`UPDATE ingresses SET validated_at = ${now} WHERE ingress_id = ${ingressId}`);
   }

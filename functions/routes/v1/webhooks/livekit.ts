@@ -56,6 +56,15 @@ export const registerLiveKitWebhook = (app: App) =>
       const actor = appActor(c.env, target.name);
       const { duplicate, startedRooms } = await actor.handleLiveKitEvent(event);
       if (duplicate) log("info", "livekit webhook repeated; ignored", { requestId: c.var.requestId, eventId: event.id, event: event.event });
+      // An RTMP publisher that did not prove the ingress's password is cut off: the ingress is deleted.
+      if (!duplicate && event.event === "ingress_started" && event.ingress && !(await actor.admitIngressStart(event.ingress.ingressId))) {
+        try {
+          await livekit(c.var.config).ingress.deleteIngress(event.ingress.ingressId);
+        } catch (error) {
+          log("error", "could not delete an unauthorized ingress", { requestId: c.var.requestId, ingressId: event.ingress.ingressId, ...describeError(error) });
+        }
+        await actor.removeIngress(event.ingress.ingressId);
+      }
       if (target.settings.autoRecord) {
         for (const startedRoom of startedRooms) {
           if (await actor.activeRecordingFor(startedRoom)) continue;

@@ -98,3 +98,24 @@ describe("ingress", () => {
     expect(refused.body.error.metric).toBe("maxConcurrentStreams");
   });
 });
+
+describe("RTMP passwords at publish time", () => {
+  it("cuts off a start that did not validate the password, and admits one that did (once)", async () => {
+    const app = await createApp();
+    await api("PATCH", `/api/v1/apps/${app.name}`, { json: { features: { rtmpPassword: true } } });
+    const made = (await create(app.name, { inputType: "rtmp", room: "guarded" })).body.data;
+
+    // A publisher with only the stream key: the ingress is deleted and the start recorded as unauthorized.
+    await livekit("ingress/start", { ingressId: made.ingressId });
+    expect((await standinState()).ingresses.map((i: any) => i.ingressId)).not.toContain(made.ingressId);
+    expect((await api("GET", `/api/v1/apps/${app.name}/ingress/${made.ingressId}`)).status).toBe(404);
+    const { env } = await import("cloudflare:test");
+    const ended = (await env.APP.get(env.APP.idFromName(app.name)).events(0, 1000)).filter((e) => e.type === "stream_ended").map((e) => JSON.parse(e.dataJson));
+    expect(ended).toContainEqual(expect.objectContaining({ ingressId: made.ingressId, reason: "unauthorized_rtmp_password" }));
+
+    const second = (await create(app.name, { inputType: "rtmp", room: "guarded2" })).body.data;
+    await api("POST", `/api/v1/apps/${app.name}/ingress/${second.ingressId}/validate`, { json: { password: second.stream_password } });
+    await livekit("ingress/start", { ingressId: second.ingressId });
+    expect((await api("GET", `/api/v1/apps/${app.name}/ingress/${second.ingressId}`)).body.data).toMatchObject({ status: "publishing", passwordValidatedAt: null });
+  });
+});
