@@ -90,8 +90,9 @@ export class LogsRepository {
     };
   }
 
-  async deleteLogsBefore(ts: string): Promise<number> {
-    return (await this.#db.run(sql`DELETE FROM server_logs WHERE ts < ${ts}`)).changes;
+  /** Drops server log and audit rows older than `ts`. */
+  async pruneBefore(ts: string): Promise<void> {
+    await this.#db.batch([sql`DELETE FROM server_logs WHERE ts < ${ts}`, sql`DELETE FROM audit_log WHERE ts < ${ts}`]);
   }
 
   async appendAudit(entry: Omit<AuditEntry, "id">): Promise<void> {

@@ -39,6 +39,9 @@ export interface RegistryHealth {
   apps: number;
 }
 
+/** How often old log rows are pruned. */
+const RETENTION_INTERVAL_MS = 24 * 3600_000;
+
 /** How often `lastUsedAt` is written for a busy token: at most once per minute. */
 const LAST_USED_GRANULARITY_MS = 60_000;
 
@@ -71,7 +74,15 @@ export class Registry extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       await migrate(this.#db, registryMigrations);
       await this.#seedBootstrapToken();
+      if ((await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now() + RETENTION_INTERVAL_MS);
     });
+  }
+
+  /** Daily: the server log and the global audit log keep LOG_RETENTION_DAYS. */
+  override async alarm(): Promise<void> {
+    const days = configFromEnv(this.env).LOG_RETENTION_DAYS;
+    await this.#logs.pruneBefore(new Date(Date.now() - days * 86_400_000).toISOString());
+    await this.ctx.storage.setAlarm(Date.now() + RETENTION_INTERVAL_MS);
   }
 
   /**
