@@ -507,6 +507,8 @@ export class AppActor extends DurableObject<Env> {
       },
       new Date().toISOString(),
     );
+    // Enabled again: its waiting queue is due.
+    await this.#rearm();
     return this.getWebhookEndpoint(id);
   }
 
@@ -648,8 +650,6 @@ export class AppActor extends DurableObject<Env> {
   async #deliver(identity: AppIdentity, endpoint: EndpointRow, delivery: DeliveryRow): Promise<void> {
     const now = Date.now();
     const config = configFromEnv(this.env);
-    // A disabled endpoint keeps its queue (it may be turned on again), except for explicit tests.
-    if (endpoint.enabled !== 1 && delivery.event !== "webhook.test") return;
     const attemptsMade = delivery.attempts + 1;
     let result: AttemptResult;
     if (!config.STREAMHUB_WEBHOOK_ALLOW_PRIVATE && (await isPrivateTarget(endpoint.url))) {

@@ -119,9 +119,11 @@ export class WebhooksRepository {
    * at least once.
    */
   async claimDue(now: number, limit: number, leaseUntil: number): Promise<DeliveryRow[]> {
-    const rows = await this.#db.all<DeliveryRow>(
-      sql`SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ${now} ORDER BY next_attempt_at, created_at LIMIT ${limit}`,
-    );
+    // A disabled endpoint's queue waits for it to be enabled again (its test pings still go).
+    const rows = await this.#db.all<DeliveryRow>(sql`
+      SELECT d.* FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+      WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND (e.enabled = 1 OR d.event = 'webhook.test')
+      ORDER BY d.next_attempt_at, d.created_at LIMIT ${limit}`);
     if (rows.length > 0) {
       await this.#db.batch(rows.map((row) => sql`UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil} WHERE id = ${row.id}`));
     }
@@ -129,7 +131,13 @@ export class WebhooksRepository {
   }
 
   async nextDue(): Promise<number | null> {
-    return (await this.#db.one<{ next: number | null }>(sql`SELECT MIN(next_attempt_at) AS next FROM webhook_deliveries WHERE status = 'pending'`))?.next ?? null;
+    return (
+      (
+        await this.#db.one<{ next: number | null }>(sql`
+          SELECT MIN(d.next_attempt_at) AS next FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+          WHERE d.status = 'pending' AND (e.enabled = 1 OR d.event = 'webhook.test')`)
+      )?.next ?? null
+    );
   }
 
   async recordAttempt(deliveryId: string, attempt: Omit<AttemptRow, "id" | "delivery_id">, outcome: { status: DeliveryStatus; attempts: number; nextAttemptAt: number | null }): Promise<void> {

@@ -52,9 +52,9 @@ export class ApiTokensRepository {
     return this.#db.one<ApiTokenRow>(sql`SELECT * FROM api_tokens WHERE id = ${id}`);
   }
 
-  /** Newest first; a tenant sees its own tokens only. */
+  /** Newest first; a tenant sees its own app tokens only (global tokens are the platform's). */
   async list(filter: { tenantId?: string }, limit: number, offset: number): Promise<{ tokens: ApiTokenRow[]; total: number }> {
-    const where = filter.tenantId === undefined ? "" : "WHERE tenant_id = ?";
+    const where = filter.tenantId === undefined ? "" : "WHERE tenant_id = ? AND scope = 'app'";
     const params = filter.tenantId === undefined ? [] : [filter.tenantId];
     const tokens = await this.#db.all<ApiTokenRow>({ text: `SELECT * FROM api_tokens ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`, params: [...params, limit, offset] });
     const count = await this.#db.one<{ total: number }>({ text: `SELECT COUNT(*) AS total FROM api_tokens ${where}`, params });

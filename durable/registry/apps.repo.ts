@@ -79,7 +79,25 @@ export class AppsRepository {
     this.#db = db;
   }
 
+  /**
+   * Whether another app's room prefix overlaps this one: equal, or one of them
+   * followed by "-" starts the other. Overlapping prefixes would let one app
+   * mint tokens for, and receive webhooks of, another app's rooms.
+   */
+  async prefixOverlaps(prefix: string, exceptName: string | null): Promise<boolean> {
+    const row = await this.#db.one<{ name: string }>(sql`
+      SELECT name FROM apps
+      WHERE name IS NOT ${exceptName}
+        AND (livekit_room_prefix = ${prefix}
+          OR substr(livekit_room_prefix, 1, length(${prefix}) + 1) = ${prefix} || '-'
+          OR substr(${prefix}, 1, length(livekit_room_prefix) + 1) = livekit_room_prefix || '-')
+      LIMIT 1`);
+    return row !== null;
+  }
+
   async insert(app: NewApp, now: string): Promise<AppRecord | AppWriteConflict> {
+    if ((await this.findByName(app.name)) !== null) return "app_exists";
+    if (await this.prefixOverlaps(app.roomPrefix, null)) return "room_prefix_taken";
     try {
       const row = await this.#db.one<AppRow>(sql`
         INSERT INTO apps (name, display_name, livekit_room_prefix, tenant_id, settings_json, created_at, updated_at)
@@ -136,6 +154,9 @@ export class AppsRepository {
     const current = await this.findByName(name);
     if (!current) return null;
     const settings = JSON.stringify({ ...current.settings, ...changes.settings });
+    if (changes.roomPrefix !== undefined && changes.roomPrefix !== current.livekitRoomPrefix && (await this.prefixOverlaps(changes.roomPrefix, name))) {
+      return "room_prefix_taken";
+    }
     try {
       const row = await this.#db.one<AppRow>(sql`
         UPDATE apps SET

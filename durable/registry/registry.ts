@@ -250,9 +250,11 @@ export class Registry extends DurableObject<Env> {
    * Adds a member by email: an existing user joins (leaving any other tenant),
    * an unknown email becomes a pending user who cannot log in until a password is set.
    */
-  async addMember(tenantId: string, email: string, role: Role): Promise<Result<User, "tenant_not_found" | "last_owner">> {
+  async addMember(tenantId: string, email: string, role: Role, options: { mayMove: boolean }): Promise<Result<User, "tenant_not_found" | "last_owner" | "member_of_another_tenant">> {
     if (!(await this.#tenants.find(tenantId))) return { ok: false, code: "tenant_not_found" };
     let user = await this.#users.findByEmail(email);
+    // Only a superadmin moves people between tenants; an owner cannot pull someone out of theirs.
+    if (user?.tenantId && user.tenantId !== tenantId && !options.mayMove) return { ok: false, code: "member_of_another_tenant" };
     if (user?.tenantId && user.tenantId !== tenantId && user.role === "owner" && (await this.#users.countOwners(user.tenantId)) === 1) {
       return { ok: false, code: "last_owner" };
     }
@@ -261,7 +263,10 @@ export class Registry extends DurableObject<Env> {
       if (typeof created === "string") throw new Error("user appeared concurrently");
       user = created;
     }
+    const moved = user.tenantId !== null && user.tenantId !== tenantId;
     await this.#users.setMembership(user.id, tenantId, role, now());
+    // Sessions carry the old tenant: a moved user logs in again.
+    if (moved) await this.#sessions.revokeAllForUser(user.id, now());
     return { ok: true, value: (await this.#users.findById(user.id))! };
   }
 
@@ -320,6 +325,25 @@ export class Registry extends DurableObject<Env> {
 
   async revokeSession(id: string): Promise<boolean> {
     return this.#sessions.revoke(id, now());
+  }
+
+  /**
+   * Admits one login attempt: if any of `keys` is throttled, the milliseconds
+   * to wait; otherwise 0, and the attempt is counted as a failure for every key
+   * in the same serialized call — so parallel attempts cannot all slip past the
+   * limit. A successful login then takes its count back (`loginSucceeded`).
+   */
+  async admitLoginAttempt(keys: string[], max: number, windowMs: number): Promise<number> {
+    const wait = await this.loginRetryAfter(keys, max, windowMs);
+    if (wait > 0) return wait;
+    await this.recordLoginFailure(keys, windowMs);
+    return 0;
+  }
+
+  /** A login succeeded: the account starts afresh, and the address gets its attempt back. */
+  async loginSucceeded(accountKey: string, addressKey: string): Promise<void> {
+    await this.#sessions.clearFailures(accountKey);
+    await this.#sessions.refundFailure(addressKey);
   }
 
   /** Milliseconds until the first of `keys` may try again, or 0 when none is throttled. */

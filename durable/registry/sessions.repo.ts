@@ -80,6 +80,10 @@ export class SessionsRepository {
         window_started_at = CASE WHEN window_started_at > ${windowStartedAfter} THEN window_started_at ELSE ${now} END`);
   }
 
+  async refundFailure(key: string): Promise<void> {
+    await this.#db.run(sql`UPDATE login_throttle SET failures = MAX(0, failures - 1) WHERE key = ${key}`);
+  }
+
   async clearFailures(key: string): Promise<void> {
     await this.#db.run(sql`DELETE FROM login_throttle WHERE key = ${key}`);
   }

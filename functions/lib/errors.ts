@@ -25,6 +25,7 @@ export type ErrorCode =
   | "user_not_found"
   | "member_not_found"
   | "last_owner"
+  | "member_of_another_tenant"
   | "token_not_found"
   | "session_not_found"
   | "livekit_not_configured"

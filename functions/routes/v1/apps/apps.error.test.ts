@@ -145,3 +145,16 @@ describe("routing errors", () => {
     expect(replaced.headers.get("X-Request-Id")).toMatch(/^req_/);
   });
 });
+
+describe("room prefixes never overlap", () => {
+  it("refuses a prefix that extends or is extended by another app's", async () => {
+    const base = uniqueAppName("pfx");
+    expect((await api("POST", "/api/v1/apps", { json: { name: base } })).status).toBe(201);
+    const extended = await api("POST", "/api/v1/apps", { json: { name: uniqueAppName(), roomPrefix: `${base}-prod` } });
+    expect(extended.status).toBe(409);
+    expect(extended.body.error.code).toBe("room_prefix_taken");
+    const other = uniqueAppName("pfx");
+    await api("POST", "/api/v1/apps", { json: { name: other } });
+    expect((await api("PATCH", `/api/v1/apps/${other}`, { json: { roomPrefix: base.split("-")[0] } })).status).toBe(409);
+  });
+});

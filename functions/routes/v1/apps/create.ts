@@ -41,7 +41,7 @@ export const registerAppsCreate = (app: App) =>
       if (result.code === "quota_exceeded") throw quotaExceeded("maxApps", result.limit, result.used);
       throw result.code === "app_exists"
         ? new ApiError(409, "app_exists", `an app named "${body.name}" already exists`)
-        : new ApiError(409, "room_prefix_taken", `another app already uses the room prefix "${roomPrefix}"`);
+        : new ApiError(409, "room_prefix_taken", `the room prefix "${roomPrefix}" is another app's, or overlaps one (a prefix followed by "-" may not start another)`);
     }
     if (result.overLimit) await recordOverLimit(c, tenantId, "maxApps", tenant.quotas.maxApps, result.used);
 

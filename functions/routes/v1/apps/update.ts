@@ -38,7 +38,7 @@ export const registerAppsUpdate = (app: App) =>
     const updated = await registry(c.env).updateApp(name, { displayName, roomPrefix, settings: changes });
     if (!updated.ok) {
       if (updated.code === "app_not_found") throw appNotFound(name);
-      throw new ApiError(409, "room_prefix_taken", `another app already uses the room prefix "${roomPrefix}"`);
+      throw new ApiError(409, "room_prefix_taken", `the room prefix "${roomPrefix}" is another app's, or overlaps one (a prefix followed by "-" may not start another)`);
     }
 
     // The registry row is the record; the actor follows. PATCH is idempotent, so

@@ -138,3 +138,15 @@ describe("dashboard JWTs that must be refused", () => {
     expect((await api("GET", "/api/v1/auth/me", { token })).status).toBe(401);
   });
 });
+
+describe("login throttling under parallel attempts", () => {
+  it("never lets more than the limit of failures through at once", async () => {
+    const user = await createUser(undefined);
+    const peer = "192.0.2.90:1";
+    const attempts = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => api("POST", "/api/v1/auth/login", { token: null, json: { user: user.email, password: `wrong-${i}` }, peer })),
+    );
+    expect(attempts.filter((r) => r.status === 401).length).toBeLessThanOrEqual(10);
+    expect(attempts.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(20);
+  });
+});

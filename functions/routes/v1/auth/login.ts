@@ -40,7 +40,8 @@ export const registerAuthLogin = (app: App) =>
     const keys = [`ip:${ip ?? "unknown"}`, `user:${account}`];
     const windowMs = config.AUTH_RATE_LIMIT_WINDOW_MS;
 
-    const wait = await registry(c.env).loginRetryAfter(keys, config.AUTH_RATE_LIMIT_MAX, windowMs);
+    // Checked and counted in one call, before any password work.
+    const wait = await registry(c.env).admitLoginAttempt(keys, config.AUTH_RATE_LIMIT_MAX, windowMs);
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       throw new ApiError(429, "too_many_requests", `too many failed logins; try again in ${seconds} s`, { headers: { "Retry-After": String(seconds) } });
@@ -58,11 +59,8 @@ export const registerAuthLogin = (app: App) =>
       if (matches && credentials?.status === "active") userId = credentials.id;
     }
 
-    if (userId === null) {
-      await registry(c.env).recordLoginFailure(keys, windowMs);
-      throw invalidCredentials();
-    }
-    await registry(c.env).clearLoginFailures([`user:${account}`]);
+    if (userId === null) throw invalidCredentials();
+    await registry(c.env).loginSucceeded(keys[1]!, keys[0]!);
     const session = await registry(c.env).createSession({ userId, ttlMs: SESSION_TTL_MS, ip, userAgent: c.req.header("User-Agent") ?? null });
     const token = await signSessionJwt(secret, { sub: userId, sid: session.id, expiresAt: new Date(session.expiresAt) });
     return ok(c, { token, expiresAt: session.expiresAt, sessionId: session.id });

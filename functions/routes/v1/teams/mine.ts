@@ -48,6 +48,6 @@ export function registerTeamsMine(app: App) {
 
   app.openapi(addRoute, async (c) => {
     const tenant = await myTenant(c.env, c.var.auth.tenantId);
-    return created(c, await addMember(c.env, tenant.id, c.req.valid("json")));
+    return created(c, await addMember(c.env, c.var.auth, tenant.id, c.req.valid("json")));
   });
 }

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { registry } from "../../../lib/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../lib/envelope.ts";
-import { forgetSessions } from "../../../lib/auth/authenticate.ts";
+import { forgetSessions, type AuthContext } from "../../../lib/auth/authenticate.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { pageQuery } from "../../../lib/pagination.ts";
 import { UserSchema } from "../users/schema.ts";
@@ -29,7 +29,7 @@ const addRoute = protectedRoute("member:create", {
   responses: {
     201: { description: "The member", content: { "application/json": { schema: envelopeSchema(UserSchema) } } },
     404: errorResponse("No such tenant"),
-    409: errorResponse("The user is the last owner of another tenant (last_owner)"),
+    409: errorResponse("The person belongs to another tenant (member_of_another_tenant; a superadmin can move them) or is its last owner (last_owner)"),
     ...commonErrorResponses,
   },
 });
@@ -63,15 +63,17 @@ const removeRoute = protectedRoute("member:delete", {
   },
 });
 
-const memberError = (code: "member_not_found" | "last_owner" | "tenant_not_found", id: string) =>
-  code === "last_owner"
-    ? new ApiError(409, "last_owner", "a tenant must keep at least one owner")
-    : new ApiError(404, code, code === "tenant_not_found" ? `tenant "${id}" not found` : `member "${id}" not found`);
+const memberError = (code: "member_not_found" | "last_owner" | "tenant_not_found" | "member_of_another_tenant", id: string) => {
+  if (code === "last_owner") return new ApiError(409, "last_owner", "a tenant must keep at least one owner");
+  if (code === "member_of_another_tenant") return new ApiError(409, "member_of_another_tenant", "that person belongs to another tenant; a superadmin can move them");
+  return new ApiError(404, code, code === "tenant_not_found" ? `tenant "${id}" not found` : `member "${id}" not found`);
+};
 
-/** Adds a member; shared by /tenants/{id}/members and /teams/mine/members. */
-export async function addMember(env: Env, tenantId: string, body: z.output<typeof AddMemberBody>) {
-  const result = await registry(env).addMember(tenantId, body.email, body.role);
+/** Adds a member; shared by /tenants/{id}/members and /teams/mine/members. Only superadmins move people between tenants. */
+export async function addMember(env: Env, auth: AuthContext, tenantId: string, body: z.output<typeof AddMemberBody>) {
+  const result = await registry(env).addMember(tenantId, body.email, body.role, { mayMove: auth.isSuperadmin });
   if (!result.ok) throw memberError(result.code, result.code === "tenant_not_found" ? tenantId : body.email);
+  forgetSessions(({ user }) => user.id === result.value.id);
   return result.value;
 }
 
@@ -86,7 +88,7 @@ export function registerTenantMembers(app: App) {
 
   app.openapi(addRoute, async (c) => {
     const { tenantId } = c.req.valid("param");
-    return created(c, await addMember(c.env, tenantId, c.req.valid("json")));
+    return created(c, await addMember(c.env, c.var.auth, tenantId, c.req.valid("json")));
   });
 
   app.openapi(updateRoute, async (c) => {

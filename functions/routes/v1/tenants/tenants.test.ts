@@ -164,3 +164,22 @@ describe("STREAMHUB_AUTHZ_ENFORCE", () => {
     }
   });
 });
+
+describe("members of another tenant", () => {
+  it("cannot be pulled into a tenant by its owner; a superadmin can move them", async () => {
+    const mine = await createTenant();
+    const theirs = await createTenant();
+    const owner = await createUser(mine.id, "owner");
+    const jwt = await login(owner.email, owner.password);
+    const member = await createUser(theirs.id, "editor");
+    const pulled = await api("POST", `/api/v1/tenants/${mine.id}/members`, { token: jwt, json: { email: member.email } });
+    expect(pulled.status).toBe(409);
+    expect(pulled.body.error.code).toBe("member_of_another_tenant");
+    expect((await api("GET", `/api/v1/users/${member.id}`)).body.data.tenantId).toBe(theirs.id);
+
+    const memberJwt = await login(member.email, member.password);
+    const moved = await api("POST", `/api/v1/tenants/${mine.id}/members`, { json: { email: member.email, role: "viewer" } });
+    expect(moved.body.data).toMatchObject({ tenantId: mine.id, role: "viewer" });
+    expect((await api("GET", "/api/v1/auth/me", { token: memberJwt })).status).toBe(401);
+  });
+});

@@ -27,7 +27,8 @@ export const registerTokensCreate = (app: App) =>
     if (auth.scope === "app") throw new ApiError(403, "forbidden", "an app-scoped token may not create tokens");
 
     let appId: number | null = null;
-    let tenantId = auth.tenantId ?? "platform";
+    // Global tokens are the platform's, whoever minted them; app tokens belong to the app's tenant.
+    let tenantId = "platform";
     if (body.scope === "global") {
       if (!auth.isSuperadmin) throw new ApiError(403, "forbidden", "only a superadmin may create global tokens");
     } else {

@@ -24,7 +24,7 @@ export const registerTokensRevoke = (app: App) =>
     const { tokenId } = c.req.valid("param");
     const auth = c.var.auth;
     const token = await registry(c.env).getToken(tokenId);
-    const visible = token !== null && (auth.isSuperadmin || (auth.scope !== "app" && token.tenantId === auth.tenantId));
+    const visible = token !== null && (auth.isSuperadmin || (auth.scope !== "app" && token.scope === "app" && token.tenantId === auth.tenantId));
     if (!visible) throw new ApiError(404, "token_not_found", `token "${tokenId}" not found`);
     await registry(c.env).revokeToken(tokenId);
     forgetTokens((principal) => principal.tokenId === tokenId);

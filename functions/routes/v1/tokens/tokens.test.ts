@@ -76,3 +76,17 @@ describe("API tokens", () => {
     expect((await api("POST", "/api/v1/tokens", { json: { name: "x", scope: "app", appId: 999999 } })).status).toBe(404);
   });
 });
+
+describe("global tokens", () => {
+  it("belong to the platform: a tenant owner neither lists nor revokes them", async () => {
+    const tenant = await createTenant();
+    const owner = await createUser(tenant.id, "owner");
+    const jwt = await login(owner.email, owner.password);
+    const global = await createToken({ name: "ops", scope: "global" });
+    expect(global.tenantId).toBe("platform");
+    const listed = (await api("GET", "/api/v1/tokens?limit=1000", { token: jwt })).body.data;
+    expect(listed.map((t: any) => t.id)).not.toContain(global.id);
+    expect((await api("DELETE", `/api/v1/tokens/${global.id}`, { token: jwt })).status).toBe(404);
+    expect((await api("GET", "/api/v1/apps", { token: global.token })).status).toBe(200);
+  });
+});

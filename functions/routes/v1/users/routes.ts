@@ -78,7 +78,7 @@ export function registerUsers(app: App) {
     const result = await registry(c.env).createUser({ email: body.email, passwordHash, isSuperadmin: body.isSuperadmin });
     if (!result.ok) throw new ApiError(409, "user_exists", `a user with email "${body.email}" exists`);
     if (!body.tenantId) return created(c, result.value);
-    const member = await registry(c.env).addMember(body.tenantId, body.email, body.role);
+    const member = await registry(c.env).addMember(body.tenantId, body.email, body.role, { mayMove: true });
     if (!member.ok) throw new ApiError(400, member.code, `could not add the user to tenant "${body.tenantId}"`);
     return created(c, member.value);
   });
