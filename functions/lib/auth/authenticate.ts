@@ -5,7 +5,7 @@ import type { AppEnv } from "../app.ts";
 import { registry } from "../actors.ts";
 import { ApiError } from "../errors.ts";
 import { clientIp, ipInList } from "./ip.ts";
-import { verifySessionJwt } from "./jwt.ts";
+import { adminBinding, verifySessionJwt } from "./jwt.ts";
 import type { TenantRole } from "./permissions.ts";
 
 /** Who is calling (API.md `AuthContext`). */
@@ -102,8 +102,11 @@ async function fromSessionJwt(c: Context<AppEnv>, token: string): Promise<AuthCo
   const { user, session } = principal;
   if (user.id !== claims.sub) throw unauthorized("the bearer token is not a valid StreamHub token");
   if (user.id === "admin") {
-    // The break-glass account exists only while ADMIN_USER/ADMIN_PASS are set.
-    if (!c.var.config.ADMIN_USER) throw unauthorized("the session has ended; log in again");
+    // The break-glass account exists only while ADMIN_USER/ADMIN_PASS are set, and its sessions only while they are unchanged.
+    const { ADMIN_USER, ADMIN_PASS } = c.var.config;
+    if (!ADMIN_USER || !ADMIN_PASS || claims.adminBinding !== (await adminBinding(ADMIN_USER, ADMIN_PASS))) {
+      throw unauthorized("the session has ended; log in again");
+    }
     return { userId: "admin", tenantId: "platform", role: "superadmin", isSuperadmin: true, scope: "global", via: "admin_jwt", sessionId: session.id };
   }
   return {

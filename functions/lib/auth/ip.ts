@@ -57,17 +57,22 @@ function stripPort(peer: string | undefined): string | null {
 /**
  * The caller's address (API.md decision 3): the direct peer, or — only when the
  * peer is a trusted proxy (Caddy on loopback by default) — the right-most
- * `X-Forwarded-For` entry that is not itself a trusted proxy. `CF-Connecting-IP`
- * counts only with TRUST_CLOUDFLARE. Null when it cannot be known.
+ * `X-Forwarded-For` entry that is not itself a trusted proxy. Null when it
+ * cannot be known.
+ *
+ * `CF-Connecting-IP` counts only with TRUST_CLOUDFLARE and only on
+ * Cloudflare's own network, where the Worker has no peer of its own and
+ * Cloudflare sets the header. Under workerd there is a peer, and anyone who
+ * reaches the node could send the header; behind Cloudflare → Caddy, list
+ * Cloudflare's ranges in TRUSTED_PROXIES instead.
  */
 export async function clientIp(c: Context, config: Config): Promise<string | null> {
-  if (config.TRUST_CLOUDFLARE) {
-    const fromCloudflare = c.req.header("CF-Connecting-IP")?.trim();
-    if (fromCloudflare && isIpAddress(fromCloudflare)) return fromCloudflare;
-  }
   const cf = (c.req.raw as { cf?: { clientIp?: string } }).cf;
   const peer = stripPort(cf?.clientIp);
-  if (!peer) return null;
+  if (!peer) {
+    const fromCloudflare = config.TRUST_CLOUDFLARE ? c.req.header("CF-Connecting-IP")?.trim() : undefined;
+    return fromCloudflare && isIpAddress(fromCloudflare) ? fromCloudflare : null;
+  }
   if (!(await ipInList(peer, config.TRUSTED_PROXIES))) return peer;
 
   const forwarded = (c.req.header("X-Forwarded-For") ?? "")

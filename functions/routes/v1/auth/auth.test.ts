@@ -150,3 +150,29 @@ describe("login throttling under parallel attempts", () => {
     expect(attempts.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(20);
   });
 });
+
+describe("break-glass sessions", () => {
+  it("end when ADMIN_PASS changes", async () => {
+    const { env } = await import("cloudflare:test");
+    const app = (await import("../../../index.ts")).default;
+    const token = await login(ADMIN.user, ADMIN.password);
+    const me = (bindings: object) =>
+      app.request("/api/v1/auth/me", { headers: { Authorization: `Bearer ${token}` }, cf: { clientIp: "198.51.100.7:1" } } as RequestInit, bindings);
+    expect((await me(env)).status).toBe(200);
+    expect((await me({ ...env, ADMIN_PASS: "a-new-break-glass-password" })).status).toBe(401);
+  });
+});
+
+describe("CF-Connecting-IP", () => {
+  it("is ignored under workerd, where the peer is known, even with TRUST_CLOUDFLARE", async () => {
+    const { env } = await import("cloudflare:test");
+    const app = (await import("../../../index.ts")).default;
+    const pinned = (await api("POST", "/api/v1/tokens", { json: { name: "cf", scope: "global", allowedIps: ["203.0.113.77"] } })).body.data.token;
+    const response = await app.request(
+      "/api/v1/apps",
+      { headers: { Authorization: `Bearer ${pinned}`, "CF-Connecting-IP": "203.0.113.77" }, cf: { clientIp: "198.51.100.7:1" } } as RequestInit,
+      { ...env, TRUST_CLOUDFLARE: "1" },
+    );
+    expect(response.status).toBe(401);
+  });
+});

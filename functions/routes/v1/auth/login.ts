@@ -3,7 +3,7 @@ import { digestsEqual } from "../../../lib/auth/compare.ts";
 import { registry } from "../../../lib/actors.ts";
 import { publicRoute, type App } from "../../../lib/app.ts";
 import { clientIp } from "../../../lib/auth/ip.ts";
-import { SESSION_TTL_MS, signSessionJwt } from "../../../lib/auth/jwt.ts";
+import { adminBinding, SESSION_TTL_MS, signSessionJwt } from "../../../lib/auth/jwt.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { LoginBody, LoginResultSchema } from "./schema.ts";
@@ -62,6 +62,7 @@ export const registerAuthLogin = (app: App) =>
     if (userId === null) throw invalidCredentials();
     await registry(c.env).loginSucceeded(keys[1]!, keys[0]!);
     const session = await registry(c.env).createSession({ userId, ttlMs: SESSION_TTL_MS, ip, userAgent: c.req.header("User-Agent") ?? null });
-    const token = await signSessionJwt(secret, { sub: userId, sid: session.id, expiresAt: new Date(session.expiresAt) });
+    const binding = userId === "admin" ? await adminBinding(config.ADMIN_USER!, config.ADMIN_PASS!) : undefined;
+    const token = await signSessionJwt(secret, { sub: userId, sid: session.id, expiresAt: new Date(session.expiresAt), adminBinding: binding });
     return ok(c, { token, expiresAt: session.expiresAt, sessionId: session.id });
   });
