@@ -131,13 +131,14 @@ describe("POST /api/v1/webhooks/livekit", () => {
     expect(response.body).toEqual({ data: { received: true }, error: null });
   });
 
-  it("routes by the longest matching room prefix", async () => {
+  it("routes by the room's prefix up to its dash, never to an app whose prefix merely begins the name", async () => {
     const tenant = await createTenant({ maxApps: 5 });
     const short = await createApp(tenant.id);
-    const long = (await api("POST", "/api/v1/apps", { json: { name: `${short.name}-x`, roomPrefix: `${short.name}-x`, tenantId: tenant.id } })).body.data;
-    const body = JSON.stringify({ event: "room_started", id: `EV_${Date.now()}`, room: { name: `${short.name}-x-stage`, sid: "RM_y" }, createdAt: "1700000000" });
+    // "<short>2" does not start with "<short>-": the two prefixes do not overlap.
+    const longer = (await api("POST", "/api/v1/apps", { json: { name: `${short.name}2`, roomPrefix: `${short.name}2`, tenantId: tenant.id } })).body.data;
+    const body = JSON.stringify({ event: "room_started", id: `EV_${Date.now()}`, room: { name: `${longer.name}-stage`, sid: "RM_y" }, createdAt: "1700000000" });
     await deliverWebhook({ body, authorization: await signed(body) });
-    expect(await events(long.name)).toEqual(["room_started"]);
+    expect(await events(longer.name)).toEqual(["room_started"]);
     expect(await events(short.name)).toEqual([]);
   });
 });
