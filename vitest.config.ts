@@ -32,6 +32,8 @@ export default defineConfig({
                 TEST_WEBHOOK_RECEIVER: inject("webhookReceiverUrl"),
                 // The receiver is on loopback.
                 STREAMHUB_WEBHOOK_ALLOW_PRIVATE: "1",
+                // So is the test S3.
+                STREAMHUB_S3_ALLOW_PRIVATE: "1",
               },
             },
           })),

@@ -60,6 +60,7 @@ export const configSchema = z
     ),
     TRUST_CLOUDFLARE: withDefault(flag, "0"),
     STREAMHUB_WEBHOOK_ALLOW_PRIVATE: withDefault(flag, "0"),
+    STREAMHUB_S3_ALLOW_PRIVATE: withDefault(flag, "0"),
     STREAMHUB_CLUSTER_TOKEN: optional(z.string().min(16, "must be at least 16 characters")),
     STREAMHUB_CLUSTER_REDIS_URL: optional(url(["redis", "rediss"])),
     AUTH_RATE_LIMIT_MAX: withDefault(positiveInt, "10"),

@@ -57,6 +57,7 @@ const streamhub :Workerd.Worker = (
     (name = "TRUSTED_PROXIES", fromEnvironment = "TRUSTED_PROXIES"),
     (name = "TRUST_CLOUDFLARE", fromEnvironment = "TRUST_CLOUDFLARE"),
     (name = "STREAMHUB_WEBHOOK_ALLOW_PRIVATE", fromEnvironment = "STREAMHUB_WEBHOOK_ALLOW_PRIVATE"),
+    (name = "STREAMHUB_S3_ALLOW_PRIVATE", fromEnvironment = "STREAMHUB_S3_ALLOW_PRIVATE"),
     (name = "STREAMHUB_CLUSTER_TOKEN", fromEnvironment = "STREAMHUB_CLUSTER_TOKEN"),
     (name = "STREAMHUB_CLUSTER_REDIS_URL", fromEnvironment = "STREAMHUB_CLUSTER_REDIS_URL"),
     (name = "AUTH_RATE_LIMIT_MAX", fromEnvironment = "AUTH_RATE_LIMIT_MAX"),

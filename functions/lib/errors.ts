@@ -41,6 +41,7 @@ export type ErrorCode =
   | "s3_wrong_region"
   | "s3_probe_failed"
   | "s3_not_configured"
+  | "s3_endpoint_private"
   | "s3_error"
   | "recording_disabled"
   | "recording_ended"

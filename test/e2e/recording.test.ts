@@ -20,7 +20,7 @@ beforeAll(async () => {
   s3 = await startVerifyingS3({ buckets: ["media"] });
   standin = new LiveKitStandin({ apiKey: KEY, apiSecret: SECRET });
   const livekitUrl = await standin.listen();
-  node = await startStreamHub({ env: { STREAMHUB_API_TOKEN: TOKEN, LIVEKIT_URL: livekitUrl, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET } });
+  node = await startStreamHub({ env: { STREAMHUB_API_TOKEN: TOKEN, LIVEKIT_URL: livekitUrl, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET, STREAMHUB_S3_ALLOW_PRIVATE: "1" } });
   standin.setWebhookUrl(`${node.url}/api/v1/webhooks/livekit`);
 });
 afterAll(async () => {

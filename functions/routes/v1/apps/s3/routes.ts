@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { S3_PROVIDERS, type S3Settings } from "../../../../../durable/app/s3.ts";
+import { endpointOf, S3_PROVIDERS, type S3Settings } from "../../../../../durable/app/s3.ts";
+import { isPrivateTarget } from "../../../../../durable/app/webhook-delivery.ts";
 import { appActor } from "../../../../lib/actors.ts";
 import { protectedRoute, type App } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
@@ -128,6 +129,10 @@ export function registerS3(app: App) {
       forcePathStyle: body.forcePathStyle ?? !(body.provider === "aws" || body.provider === "wasabi"),
       publicUrl,
     };
+    // Tenants may not aim StreamHub at the node's own network unless the operator allows it (a MinIO beside StreamHub).
+    if (!c.var.config.STREAMHUB_S3_ALLOW_PRIVATE && (await isPrivateTarget(endpointOf(settings)))) {
+      throw new ApiError(400, "s3_endpoint_private", "the endpoint is on a private, loopback or metadata address (STREAMHUB_S3_ALLOW_PRIVATE=1 allows it)");
+    }
     await probeS3(settings, credentials);
     await actor.putS3(settings, credentials);
     return ok(c, masked(await actor.getS3()));

@@ -58,3 +58,23 @@ describe("per-app S3 settings", () => {
     expect(confirmed.body.data).toMatchObject({ public_url: "https://cdn.example.com", publicVods: true, publicWarning: expect.any(String) });
   });
 });
+
+describe("S3 endpoints on the node's own network", () => {
+  it("are refused unless STREAMHUB_S3_ALLOW_PRIVATE is on", async () => {
+    const worker = (await import("../../../../index.ts")).default;
+    const app = await createApp();
+    const response = await worker.request(
+      `/api/v1/apps/${app.name}/s3`,
+      {
+        method: "PUT",
+        headers: { Authorization: `Bearer ${(env as any).STREAMHUB_API_TOKEN}`, "Content-Type": "application/json" },
+        body: JSON.stringify(good()),
+        cf: { clientIp: "198.51.100.7:1" },
+      } as RequestInit,
+      { ...env, STREAMHUB_S3_ALLOW_PRIVATE: "0" },
+    );
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as any).error.code).toBe("s3_endpoint_private");
+    expect((await api("GET", `/api/v1/apps/${app.name}/s3`)).body.data.configured).toBe(false);
+  });
+});
