@@ -137,7 +137,7 @@ export class AppActor extends DurableObject<Env> {
     await this.#live.forgetSeenBefore(now - SEEN_EVENTS_MS);
     const outcome = await applyLiveKitEvent(this.#live, this.#ingresses, this.#vods, this.#hls, event, new Date(now).toISOString());
     await this.#settleQuota(identity, outcome.quota);
-    await this.#armReconcile();
+    await this.#rearm();
     return { duplicate: false, startedRooms: outcome.startedRooms };
   }
 
@@ -178,15 +178,10 @@ export class AppActor extends DurableObject<Env> {
     if (current === null || current > next || current < now) await this.ctx.storage.setAlarm(next);
   }
 
-  /** Kept for the existing callers: anything that may have recorded events re-arms the alarm. */
-  async #armReconcile(): Promise<void> {
-    await this.#rearm();
-  }
-
   override async alarm(): Promise<void> {
     const now = Date.now();
     try {
-      await this.#fanOut(now);
+      // deliverDue fans recorded events out first.
       await this.deliverDue(now);
       const retentionDays = configFromEnv(this.env).WEBHOOK_RETENTION_DAYS;
       await this.#webhooks.pruneFinished(new Date(now - retentionDays * 86_400_000).toISOString(), DELIVERY_LOG_KEEP);

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { appActor, registry } from "../../../lib/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, errorResponse, page, pageSchema } from "../../../lib/envelope.ts";
-import { pageQuery } from "../../../lib/pagination.ts";
+import { isoTime, pageQuery } from "../../../lib/pagination.ts";
 import { AppParams } from "../apps/schema.ts";
 
 // The server log (authorization and quota decisions) and the audit log of
@@ -27,8 +27,6 @@ const AuditEntrySchema = z
     requestId: z.string(),
   })
   .openapi("AuditEntry");
-
-const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 time" });
 
 const LogsQuery = pageQuery().extend({
   app: z.string().max(64).optional().openapi({ param: { name: "app", in: "query" } }),

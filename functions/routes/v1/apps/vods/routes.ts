@@ -7,7 +7,7 @@ import { commonErrorResponses, envelopeSchema, errorResponse, ok, page, pageSche
 import { ApiError } from "../../../../lib/errors.ts";
 import { describeError, log } from "../../../../lib/log.ts";
 import { namespacedRoom } from "../../../../lib/livekit.ts";
-import { pageQuery } from "../../../../lib/pagination.ts";
+import { isoTime, pageQuery } from "../../../../lib/pagination.ts";
 import { s3Client } from "../../../../lib/s3-probe.ts";
 import { AppParams } from "../schema.ts";
 
@@ -42,8 +42,6 @@ const VodDetailSchema = VodSchema.extend({
   presignedUrl: z.string().nullable(),
   presignedExpiresAt: z.string().nullable(),
 }).openapi("VodDetail");
-
-const isoTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 time" });
 
 const ListQuery = pageQuery({ defaultLimit: 200, maxLimit: 1000 }).extend({
   room: z.string().max(120).optional().openapi({ param: { name: "room", in: "query" } }),
