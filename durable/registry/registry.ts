@@ -362,9 +362,6 @@ export class Registry extends DurableObject<Env> {
     for (const key of keys) await this.#sessions.recordFailure(key, at, at - windowMs);
   }
 
-  async clearLoginFailures(keys: string[]): Promise<void> {
-    for (const key of keys) await this.#sessions.clearFailures(key);
-  }
 
   // ── Server log and audit log ───────────────────────────────────────────────
 

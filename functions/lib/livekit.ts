@@ -4,6 +4,7 @@ import { endpointOf, type S3Credentials, type S3Settings } from "../../durable/a
 import type { LiveKitEvent } from "../../durable/app/livekit-events.ts";
 import type { Config } from "../config.ts";
 import { ApiError } from "./errors.ts";
+import { describeError, log } from "./log.ts";
 
 // Every LiveKit call goes through livekit-server-sdk with the key, secret and
 // URL passed explicitly from the validated config (never process.env).
@@ -115,3 +116,15 @@ export const egressUpload = (settings: S3Settings, credentials: S3Credentials) =
     bucket: settings.bucket,
     forcePathStyle: settings.forcePathStyle,
   });
+
+/**
+ * A failed LiveKit call as the API answers it: LiveKit refusing the request
+ * (4xx) is the caller's 400, anything else a 502 to retry. The cause is logged.
+ */
+export function livekitError(requestId: string, what: string, error: unknown): ApiError {
+  log("error", `LiveKit failed to ${what}`, { requestId, ...describeError(error) });
+  const status = (error as { status?: number }).status;
+  return status && status >= 400 && status < 500
+    ? new ApiError(400, "validation_failed", `LiveKit refused to ${what}: ${(error as Error).message}`)
+    : new ApiError(502, "livekit_error", `LiveKit failed to ${what}; try again`);
+}

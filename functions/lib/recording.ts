@@ -8,8 +8,7 @@ import type { AppRecord } from "../../durable/registry/apps.repo.ts";
 import { appActor, quotaLedger, registry } from "./actors.ts";
 import type { AppEnv } from "./app.ts";
 import { ApiError, quotaExceeded } from "./errors.ts";
-import { egressUpload, livekit, namespacedRoom } from "./livekit.ts";
-import { describeError, log } from "./log.ts";
+import { egressUpload, livekit, livekitError, namespacedRoom } from "./livekit.ts";
 import { quotaEnforced, quotaEvent, reserveQuota } from "./quota.ts";
 
 // Recording uses LiveKit egress, which uploads an MP4 (H.264/AAC, 720p) straight
@@ -76,10 +75,7 @@ export async function startRecording(c: Context<AppEnv>, record: AppRecord, inpu
         : await lk.egress.startRoomCompositeEgress(room, { file }, { layout: body.layout, encodingOptions: PRESET.preset });
   } catch (error) {
     await minutes.release();
-    log("error", "LiveKit did not start the recording", { requestId: c.var.requestId, room, ...describeError(error) });
-    const status = (error as { status?: number }).status;
-    if (status && status < 500) throw new ApiError(400, "validation_failed", `LiveKit refused to record room "${room}": ${(error as Error).message}`);
-    throw new ApiError(502, "livekit_error", "LiveKit did not start the recording; try again");
+    throw livekitError(c.var.requestId, `record room "${room}"`, error);
   }
   const vod = await actor.startVod({
     id: vodId,

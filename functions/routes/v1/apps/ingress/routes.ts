@@ -9,8 +9,7 @@ import type { Config } from "../../../../config.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { featuresOf, playerLinks } from "../../../../lib/features.ts";
-import { livekit, namespacedRoom } from "../../../../lib/livekit.ts";
-import { describeError, log } from "../../../../lib/log.ts";
+import { livekit, livekitError, namespacedRoom } from "../../../../lib/livekit.ts";
 import { reserveQuota } from "../../../../lib/quota.ts";
 import { callerMay } from "../../../../middleware/authorize/index.ts";
 import { AppParams } from "../schema.ts";
@@ -93,14 +92,6 @@ function publishUrl(config: Config, view: IngressView): string | null {
 
 const ingressNotFound = (id: string) => new ApiError(404, "ingress_not_found", `ingress "${id}" not found`);
 
-const livekitFailed = (requestId: string, what: string, error: unknown) => {
-  log("error", `LiveKit failed to ${what}`, { requestId, ...describeError(error) });
-  const status = (error as { status?: number }).status;
-  return status && status >= 400 && status < 500
-    ? new ApiError(400, "validation_failed", `LiveKit refused to ${what}: ${(error as Error).message}`)
-    : new ApiError(502, "livekit_error", `LiveKit failed to ${what}; try again`);
-};
-
 export function registerIngress(app: App) {
   app.openapi(createRoute, async (c) => {
     const body = c.req.valid("json");
@@ -127,7 +118,7 @@ export function registerIngress(app: App) {
         ...(body.inputType === "url" ? { url: body.url } : {}),
       });
     } catch (error) {
-      throw livekitFailed(c.var.requestId, "create the ingress", error);
+      throw livekitError(c.var.requestId, "create the ingress", error);
     }
 
     const password = features.rtmpPassword && body.inputType !== "url" ? toBase64Url(randomBytes(12)) : undefined;
@@ -183,7 +174,7 @@ export function registerIngress(app: App) {
     try {
       await livekit(c.var.config).ingress.deleteIngress(ingressId);
     } catch (error) {
-      if ((error as { status?: number }).status !== 404) throw livekitFailed(c.var.requestId, "delete the ingress", error);
+      if ((error as { status?: number }).status !== 404) throw livekitError(c.var.requestId, "delete the ingress", error);
     }
     await actor.removeIngress(ingressId);
     return ok(c, { ingressId, deleted: true as const });
