@@ -41,7 +41,7 @@ export default defineConfig({
         test: {
           name: "workers",
           globalSetup: ["test/livekit/global-setup.ts", "test/s3/global-setup.ts", "test/webhooks/global-setup.ts"],
-          include: ["functions/**/*.test.ts", "durable/**/*.test.ts"],
+          include: ["core/**/*.test.ts", "functions/**/*.test.ts", "durable/**/*.test.ts"],
           exclude: ["**/*.node.test.ts"],
         },
       },

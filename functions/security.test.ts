@@ -6,7 +6,7 @@
 // validation (400), names something missing (404), or only reads (200).
 import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { utf8 } from "../durable/crypto/encoding.ts";
+import { utf8 } from "../core/crypto/encoding.ts";
 import app from "./index.ts";
 import { ADMIN, api, createApp, createTenant, createToken, createUser, login } from "./testing.ts";
 

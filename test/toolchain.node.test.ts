@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { configSchema } from "../functions/config.ts";
+import { configSchema } from "../core/config.ts";
 import { ROOT } from "../selfhost/build.ts";
 
 const require = createRequire(import.meta.url);

@@ -1,22 +1,24 @@
 import { DurableObject } from "cloudflare:workers";
-import { configFromEnv } from "../../functions/config.ts";
-import { ActorSqlDriver } from "../db/actor-driver.ts";
-import { migrate } from "../db/migrate.ts";
-import { maskSecret, openSecret, sealSecret, secretBoxKey, type SecretBoxKey } from "../crypto/secret-box.ts";
+import { configFromEnv } from "../../core/config.ts";
+import { ActorSqlDriver } from "../../core/db/actor-driver.ts";
+import { migrate } from "../../core/db/migrate.ts";
+import { maskSecret, openSecret, sealSecret, secretBoxKey, type SecretBoxKey } from "../../core/crypto/secret-box.ts";
 import { appMigrations } from "./migrations.ts";
 import { AppStateRepository, type AppAuditEntry } from "./app-state.repo.ts";
 import { IngressRepository, type IngressInputType, type IngressRow, type NewIngress } from "./ingress.repo.ts";
 import { LiveRepository, type AppEvent, type StreamRecord } from "./live.repo.ts";
-import { verifyPassword } from "../crypto/password.ts";
-import { applyLiveKitEvent, type LiveKitEvent, type QuotaAction } from "./livekit-events.ts";
+import { verifyPassword } from "../../core/crypto/password.ts";
+import { livekitClients, type LiveKitEvent } from "../../core/livekit.ts";
+import { isPrivateTarget } from "../../core/net.ts";
+import type { AppEventName, AppEvents } from "../../core/events.ts";
+import { applyLiveKitEvent, type QuotaAction } from "./livekit-events.ts";
 import { reconciliationEvents } from "./reconcile.ts";
-import type { S3Credentials, S3Settings } from "./s3.ts";
+import type { S3Credentials, S3Settings } from "../../core/s3.ts";
 import { HlsRepository, VodsRepository, type HlsRow, type Vod, type VodFilter } from "./vods.repo.ts";
-import { attempt, DELIVERY_TIMEOUT_MS, DISABLE_FAILING_AFTER_MS, isPrivateTarget, MAX_IN_FLIGHT_PER_ENDPOINT, verdict, type AttemptResult } from "./webhook-delivery.ts";
+import { attempt, DELIVERY_TIMEOUT_MS, DISABLE_FAILING_AFTER_MS, MAX_IN_FLIGHT_PER_ENDPOINT, verdict, type AttemptResult } from "./webhook-delivery.ts";
 import { generateWebhookSecret, legacySignature, standardSignature } from "./webhook-signing.ts";
 import { WebhooksRepository, type DeliveryRow, type DeliveryStatus, type EndpointRow } from "./webhooks.repo.ts";
-import { randomBytes, toBase64Url } from "../crypto/encoding.ts";
-import { livekit } from "../../functions/lib/livekit.ts";
+import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
 
 /** Who this actor is; written by `init` when the app is created. */
 export interface AppIdentity {
@@ -203,8 +205,8 @@ export class AppActor extends DurableObject<Env> {
   async reconcile(): Promise<number> {
     const identity = await this.#requireIdentity();
     const config = configFromEnv(this.env);
-    if (!config.LIVEKIT_API_KEY || !config.LIVEKIT_API_SECRET) return 0;
-    const lk = livekit(config);
+    const lk = livekitClients(config);
+    if (!lk) return 0;
     const belongs = (room: string) => room === identity.roomPrefix || room.startsWith(`${identity.roomPrefix}-`);
     const inLiveKit = new Map((await lk.rooms.listRooms()).filter((room) => belongs(room.name)).map((room) => [room.name, room]));
     const rooms = new Set([...inLiveKit.keys(), ...(await this.#live.liveRooms())]);
@@ -722,13 +724,13 @@ export class AppActor extends DurableObject<Env> {
   }
 
   /** Records an app event from outside the actor's own state changes (e.g. a quota decision), to be delivered like any other. */
-  async recordAppEvent(type: string, data: Record<string, string | number | boolean | null>): Promise<void> {
+  async recordAppEvent<E extends AppEventName>(type: E, data: AppEvents[E]): Promise<void> {
     await this.#live.recordEvent(type, data, new Date().toISOString());
     await this.#rearm();
   }
 
   /** `quota.warning` for a metric at most once a day (UTC) per app; true when it was recorded now. */
-  async warnQuotaOnce(metric: string, data: Record<string, string | number | boolean | null>): Promise<boolean> {
+  async warnQuotaOnce(metric: string, data: AppEvents["quota.warning"]): Promise<boolean> {
     const today = new Date().toISOString().slice(0, 10);
     const key = `quota_warning:${metric}`;
     if ((await this.#state.getConfig<string>(key)) === today) return false;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { WithDriver } from "../db/migrate.suite.ts";
-import { migrate } from "../db/migrate.ts";
+import type { WithDriver } from "../../core/db/migrate.suite.ts";
+import { migrate } from "../../core/db/migrate.ts";
 import { appMigrations } from "./migrations.ts";
 import { AppStateRepository } from "./app-state.repo.ts";
 

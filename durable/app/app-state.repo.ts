@@ -1,4 +1,4 @@
-import { sql, type SqlDriver, type Statement } from "../db/sql.ts";
+import { sql, type SqlDriver, type Statement } from "../../core/db/sql.ts";
 
 /** One mutating API call on this app (the global audit log has the same row with tenant and app). */
 export interface AppAuditEntry {

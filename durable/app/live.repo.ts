@@ -1,4 +1,5 @@
-import { sql, type SqlDriver } from "../db/sql.ts";
+import { sql, type SqlDriver } from "../../core/db/sql.ts";
+import type { AppEventName, AppEvents } from "../../core/events.ts";
 
 export type StreamType = "webrtc" | "rtmp" | "rtsp" | "whip" | "url";
 
@@ -183,7 +184,7 @@ export class LiveRepository {
 
   // Events
 
-  async recordEvent(type: string, data: Record<string, unknown>, now: string): Promise<void> {
+  async recordEvent<E extends AppEventName>(type: E, data: AppEvents[E], now: string): Promise<void> {
     await this.#db.run(sql`INSERT INTO events (type, ts, data_json) VALUES (${type}, ${now}, ${JSON.stringify(data)})`);
   }
 

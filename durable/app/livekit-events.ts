@@ -1,21 +1,8 @@
+import { isLiveKitEvent, type LiveKitEventData } from "../../core/events.ts";
+import type { LiveKitEvent } from "../../core/livekit.ts";
 import { INGRESS_STATUS, type IngressRepository } from "./ingress.repo.ts";
 import type { LiveRepository, StreamType } from "./live.repo.ts";
 import type { HlsRepository, VodsRepository } from "./vods.repo.ts";
-
-/**
- * A LiveKit webhook event as the app actor needs it (the Worker verified and
- * decoded it, and found the app by the room's prefix).
- */
-export interface LiveKitEvent {
-  id: string;
-  event: string;
-  createdAt: number;
-  room?: { name: string; sid: string };
-  participant?: { identity: string; sid: string; name: string; hidden: boolean; kind: string };
-  track?: { sid: string; type: string; source: string; muted: boolean };
-  ingress?: { ingressId: string; inputType: string; roomName: string; participantIdentity: string; status: string };
-  egress?: { egressId: string; status: string; roomName: string; error: string; file: { filename: string; sizeBytes: number; durationS: number; location: string } | null };
-}
 
 /** The ledger key of a monthly quota: usage counts per calendar month (UTC). */
 export const monthlyMetric = (metric: string, at: Date = new Date()) => `${metric}:${at.toISOString().slice(0, 7)}`;
@@ -144,8 +131,8 @@ export async function applyLiveKitEvent(
   }
   if (event.egress && event.event.startsWith("egress_")) actions.push(...(await applyEgress(vods, live, event.egress, event.event, now)));
 
-  // Every LiveKit event is an app event too (forwarded outbound as received).
-  await live.recordEvent(event.event, livekitEventData(event), now);
+  // Every LiveKit event of the catalog is an app event too (forwarded outbound as received).
+  if (isLiveKitEvent(event.event)) await live.recordEvent(event.event, livekitEventData(event), now);
   return { quota: actions, startedRooms };
 }
 
@@ -159,7 +146,7 @@ async function rememberIngress(live: LiveRepository, ingress: NonNullable<LiveKi
   await live.rememberIngressParticipant(ingress.roomName, ingress.participantIdentity, ingress.ingressId, ingress.inputType, now);
 }
 
-const livekitEventData = (event: LiveKitEvent): Record<string, unknown> => ({
+const livekitEventData = (event: LiveKitEvent): LiveKitEventData => ({
   eventId: event.id,
   createdAt: event.createdAt,
   room: event.room?.name ?? event.ingress?.roomName ?? event.egress?.roomName ?? null,

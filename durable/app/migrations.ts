@@ -1,4 +1,4 @@
-import type { Migration } from "../db/migrate.ts";
+import type { Migration } from "../../core/db/migrate.ts";
 
 // The schema of every app's own database, append-only: never edit an applied
 // entry, add one. Later issues add streams, ingresses, VODs, webhooks, …
@@ -12,7 +12,7 @@ export const appMigrations: Migration[] = [
         value_json TEXT NOT NULL,
         updated_at TEXT NOT NULL
       )`,
-      // Values are AES-GCM sealed under STREAMHUB_SECRET_KEY (durable/crypto/secret-box.ts).
+      // Values are AES-GCM sealed under STREAMHUB_SECRET_KEY (core/crypto/secret-box.ts).
       `CREATE TABLE secrets (
         name TEXT PRIMARY KEY,
         sealed TEXT NOT NULL,

@@ -1,6 +1,6 @@
 import type { ParticipantInfo } from "@livekit/protocol";
 import type { LiveRepository } from "./live.repo.ts";
-import type { LiveKitEvent } from "./livekit-events.ts";
+import type { LiveKitEvent } from "../../core/livekit.ts";
 
 /** What LiveKit reports about one room: null when the room does not exist there. */
 export type LiveKitRoom = { name: string; sid: string; participants: ParticipantInfo[] } | null;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isPrivateTarget, RETRY_SCHEDULE_MS, verdict } from "./webhook-delivery.ts";
+import { isPrivateTarget } from "../../core/net.ts";
+import { RETRY_SCHEDULE_MS, verdict } from "./webhook-delivery.ts";
 
 describe("webhook targets", () => {
   it.each([

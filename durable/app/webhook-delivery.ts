@@ -1,5 +1,3 @@
-import { ipInList } from "../../functions/lib/auth/ip.ts";
-
 // How one outbound webhook attempt goes, and when the next one is due.
 
 /** Immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h (issue 6), each with ±10 % jitter. */
@@ -86,30 +84,4 @@ export function verdict(result: AttemptResult, attemptsMade: number, now: number
   let wait = jitter(RETRY_SCHEDULE_MS[attemptsMade]!);
   if ((status === 429 || status === 503) && result.retryAfterMs !== null) wait = Math.max(wait, result.retryAfterMs);
   return { outcome: "retry", nextAttemptAt: now + wait };
-}
-
-// Loopback, private, link-local, carrier-grade NAT, benchmarking, multicast and
-// reserved IPv4; and IPv6 loopback, unspecified, unique-local, link-local,
-// site-local, IPv4-compatible, NAT64 and 6to4 (which can carry an IPv4 address
-// inside). IPv4-mapped IPv6 addresses are matched against the IPv4 ranges by
-// Hono's matcher itself.
-const PRIVATE_RANGES = [
-  "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
-  "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",
-  "::/96", "64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
-];
-const PRIVATE_NAMES = /^(localhost|.*\.localhost|.*\.local|.*\.internal|.*\.home\.arpa|metadata\.google\.internal)$/i;
-
-/**
- * Whether a webhook URL points at this node, a private network or a cloud
- * metadata service (SSRF). Only literal addresses and well-known names can be
- * judged here: Workers cannot resolve DNS, so a public name that resolves to a
- * private address is not caught.
- */
-export async function isPrivateTarget(url: string): Promise<boolean> {
-  // "localhost." is localhost: names may end in a dot.
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, "").replace(/\.+$/, "");
-  if (PRIVATE_NAMES.test(host)) return true;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(host)?.[1];
-  return ipInList(mapped ?? host, PRIVATE_RANGES);
 }

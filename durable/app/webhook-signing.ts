@@ -1,4 +1,4 @@
-import { fromBase64Url, randomBytes, toHex, utf8 } from "../crypto/encoding.ts";
+import { fromBase64Url, randomBytes, toHex, utf8 } from "../../core/crypto/encoding.ts";
 
 // Outbound webhook signatures: Standard Webhooks (`webhook-signature: v1,<base64
 // HMAC-SHA256 of "id.timestamp.body">`), plus the original StreamHub's

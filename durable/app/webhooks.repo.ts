@@ -1,4 +1,4 @@
-import { sql, type SqlDriver, type Statement } from "../db/sql.ts";
+import { sql, type SqlDriver, type Statement } from "../../core/db/sql.ts";
 
 export interface EndpointRow {
   id: string;

@@ -1,4 +1,4 @@
-import type { Migration } from "../db/migrate.ts";
+import type { Migration } from "../../core/db/migrate.ts";
 
 // The schema of each tenant's quota ledger, append-only.
 export const ledgerMigrations: Migration[] = [

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
-import { randomBytes, toBase64Url } from "../crypto/encoding.ts";
-import { ActorSqlDriver } from "../db/actor-driver.ts";
-import { migrate } from "../db/migrate.ts";
+import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
+import { ActorSqlDriver } from "../../core/db/actor-driver.ts";
+import { migrate } from "../../core/db/migrate.ts";
 import { LedgerRepository, type MetricUsage } from "./ledger.repo.ts";
 import { ledgerMigrations } from "./migrations.ts";
 

@@ -1,4 +1,4 @@
-import { sql, uniqueViolationOn, type SqlDriver } from "../db/sql.ts";
+import { sql, uniqueViolationOn, type SqlDriver } from "../../core/db/sql.ts";
 
 /** App settings kept with the app's registry row (secrets live encrypted in the app's own actor). */
 export interface AppSettings {

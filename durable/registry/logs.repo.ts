@@ -1,4 +1,4 @@
-import { sql, type SqlDriver, type SqlValue } from "../db/sql.ts";
+import { sql, type SqlDriver, type SqlValue } from "../../core/db/sql.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 

@@ -1,4 +1,4 @@
-import type { Migration } from "../db/migrate.ts";
+import type { Migration } from "../../core/db/migrate.ts";
 
 // The Registry's schema, append-only: never edit an applied entry, add one.
 export const registryMigrations: Migration[] = [

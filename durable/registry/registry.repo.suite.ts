@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { WithDriver } from "../db/migrate.suite.ts";
-import { migrate } from "../db/migrate.ts";
-import { sql } from "../db/sql.ts";
+import type { WithDriver } from "../../core/db/migrate.suite.ts";
+import { migrate } from "../../core/db/migrate.ts";
+import { sql } from "../../core/db/sql.ts";
 import { ApiTokensRepository } from "./api-tokens.repo.ts";
 import { AppsRepository, type AppRecord } from "./apps.repo.ts";
 import { registryMigrations } from "./migrations.ts";

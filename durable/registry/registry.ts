@@ -1,10 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import { configFromEnv } from "../../functions/config.ts";
-import { generateApiToken, hashApiToken } from "../crypto/api-token.ts";
-import { randomBytes, toBase64Url, utf8 } from "../crypto/encoding.ts";
-import { ActorSqlDriver } from "../db/actor-driver.ts";
-import { migrate } from "../db/migrate.ts";
-import { raw } from "../db/sql.ts";
+import { configFromEnv } from "../../core/config.ts";
+import { generateApiToken, hashApiToken } from "../../core/crypto/api-token.ts";
+import { randomBytes, toBase64Url, utf8 } from "../../core/crypto/encoding.ts";
+import { ActorSqlDriver } from "../../core/db/actor-driver.ts";
+import { migrate } from "../../core/db/migrate.ts";
+import { raw } from "../../core/db/sql.ts";
 import { ApiTokensRepository, toApiTokenView, type ApiTokenView, type TokenScope } from "./api-tokens.repo.ts";
 import { AppsRepository, type AppChanges, type AppRecord, type AppWriteConflict, type NewApp } from "./apps.repo.ts";
 import { LogsRepository, type AuditEntry, type LogFilter, type ServerLog } from "./logs.repo.ts";

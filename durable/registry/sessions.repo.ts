@@ -1,4 +1,4 @@
-import { sql, type SqlDriver } from "../db/sql.ts";
+import { sql, type SqlDriver } from "../../core/db/sql.ts";
 
 export interface Session {
   id: string;

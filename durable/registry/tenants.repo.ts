@@ -1,4 +1,4 @@
-import { sql, uniqueViolationOn, type SqlDriver } from "../db/sql.ts";
+import { sql, uniqueViolationOn, type SqlDriver } from "../../core/db/sql.ts";
 import { effectiveQuotas, type PlanName, type QuotaMetric, type Quotas } from "./plans.ts";
 
 export interface Tenant {

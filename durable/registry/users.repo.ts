@@ -1,4 +1,4 @@
-import { sql, uniqueViolationOn, type SqlDriver } from "../db/sql.ts";
+import { sql, uniqueViolationOn, type SqlDriver } from "../../core/db/sql.ts";
 
 export type Role = "owner" | "editor" | "viewer";
 export type UserStatus = "active" | "pending" | "disabled";

@@ -1,12 +1,12 @@
 import { OpenAPIHono, createRoute, type RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { ConfigError } from "../config.ts";
+import { ConfigError } from "../../core/config.ts";
 import { authorize } from "../middleware/authorize/index.ts";
 import type { Requirement } from "./auth/permissions.ts";
 import { errorBody } from "./envelope.ts";
 import { ApiError } from "./errors.ts";
-import { describeError, log } from "./log.ts";
+import { describeError, log } from "../../core/log.ts";
 
 export type AppEnv = { Bindings: Env };
 export type App = OpenAPIHono<AppEnv>;

@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import type { QuotaMetric } from "../../durable/registry/plans.ts";
-import { appActor, quotaLedger, registry } from "./actors.ts";
+import { appActor, quotaLedger, registry } from "../../core/actors.ts";
 import type { AppEnv } from "./app.ts";
 import { quotaExceeded } from "./errors.ts";
-import { describeError, log } from "./log.ts";
+import { describeError, log } from "../../core/log.ts";
 
 /**
  * How a quota applies to this caller: enforced in `on` mode, recorded as

@@ -2,13 +2,14 @@ import { EncodedFileOutput, EncodedFileType, EncodingOptionsPreset } from "@live
 import type { Context } from "hono";
 import type { Vod } from "../../durable/app/vods.repo.ts";
 import { monthlyMetric } from "../../durable/app/livekit-events.ts";
-import { keyUnder } from "../../durable/app/s3.ts";
-import { randomBytes, toBase64Url } from "../../durable/crypto/encoding.ts";
+import { keyUnder } from "../../core/s3.ts";
+import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
 import type { AppRecord } from "../../durable/registry/apps.repo.ts";
-import { appActor, quotaLedger, registry } from "./actors.ts";
+import { appActor, quotaLedger, registry } from "../../core/actors.ts";
 import type { AppEnv } from "./app.ts";
 import { ApiError, quotaExceeded } from "./errors.ts";
-import { egressUpload, livekit, livekitError, namespacedRoom } from "./livekit.ts";
+import { egressUpload, namespacedRoom } from "../../core/livekit.ts";
+import { livekit, livekitError } from "./livekit.ts";
 import { quotaEnforced, quotaEvent, reserveQuota } from "./quota.ts";
 
 // Recording uses LiveKit egress, which uploads an MP4 (H.264/AAC, 720p) straight

@@ -1,6 +1,6 @@
 import { AwsClient } from "aws4fetch";
-import { randomBytes, toHex } from "../../durable/crypto/encoding.ts";
-import { keyUnder, objectUrl, type S3Credentials, type S3Settings } from "../../durable/app/s3.ts";
+import { randomBytes, toHex } from "../../core/crypto/encoding.ts";
+import { keyUnder, objectUrl, type S3Credentials, type S3Settings } from "../../core/s3.ts";
 import { ApiError, type ErrorCode } from "./errors.ts";
 
 const PROBE_TIMEOUT_MS = 10_000;

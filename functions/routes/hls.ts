@@ -1,7 +1,7 @@
 import { TokenVerifier } from "livekit-server-sdk";
 import type { Context } from "hono";
-import { keyUnder, objectUrl } from "../../durable/app/s3.ts";
-import { appActor, registry } from "../lib/actors.ts";
+import { keyUnder, objectUrl } from "../../core/s3.ts";
+import { appActor, registry } from "../../core/actors.ts";
 import type { App, AppEnv } from "../lib/app.ts";
 import { errorBody } from "../lib/envelope.ts";
 import { featuresOf } from "../lib/features.ts";

@@ -1,10 +1,11 @@
 import type { Context } from "hono";
-import { API_TOKEN_PATTERN, hashApiToken } from "../../../durable/crypto/api-token.ts";
+import { API_TOKEN_PATTERN, hashApiToken } from "../../../core/crypto/api-token.ts";
 import type { ApiTokenPrincipal, SessionPrincipal } from "../../../durable/registry/registry.ts";
 import type { AppEnv } from "../app.ts";
-import { registry } from "../actors.ts";
+import { registry } from "../../../core/actors.ts";
 import { ApiError } from "../errors.ts";
-import { clientIp, ipInList } from "./ip.ts";
+import { ipInList } from "../../../core/net.ts";
+import { clientIp } from "./ip.ts";
 import { adminBinding, verifySessionJwt } from "./jwt.ts";
 import type { TenantRole } from "./permissions.ts";
 

@@ -1,4 +1,4 @@
-import { utf8 } from "../../../durable/crypto/encoding.ts";
+import { utf8 } from "../../../core/crypto/encoding.ts";
 
 /**
  * Constant-time equality of two strings of any length: both are hashed first,

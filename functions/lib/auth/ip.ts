@@ -1,48 +1,6 @@
 import type { Context } from "hono";
-import { ipRestriction } from "hono/ip-restriction";
-import { distinctRemoteAddr } from "hono/utils/ipaddr";
-import type { Config } from "../../config.ts";
-
-// IP allowlists (API tokens) and trusted proxies, matched by Hono's own
-// ip-restriction matcher (IPv4, IPv6, exact or CIDR, IPv4-mapped IPv6).
-
-type Check = ReturnType<typeof ipRestriction>;
-const checks = new Map<string, Check>();
-
-/** Hono's matcher as a predicate; built once per distinct rule list. Throws TypeError for an invalid rule. */
-function checkFor(rules: readonly string[]): Check {
-  const key = rules.join(",");
-  let check = checks.get(key);
-  if (!check) {
-    check = ipRestriction((c) => c.get("matchIp" as never) as string, { allowList: [...rules] }, () => new Response(null, { status: 403 }));
-    if (checks.size > 1_000) checks.clear();
-    checks.set(key, check);
-  }
-  return check;
-}
-
-export const isIpAddress = (value: string): boolean => distinctRemoteAddr(value) !== undefined;
-
-/** True when `ip` is one of `rules` (addresses or CIDR ranges). */
-export async function ipInList(ip: string, rules: readonly string[]): Promise<boolean> {
-  if (rules.length === 0 || !isIpAddress(ip)) return false;
-  let inList = false;
-  const context = { get: () => ip } as unknown as Context;
-  await checkFor(rules)(context, async () => {
-    inList = true;
-  });
-  return inList;
-}
-
-/** Whether a rule is an address or CIDR range the matcher accepts. */
-export function isValidIpRule(rule: string): boolean {
-  try {
-    checkFor([rule]);
-    return !rule.includes("*");
-  } catch {
-    return false;
-  }
-}
+import type { Config } from "../../../core/config.ts";
+import { ipInList, isIpAddress } from "../../../core/net.ts";
 
 /** `127.0.0.1:51234` or `[::1]:51234` (workerd's `cf.clientIp`) → the address alone. */
 function stripPort(peer: string | undefined): string | null {

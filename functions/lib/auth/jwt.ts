@@ -1,5 +1,5 @@
 import { jwtVerify, SignJWT } from "jose";
-import { utf8 } from "../../../durable/crypto/encoding.ts";
+import { utf8 } from "../../../core/crypto/encoding.ts";
 
 // Dashboard session tokens: HS256 JWTs signed with STREAMHUB_JWT_SECRET. The
 // `sid` (also the `jti`) names a revocable row in the Registry's sessions table.

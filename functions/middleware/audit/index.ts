@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from "hono";
-import { appActor, registry } from "../../lib/actors.ts";
+import { appActor, registry } from "../../../core/actors.ts";
 import type { AppEnv } from "../../lib/app.ts";
 import { clientIp } from "../../lib/auth/ip.ts";
-import { describeError, log } from "../../lib/log.ts";
+import { describeError, log } from "../../../core/log.ts";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const APP_PATH = /^\/api\/v1\/apps\/([a-z0-9][a-z0-9-]{1,30}[a-z0-9])(?:\/|$)/;

@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppRecord } from "../../../durable/registry/apps.repo.ts";
-import { registry } from "../../lib/actors.ts";
+import { registry } from "../../../core/actors.ts";
 import type { AppEnv } from "../../lib/app.ts";
 import { authenticate, type AuthContext } from "../../lib/auth/authenticate.ts";
 import { APP_TOKEN_GLOBAL_PERMISSIONS, roleCan, type Permission, type Requirement } from "../../lib/auth/permissions.ts";
 import { ApiError, appNotFound } from "../../lib/errors.ts";
-import { describeError, log } from "../../lib/log.ts";
+import { describeError, log } from "../../../core/log.ts";
 
 declare module "hono" {
   interface ContextVariableMap {

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { configFromEnv, type Config } from "../../config.ts";
+import { configFromEnv, type Config } from "../../../core/config.ts";
 
 declare module "hono" {
   interface ContextVariableMap {

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { toBase64Url, randomBytes } from "../../../durable/crypto/encoding.ts";
+import { toBase64Url, randomBytes } from "../../../core/crypto/encoding.ts";
 
 declare module "hono" {
   interface ContextVariableMap {

@@ -1,9 +1,9 @@
-import { appActor, registry } from "../../../lib/actors.ts";
+import { appActor, registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../lib/envelope.ts";
 import { ApiError, quotaExceeded } from "../../../lib/errors.ts";
 import { quotaEnforced, recordOverLimit } from "../../../lib/quota.ts";
-import { describeError, log } from "../../../lib/log.ts";
+import { describeError, log } from "../../../../core/log.ts";
 import { AppRecordSchema, CreateAppBody } from "./schema.ts";
 
 const route = protectedRoute("app:create", {

@@ -1,4 +1,4 @@
-import { appActor, registry } from "../../../lib/actors.ts";
+import { appActor, registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { forgetTokens } from "../../../lib/auth/authenticate.ts";

@@ -1,6 +1,6 @@
-import { maskSecret } from "../../../../durable/crypto/secret-box.ts";
+import { maskSecret } from "../../../../core/crypto/secret-box.ts";
 import type { AppSettings } from "../../../../durable/registry/apps.repo.ts";
-import { appActor, registry } from "../../../lib/actors.ts";
+import { appActor, registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { ApiError, appNotFound } from "../../../lib/errors.ts";

@@ -1,6 +1,6 @@
 import { SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { utf8 } from "../../../../durable/crypto/encoding.ts";
+import { utf8 } from "../../../../core/crypto/encoding.ts";
 import { ADMIN, api, createTenant, createUser, login, uniqueName } from "../../../testing.ts";
 
 const JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789";

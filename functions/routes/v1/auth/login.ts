@@ -1,6 +1,6 @@
-import { verifyPassword } from "../../../../durable/crypto/password.ts";
+import { verifyPassword } from "../../../../core/crypto/password.ts";
 import { digestsEqual } from "../../../lib/auth/compare.ts";
-import { registry } from "../../../lib/actors.ts";
+import { registry } from "../../../../core/actors.ts";
 import { publicRoute, type App } from "../../../lib/app.ts";
 import { clientIp } from "../../../lib/auth/ip.ts";
 import { adminBinding, SESSION_TTL_MS, signSessionJwt } from "../../../lib/auth/jwt.ts";

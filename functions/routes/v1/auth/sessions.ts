@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { registry } from "../../../lib/actors.ts";
+import { registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { forgetSessions } from "../../../lib/auth/authenticate.ts";

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import pkg from "../../../../package.json" with { type: "json" };
-import { registry } from "../../../lib/actors.ts";
+import { registry } from "../../../../core/actors.ts";
 import { publicRoute, type App } from "../../../lib/app.ts";
 import { envelopeSchema, ok } from "../../../lib/envelope.ts";
-import { describeError, log } from "../../../lib/log.ts";
+import { describeError, log } from "../../../../core/log.ts";
 
 const HealthSchema = z
   .object({

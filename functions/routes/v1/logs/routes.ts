@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { appActor, registry } from "../../../lib/actors.ts";
+import { appActor, registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, errorResponse, page, pageSchema } from "../../../lib/envelope.ts";
 import { isoTime, pageQuery } from "../../../lib/pagination.ts";

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { appActor, registry } from "../../../lib/actors.ts";
+import { appActor, registry } from "../../../../core/actors.ts";
 import { PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";

@@ -1,6 +1,6 @@
-import { randomBytes, toBase64Url } from "../../../../durable/crypto/encoding.ts";
+import { randomBytes, toBase64Url } from "../../../../core/crypto/encoding.ts";
 import type { PlanName } from "../../../../durable/registry/plans.ts";
-import { registry } from "../../../lib/actors.ts";
+import { registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";

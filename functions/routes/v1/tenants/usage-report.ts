@@ -1,7 +1,7 @@
 import type { Tenant } from "../../../../durable/registry/tenants.repo.ts";
 import { QUOTA_METRICS, type QuotaMetric } from "../../../../durable/registry/plans.ts";
 import { monthlyMetric } from "../../../../durable/app/livekit-events.ts";
-import { quotaLedger, registry } from "../../../lib/actors.ts";
+import { quotaLedger, registry } from "../../../../core/actors.ts";
 
 /** Which usage figure each quota limits. */
 const USAGE_OF: Record<QuotaMetric, "apps" | "concurrentStreams" | "recordingMinutesMonth" | "egressGbMonth" | "storageGb"> = {

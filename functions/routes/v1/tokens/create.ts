@@ -1,4 +1,4 @@
-import { registry } from "../../../lib/actors.ts";
+import { registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../lib/envelope.ts";
 import { ApiError, appNotFound } from "../../../lib/errors.ts";

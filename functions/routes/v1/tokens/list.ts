@@ -1,4 +1,4 @@
-import { registry } from "../../../lib/actors.ts";
+import { registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, page, pageSchema } from "../../../lib/envelope.ts";
 import { pageQuery } from "../../../lib/pagination.ts";

@@ -1,4 +1,4 @@
-import { registry } from "../../../lib/actors.ts";
+import { registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { CREDENTIAL_CACHE_MS, forgetTokens } from "../../../lib/auth/authenticate.ts";
 import { commonErrorResponses, errorResponse } from "../../../lib/envelope.ts";

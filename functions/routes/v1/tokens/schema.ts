@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isValidIpRule } from "../../../lib/auth/ip.ts";
+import { isValidIpRule } from "../../../../core/net.ts";
 
 export const TokenParams = z.object({ tokenId: z.string().openapi({ param: { name: "tokenId", in: "path" }, example: "tok_3kT9…" }) });
 

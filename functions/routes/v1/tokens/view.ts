@@ -1,5 +1,5 @@
 import type { ApiTokenView } from "../../../../durable/registry/api-tokens.repo.ts";
-import { registry } from "../../../lib/actors.ts";
+import { registry } from "../../../../core/actors.ts";
 
 /** The API's token shape: the stored view plus the bound app's name. */
 export async function withAppName(env: Env, token: ApiTokenView, appNames: Map<number, string | null> = new Map()) {

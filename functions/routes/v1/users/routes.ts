@@ -1,5 +1,5 @@
-import { hashPassword } from "../../../../durable/crypto/password.ts";
-import { registry } from "../../../lib/actors.ts";
+import { hashPassword } from "../../../../core/crypto/password.ts";
+import { registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../lib/envelope.ts";
 import { forgetSessions } from "../../../lib/auth/authenticate.ts";

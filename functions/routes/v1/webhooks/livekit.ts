@@ -1,11 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppRecord } from "../../../../durable/registry/apps.repo.ts";
-import { appActor, registry } from "../../../lib/actors.ts";
+import { appActor, registry } from "../../../../core/actors.ts";
 import { PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
-import { livekit, toLiveKitEvent } from "../../../lib/livekit.ts";
-import { describeError, log } from "../../../lib/log.ts";
+import { toLiveKitEvent } from "../../../../core/livekit.ts";
+import { livekit } from "../../../lib/livekit.ts";
+import { describeError, log } from "../../../../core/log.ts";
 import { startRecording } from "../../../lib/recording.ts";
 
 const route = createRoute({

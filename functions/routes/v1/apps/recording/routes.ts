@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { appActor } from "../../../../lib/actors.ts";
+import { appActor } from "../../../../../core/actors.ts";
 import type { Context } from "hono";
 import { protectedRoute, type App, type AppEnv } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { livekit } from "../../../../lib/livekit.ts";
-import { describeError, log } from "../../../../lib/log.ts";
+import { describeError, log } from "../../../../../core/log.ts";
 import { startRecording } from "../../../../lib/recording.ts";
 import { AppParams } from "../schema.ts";
 import { StreamParams } from "../streams/routes.ts";

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { endpointOf, S3_PROVIDERS, type S3Settings } from "../../../../../durable/app/s3.ts";
-import { isPrivateTarget } from "../../../../../durable/app/webhook-delivery.ts";
-import { appActor } from "../../../../lib/actors.ts";
+import { endpointOf, S3_PROVIDERS, type S3Settings } from "../../../../../core/s3.ts";
+import { isPrivateTarget } from "../../../../../core/net.ts";
+import { appActor } from "../../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";

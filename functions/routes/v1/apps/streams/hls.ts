@@ -1,13 +1,14 @@
 import { EncodingOptionsPreset, SegmentedFileOutput, SegmentedFileProtocol } from "@livekit/protocol";
 import { z } from "@hono/zod-openapi";
-import { keyUnder } from "../../../../../durable/app/s3.ts";
-import { appActor } from "../../../../lib/actors.ts";
+import { keyUnder } from "../../../../../core/s3.ts";
+import { appActor } from "../../../../../core/actors.ts";
 import { protectedRoute, type App, type AppEnv } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { hlsFolder, PLAYLIST, playlistUrl } from "../../../../lib/hls.ts";
-import { egressUpload, livekit } from "../../../../lib/livekit.ts";
-import { describeError, log } from "../../../../lib/log.ts";
+import { egressUpload } from "../../../../../core/livekit.ts";
+import { livekit } from "../../../../lib/livekit.ts";
+import { describeError, log } from "../../../../../core/log.ts";
 import { StreamParams } from "./routes.ts";
 import type { Context } from "hono";
 

@@ -1,11 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { appActor } from "../../../../lib/actors.ts";
+import { appActor } from "../../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { featuresOf } from "../../../../lib/features.ts";
 import { livekit } from "../../../../lib/livekit.ts";
-import { describeError, log } from "../../../../lib/log.ts";
+import { describeError, log } from "../../../../../core/log.ts";
 import { AppParams } from "../schema.ts";
 
 const StreamSchema = z

@@ -1,11 +1,12 @@
 import type { VideoGrant } from "livekit-server-sdk";
 import { TrackSource } from "@livekit/protocol";
-import { randomBytes, toHex } from "../../../../../durable/crypto/encoding.ts";
-import { appActor } from "../../../../lib/actors.ts";
+import { randomBytes, toHex } from "../../../../../core/crypto/encoding.ts";
+import { appActor } from "../../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../../lib/envelope.ts";
 import { featuresOf, playerLinks } from "../../../../lib/features.ts";
-import { livekit, mintAccessToken, namespacedRoom } from "../../../../lib/livekit.ts";
+import { mintAccessToken, namespacedRoom } from "../../../../../core/livekit.ts";
+import { livekit } from "../../../../lib/livekit.ts";
 import { reserveQuota } from "../../../../lib/quota.ts";
 import { AppParams } from "../schema.ts";
 import { JoinTokenBody, JoinTokenSchema } from "./schema.ts";

@@ -1,11 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { appActor, registry } from "../../../../lib/actors.ts";
+import { appActor, registry } from "../../../../../core/actors.ts";
 import { PERMISSION_EXTENSION, type App } from "../../../../lib/app.ts";
 import { clientIp } from "../../../../lib/auth/ip.ts";
 import { envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
 import { ApiError, appNotFound } from "../../../../lib/errors.ts";
 import { featuresOf } from "../../../../lib/features.ts";
-import { livekit, mintAccessToken, namespacedRoom } from "../../../../lib/livekit.ts";
+import { mintAccessToken, namespacedRoom } from "../../../../../core/livekit.ts";
+import { livekit } from "../../../../lib/livekit.ts";
 import { APP_NAME } from "../schema.ts";
 import { randomViewerIdentity } from "./join.ts";
 import { PlayTokenSchema, ROOM } from "./schema.ts";

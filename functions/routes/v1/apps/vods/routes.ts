@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import type { Vod } from "../../../../../durable/app/vods.repo.ts";
-import { objectUrl, type S3Credentials, type S3Settings } from "../../../../../durable/app/s3.ts";
-import { appActor } from "../../../../lib/actors.ts";
+import { objectUrl, type S3Credentials, type S3Settings } from "../../../../../core/s3.ts";
+import { appActor } from "../../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
-import { describeError, log } from "../../../../lib/log.ts";
-import { namespacedRoom } from "../../../../lib/livekit.ts";
+import { describeError, log } from "../../../../../core/log.ts";
+import { namespacedRoom } from "../../../../../core/livekit.ts";
 import { isoTime, pageQuery } from "../../../../lib/pagination.ts";
 import { s3Client } from "../../../../lib/s3-probe.ts";
 import { AppParams } from "../schema.ts";

@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import { isPrivateTarget } from "../../../../../durable/app/webhook-delivery.ts";
-import { appActor } from "../../../../lib/actors.ts";
+import { APP_EVENTS } from "../../../../../core/events.ts";
+import { isPrivateTarget } from "../../../../../core/net.ts";
+import { appActor } from "../../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../../lib/app.ts";
-import type { Config } from "../../../../config.ts";
+import type { Config } from "../../../../../core/config.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { pageQuery } from "../../../../lib/pagination.ts";
@@ -12,7 +13,7 @@ import { AppParams } from "../schema.ts";
 // delivered at least once to each endpoint subscribed to it, signed per
 // Standard Webhooks, from the app actor's durable outbox.
 
-const EVENT = z.string().regex(/^(all|[a-z][a-z_.]{1,63})$/, 'must be "all" or an event name such as stream_started');
+const EVENT = z.enum(["all", ...APP_EVENTS], { error: 'must be "all" or an event of the catalog (docs/webhook-events.md), such as stream_started' });
 
 const EndpointSchema = z
   .object({

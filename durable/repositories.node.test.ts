@@ -1,10 +1,10 @@
 // The repository and driver suites over @libsql/client, in Node. The same
-// suites run over the actors' own SQLite inside workerd (drivers.test.ts).
+// suites run over the actors' own SQLite inside workerd (repositories.test.ts).
 import { createClient } from "@libsql/client";
-import { appStateRepositorySuite } from "../app/app-state.repo.suite.ts";
-import { registryRepositorySuite } from "../registry/registry.repo.suite.ts";
-import { LibsqlDriver } from "./libsql-driver.ts";
-import { driverSuite, type WithDriver } from "./migrate.suite.ts";
+import { appStateRepositorySuite } from "./app/app-state.repo.suite.ts";
+import { registryRepositorySuite } from "./registry/registry.repo.suite.ts";
+import { LibsqlDriver } from "../core/db/libsql-driver.ts";
+import { driverSuite, type WithDriver } from "../core/db/migrate.suite.ts";
 
 const withLibsql: WithDriver = async (body) => {
   const client = createClient({ url: ":memory:" });

@@ -3,10 +3,10 @@
 // (deleteAll also drops the schema its constructor created), so every suite
 // starts from the same empty database as it does over libSQL.
 import { env, runInDurableObject } from "cloudflare:test";
-import { appStateRepositorySuite } from "../app/app-state.repo.suite.ts";
-import { registryRepositorySuite } from "../registry/registry.repo.suite.ts";
-import { ActorSqlDriver } from "./actor-driver.ts";
-import { driverSuite, type WithDriver } from "./migrate.suite.ts";
+import { appStateRepositorySuite } from "./app/app-state.repo.suite.ts";
+import { registryRepositorySuite } from "./registry/registry.repo.suite.ts";
+import { ActorSqlDriver } from "../core/db/actor-driver.ts";
+import { driverSuite, type WithDriver } from "../core/db/migrate.suite.ts";
 
 const withActorSql: WithDriver = (body) =>
   runInDurableObject(env.APP.get(env.APP.newUniqueId()), async (_instance, state) => {

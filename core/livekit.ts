@@ -1,0 +1,145 @@
+import { AccessToken, EgressClient, IngressClient, RoomServiceClient, ServerError, WebhookReceiver, type VideoGrant } from "livekit-server-sdk";
+import { S3Upload, type WebhookEvent } from "@livekit/protocol";
+import type { Config } from "./config.ts";
+import { endpointOf, type S3Credentials, type S3Settings } from "./s3.ts";
+
+// Every LiveKit call goes through livekit-server-sdk with the key, secret and
+// URL passed explicitly from the validated config (never process.env). Used by
+// the Worker and by the actors alike, so nothing here speaks HTTP errors:
+// "not configured" and "LiveKit failed" are values the caller turns into its own.
+
+/**
+ * A LiveKit webhook event as the app actor needs it (the Worker verified and
+ * decoded it, and found the app by the room's prefix).
+ */
+export interface LiveKitEvent {
+  id: string;
+  event: string;
+  createdAt: number;
+  room?: { name: string; sid: string };
+  participant?: { identity: string; sid: string; name: string; hidden: boolean; kind: string };
+  track?: { sid: string; type: string; source: string; muted: boolean };
+  ingress?: { ingressId: string; inputType: string; roomName: string; participantIdentity: string; status: string };
+  egress?: { egressId: string; status: string; roomName: string; error: string; file: { filename: string; sizeBytes: number; durationS: number; location: string } | null };
+}
+
+export interface LiveKit {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  rooms: RoomServiceClient;
+  ingress: IngressClient;
+  egress: EgressClient;
+  receiver: WebhookReceiver;
+}
+
+const clients = new WeakMap<Config, LiveKit>();
+
+/** The LiveKit clients, or null when LIVEKIT_API_KEY / LIVEKIT_API_SECRET are not set. */
+export function livekitClients(config: Config): LiveKit | null {
+  const { LIVEKIT_URL: url, LIVEKIT_API_KEY: apiKey, LIVEKIT_API_SECRET: apiSecret } = config;
+  if (!apiKey || !apiSecret) return null;
+  let lk = clients.get(config);
+  if (!lk) {
+    const http = url.replace(/^ws/, "http");
+    lk = {
+      url,
+      apiKey,
+      apiSecret,
+      rooms: new RoomServiceClient(http, apiKey, apiSecret),
+      ingress: new IngressClient(http, apiKey, apiSecret),
+      egress: new EgressClient(http, apiKey, apiSecret),
+      receiver: new WebhookReceiver(apiKey, apiSecret),
+    };
+    clients.set(config, lk);
+  }
+  return lk;
+}
+
+/** A participant's access token carrying exactly `grant`. */
+export async function mintAccessToken(
+  lk: LiveKit,
+  claims: { identity: string; name?: string; metadata?: string; ttlSeconds: number; grant: VideoGrant },
+): Promise<string> {
+  const token = new AccessToken(lk.apiKey, lk.apiSecret, {
+    identity: claims.identity,
+    name: claims.name,
+    metadata: claims.metadata,
+    ttl: claims.ttlSeconds,
+  });
+  token.addGrant(claims.grant);
+  return token.toJwt();
+}
+
+/** What the app actor needs of a verified webhook event. */
+export function toLiveKitEvent(event: WebhookEvent): LiveKitEvent {
+  const json = event.toJson() as Record<string, any>;
+  const participant = json.participant;
+  const ingress = json.ingressInfo;
+  const egress = json.egressInfo;
+  return {
+    id: event.id,
+    event: event.event,
+    createdAt: Number(event.createdAt),
+    room: json.room ? { name: json.room.name ?? "", sid: json.room.sid ?? "" } : undefined,
+    participant: participant
+      ? { identity: participant.identity ?? "", sid: participant.sid ?? "", name: participant.name ?? "", hidden: Boolean(participant.permission?.hidden), kind: participant.kind ?? "STANDARD" }
+      : undefined,
+    track: json.track ? { sid: json.track.sid ?? "", type: json.track.type ?? "AUDIO", source: json.track.source ?? "UNKNOWN", muted: Boolean(json.track.muted) } : undefined,
+    ingress: ingress
+      ? {
+          ingressId: ingress.ingressId ?? "",
+          inputType: ingress.inputType ?? "RTMP_INPUT",
+          roomName: ingress.roomName ?? "",
+          participantIdentity: ingress.participantIdentity ?? "",
+          status: ingress.state?.status ?? "ENDPOINT_INACTIVE",
+        }
+      : undefined,
+    egress: egress
+      ? {
+          egressId: egress.egressId ?? "",
+          status: egress.status ?? "EGRESS_STARTING",
+          roomName: egress.roomName ?? "",
+          error: egress.error ?? "",
+          file: egress.fileResults?.[0]
+            ? {
+                filename: egress.fileResults[0].filename ?? "",
+                sizeBytes: Number(egress.fileResults[0].size ?? 0),
+                durationS: Number(egress.fileResults[0].duration ?? 0) / 1e9,
+                location: egress.fileResults[0].location ?? "",
+              }
+            : null,
+        }
+      : undefined,
+  };
+}
+
+/** API.md: a room is stored as `prefix-<room>`, unless empty (the prefix) or already prefixed. */
+export function namespacedRoom(prefix: string, room: string | undefined): string {
+  if (!room) return prefix;
+  return room === prefix || room.startsWith(`${prefix}-`) ? room : `${prefix}-${room}`;
+}
+
+/** Where an egress uploads: the app's own bucket, with its keys (LiveKit's egress writes there directly). */
+export const egressUpload = (settings: S3Settings, credentials: S3Credentials) =>
+  new S3Upload({
+    accessKey: credentials.accessKeyId,
+    secret: credentials.secretAccessKey,
+    region: settings.region,
+    endpoint: endpointOf(settings),
+    bucket: settings.bucket,
+    forcePathStyle: settings.forcePathStyle,
+  });
+
+/**
+ * What a failed LiveKit call means: LiveKit refused the request (a Twirp 4xx:
+ * bad argument, not found, …), or it could not be reached or failed itself.
+ */
+export type LiveKitFailure = { kind: "refused"; status: number; code: string | null; message: string } | { kind: "unavailable"; message: string };
+
+export function classifyLiveKitError(error: unknown): LiveKitFailure {
+  if (error instanceof ServerError && error.status >= 400 && error.status < 500) {
+    return { kind: "refused", status: error.status, code: error.code ?? null, message: error.message };
+  }
+  return { kind: "unavailable", message: error instanceof Error ? error.message : String(error) };
+}

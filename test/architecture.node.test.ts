@@ -1,0 +1,79 @@
+// Imports go one way (DESIGN.md): functions/ → durable/ → core/. The leaf
+// (core/) is runtime-neutral and imports neither side; actors never import a
+// handler's code; the dashboard and the SDK share nothing with the server
+// but generated API types. Checked over every source file, tests included.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../selfhost/build.ts";
+
+/** What each top-level folder may import besides itself (and package.json). */
+const ALLOWED: Record<string, string[]> = {
+  core: [],
+  durable: ["core"],
+  functions: ["core", "durable"],
+  // Generated API types are the only thing the browser code shares with the server.
+  web: [],
+  sdk: [],
+};
+
+const sources = (dir: string): string[] =>
+  !existsSync(dir)
+    ? []
+    : readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.name === "node_modules" || entry.name === "dist"
+          ? []
+          : entry.isDirectory()
+            ? sources(join(dir, entry.name))
+            : /\.(ts|tsx)$/.test(entry.name)
+              ? [join(dir, entry.name)]
+              : [],
+      );
+
+const IMPORT = /(?:^|[\s;])(?:import|export)\s[^"'`;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+/** Every relative import under `root` that goes where its folder may not. */
+export function wrongWayImports(root: string): string[] {
+  const found: string[] = [];
+  for (const [folder, allowed] of Object.entries(ALLOWED)) {
+    for (const file of sources(join(root, folder))) {
+      for (const match of readFileSync(file, "utf8").matchAll(IMPORT)) {
+        const specifier = match[1] ?? match[2]!;
+        if (!specifier.startsWith(".")) continue;
+        const target = relative(root, resolve(dirname(file), specifier));
+        const reached = target.split("/")[0]!;
+        if (reached === folder || allowed.includes(reached) || target === "package.json" || target.includes("/generated/")) continue;
+        found.push(`${relative(root, file)} imports ${specifier} (${folder}/ may not import ${reached}/)`);
+      }
+    }
+  }
+  return found;
+}
+
+describe("import direction", () => {
+  it("functions/ → durable/ → core/, never back", () => {
+    expect(wrongWayImports(ROOT)).toEqual([]);
+  });
+
+  it("catches an actor importing a handler's helper, and the leaf importing an actor", () => {
+    const root = mkdtempSync(join(tmpdir(), "streamhub-imports-"));
+    try {
+      const write = (path: string, text: string) => {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), text);
+      };
+      write("functions/lib/errors.ts", "export const x = 1;\n");
+      write("durable/app/actor.ts", 'import { x } from "../../functions/lib/errors.ts";\nimport { y } from "../../core/y.ts";\n');
+      write("core/y.ts", 'export { z } from "../durable/app/actor.ts";\nconst later = () => import("../functions/lib/errors.ts");\n');
+      write("functions/index.ts", 'import { y } from "../core/y.ts";\nimport "../durable/app/actor.ts";\n');
+      expect(wrongWayImports(root)).toEqual([
+        "core/y.ts imports ../durable/app/actor.ts (core/ may not import durable/)",
+        "core/y.ts imports ../functions/lib/errors.ts (core/ may not import functions/)",
+        "durable/app/actor.ts imports ../../functions/lib/errors.ts (durable/ may not import functions/)",
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
