@@ -5,8 +5,8 @@
 // unreadable, so this file belongs in backups.
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { generateApiToken } from "../durable/crypto/api-token.ts";
-import { randomBytes, toBase64Url } from "../durable/crypto/encoding.ts";
+import { generateApiToken } from "../core/crypto/api-token.ts";
+import { randomBytes, toBase64Url } from "../core/crypto/encoding.ts";
 
 export interface NodeSecrets {
   STREAMHUB_JWT_SECRET: string;

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { ConfigError, parseConfig, parseNodeConfig } from "../functions/config.ts";
+import { ConfigError, parseConfig, parseNodeConfig } from "../core/config.ts";
 import { ASSETS_DIR, ROOT, buildWorker } from "./build.ts";
 import { loadOrCreateSecrets, secretsPath } from "./secrets.ts";
 
