@@ -72,4 +72,17 @@ export class AppStateRepository {
       total: count?.total ?? 0,
     };
   }
+
+  /** Audit rows after `afterId`, oldest first (for forwarding to the global log). */
+  async auditAfter(afterId: number, limit: number): Promise<(AppAuditEntry & { id: number })[]> {
+    const rows = await this.#db.all<{ id: number; ts: string; actor: string; via: string | null; method: string; path: string; status: number; ip: string | null; request_id: string }>(
+      sql`SELECT * FROM audit_log WHERE id > ${afterId} ORDER BY id LIMIT ${limit}`,
+    );
+    return rows.map(({ request_id, ...row }) => ({ ...row, requestId: request_id }));
+  }
+
+  /** Deletes audit rows older than `before`, but none past `keepAfterId` (not yet forwarded). */
+  async pruneAudit(before: string, keepAfterId: number): Promise<number> {
+    return (await this.#db.run(sql`DELETE FROM audit_log WHERE ts < ${before} AND id <= ${keepAfterId}`)).changes;
+  }
 }

@@ -1,5 +1,4 @@
 import { sql, type SqlDriver } from "../../core/db/sql.ts";
-import type { AppEventName, AppEvents } from "../../core/events.ts";
 
 export type StreamType = "webrtc" | "rtmp" | "rtsp" | "whip" | "url";
 
@@ -57,15 +56,7 @@ export interface ParticipantRow {
   joined_at: string;
 }
 
-export interface AppEvent {
-  id: number;
-  type: string;
-  ts: string;
-  /** The event's data, serialized once when it happened. */
-  dataJson: string;
-}
-
-/** The app's live picture: streams, who is in which room, publisher quota slots, the event log. */
+/** The app's live picture: streams, who is in which room, publisher quota slots, LiveKit event ids seen. */
 export class LiveRepository {
   readonly #db: SqlDriver;
 
@@ -165,8 +156,8 @@ export class LiveRepository {
     await this.#db.run(sql`DELETE FROM publisher_slots WHERE room = ${room} AND identity = ${identity}`);
   }
 
-  async deleteExpiredSlots(now: number): Promise<void> {
-    await this.#db.run(sql`DELETE FROM publisher_slots WHERE expires_at <= ${now}`);
+  async deleteExpiredSlots(now: number): Promise<number> {
+    return (await this.#db.run(sql`DELETE FROM publisher_slots WHERE expires_at <= ${now}`)).changes;
   }
 
   // Ingress participants: which ingress a publishing ingress participant is.
@@ -182,26 +173,13 @@ export class LiveRepository {
     return row ? { ingressId: row.ingress_id, inputType: row.input_type } : null;
   }
 
-  // Events
-
-  async recordEvent<E extends AppEventName>(type: E, data: AppEvents[E], now: string): Promise<void> {
-    await this.#db.run(sql`INSERT INTO events (type, ts, data_json) VALUES (${type}, ${now}, ${JSON.stringify(data)})`);
-  }
-
-  async events(afterId: number, limit: number): Promise<AppEvent[]> {
-    const rows = await this.#db.all<{ id: number; type: string; ts: string; data_json: string }>(
-      sql`SELECT * FROM events WHERE id > ${afterId} ORDER BY id LIMIT ${limit}`,
-    );
-    return rows.map((row) => ({ id: row.id, type: row.type, ts: row.ts, dataJson: row.data_json }));
-  }
-
   /** Remembers a LiveKit event id; false when it was already seen (a duplicate or a replay). */
   async markSeen(eventId: string, now: number): Promise<boolean> {
     const result = await this.#db.run(sql`INSERT INTO seen_events (event_id, seen_at) VALUES (${eventId}, ${now}) ON CONFLICT (event_id) DO NOTHING`);
     return result.changes > 0;
   }
 
-  async forgetSeenBefore(before: number): Promise<void> {
-    await this.#db.run(sql`DELETE FROM seen_events WHERE seen_at < ${before}`);
+  async forgetSeenBefore(before: number): Promise<number> {
+    return (await this.#db.run(sql`DELETE FROM seen_events WHERE seen_at < ${before}`)).changes;
   }
 }

@@ -1,11 +1,21 @@
 import { isLiveKitEvent, type LiveKitEventData } from "../../core/events.ts";
 import type { LiveKitEvent } from "../../core/livekit.ts";
+import type { EventLog } from "./event-log.ts";
 import { INGRESS_STATUS, type IngressRepository } from "./ingress.repo.ts";
 import type { LiveRepository, StreamType } from "./live.repo.ts";
 import type { HlsRepository, VodsRepository } from "./vods.repo.ts";
 
 /** The ledger key of a monthly quota: usage counts per calendar month (UTC). */
 export const monthlyMetric = (metric: string, at: Date = new Date()) => `${metric}:${at.toISOString().slice(0, 7)}`;
+
+/** The tables a LiveKit event changes. */
+export interface LiveKitState {
+  live: LiveRepository;
+  ingresses: IngressRepository;
+  vods: VodsRepository;
+  hls: HlsRepository;
+  events: EventLog;
+}
 
 /** What an event changed that its caller acts on: quota ledger calls, and rooms where a stream started. */
 export interface EventOutcome {
@@ -30,14 +40,8 @@ export const streamIdOf = (room: string, identity: string) => `${room}/${identit
  * concurrent-stream slot (its publisher token's reservation, or a new count),
  * a stream that ends gives it back — and the rooms where a stream started.
  */
-export async function applyLiveKitEvent(
-  live: LiveRepository,
-  ingresses: IngressRepository,
-  vods: VodsRepository,
-  hls: HlsRepository,
-  event: LiveKitEvent,
-  now: string,
-): Promise<EventOutcome> {
+export async function applyLiveKitEvent(state: LiveKitState, event: LiveKitEvent, now: string): Promise<EventOutcome> {
+  const { live, ingresses, vods, hls, events } = state;
   const actions: QuotaAction[] = [];
   const startedRooms: string[] = [];
   const room = event.room?.name ?? event.ingress?.roomName ?? "";
@@ -49,7 +53,7 @@ export async function applyLiveKitEvent(
     if (!stream) return;
     await live.endStream(streamId, reason, now);
     if (stream.quotaHeld) actions.push({ kind: "adjust", metric: "maxConcurrentStreams", delta: -1 });
-    await live.recordEvent("stream_ended", { streamId, room, type: stream.type, participant: identity, ingressId: stream.ingressId, reason }, now);
+    await events.record("stream_ended", { streamId, room, type: stream.type, participant: identity, ingressId: stream.ingressId, reason }, now);
   };
 
   switch (event.event) {
@@ -82,7 +86,7 @@ export async function applyLiveKitEvent(
         const ingressId = participant.kind === "INGRESS" ? (await ingressOf(live, room, participant.identity)) : null;
         const type: StreamType = participant.kind === "INGRESS" ? (ingressId?.type ?? "rtmp") : "webrtc";
         await live.startStream({ streamId, type, room, participant: participant.identity, ingressId: ingressId?.id ?? null, quotaHeld: true }, now);
-        await live.recordEvent("stream_started", { streamId, room, type, participant: participant.identity, ingressId: ingressId?.id ?? null }, now);
+        await events.record("stream_started", { streamId, room, type, participant: participant.identity, ingressId: ingressId?.id ?? null }, now);
         startedRooms.push(room);
       }
       break;
@@ -127,12 +131,12 @@ export async function applyLiveKitEvent(
   }
 
   if (event.egress && event.event === "egress_ended" && (await hls.stop({ egressId: event.egress.egressId }, now))) {
-    await live.recordEvent("hls_stopped", { room: event.egress.roomName, egressId: event.egress.egressId }, now);
+    await events.record("hls_stopped", { room: event.egress.roomName, egressId: event.egress.egressId }, now);
   }
-  if (event.egress && event.event.startsWith("egress_")) actions.push(...(await applyEgress(vods, live, event.egress, event.event, now)));
+  if (event.egress && event.event.startsWith("egress_")) actions.push(...(await applyEgress(vods, events, event.egress, event.event, now)));
 
   // Every LiveKit event of the catalog is an app event too (forwarded outbound as received).
-  if (isLiveKitEvent(event.event)) await live.recordEvent(event.event, livekitEventData(event), now);
+  if (isLiveKitEvent(event.event)) await events.record(event.event, livekitEventData(event), now);
   return { quota: actions, startedRooms };
 }
 
@@ -161,7 +165,7 @@ const livekitEventData = (event: LiveKitEvent): LiveKitEventData => ({
  * file's size and duration (and its minutes counted against the tenant's
  * monthly quota); FAILED or ABORTED → failed.
  */
-async function applyEgress(vods: VodsRepository, live: LiveRepository, egress: NonNullable<LiveKitEvent["egress"]>, event: string, now: string): Promise<QuotaAction[]> {
+async function applyEgress(vods: VodsRepository, events: EventLog, egress: NonNullable<LiveKitEvent["egress"]>, event: string, now: string): Promise<QuotaAction[]> {
   const vod = await vods.find(egress.egressId);
   if (!vod || vod.status === "ready" || vod.status === "failed") return [];
   if (event !== "egress_ended") {
@@ -175,11 +179,11 @@ async function applyEgress(vods: VodsRepository, live: LiveRepository, egress: N
     await vods.finish(vod.id, { status: "ready", sizeBytes, durationS, error: null }, now);
     actions.push({ kind: "adjust", metric: monthlyMetric("maxRecordingMinutesMonth"), delta: Math.max(1, Math.ceil(durationS / 60)) });
     actions.push({ kind: "adjust", metric: "storageBytes", delta: sizeBytes });
-    await live.recordEvent("vod_ready", { ...base, fileKey: vod.fileKey, sizeBytes, durationS, width: vod.width, height: vod.height, format: vod.format }, now);
+    await events.record("vod_ready", { ...base, fileKey: vod.fileKey, sizeBytes, durationS, width: vod.width, height: vod.height, format: vod.format }, now);
   } else {
     const reason = egress.status === "EGRESS_ABORTED" ? "aborted" : "failed";
     await vods.finish(vod.id, { status: "failed", sizeBytes: null, durationS: null, error: egress.error || reason }, now);
-    await live.recordEvent("recording_failed", { ...base, reason, detail: egress.error || null }, now);
+    await events.record("recording_failed", { ...base, reason, detail: egress.error || null }, now);
   }
   return actions;
 }

@@ -217,4 +217,27 @@ export const appMigrations: Migration[] = [
       `CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, id)`,
     ],
   },
+  {
+    version: 8,
+    name: "one schedule, usage counters",
+    statements: [
+      // The one alarm's work: a row per task with when it is next due (durable/app/scheduler.ts).
+      `CREATE TABLE schedule (
+        task TEXT PRIMARY KEY,
+        due_at INTEGER NOT NULL
+      )`,
+      // Every actor prunes its logs daily; an actor that never had the task gets it now.
+      `INSERT INTO schedule (task, due_at) VALUES ('retention', 0)`,
+      // High-frequency machine traffic (join and play tokens) is counted, not audited row by row.
+      `CREATE TABLE usage_counters (
+        day TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (day, metric)
+      )`,
+      `CREATE INDEX publisher_slots_expiry ON publisher_slots (expires_at)`,
+      `CREATE INDEX seen_events_age ON seen_events (seen_at)`,
+      `CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (endpoint_id, status, created_at)`,
+    ],
+  },
 ];

@@ -5,8 +5,12 @@ export const RETRY_SCHEDULE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_00
 export const DELIVERY_TIMEOUT_MS = 15_000;
 /** An endpoint that has failed without a single success for this long is disabled. */
 export const DISABLE_FAILING_AFTER_MS = 3 * 24 * 3600_000;
-/** How many deliveries to one endpoint are in flight at once. */
-export const MAX_IN_FLIGHT_PER_ENDPOINT = 4;
+/**
+ * How many deliveries to one endpoint are in flight at once: enough to keep up
+ * with a burst of events over a receiver's round trip, few enough not to
+ * flood it (receivers see concurrent deliveries either way; order is not promised).
+ */
+export const MAX_IN_FLIGHT_PER_ENDPOINT = 16;
 const RESPONSE_CAP_BYTES = 1024;
 
 const jitter = (ms: number) => (ms === 0 ? 0 : Math.round(ms * (0.9 + Math.random() * 0.2)));

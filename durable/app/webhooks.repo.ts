@@ -140,14 +140,15 @@ export class WebhooksRepository {
     );
   }
 
-  async recordAttempt(deliveryId: string, attempt: Omit<AttemptRow, "id" | "delivery_id">, outcome: { status: DeliveryStatus; attempts: number; nextAttemptAt: number | null }): Promise<void> {
-    await this.#db.batch([
+  /** The statements that record one attempt and move its delivery on (committed in batches by the caller). */
+  attemptStatements(deliveryId: string, attempt: Omit<AttemptRow, "id" | "delivery_id">, outcome: { status: DeliveryStatus; attempts: number; nextAttemptAt: number | null }): Statement[] {
+    return [
       sql`INSERT INTO webhook_attempts (delivery_id, at, status, duration_ms, error, response)
           VALUES (${deliveryId}, ${attempt.at}, ${attempt.status}, ${attempt.duration_ms}, ${attempt.error}, ${attempt.response})`,
       sql`UPDATE webhook_deliveries SET status = ${outcome.status}, attempts = ${outcome.attempts}, next_attempt_at = ${outcome.nextAttemptAt},
             last_status = ${attempt.status}, last_error = ${attempt.error}, updated_at = ${attempt.at}
           WHERE id = ${deliveryId}`,
-    ]);
+    ];
   }
 
   /** Puts a delivery back in the outbox to go now (replay), keeping its message id. */
@@ -171,15 +172,26 @@ export class WebhooksRepository {
 
   /**
    * Keeps the log bounded by age and by count: finished deliveries older than
-   * `before`, and beyond the newest `keep` per endpoint, go with their attempts.
-   * Pending ones are never pruned.
+   * `before`, and beyond the newest `keep` of each endpoint, go with their
+   * attempts. Pending ones are never pruned. Run daily by the retention task:
+   * each endpoint's cut-off is one indexed lookup, not a count per row.
    */
-  async pruneFinished(before: string, keep: number): Promise<void> {
-    const doomed = `SELECT id FROM webhook_deliveries d WHERE status <> 'pending' AND (updated_at < ? OR
-      (SELECT COUNT(*) FROM webhook_deliveries newer WHERE newer.endpoint_id = d.endpoint_id AND newer.created_at > d.created_at) >= ?)`;
-    await this.#db.batch([
-      { text: `DELETE FROM webhook_attempts WHERE delivery_id IN (${doomed})`, params: [before, keep] },
-      { text: `DELETE FROM webhook_deliveries WHERE id IN (${doomed})`, params: [before, keep] },
-    ]);
+  async pruneFinished(before: string, keep: number): Promise<number> {
+    const statements: Statement[] = [
+      sql`DELETE FROM webhook_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < ${before})`,
+      sql`DELETE FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < ${before}`,
+    ];
+    for (const { id } of await this.#db.all<{ id: string }>(sql`SELECT id FROM webhook_endpoints`)) {
+      const cutoff = await this.#db.one<{ created_at: string }>(sql`
+        SELECT created_at FROM webhook_deliveries WHERE endpoint_id = ${id} ORDER BY created_at DESC LIMIT 1 OFFSET ${keep - 1}`);
+      if (!cutoff) continue;
+      statements.push(
+        sql`DELETE FROM webhook_attempts WHERE delivery_id IN (
+              SELECT id FROM webhook_deliveries WHERE endpoint_id = ${id} AND status <> 'pending' AND created_at < ${cutoff.created_at})`,
+        sql`DELETE FROM webhook_deliveries WHERE endpoint_id = ${id} AND status <> 'pending' AND created_at < ${cutoff.created_at}`,
+      );
+    }
+    const results = await this.#db.batch(statements);
+    return results.filter((_, i) => i % 2 === 1).reduce((sum, r) => sum + r.changes, 0);
   }
 }

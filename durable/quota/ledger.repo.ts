@@ -5,6 +5,11 @@ export interface MetricUsage {
   pending: number;
 }
 
+/**
+ * Usage per metric: `committed` for what exists, `pending` for what open
+ * reservations hold (kept as a running sum beside the reservations, changed in
+ * the same transaction as they are).
+ */
 export class LedgerRepository {
   readonly #db: SqlDriver;
 
@@ -13,22 +18,22 @@ export class LedgerRepository {
   }
 
   async usage(metric: string): Promise<MetricUsage> {
-    const committed = await this.#db.one<{ committed: number }>(sql`SELECT committed FROM usage WHERE metric = ${metric}`);
-    const pending = await this.#db.one<{ pending: number }>(sql`SELECT COALESCE(SUM(amount), 0) AS pending FROM reservations WHERE metric = ${metric}`);
-    return { committed: committed?.committed ?? 0, pending: pending?.pending ?? 0 };
+    const row = await this.#db.one<MetricUsage>(sql`SELECT committed, pending FROM usage WHERE metric = ${metric}`);
+    return { committed: row?.committed ?? 0, pending: row?.pending ?? 0 };
   }
 
+  /** Every metric ever counted or held. */
   async allUsage(): Promise<Record<string, MetricUsage>> {
-    const rows = await this.#db.all<{ metric: string; committed: number; pending: number }>(sql`
-      SELECT metric, SUM(committed) AS committed, SUM(pending) AS pending FROM (
-        SELECT metric, committed, 0 AS pending FROM usage
-        UNION ALL SELECT metric, 0, amount FROM reservations
-      ) GROUP BY metric`);
+    const rows = await this.#db.all<{ metric: string; committed: number; pending: number }>(sql`SELECT metric, committed, pending FROM usage ORDER BY metric`);
     return Object.fromEntries(rows.map((row) => [row.metric, { committed: row.committed, pending: row.pending }]));
   }
 
   async reserve(id: string, metric: string, amount: number, expiresAt: number): Promise<void> {
-    await this.#db.run(sql`INSERT INTO reservations (id, metric, amount, expires_at) VALUES (${id}, ${metric}, ${amount}, ${expiresAt})`);
+    await this.#db.batch([
+      sql`INSERT INTO reservations (id, metric, amount, expires_at) VALUES (${id}, ${metric}, ${amount}, ${expiresAt})`,
+      sql`INSERT INTO usage (metric, committed, pending) VALUES (${metric}, 0, ${amount})
+          ON CONFLICT (metric) DO UPDATE SET pending = pending + excluded.pending`,
+    ]);
   }
 
   /** Moves a reservation into committed usage; false if it is unknown (released or expired). */
@@ -37,14 +42,19 @@ export class LedgerRepository {
     if (!reservation) return false;
     await this.#db.batch([
       sql`DELETE FROM reservations WHERE id = ${id}`,
-      sql`INSERT INTO usage (metric, committed) VALUES (${reservation.metric}, ${reservation.amount})
-          ON CONFLICT (metric) DO UPDATE SET committed = committed + excluded.committed`,
+      sql`UPDATE usage SET committed = committed + ${reservation.amount}, pending = MAX(0, pending - ${reservation.amount}) WHERE metric = ${reservation.metric}`,
     ]);
     return true;
   }
 
   async release(id: string): Promise<boolean> {
-    return (await this.#db.run(sql`DELETE FROM reservations WHERE id = ${id}`)).changes > 0;
+    const reservation = await this.#db.one<{ metric: string; amount: number }>(sql`SELECT metric, amount FROM reservations WHERE id = ${id}`);
+    if (!reservation) return false;
+    await this.#db.batch([
+      sql`DELETE FROM reservations WHERE id = ${id}`,
+      sql`UPDATE usage SET pending = MAX(0, pending - ${reservation.amount}) WHERE metric = ${reservation.metric}`,
+    ]);
+    return true;
   }
 
   /** Adds `delta` (may be negative) to committed usage, never below zero. */
@@ -60,8 +70,14 @@ export class LedgerRepository {
       ON CONFLICT (metric) DO UPDATE SET committed = excluded.committed`);
   }
 
+  /** Lets every reservation held past `now` lapse; returns how many did. */
   async expire(now: number): Promise<number> {
-    return (await this.#db.run(sql`DELETE FROM reservations WHERE expires_at <= ${now}`)).changes;
+    const results = await this.#db.batch([
+      sql`UPDATE usage SET pending = MAX(0, pending - (SELECT COALESCE(SUM(amount), 0) FROM reservations WHERE reservations.metric = usage.metric AND expires_at <= ${now}))
+          WHERE metric IN (SELECT metric FROM reservations WHERE expires_at <= ${now})`,
+      sql`DELETE FROM reservations WHERE expires_at <= ${now}`,
+    ]);
+    return results[1]?.changes ?? 0;
   }
 
   async nextExpiry(): Promise<number | null> {

@@ -22,4 +22,14 @@ export const ledgerMigrations: Migration[] = [
       `CREATE INDEX reservations_expiry ON reservations (expires_at)`,
     ],
   },
+  {
+    version: 2,
+    name: "pending kept beside committed",
+    statements: [
+      // Pending usage is kept as a running sum, so a reservation reads one row instead of summing every open one.
+      `ALTER TABLE usage ADD COLUMN pending INTEGER NOT NULL DEFAULT 0`,
+      `INSERT INTO usage (metric, committed) SELECT DISTINCT metric, 0 FROM reservations WHERE true ON CONFLICT (metric) DO NOTHING`,
+      `UPDATE usage SET pending = (SELECT COALESCE(SUM(amount), 0) FROM reservations WHERE reservations.metric = usage.metric)`,
+    ],
+  },
 ];

@@ -2,14 +2,22 @@ import { DurableObject } from "cloudflare:workers";
 import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
 import { ActorSqlDriver } from "../../core/db/actor-driver.ts";
 import { migrate } from "../../core/db/migrate.ts";
+import { registry } from "../../core/actors.ts";
+import type { QuotaMetric, Quotas } from "../registry/plans.ts";
 import { LedgerRepository, type MetricUsage } from "./ledger.repo.ts";
 import { ledgerMigrations } from "./migrations.ts";
 
 export interface ReserveRequest {
+  /** The ledger's key: the quota metric itself, or a monthly key of it (`maxRecordingMinutesMonth:2026-11`). */
   metric: string;
   amount: number;
-  /** The tenant's limit for the metric; -1 is unlimited. */
-  limit: number;
+  /**
+   * The limit: given by the caller, or looked up as `quota` of `tenantId`'s
+   * limits, which the ledger keeps (see `setLimits`). -1 is unlimited.
+   */
+  limit?: number;
+  tenantId?: string;
+  quota?: QuotaMetric;
   /** In `log` mode a reservation over the limit is granted and flagged, not refused. */
   enforce: boolean;
   /** How long an uncommitted reservation holds before it lapses (a crashed request cannot leak usage). */
@@ -23,6 +31,13 @@ export type ReserveResult =
 const DEFAULT_HOLD_MS = 5 * 60_000;
 
 /**
+ * How long the ledger trusts the tenant's limits it read from the Registry.
+ * Changes made through the API are pushed at once (`setLimits`); this bounds
+ * anything else (a plan's limits changed by an upgrade).
+ */
+const LIMITS_TTL_MS = 60_000;
+
+/**
  * One per tenant (`idFromName(tenantId)`): the quota ledger. Every reservation
  * of a tenant goes through this one actor, whose calls run one at a time, so
  * concurrent requests can never overshoot a limit; other tenants have their
@@ -30,10 +45,15 @@ const DEFAULT_HOLD_MS = 5 * 60_000;
  *
  * Callers reserve before they act, then commit when the thing exists or
  * release when it failed. Usage that ends later (an app deleted, a stream
- * stopped) is given back with `adjust`.
+ * stopped) is given back with `adjust`. The tenant's limits are known here
+ * (read from the Registry once a minute at most, pushed on change), so a
+ * reservation never asks the Registry.
  */
 export class QuotaLedger extends DurableObject<Env> {
   readonly #ledger: LedgerRepository;
+  #limits: { quotas: Quotas | null; until: number } | null = null;
+  /** The alarm time last set (undefined: unknown until asked). */
+  #armedAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -43,16 +63,17 @@ export class QuotaLedger extends DurableObject<Env> {
   }
 
   async reserve(request: ReserveRequest): Promise<ReserveResult> {
+    const limit = request.limit ?? (await this.#limitOf(request));
     const { committed, pending } = await this.#ledger.usage(request.metric);
     const used = committed + pending;
-    const overLimit = request.limit !== -1 && used + request.amount > request.limit;
-    if (overLimit && request.enforce) return { ok: false, code: "quota_exceeded", used, limit: request.limit };
+    const overLimit = limit !== -1 && used + request.amount > limit;
+    if (overLimit && request.enforce) return { ok: false, code: "quota_exceeded", used, limit };
 
     const reservationId = `rsv_${toBase64Url(randomBytes(12))}`;
     const expiresAt = Date.now() + (request.holdMs ?? DEFAULT_HOLD_MS);
     await this.#ledger.reserve(reservationId, request.metric, request.amount, expiresAt);
-    await this.#armAlarm();
-    return { ok: true, reservationId, used, limit: request.limit, overLimit };
+    await this.#armNoLaterThan(expiresAt);
+    return { ok: true, reservationId, used, limit, overLimit };
   }
 
   async commit(reservationId: string): Promise<boolean> {
@@ -76,14 +97,37 @@ export class QuotaLedger extends DurableObject<Env> {
     return this.#ledger.allUsage();
   }
 
-  override async alarm(): Promise<void> {
-    await this.#ledger.expire(Date.now());
-    await this.#armAlarm();
+  /** The tenant's limits changed (the Registry pushes them); null forgets them (read again on next use). */
+  async setLimits(quotas: Quotas | null): Promise<void> {
+    this.#limits = quotas ? { quotas, until: Date.now() + LIMITS_TTL_MS } : null;
   }
 
-  async #armAlarm(): Promise<void> {
+  /** The tenant's limit for the metric (-1, unlimited, when the tenant is unknown). */
+  async limitOf(tenantId: string, quota: QuotaMetric): Promise<number> {
+    return this.#limitOf({ tenantId, quota });
+  }
+
+  override async alarm(): Promise<void> {
+    this.#armedAt = null;
+    await this.#ledger.expire(Date.now());
     const next = await this.#ledger.nextExpiry();
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(next);
+    if (next !== null) await this.#armNoLaterThan(next);
+  }
+
+  async #limitOf(request: { tenantId?: string; quota?: QuotaMetric }): Promise<number> {
+    if (!request.tenantId || !request.quota) return -1;
+    if (!this.#limits || this.#limits.until <= Date.now()) {
+      const tenant = await registry(this.env).getTenant(request.tenantId);
+      this.#limits = { quotas: tenant?.quotas ?? null, until: Date.now() + LIMITS_TTL_MS };
+    }
+    return this.#limits.quotas?.[request.quota] ?? -1;
+  }
+
+  // Reservations mostly expire after the alarm already set: no storage write then.
+  async #armNoLaterThan(at: number): Promise<void> {
+    if (this.#armedAt === undefined) this.#armedAt = await this.ctx.storage.getAlarm();
+    if (this.#armedAt !== null && this.#armedAt <= at) return;
+    await this.ctx.storage.setAlarm(at);
+    this.#armedAt = at;
   }
 }

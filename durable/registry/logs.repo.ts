@@ -101,6 +101,21 @@ export class LogsRepository {
       VALUES (${entry.ts}, ${entry.actor}, ${entry.via}, ${entry.tenantId}, ${entry.app}, ${entry.method}, ${entry.path}, ${entry.status}, ${entry.ip}, ${entry.requestId})`);
   }
 
+  /**
+   * Audit rows forwarded by app actors. A batch sent twice (an actor that died
+   * before recording that it was sent) adds nothing: each request id is kept once.
+   */
+  async appendAuditBatch(entries: Omit<AuditEntry, "id">[]): Promise<void> {
+    await this.#db.batch(
+      entries.map(
+        (entry) => sql`
+          INSERT INTO audit_log (ts, actor, via, tenant_id, app, method, path, status, ip, request_id)
+          SELECT ${entry.ts}, ${entry.actor}, ${entry.via}, ${entry.tenantId}, ${entry.app}, ${entry.method}, ${entry.path}, ${entry.status}, ${entry.ip}, ${entry.requestId}
+          WHERE NOT EXISTS (SELECT 1 FROM audit_log WHERE request_id = ${entry.requestId} AND app IS ${entry.app})`,
+      ),
+    );
+  }
+
   async listAudit(filter: { tenantId?: string; app?: string }, limit: number, offset: number): Promise<{ entries: AuditEntry[]; total: number }> {
     const { clause, params } = where([
       ["tenant_id = ?", filter.tenantId],

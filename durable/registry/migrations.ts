@@ -117,4 +117,12 @@ export const registryMigrations: Migration[] = [
       `CREATE INDEX audit_log_tenant ON audit_log (tenant_id, id)`,
     ],
   },
+  {
+    version: 3,
+    name: "audit rows by request",
+    statements: [
+      // App actors forward their audit rows in batches; a batch sent twice is recognized by its request ids.
+      `CREATE INDEX audit_log_request ON audit_log (request_id)`,
+    ],
+  },
 ];

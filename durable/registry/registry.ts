@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { quotaLedger } from "../../core/actors.ts";
 import { configFromEnv } from "../../core/config.ts";
 import { generateApiToken, hashApiToken } from "../../core/crypto/api-token.ts";
 import { randomBytes, toBase64Url, utf8 } from "../../core/crypto/encoding.ts";
@@ -36,7 +37,6 @@ export interface SessionPrincipal {
 
 export interface RegistryHealth {
   ok: boolean;
-  apps: number;
 }
 
 /** How often old log rows are pruned. */
@@ -102,9 +102,9 @@ export class Registry extends DurableObject<Env> {
     );
   }
 
+  /** Storage answers: one constant query (never a count of every row). */
   async health(): Promise<RegistryHealth> {
-    const row = await this.#db.one<{ apps: number }>(raw("SELECT COUNT(*) AS apps FROM apps"));
-    return { ok: row !== null, apps: row?.apps ?? 0 };
+    return { ok: (await this.#db.one<{ ok: number }>(raw("SELECT 1 AS ok")))?.ok === 1 };
   }
 
   // ── API tokens ─────────────────────────────────────────────────────────────
@@ -208,8 +208,11 @@ export class Registry extends DurableObject<Env> {
     return this.#tenants.list(limit, offset);
   }
 
+  /** The tenant's quota ledger is told its new limits at once (it otherwise re-reads them within a minute). */
   async updateTenant(id: string, changes: { name?: string; plan?: PlanName; quotas?: Partial<Record<QuotaMetric, number | null>> }): Promise<Tenant | null> {
-    return this.#tenants.update(id, changes, now());
+    const updated = await this.#tenants.update(id, changes, now());
+    if (updated) await quotaLedger(this.env, id).setLimits(updated.quotas);
+    return updated;
   }
 
   async countTenantApps(tenantId: string): Promise<number> {
@@ -375,6 +378,11 @@ export class Registry extends DurableObject<Env> {
 
   async appendAudit(entry: Omit<AuditEntry, "id">): Promise<void> {
     await this.#logs.appendAudit(entry);
+  }
+
+  /** App actors' audit rows, forwarded in batches (see durable/app/settings.ts). */
+  async appendAuditBatch(entries: Omit<AuditEntry, "id">[]): Promise<void> {
+    await this.#logs.appendAuditBatch(entries);
   }
 
   async listAudit(filter: { tenantId?: string; app?: string }, limit: number, offset: number): Promise<{ entries: AuditEntry[]; total: number }> {

@@ -36,7 +36,7 @@ export async function quotaWarning(c: Context<AppEnv>, tenantId: string, metric:
   const app = c.get("app");
   if (!app || limit <= 0 || used < 0.8 * limit) return;
   try {
-    await appActor(c.env, app.name).warnQuotaOnce(metric, { tenantId, metric, limit, used });
+    await appActor(c.env, app.name).warnQuotaOnce({ tenantId, metric, limit, used });
   } catch (error) {
     log("error", "could not record a quota warning", { requestId: c.var.requestId, ...describeError(error) });
   }

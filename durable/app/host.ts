@@ -1,0 +1,36 @@
+import type { Config } from "../../core/config.ts";
+import type { SecretBoxKey } from "../../core/crypto/secret-box.ts";
+import type { SqlDriver } from "../../core/db/sql.ts";
+import type { EventLog } from "./event-log.ts";
+import type { Scheduler } from "./scheduler.ts";
+
+/** Who an app actor is; written by `init` when the app is created. */
+export interface AppIdentity {
+  name: string;
+  roomPrefix: string;
+  /** The tenant whose quota ledger counts this app's streams. */
+  tenantId: string;
+}
+
+/**
+ * What a capability of the app actor may use of its host: the app's database,
+ * who the app is, the settings, the key for secrets at rest, the event log,
+ * the one schedule, and the tenant's quota ledger. Capabilities never reach
+ * into each other's tables; where one needs another, the actor passes it in.
+ */
+export interface AppHost {
+  readonly db: SqlDriver;
+  readonly env: Env;
+  readonly events: EventLog;
+  readonly scheduler: Scheduler;
+  config(): Config;
+  identity(): Promise<AppIdentity>;
+  secretKey(): Promise<SecretBoxKey>;
+  /** The tenant's quota ledger. */
+  ledger(tenantId: string): DurableObjectStub<import("../quota/quota-ledger.ts").QuotaLedger>;
+}
+
+/** Contexts that bind each sealed secret to the app and field it belongs to (AES-GCM associated data). */
+export const secretContext = (app: string, secret: string) => `app:${app}/secret:${secret}`;
+export const ingressKeyContext = (app: string, ingressId: string) => `app:${app}/ingress:${ingressId}/stream-key`;
+export const webhookSecretContext = (app: string, endpointId: string) => `app:${app}/webhook:${endpointId}/secret`;

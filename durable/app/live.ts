@@ -1,0 +1,229 @@
+import { livekitClients, type LiveKitEvent } from "../../core/livekit.ts";
+import type { AppHost, AppIdentity } from "./host.ts";
+import type { Ingresses } from "./ingresses.ts";
+import { applyLiveKitEvent, type QuotaAction } from "./livekit-events.ts";
+import { LiveRepository, type StreamRecord } from "./live.repo.ts";
+import { reconciliationEvents } from "./reconcile.ts";
+import type { Settings } from "./settings.ts";
+import type { Usage } from "./usage.ts";
+import type { HlsRepository, VodsRepository } from "./vods.repo.ts";
+
+/** How often the live state is checked against LiveKit while anything is live (a lost webhook heals within this). */
+export const RECONCILE_INTERVAL_MS = 60_000;
+
+/** How long a LiveKit event id is remembered: a webhook repeated within this changes nothing. */
+export const SEEN_EVENTS_MS = 24 * 60 * 60 * 1000;
+
+/** Public play tokens per client address per minute, per app. */
+const PLAY_TOKENS_PER_WINDOW = 30;
+const PLAY_TOKEN_WINDOW_MS = 60_000;
+
+/** What a publisher token's mint asks of the app. */
+export interface PublisherSlotRequest {
+  room: string;
+  participant: string;
+  /** How long the slot holds before the stream starts (or it lapses). */
+  holdMs: number;
+  /** `on` mode for a caller bound by quotas: over the limit is refused, not only recorded. */
+  enforce: boolean;
+}
+
+export type PublisherSlotResult =
+  | { ok: true; reserved: boolean; used: number; limit: number; overLimit: boolean }
+  | { ok: false; code: "quota_exceeded"; used: number; limit: number };
+
+/**
+ * The app's live state, as LiveKit's webhooks (and reconciliation with
+ * LiveKit) say: who is in which room, which streams run, publisher quota
+ * slots, LiveKit event ids already applied. Settles the tenant's concurrent-
+ * stream quota as streams start and end.
+ */
+export class Live {
+  readonly #host: AppHost;
+  readonly #repo: LiveRepository;
+  readonly #vods: VodsRepository;
+  readonly #hls: HlsRepository;
+  readonly #ingresses: Ingresses;
+  readonly #usage: Usage;
+  readonly #settings: Settings;
+  readonly #playTokenWindows = new Map<string, { startedAt: number; count: number }>();
+
+  constructor(host: AppHost, parts: { vods: VodsRepository; hls: HlsRepository; ingresses: Ingresses; usage: Usage; settings: Settings }) {
+    this.#host = host;
+    this.#repo = new LiveRepository(host.db);
+    this.#vods = parts.vods;
+    this.#hls = parts.hls;
+    this.#ingresses = parts.ingresses;
+    this.#usage = parts.usage;
+    this.#settings = parts.settings;
+  }
+
+  /**
+   * Applies a verified LiveKit webhook event. A repeat of an event id seen in
+   * the last 24 h changes nothing. State and app events are written first,
+   * then the tenant's quota ledger is told what started or ended.
+   */
+  async apply(event: LiveKitEvent): Promise<{ duplicate: boolean; startedRooms: string[] }> {
+    const identity = await this.#host.identity();
+    const now = Date.now();
+    if (!(await this.#repo.markSeen(event.id, now))) return { duplicate: true, startedRooms: [] };
+    const outcome = await applyLiveKitEvent(this.#state(), event, new Date(now).toISOString());
+    await this.#settleQuota(identity, outcome.quota);
+    if (event.event === "participant_joined" || outcome.startedRooms.length > 0) await this.#host.scheduler.at("reconcile", now + RECONCILE_INTERVAL_MS);
+    return { duplicate: false, startedRooms: outcome.startedRooms };
+  }
+
+  #state() {
+    return { live: this.#repo, ingresses: this.#ingresses.repository, vods: this.#vods, hls: this.#hls, events: this.#host.events };
+  }
+
+  async #settleQuota(identity: AppIdentity, actions: QuotaAction[]): Promise<void> {
+    if (actions.length === 0) return;
+    const ledger = this.#host.ledger(identity.tenantId);
+    for (const action of actions) {
+      if (action.kind === "commit") {
+        // A lapsed reservation cannot be committed: count the stream anyway.
+        if (!(await ledger.commit(action.reservationId))) await ledger.adjust("maxConcurrentStreams", 1);
+      } else if (action.kind === "release") {
+        await ledger.release(action.reservationId);
+      } else {
+        await ledger.adjust(action.metric, action.delta);
+      }
+    }
+  }
+
+  /** Quota actions decided elsewhere in the actor (a VOD deleted gives its bytes back). */
+  async settle(actions: QuotaAction[]): Promise<void> {
+    await this.#settleQuota(await this.#host.identity(), actions);
+  }
+
+  /**
+   * Brings the live state in line with LiveKit's ListRooms / ListParticipants,
+   * so a webhook LiveKit never delivered (or StreamHub missed while down)
+   * heals. Returns how many corrections were applied.
+   */
+  async reconcile(): Promise<number> {
+    const identity = await this.#host.identity();
+    const lk = livekitClients(this.#host.config());
+    if (!lk) return 0;
+    const belongs = (room: string) => room === identity.roomPrefix || room.startsWith(`${identity.roomPrefix}-`);
+    const inLiveKit = new Map((await lk.rooms.listRooms()).filter((room) => belongs(room.name)).map((room) => [room.name, room]));
+    const rooms = new Set([...inLiveKit.keys(), ...(await this.#repo.liveRooms())]);
+
+    let applied = 0;
+    const now = Date.now();
+    for (const room of rooms) {
+      const found = inLiveKit.get(room);
+      const actual = found ? { name: room, sid: found.sid, participants: await lk.rooms.listParticipants(room) } : null;
+      for (const event of await reconciliationEvents(this.#repo, room, actual, now)) {
+        const outcome = await applyLiveKitEvent(this.#state(), event, new Date(now).toISOString());
+        await this.#settleQuota(identity, outcome.quota);
+        applied++;
+      }
+    }
+    return applied;
+  }
+
+  /** The schedule's `reconcile` task: check now, and again in a minute while anything is live. */
+  async runScheduled(now: number): Promise<number | null> {
+    await this.reconcile();
+    return (await this.#repo.anythingLive()) ? now + RECONCILE_INTERVAL_MS : null;
+  }
+
+  /**
+   * A publisher token's concurrent-stream slot, in one call: an unexpired slot
+   * of the same identity is shared (LiveKit replaces a duplicate identity, so
+   * one publisher publishes one stream at a time); otherwise the tenant's
+   * ledger reserves one, held until the stream starts (it is then committed)
+   * or lapses. A newer slot for the same identity replaces and releases the
+   * older one. Quota events are recorded here, on the app they concern.
+   */
+  async reservePublisherSlot(request: PublisherSlotRequest): Promise<PublisherSlotResult> {
+    const identity = await this.#host.identity();
+    await this.#usage.count("publisher_tokens");
+    const held = await this.#repo.slot(request.room, request.participant);
+    if (held && held.expires_at > Date.now()) return { ok: true, reserved: false, used: 0, limit: -1, overLimit: false };
+
+    const ledger = this.#host.ledger(identity.tenantId);
+    const result = await ledger.reserve({
+      metric: "maxConcurrentStreams",
+      quota: "maxConcurrentStreams",
+      tenantId: identity.tenantId,
+      amount: 1,
+      enforce: request.enforce,
+      holdMs: request.holdMs,
+    });
+    const quotaData = { tenantId: identity.tenantId, metric: "maxConcurrentStreams", limit: result.limit, used: result.used };
+    const nowIso = new Date().toISOString();
+    if (!result.ok) {
+      await this.#host.events.record("quota.exceeded", { ...quotaData, denied: true }, nowIso);
+      return result;
+    }
+    // Another mint for this identity may have landed while the ledger answered: the newest slot wins.
+    const previous = await this.#repo.slot(request.room, request.participant);
+    await this.#repo.putSlot(request.room, request.participant, result.reservationId, Date.now() + request.holdMs);
+    if (previous && previous.reservation_id !== result.reservationId) await ledger.release(previous.reservation_id);
+    if (result.overLimit) await this.#host.events.record("quota.exceeded", { ...quotaData, denied: false }, nowIso);
+    else await this.#settings.warnQuotaOnce({ ...quotaData, used: result.used + 1 });
+    return { ok: true, reserved: true, used: result.used, limit: result.limit, overLimit: result.overLimit };
+  }
+
+  /** Active streams, each with its viewer count (participants of the room that are not hidden and publish nothing). */
+  async streams(): Promise<StreamRecord[]> {
+    const streams = await this.#repo.activeStreams();
+    const withViewers: StreamRecord[] = [];
+    for (const stream of streams) withViewers.push({ ...stream, viewers: await this.#repo.viewerCount(stream.room) });
+    return withViewers;
+  }
+
+  async stream(streamId: string): Promise<StreamRecord | null> {
+    const stream = await this.#repo.stream(streamId);
+    return stream ? { ...stream, viewers: stream.status === "active" ? await this.#repo.viewerCount(stream.room) : 0 } : null;
+  }
+
+  /** The room's other active streams (to know whether stopping one may close the room). */
+  async activeStreamsIn(room: string): Promise<StreamRecord[]> {
+    return this.#repo.activeStreams(room);
+  }
+
+  async viewerCount(room: string): Promise<number> {
+    return this.#repo.viewerCount(room);
+  }
+
+  /** Ends a stream StreamHub stopped itself (LiveKit's own webhook for it is then a no-op). */
+  async endStream(streamId: string, reason: string): Promise<void> {
+    const identity = await this.#host.identity();
+    const stream = await this.#repo.activeStream(streamId);
+    if (!stream) return;
+    const now = new Date().toISOString();
+    await this.#repo.endStream(streamId, reason, now);
+    await this.#repo.removeParticipant(stream.room, stream.participant);
+    await this.#host.events.record("stream_ended", { streamId, room: stream.room, type: stream.type, participant: stream.participant, ingressId: stream.ingressId, reason }, now);
+    if (stream.quotaHeld) await this.#host.ledger(identity.tenantId).adjust("maxConcurrentStreams", -1);
+  }
+
+  /**
+   * Admits one public play token for `ip`, or says how many seconds to wait.
+   * Counted in this actor's memory (one per app, so exact across Workers);
+   * losing the counts on a restart is harmless.
+   */
+  async admitPlayToken(ip: string): Promise<number> {
+    const now = Date.now();
+    const window = this.#playTokenWindows.get(ip);
+    if (!window || window.startedAt + PLAY_TOKEN_WINDOW_MS <= now) {
+      if (this.#playTokenWindows.size > 10_000) this.#playTokenWindows.clear();
+      this.#playTokenWindows.set(ip, { startedAt: now, count: 1 });
+    } else if (window.count >= PLAY_TOKENS_PER_WINDOW) {
+      return Math.ceil((window.startedAt + PLAY_TOKEN_WINDOW_MS - now) / 1000);
+    } else {
+      window.count++;
+    }
+    await this.#usage.count("play_tokens");
+    return 0;
+  }
+
+  /** Retention: event ids past the repeat window, and lapsed publisher slots. */
+  async prune(now: number): Promise<number> {
+    return (await this.#repo.forgetSeenBefore(now - SEEN_EVENTS_MS)) + (await this.#repo.deleteExpiredSlots(now));
+  }
+}

@@ -1,0 +1,173 @@
+import { EncodedFileOutput, EncodedFileType, EncodingOptionsPreset } from "@livekit/protocol";
+import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
+import { classifyLiveKitError, egressUpload, livekitClients, namespacedRoom } from "../../core/livekit.ts";
+import { describeError, log } from "../../core/log.ts";
+import { keyUnder } from "../../core/s3.ts";
+import type { AppHost } from "./host.ts";
+import { monthlyMetric, type QuotaAction } from "./livekit-events.ts";
+import type { Settings } from "./settings.ts";
+import { HlsRepository, VodsRepository, type HlsRow, type Vod, type VodFilter } from "./vods.repo.ts";
+
+/** The egress preset, and the resolution it produces (egress results do not report one). */
+const PRESET = { preset: EncodingOptionsPreset.H264_720P_30, width: 1280, height: 720 };
+/** How long a started recording holds a minute of the monthly quota; its real minutes are counted when it ends. */
+const RECORDING_HOLD_MS = 6 * 3600_000;
+
+export interface RecordingRequest {
+  roomName: string;
+  streamId?: string;
+  mode?: "room-composite" | "participant";
+  layout?: string;
+}
+
+export type StartRecordingResult =
+  | { ok: true; vod: Vod; overLimit: { metric: string; limit: number; used: number } | null }
+  | { ok: false; code: "recording_disabled" | "s3_not_configured" | "livekit_not_configured" }
+  | { ok: false; code: "quota_exceeded"; metric: "maxStorageGb" | "maxRecordingMinutesMonth"; limit: number; used: number }
+  | { ok: false; code: "livekit_refused" | "livekit_unavailable"; message: string };
+
+/**
+ * Recordings and live HLS. Recording uses LiveKit egress, which uploads an MP4
+ * (H.264/AAC, 720p) straight to the app's own bucket; egress webhooks then
+ * move the VOD to ready or failed (livekit-events.ts). Started here, by the
+ * recording routes and by auto-record when a stream starts.
+ */
+export class Recordings {
+  readonly #host: AppHost;
+  readonly #settings: Settings;
+  readonly vods: VodsRepository;
+  readonly hls: HlsRepository;
+
+  constructor(host: AppHost, settings: Settings) {
+    this.#host = host;
+    this.#settings = settings;
+    this.vods = new VodsRepository(host.db);
+    this.hls = new HlsRepository(host.db);
+  }
+
+  /**
+   * Starts a recording of a room (composite) or one participant: checks the
+   * app's switch, its bucket and the tenant's storage and monthly-minutes
+   * quotas, starts the egress, and records the VOD.
+   */
+  async start(input: RecordingRequest, options: { recordingEnabled: boolean; enforce: boolean }): Promise<StartRecordingResult> {
+    if (!options.recordingEnabled) return { ok: false, code: "recording_disabled" };
+    const identity = await this.#host.identity();
+    const s3 = await this.#settings.s3();
+    const credentials = await this.#settings.s3Credentials();
+    if (!s3 || !credentials) return { ok: false, code: "s3_not_configured" };
+    const lk = livekitClients(this.#host.config());
+    if (!lk) return { ok: false, code: "livekit_not_configured" };
+    const ledger = this.#host.ledger(identity.tenantId);
+    const nowIso = () => new Date().toISOString();
+
+    // Recordings that already fill the storage quota stop new ones (when quotas are enforced for this caller).
+    if (options.enforce) {
+      const storageLimit = await ledger.limitOf(identity.tenantId, "maxStorageGb");
+      const storedBytes = (await ledger.usage()).storageBytes?.committed ?? 0;
+      if (storageLimit !== -1 && storedBytes >= storageLimit * 1e9) {
+        const usedGb = Math.round((storedBytes / 1e9) * 1000) / 1000;
+        await this.#host.events.record("quota.exceeded", { tenantId: identity.tenantId, metric: "maxStorageGb", limit: storageLimit, used: usedGb, denied: true }, nowIso());
+        return { ok: false, code: "quota_exceeded", metric: "maxStorageGb", limit: storageLimit, used: usedGb };
+      }
+    }
+    const minutes = await ledger.reserve({
+      metric: monthlyMetric("maxRecordingMinutesMonth"),
+      quota: "maxRecordingMinutesMonth",
+      tenantId: identity.tenantId,
+      amount: 1,
+      enforce: options.enforce,
+      holdMs: RECORDING_HOLD_MS,
+    });
+    const minutesData = { tenantId: identity.tenantId, metric: "maxRecordingMinutesMonth", limit: minutes.limit, used: minutes.used };
+    if (!minutes.ok) {
+      await this.#host.events.record("quota.exceeded", { ...minutesData, denied: true }, nowIso());
+      return { ok: false, code: "quota_exceeded", metric: "maxRecordingMinutesMonth", limit: minutes.limit, used: minutes.used };
+    }
+    const overLimit = minutes.overLimit ? { metric: "maxRecordingMinutesMonth", limit: minutes.limit, used: minutes.used } : null;
+    if (overLimit) await this.#host.events.record("quota.exceeded", { ...minutesData, denied: false }, nowIso());
+    else await this.#settings.warnQuotaOnce({ ...minutesData, used: minutes.used + 1 });
+
+    const room = namespacedRoom(identity.roomPrefix, input.roomName);
+    const participant = input.streamId?.slice(input.streamId.lastIndexOf("/") + 1);
+    const mode = input.mode ?? (input.streamId ? "participant" : "room-composite");
+    const vodId = `vod_${toBase64Url(randomBytes(9))}`;
+    const fileKey = keyUnder(s3.settings.prefix, "vods", room, `${vodId}.mp4`);
+    const file = new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath: fileKey, output: { case: "s3", value: egressUpload(s3.settings, credentials) } });
+
+    let egress;
+    try {
+      egress =
+        mode === "participant" && participant
+          ? await lk.egress.startParticipantEgress(room, participant, { file }, { encodingOptions: PRESET.preset })
+          : await lk.egress.startRoomCompositeEgress(room, { file }, { layout: input.layout ?? "grid", encodingOptions: PRESET.preset });
+    } catch (error) {
+      await ledger.release(minutes.reservationId);
+      log("error", `LiveKit failed to record room "${room}"`, { app: identity.name, ...describeError(error) });
+      const failure = classifyLiveKitError(error);
+      return failure.kind === "refused" ? { ok: false, code: "livekit_refused", message: failure.message } : { ok: false, code: "livekit_unavailable", message: failure.message };
+    }
+    const startedAt = nowIso();
+    await this.vods.insert({ id: vodId, egressId: egress.egressId, room, streamId: input.streamId ?? null, mode, fileKey, width: PRESET.width, height: PRESET.height, startedAt, reservationId: minutes.reservationId });
+    await this.#host.events.record("recording_started", { vodId, egressId: egress.egressId, room, streamId: input.streamId ?? null, mode }, startedAt);
+    return { ok: true, vod: (await this.get(vodId))!, overLimit };
+  }
+
+  /** Auto-record: every room where a stream just started gets a recording, unless one runs already. */
+  async autoRecord(rooms: string[], options: { recordingEnabled: boolean; enforce: boolean }): Promise<void> {
+    const identity = await this.#host.identity();
+    for (const room of rooms) {
+      if (await this.vods.activeForRoom(room)) continue;
+      const started = await this.start({ roomName: room }, options);
+      // LiveKit must still get its 200: a refused auto-record (quota, no bucket) is logged, not retried.
+      if (!started.ok) log("warn", "auto-record did not start", { app: identity.name, room, code: started.code });
+    }
+  }
+
+  /** By VOD id or egress id. */
+  async get(id: string): Promise<Vod | null> {
+    const vod = await this.vods.find(id);
+    if (!vod) return null;
+    const { reservationId: _, ...shown } = vod;
+    return shown;
+  }
+
+  async list(filter: VodFilter, order: "started_at" | "size_bytes" | "id", dir: "asc" | "desc", limit: number, offset: number): Promise<{ vods: Vod[]; total: number }> {
+    return this.vods.list(filter, order, dir, limit, offset);
+  }
+
+  /** The room's running recording, if any. */
+  async activeFor(room: string): Promise<Vod | null> {
+    return this.vods.activeForRoom(room);
+  }
+
+  async markStopping(id: string): Promise<void> {
+    await this.vods.setStatus(id, "uploading");
+  }
+
+  /** The recording whose object is gone from the bucket: its row goes; returns the quota its bytes give back. */
+  async remove(id: string): Promise<{ removed: boolean; quota: QuotaAction[] }> {
+    const vod = await this.vods.find(id);
+    if (!vod || !(await this.vods.delete(vod.id))) return { removed: false, quota: [] };
+    await this.#host.events.record("vod_deleted", { vodId: vod.id, room: vod.room, fileKey: vod.fileKey }, new Date().toISOString());
+    return { removed: true, quota: vod.status === "ready" && vod.sizeBytes ? [{ kind: "adjust", metric: "storageBytes", delta: -vod.sizeBytes }] : [] };
+  }
+
+  // ── Live HLS ───────────────────────────────────────────────────────────────
+
+  async hlsFor(room: string): Promise<HlsRow | null> {
+    return this.hls.forRoom(room);
+  }
+
+  async startHls(room: string, egressId: string, playlistKey: string, playlistUrl: string): Promise<void> {
+    const now = new Date().toISOString();
+    await this.hls.start(room, egressId, playlistKey, now);
+    await this.#host.events.record("hls_started", { room, egressId, playlistUrl }, now);
+  }
+
+  async stopHls(room: string): Promise<void> {
+    const now = new Date().toISOString();
+    const row = await this.hls.forRoom(room);
+    if (row && (await this.hls.stop({ room }, now))) await this.#host.events.record("hls_stopped", { room, egressId: row.egress_id }, now);
+  }
+}

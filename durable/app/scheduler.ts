@@ -1,0 +1,102 @@
+import { sql, type SqlDriver } from "../../core/db/sql.ts";
+import { describeError, log } from "../../core/log.ts";
+
+/** Everything time-based an app actor does, each a row of the one schedule table. */
+export type Task = "webhooks" | "reconcile" | "retention" | "audit_forward" | "counters";
+
+/** A task's work: runs what is due and says when it is next due (null: nothing left to do). */
+export type TaskRunner = (now: number) => Promise<number | null>;
+
+/** How long a running task holds its row: if the actor dies mid-run, the task runs again after this. */
+const LEASE_MS = 60_000;
+/** A task that threw is tried again after this. */
+const RETRY_AFTER_ERROR_MS = 30_000;
+
+/**
+ * The one alarm of an app actor, over one schedule table (Cloudflare's
+ * `agents` scheduler in miniature). Capabilities say when a task is due with
+ * `at` (the earliest request wins) and the alarm runs every due task, then
+ * re-arms itself to the earliest row. A task that is running holds its row for
+ * a lease, so a crash mid-run only delays it; work asked for during a run is
+ * kept, not overwritten by the run's own answer.
+ */
+export class Scheduler {
+  readonly #db: SqlDriver;
+  readonly #storage: DurableObjectStorage;
+  /** The alarm time this actor last set (undefined: not known yet, ask storage). */
+  #armedAt: number | null | undefined;
+
+  constructor(db: SqlDriver, storage: DurableObjectStorage) {
+    this.#db = db;
+    this.#storage = storage;
+  }
+
+  /** Makes `task` due no later than `dueAt`. */
+  async at(task: Task, dueAt: number): Promise<void> {
+    await this.#db.run(sql`
+      INSERT INTO schedule (task, due_at) VALUES (${task}, ${dueAt})
+      ON CONFLICT (task) DO UPDATE SET due_at = MIN(due_at, excluded.due_at)`);
+    await this.#armNoLaterThan(dueAt);
+  }
+
+  /** When `task` is next due, or null. */
+  async dueAt(task: Task): Promise<number | null> {
+    return (await this.#db.one<{ due_at: number }>(sql`SELECT due_at FROM schedule WHERE task = ${task}`))?.due_at ?? null;
+  }
+
+  /** Runs every task that is due, each once, and re-arms the alarm to the earliest row left. */
+  async runDue(runners: Record<Task, TaskRunner>, now = Date.now()): Promise<Task[]> {
+    const due = await this.#db.all<{ task: Task }>(sql`SELECT task FROM schedule WHERE due_at <= ${now} ORDER BY due_at`);
+    const leaseUntil = now + LEASE_MS;
+    for (const { task } of due) {
+      await this.#db.run(sql`UPDATE schedule SET due_at = ${leaseUntil} WHERE task = ${task}`);
+      let next: number | null;
+      try {
+        next = await runners[task](now);
+      } catch (error) {
+        log("error", "scheduled task failed; it will be tried again", { task, ...describeError(error) });
+        next = Date.now() + RETRY_AFTER_ERROR_MS;
+      }
+      // A row still at the lease was not asked for during the run: the run's answer stands.
+      // One moved earlier was: the earlier of the two stands.
+      if (next === null) {
+        await this.#db.run(sql`DELETE FROM schedule WHERE task = ${task} AND due_at = ${leaseUntil}`);
+      } else {
+        await this.#db.run(sql`
+          UPDATE schedule SET due_at = CASE WHEN due_at = ${leaseUntil} THEN ${next} ELSE MIN(due_at, ${next}) END
+          WHERE task = ${task}`);
+      }
+    }
+    await this.arm();
+    return due.map((row) => row.task);
+  }
+
+  /** Sets the alarm to the earliest row (or clears it). */
+  async arm(): Promise<void> {
+    const next = (await this.#db.one<{ next: number | null }>(sql`SELECT MIN(due_at) AS next FROM schedule`))?.next ?? null;
+    if (next === null) {
+      if (this.#armedAt !== null) await this.#storage.deleteAlarm();
+    } else if (this.#armedAt !== next) {
+      await this.#storage.setAlarm(next);
+    }
+    this.#armedAt = next;
+  }
+
+  /** The alarm fired: it is no longer set. */
+  fired(): void {
+    this.#armedAt = null;
+  }
+
+  /** Forgets what it knew of the alarm (the storage was wiped). */
+  reset(): void {
+    this.#armedAt = undefined;
+  }
+
+  // Most calls find the alarm already early enough: no storage write then.
+  async #armNoLaterThan(dueAt: number): Promise<void> {
+    if (this.#armedAt === undefined) this.#armedAt = await this.#storage.getAlarm();
+    if (this.#armedAt !== null && this.#armedAt <= dueAt) return;
+    await this.#storage.setAlarm(dueAt);
+    this.#armedAt = dueAt;
+  }
+}

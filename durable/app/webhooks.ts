@@ -1,0 +1,439 @@
+import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
+import { openSecret, sealSecret } from "../../core/crypto/secret-box.ts";
+import { sql, type Statement } from "../../core/db/sql.ts";
+import { describeError, log } from "../../core/log.ts";
+import { isPrivateTarget } from "../../core/net.ts";
+import { webhookSecretContext, type AppHost, type AppIdentity } from "./host.ts";
+import { attempt, DELIVERY_TIMEOUT_MS, DISABLE_FAILING_AFTER_MS, MAX_IN_FLIGHT_PER_ENDPOINT, verdict, type AttemptResult } from "./webhook-delivery.ts";
+import { generateWebhookSecret, legacySignature, standardSignature } from "./webhook-signing.ts";
+import { WebhooksRepository, type DeliveryRow, type DeliveryStatus, type EndpointRow } from "./webhooks.repo.ts";
+
+/** Finished deliveries kept in each endpoint's log, besides the age limit (WEBHOOK_RETENTION_DAYS). */
+export const DELIVERY_LOG_KEEP = 10_000;
+/** Due deliveries taken per round; a round that took this many is followed by another at once. */
+const CLAIM_PER_ROUND = 256;
+/** Events turned into deliveries per statement batch. */
+const FAN_OUT_BATCH = 500;
+/** Attempt results written per transaction while a round runs. */
+const RECORD_BATCH = 32;
+/**
+ * While deliveries are under way the schedule holds the webhook task this far
+ * ahead: if the actor dies mid-round, the alarm picks the outbox up again.
+ */
+const BACKSTOP_MS = 2_000;
+
+/**
+ * Outbound webhooks: endpoints, the outbox (deliveries fanned out from the
+ * event log by a cursor, in the same transaction that advances it), delivery
+ * with retries, and the delivery log. Delivery starts as soon as an event is
+ * recorded (one pump per actor, merging every request for a run) rather than
+ * on the next alarm, so hand-off takes milliseconds; the schedule's `webhooks`
+ * task is the durable backstop and carries the retry times.
+ */
+export class Webhooks {
+  readonly #host: AppHost;
+  readonly #repo: WebhooksRepository;
+  #pumping: Promise<void> | null = null;
+  #again = false;
+
+  constructor(host: AppHost) {
+    this.#host = host;
+    this.#repo = new WebhooksRepository(host.db);
+  }
+
+  // ── Endpoints ──────────────────────────────────────────────────────────────
+
+  async create(input: { url: string; events: string[]; enabled: boolean; description: string | null; legacySecret?: string }): Promise<{ endpoint: WebhookEndpointView; secret: string }> {
+    const identity = await this.#host.identity();
+    const id = `whep_${toBase64Url(randomBytes(9))}`;
+    const secret = input.legacySecret ?? generateWebhookSecret();
+    const now = new Date().toISOString();
+    await this.#repo.insertEndpoint({
+      id,
+      url: input.url,
+      events_json: JSON.stringify(input.events),
+      enabled: input.enabled ? 1 : 0,
+      description: input.description,
+      secret_sealed: await sealSecret(await this.#host.secretKey(), secret, webhookSecretContext(identity.name, id)),
+      legacy: input.legacySecret ? 1 : 0,
+      created_at: now,
+      updated_at: now,
+    });
+    return { endpoint: (await this.get(id))!, secret };
+  }
+
+  async list(): Promise<WebhookEndpointView[]> {
+    return (await this.#repo.endpoints()).map(endpointView);
+  }
+
+  async get(id: string): Promise<WebhookEndpointView | null> {
+    const row = await this.#repo.endpoint(id);
+    return row ? endpointView(row) : null;
+  }
+
+  async update(id: string, changes: { url?: string; events?: string[]; enabled?: boolean; description?: string | null }): Promise<WebhookEndpointView | null> {
+    const row = await this.#repo.endpoint(id);
+    if (!row) return null;
+    const enabled = changes.enabled ?? row.enabled === 1;
+    await this.#repo.updateEndpoint(
+      id,
+      {
+        url: changes.url ?? row.url,
+        events_json: changes.events ? JSON.stringify(changes.events) : row.events_json,
+        enabled: enabled ? 1 : 0,
+        description: changes.description === undefined ? row.description : changes.description,
+        disabled_reason: enabled ? null : (row.disabled_reason ?? "disabled by a user"),
+      },
+      new Date().toISOString(),
+    );
+    // Enabled again: its waiting queue is due.
+    if (enabled) this.kick();
+    return this.get(id);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.#repo.deleteEndpoint(id);
+  }
+
+  /**
+   * The original's per-app `callbackUrl` / `callbackSecret` as one endpoint
+   * (marked legacy): set, changed or removed along with the app settings.
+   * `storedSecret` is the app's saved callbackSecret, used when none is given.
+   */
+  async syncLegacy(url: string | null, secret: string | null | undefined, storedSecret: () => Promise<string | null>): Promise<void> {
+    const identity = await this.#host.identity();
+    const legacy = (await this.#repo.endpoints()).find((e) => e.legacy === 1);
+    if (url === null) {
+      if (legacy) await this.#repo.deleteEndpoint(legacy.id);
+      return;
+    }
+    if (!legacy) {
+      const stored = secret === undefined ? await storedSecret() : secret;
+      await this.create({ url, events: ["all"], enabled: true, description: "callbackUrl (legacy app setting)", legacySecret: stored ?? undefined });
+      return;
+    }
+    await this.#repo.updateEndpoint(legacy.id, { url, events_json: legacy.events_json, enabled: legacy.enabled, description: legacy.description, disabled_reason: legacy.disabled_reason }, new Date().toISOString());
+    if (secret) {
+      const sealed = await sealSecret(await this.#host.secretKey(), secret, webhookSecretContext(identity.name, legacy.id));
+      await this.#repo.rotateSecret(legacy.id, sealed, legacy.secret_sealed, Date.now(), new Date().toISOString());
+    }
+  }
+
+  /** A new secret, shown once; the previous one keeps signing alongside for `graceSeconds`. */
+  async rotateSecret(id: string, graceSeconds: number): Promise<{ secret: string; previousValidUntil: string } | null> {
+    const identity = await this.#host.identity();
+    const row = await this.#repo.endpoint(id);
+    if (!row) return null;
+    const secret = generateWebhookSecret();
+    const validUntil = Date.now() + graceSeconds * 1000;
+    const sealed = await sealSecret(await this.#host.secretKey(), secret, webhookSecretContext(identity.name, id));
+    await this.#repo.rotateSecret(id, sealed, row.secret_sealed, validUntil, new Date().toISOString());
+    return { secret, previousValidUntil: new Date(validUntil).toISOString() };
+  }
+
+  // ── Test pings, the log, replay ────────────────────────────────────────────
+
+  /** Queues a `webhook.test` ping for one endpoint (even a disabled one) and delivers it now. */
+  async test(id: string): Promise<string | null> {
+    const identity = await this.#host.identity();
+    if (!(await this.#repo.endpoint(id))) return null;
+    const now = Date.now();
+    const messageId = `msg_${toBase64Url(randomBytes(12))}`;
+    const body = envelope(messageId, "webhook.test", identity.name, now, { endpointId: id, message: "This is a test event from StreamHub." });
+    const deliveryId = `dlv_${toBase64Url(randomBytes(12))}`;
+    await this.#repo.batch([this.#repo.insertDelivery({ id: deliveryId, endpoint_id: id, message_id: messageId, event: "webhook.test", body, next_attempt_at: now, created_at: new Date(now).toISOString() })]);
+    await this.deliverNow();
+    return deliveryId;
+  }
+
+  async deliveries(endpointId: string, status: DeliveryStatus | undefined, limit: number, offset: number): Promise<{ deliveries: DeliveryView[]; total: number }> {
+    const { rows, total } = await this.#repo.deliveries(endpointId, status, limit, offset);
+    return { deliveries: rows.map(deliveryView), total };
+  }
+
+  async delivery(endpointId: string, deliveryId: string): Promise<(DeliveryView & { body: string; attemptLog: AttemptView[] }) | null> {
+    const row = await this.#repo.delivery(deliveryId);
+    if (!row || row.endpoint_id !== endpointId) return null;
+    const attemptLog = (await this.#repo.attempts(deliveryId)).map((a) => ({ at: a.at, status: a.status, durationMs: a.duration_ms, error: a.error, response: a.response }));
+    return { ...deliveryView(row), body: row.body, attemptLog };
+  }
+
+  /** Sends a delivery again, now, byte for byte and with the same webhook-id. */
+  async replay(endpointId: string, deliveryId: string): Promise<boolean> {
+    const row = await this.#repo.delivery(deliveryId);
+    if (!row || row.endpoint_id !== endpointId) return false;
+    const now = Date.now();
+    await this.#repo.requeue(deliveryId, now, new Date(now).toISOString());
+    await this.deliverNow();
+    return true;
+  }
+
+  // ── Delivery ───────────────────────────────────────────────────────────────
+
+  /**
+   * New events were recorded: make sure the outbox is worked now, and that the
+   * schedule will come back to it should this run not finish.
+   */
+  kick(): void {
+    void this.#host.scheduler.at("webhooks", Date.now() + BACKSTOP_MS).catch((error) => log("error", "could not schedule webhook delivery", describeError(error)));
+    void this.pump().catch((error) => log("error", "webhook delivery failed", describeError(error)));
+  }
+
+  /** Runs the outbox until nothing is due now (joining a run already under way); for `test` and `replay`. */
+  async deliverNow(): Promise<void> {
+    await this.pump();
+  }
+
+  /** Attempts everything due at `now` (a later time lets tests reach retries); returns how many were attempted. */
+  async deliverDue(now: number): Promise<number> {
+    if (this.#pumping) await this.#pumping;
+    let total = 0;
+    for (;;) {
+      const taken = await this.#round(now);
+      total += taken;
+      if (taken < CLAIM_PER_ROUND) return total;
+    }
+  }
+
+  /** The schedule's `webhooks` task: work the outbox, then say when the next retry is due. */
+  async runScheduled(): Promise<number | null> {
+    await this.pump();
+    return this.#repo.nextDue();
+  }
+
+  /** One delivery loop per actor: a request while it runs makes it go round once more. */
+  pump(): Promise<void> {
+    if (this.#pumping) {
+      this.#again = true;
+      return this.#pumping;
+    }
+    this.#pumping = (async () => {
+      try {
+        do {
+          this.#again = false;
+          if ((await this.#round(Date.now())) >= CLAIM_PER_ROUND) this.#again = true;
+        } while (this.#again);
+        // Nothing is due now: the schedule keeps the next retry (the backstop row, if any, clears itself).
+        const next = await this.#repo.nextDue();
+        if (next !== null) await this.#host.scheduler.at("webhooks", next);
+      } finally {
+        this.#pumping = null;
+      }
+    })();
+    return this.#pumping;
+  }
+
+  /** Fans new events out, then attempts what is due (a few at a time per endpoint); returns how many were taken. */
+  async #round(now: number): Promise<number> {
+    await this.#fanOut(now);
+    // Leased past any attempt's timeout; a run that dies leaves them to the next one.
+    const due = await this.#repo.claimDue(now, CLAIM_PER_ROUND, Date.now() + 2 * DELIVERY_TIMEOUT_MS);
+    if (due.length === 0) return 0;
+    const identity = await this.#host.identity();
+    const byEndpoint = new Map<string, DeliveryRow[]>();
+    for (const delivery of due) byEndpoint.set(delivery.endpoint_id, [...(byEndpoint.get(delivery.endpoint_id) ?? []), delivery]);
+    const results: Statement[] = [];
+    const flush = async () => {
+      if (results.length > 0) await this.#repo.batch(results.splice(0));
+    };
+    await Promise.all(
+      [...byEndpoint].map(async ([endpointId, deliveries]) => {
+        const endpoint = await this.#repo.endpoint(endpointId);
+        if (!endpoint) return;
+        const signer = await this.#signer(identity, endpoint);
+        let next = 0;
+        // A pool, not waves: a slow receiver's answer does not hold up the other slots.
+        const worker = async () => {
+          while (next < deliveries.length) {
+            const delivery = deliveries[next++]!;
+            results.push(...(await this.#deliver(endpoint, delivery, signer)));
+            if (results.length >= RECORD_BATCH) await flush();
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(MAX_IN_FLIGHT_PER_ENDPOINT, deliveries.length) }, worker));
+      }),
+    );
+    await flush();
+    return due.length;
+  }
+
+  /**
+   * Turns recorded app events into deliveries for every enabled endpoint that
+   * subscribes to them. The events table is the outbox: a cursor of the last
+   * event fanned out is advanced in the same transaction as the deliveries it
+   * creates, so after a crash fan-out resumes exactly where it stopped.
+   */
+  async #fanOut(now: number): Promise<void> {
+    const identity = await this.#host.identity();
+    for (;;) {
+      const cursor = (await this.#host.db.one<{ value_json: string }>(sql`SELECT value_json FROM config WHERE key = 'webhook_cursor'`))?.value_json;
+      const events = await this.#host.events.after(cursor ? Number(JSON.parse(cursor)) : 0, FAN_OUT_BATCH);
+      if (events.length === 0) return;
+      const endpoints = (await this.#repo.endpoints()).filter((e) => e.enabled === 1);
+      const nowIso = new Date(now).toISOString();
+      const statements: Statement[] = [];
+      for (const event of events) {
+        const targets = endpoints.filter((e) => subscribes(e, event.type));
+        if (targets.length === 0) continue;
+        const messageId = `msg_${toBase64Url(randomBytes(12))}`;
+        // Serialized once: every endpoint, retry and replay sends these exact bytes.
+        const body = envelope(messageId, event.type, identity.name, Date.parse(event.ts), JSON.parse(event.dataJson) as Record<string, unknown>);
+        for (const endpoint of targets) {
+          statements.push(this.#repo.insertDelivery({ id: `dlv_${toBase64Url(randomBytes(12))}`, endpoint_id: endpoint.id, message_id: messageId, event: event.type, body, next_attempt_at: now, created_at: nowIso }));
+        }
+      }
+      statements.push(sql`
+        INSERT INTO config (key, value_json, updated_at) VALUES ('webhook_cursor', ${JSON.stringify(events.at(-1)!.id)}, ${nowIso})
+        ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at`);
+      await this.#repo.batch(statements);
+    }
+  }
+
+  /** The endpoint's secrets, opened once per round (the newest first; the previous one during a rotation). */
+  async #signer(identity: AppIdentity, endpoint: EndpointRow): Promise<string[]> {
+    const key = await this.#host.secretKey();
+    const secrets = [await openSecret(key, endpoint.secret_sealed, webhookSecretContext(identity.name, endpoint.id))];
+    if (endpoint.previous_secret_sealed && (endpoint.previous_valid_until ?? 0) > Date.now()) {
+      secrets.push(await openSecret(key, endpoint.previous_secret_sealed, webhookSecretContext(identity.name, endpoint.id)));
+    }
+    return secrets;
+  }
+
+  /** One attempt; returns the statements that record it (written in batches by the round). */
+  async #deliver(endpoint: EndpointRow, delivery: DeliveryRow, secrets: string[]): Promise<Statement[]> {
+    const now = Date.now();
+    const attemptsMade = delivery.attempts + 1;
+    let result: AttemptResult;
+    if (!this.#host.config().STREAMHUB_WEBHOOK_ALLOW_PRIVATE && (await isPrivateTarget(endpoint.url))) {
+      result = { status: null, error: "refused: the URL is on a private network (STREAMHUB_WEBHOOK_ALLOW_PRIVATE=1 allows it)", response: null, durationMs: 0, retryAfterMs: null };
+    } else {
+      const timestamp = Math.floor(now / 1000);
+      const headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "streamhub-core/callbacks",
+        "webhook-id": delivery.message_id,
+        "webhook-timestamp": String(timestamp),
+        "webhook-signature": await standardSignature(secrets, delivery.message_id, timestamp, delivery.body),
+        "X-StreamHub-Event": delivery.event,
+        "X-StreamHub-Delivery": delivery.message_id,
+        "X-StreamHub-Timestamp": new Date(now).toISOString(),
+        "X-StreamHub-Signature": await legacySignature(secrets[0]!, delivery.body),
+      };
+      result = await attempt(endpoint.url, headers, delivery.body);
+    }
+
+    const decided = result.error?.startsWith("refused:") ? ({ outcome: "failed" } as const) : verdict(result, attemptsMade, Date.now());
+    const status: DeliveryStatus = decided.outcome === "delivered" ? "delivered" : decided.outcome === "retry" ? "pending" : "failed";
+    const statements = this.#repo.attemptStatements(
+      delivery.id,
+      { at: new Date().toISOString(), status: result.status, duration_ms: result.durationMs, error: result.error, response: result.response },
+      { status, attempts: attemptsMade, nextAttemptAt: decided.outcome === "retry" ? decided.nextAttemptAt : null },
+    );
+
+    // The endpoint's health is written at once: later attempts of this round read it.
+    if (decided.outcome === "delivered") {
+      if (endpoint.failing_since !== null) {
+        endpoint.failing_since = null;
+        await this.#repo.markFailing(endpoint.id, null);
+      }
+      return statements;
+    }
+    const disable = async (reason: string) => {
+      if (endpoint.enabled !== 1) return;
+      endpoint.enabled = 0;
+      await this.#repo.disable(endpoint.id, reason, new Date().toISOString());
+      await this.#host.events.record("webhook.endpoint_disabled", { endpointId: endpoint.id, url: endpoint.url, reason }, new Date().toISOString());
+    };
+    if (decided.outcome === "gone") {
+      await disable("the receiver answered 410 Gone");
+      return statements;
+    }
+    const failingSince = endpoint.failing_since ?? now;
+    if (endpoint.failing_since === null) {
+      endpoint.failing_since = now;
+      await this.#repo.markFailing(endpoint.id, now);
+    }
+    if (now - failingSince > DISABLE_FAILING_AFTER_MS) await disable("every delivery has failed for over 3 days");
+    return statements;
+  }
+
+  /** Retention: finished deliveries older than `before`, and beyond the newest DELIVERY_LOG_KEEP per endpoint, go. */
+  async prune(before: string): Promise<number> {
+    return this.#repo.pruneFinished(before, DELIVERY_LOG_KEEP);
+  }
+}
+
+/** The body every delivery of an event carries (API.md §4.2, plus `type`). */
+function envelope(id: string, event: string, app: string, at: number, data: Record<string, unknown>): string {
+  const room = typeof data.room === "string" ? data.room : null;
+  return JSON.stringify({ id, event, type: event, app, room, ts: new Date(at).toISOString(), timestamp: Math.floor(at / 1000), data });
+}
+
+const subscribes = (endpoint: EndpointRow, event: string) => {
+  const events = JSON.parse(endpoint.events_json) as string[];
+  return events.includes("all") || events.includes(event);
+};
+
+export interface WebhookEndpointView {
+  id: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+  description: string | null;
+  disabledReason: string | null;
+  failingSince: string | null;
+  rotatingUntil: string | null;
+  secretSet: true;
+  legacy: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const endpointView = (row: EndpointRow): WebhookEndpointView => ({
+  id: row.id,
+  url: row.url,
+  events: JSON.parse(row.events_json) as string[],
+  enabled: row.enabled === 1,
+  description: row.description,
+  disabledReason: row.disabled_reason,
+  failingSince: row.failing_since === null ? null : new Date(row.failing_since).toISOString(),
+  rotatingUntil: row.previous_valid_until && row.previous_valid_until > Date.now() ? new Date(row.previous_valid_until).toISOString() : null,
+  secretSet: true,
+  legacy: row.legacy === 1,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export interface DeliveryView {
+  id: string;
+  webhookId: string;
+  event: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AttemptView {
+  at: string;
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  response: string | null;
+}
+
+const deliveryView = (row: DeliveryRow): DeliveryView => ({
+  id: row.id,
+  webhookId: row.message_id,
+  event: row.event,
+  status: row.status,
+  attempts: row.attempts,
+  nextAttemptAt: row.next_attempt_at === null ? null : new Date(row.next_attempt_at).toISOString(),
+  lastStatus: row.last_status,
+  lastError: row.last_error,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
