@@ -98,6 +98,8 @@ export class AppActor extends DurableObject<Env> {
   /** The one alarm: every due task of the schedule, then re-armed to the earliest row. */
   override async alarm(): Promise<void> {
     this.#scheduler.fired();
+    // A wiped (or never created) app has no work: its schedule goes.
+    if (!(await this.#settings.get("identity"))) return void (await this.#db.run({ text: "DELETE FROM schedule", params: [] }));
     await this.#scheduler.runDue(this.#runners);
   }
 

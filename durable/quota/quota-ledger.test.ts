@@ -1,4 +1,5 @@
 import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { registry } from "../../core/actors.ts";
 import { describe, expect, it } from "vitest";
 
 const ledger = () => env.QUOTA.get(env.QUOTA.newUniqueId());
@@ -67,5 +68,31 @@ describe("QuotaLedger", () => {
     expect((await tenant.usage()).maxApps).toEqual({ committed: 0, pending: 0 });
     await tenant.reconcile("maxApps", 4);
     expect((await tenant.usage()).maxApps).toEqual({ committed: 4, pending: 0 });
+  });
+
+  it("knows the tenant's limits: read from the Registry once, told at once when they change", async () => {
+    const tenantId = `ledger-limits-${Date.now()}`;
+    await registry(env).createTenant({ id: tenantId, name: "Limits", plan: "free" });
+    await registry(env).updateTenant(tenantId, { quotas: { maxConcurrentStreams: 1 } });
+    const tenant = env.QUOTA.get(env.QUOTA.idFromName(tenantId));
+    const reserve = () => tenant.reserve({ metric: "maxConcurrentStreams", quota: "maxConcurrentStreams", tenantId, amount: 1, enforce: true });
+    expect(await reserve()).toMatchObject({ ok: true, limit: 1 });
+    expect(await reserve()).toMatchObject({ ok: false, limit: 1, used: 1 });
+    await registry(env).updateTenant(tenantId, { quotas: { maxConcurrentStreams: 3 } });
+    expect(await reserve()).toMatchObject({ ok: true, limit: 3, used: 1 });
+    expect(await tenant.limitOf(tenantId, "maxApps")).toBe(2);
+  });
+
+  it("keeps pending usage as a running sum through reserve, commit, release and lapse", async () => {
+    const tenant = ledger();
+    const held = await Promise.all([1, 2, 3].map((amount) => tenant.reserve({ metric: "m", amount, limit: -1, enforce: true, holdMs: amount === 3 ? 100 : 60_000 })));
+    expect((await tenant.usage()).m).toEqual({ committed: 0, pending: 6 });
+    if (!held[0]!.ok || !held[1]!.ok) throw new Error("expected grants");
+    await tenant.commit(held[0]!.reservationId);
+    await tenant.release(held[1]!.reservationId);
+    expect((await tenant.usage()).m).toEqual({ committed: 1, pending: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await runDurableObjectAlarm(tenant);
+    expect((await tenant.usage()).m).toEqual({ committed: 1, pending: 0 });
   });
 });

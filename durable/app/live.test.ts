@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import type { LiveKitEvent } from "../../core/livekit.ts";
+import { PLANS } from "../registry/plans.ts";
+import { Ingresses } from "./ingresses.ts";
+import { Live, RECONCILE_INTERVAL_MS } from "./live.ts";
+import { Settings } from "./settings.ts";
+import { withHost, type TestHost } from "./testing.ts";
+import { Usage } from "./usage.ts";
+import { HlsRepository, VodsRepository } from "./vods.repo.ts";
+
+function liveOf(host: TestHost) {
+  const usage = new Usage(host);
+  let live: Live;
+  const ingresses = new Ingresses(host, (room) => live.viewerCount(room));
+  live = new Live(host, { vods: new VodsRepository(host.db), hls: new HlsRepository(host.db), ingresses, usage, settings: new Settings(host) });
+  return { live, usage };
+}
+
+const joined = (id: string, room: string, identity: string): LiveKitEvent => ({
+  id,
+  event: "participant_joined",
+  createdAt: Math.floor(Date.now() / 1000),
+  room: { name: room, sid: "RM_1" },
+  participant: { identity, sid: `PA_${identity}`, name: identity, hidden: false, kind: "STANDARD" },
+});
+
+const eventTypes = async (host: TestHost) => (await host.events.after(0, 1000)).map((e) => e.type);
+
+describe("Live capability", () => {
+  it("schedules a check against LiveKit a minute after someone joins (the alarm's reconcile task)", async () => {
+    await withHost(async (host) => {
+      const { live } = liveOf(host);
+      const before = Date.now();
+      await live.apply(joined("EV_join", "cap-room", "host"));
+      const due = await host.scheduler.dueAt("reconcile");
+      expect(due).not.toBeNull();
+      expect(due!).toBeGreaterThanOrEqual(before + RECONCILE_INTERVAL_MS);
+      expect(due!).toBeLessThanOrEqual(Date.now() + RECONCILE_INTERVAL_MS);
+      // The task checks LiveKit (which has no such room: the join was never real), heals, and stops.
+      expect(await live.runScheduled(Date.now())).toBeNull();
+      expect(await eventTypes(host)).toEqual(["participant_joined", "participant_left"]);
+    });
+  });
+
+  it("applies a repeated LiveKit event id once", async () => {
+    await withHost(async (host) => {
+      const { live } = liveOf(host);
+      expect((await live.apply(joined("EV_same", "cap-room", "a"))).duplicate).toBe(false);
+      expect((await live.apply(joined("EV_same", "cap-room", "a"))).duplicate).toBe(true);
+      expect((await eventTypes(host)).filter((t) => t === "participant_joined")).toHaveLength(1);
+    });
+  });
+
+  it("reserves one publisher slot per identity in one call, shares it while it holds, and refuses past the limit with a quota event", async () => {
+    await withHost(async (host) => {
+      const { live } = liveOf(host);
+      const identity = await host.identity();
+      await host.ledger(identity.tenantId).setLimits({ ...PLANS.free, maxConcurrentStreams: 1 });
+      const slot = (participant: string) => live.reservePublisherSlot({ room: "cap-room", participant, holdMs: 60_000, enforce: true });
+
+      expect(await slot("host")).toMatchObject({ ok: true, reserved: true, used: 0, limit: 1 });
+      expect(await slot("host")).toMatchObject({ ok: true, reserved: false });
+      expect(await slot("guest")).toEqual({ ok: false, code: "quota_exceeded", used: 1, limit: 1 });
+      expect(await eventTypes(host)).toEqual(["quota.warning", "quota.exceeded"]);
+      expect((await host.ledger(identity.tenantId).usage()).maxConcurrentStreams).toEqual({ committed: 0, pending: 1 });
+    });
+  });
+
+  it("admits 30 play tokens a minute per address, and counts them", async () => {
+    await withHost(async (host) => {
+      const { live, usage } = liveOf(host);
+      for (let i = 0; i < 30; i++) expect(await live.admitPlayToken("203.0.113.9")).toBe(0);
+      expect(await live.admitPlayToken("203.0.113.9")).toBeGreaterThan(0);
+      expect(await live.admitPlayToken("203.0.113.10")).toBe(0);
+      expect(await usage.daily(1)).toEqual([{ day: new Date().toISOString().slice(0, 10), metric: "play_tokens", count: 31 }]);
+    });
+  });
+});
+
+describe("Usage capability", () => {
+  it("keeps counts in memory, writes them on the schedule's counters task, and reports both", async () => {
+    await withHost(async (host) => {
+      const usage = new Usage(host);
+      const today = new Date().toISOString().slice(0, 10);
+      await usage.count("join_tokens", 3);
+      await usage.count("join_tokens");
+      expect(await host.scheduler.dueAt("counters")).not.toBeNull();
+      expect(await host.db.all({ text: "SELECT * FROM usage_counters", params: [] })).toEqual([]);
+      expect(await usage.daily(1)).toEqual([{ day: today, metric: "join_tokens", count: 4 }]);
+      expect(await usage.flush()).toBeNull();
+      await usage.count("join_tokens", 2);
+      await usage.flush();
+      expect(await host.db.all({ text: "SELECT day, metric, count FROM usage_counters", params: [] })).toEqual([{ day: today, metric: "join_tokens", count: 6 }]);
+    });
+  });
+});
