@@ -1,83 +1,31 @@
-// The composition root: builds the Worker, registers every route, exports the
-// actor classes. Behaviour lives in the files it imports, not here.
+// The composition root: builds the Worker, applies the global middleware,
+// mounts the API and the routes outside it, exports the actor classes.
+// Behaviour lives in the files it imports, not here.
 import { newApp, notFound, onError } from "./lib/app.ts";
 import { tokenCors } from "./middleware/token-cors/index.ts";
 import { config } from "./middleware/config/index.ts";
 import { audit } from "./middleware/audit/index.ts";
 import { jsonBody } from "./middleware/json-body/index.ts";
 import { requestId } from "./middleware/request-id/index.ts";
-import { registerAppsCreate } from "./routes/v1/apps/create.ts";
-import { registerAppsDelete } from "./routes/v1/apps/delete.ts";
-import { registerAppsGet } from "./routes/v1/apps/get.ts";
-import { registerAppsList } from "./routes/v1/apps/list.ts";
-import { registerAppsUpdate } from "./routes/v1/apps/update.ts";
-import { registerIngress } from "./routes/v1/apps/ingress/routes.ts";
-import { registerRecording } from "./routes/v1/apps/recording/routes.ts";
-import { registerS3 } from "./routes/v1/apps/s3/routes.ts";
-import { registerVods } from "./routes/v1/apps/vods/routes.ts";
-import { registerWebhooks } from "./routes/v1/apps/webhooks/routes.ts";
-import { registerHls } from "./routes/v1/apps/streams/hls.ts";
-import { registerStreams } from "./routes/v1/apps/streams/routes.ts";
-import { registerHlsPlayback } from "./routes/hls.ts";
-import { registerJoinTokens } from "./routes/v1/apps/tokens/join.ts";
-import { registerPlayToken } from "./routes/v1/apps/tokens/play.ts";
-import { registerAuthLogin } from "./routes/v1/auth/login.ts";
-import { registerAuthMe } from "./routes/v1/auth/me.ts";
-import { registerAuthSessions } from "./routes/v1/auth/sessions.ts";
-import { registerHealthGet } from "./routes/v1/health/get.ts";
-import { registerLogs } from "./routes/v1/logs/routes.ts";
-import { registerOpenApi } from "./routes/v1/openapi/get.ts";
-import { registerRelays } from "./routes/v1/relays/routes.ts";
-import { registerTeamsMine } from "./routes/v1/teams/mine.ts";
-import { registerTenantMembers } from "./routes/v1/tenants/members.ts";
-import { registerTenants } from "./routes/v1/tenants/routes.ts";
-import { registerTokensCreate } from "./routes/v1/tokens/create.ts";
-import { registerTokensList } from "./routes/v1/tokens/list.ts";
-import { registerTokensRevoke } from "./routes/v1/tokens/revoke.ts";
-import { registerUsers } from "./routes/v1/users/routes.ts";
-import { registerLiveKitWebhook } from "./routes/v1/webhooks/livekit.ts";
-import { serveAssets } from "./routes/assets.ts";
+import { assetsApi } from "./routes/assets.ts";
+import { hlsApi } from "./routes/hls.ts";
+import { v1 } from "./routes/v1/index.ts";
 
 const app = newApp();
 
 app.use("*", requestId());
 app.use("*", config());
+// Here rather than in the tokens sub-app: ahead of the body checks, so that their errors carry CORS headers too.
 app.use("/api/v1/apps/:app/tokens", tokenCors());
 app.use("/api/*", audit());
 app.use("/api/*", jsonBody({ maxBytes: (c) => c.var.config.STREAMHUB_MAX_BODY_BYTES }));
 
-registerHealthGet(app);
-registerAppsList(app);
-registerAppsCreate(app);
-registerAppsGet(app);
-registerAppsUpdate(app);
-registerAppsDelete(app);
-registerTokensList(app);
-registerTokensCreate(app);
-registerTokensRevoke(app);
-registerAuthLogin(app);
-registerAuthMe(app);
-registerAuthSessions(app);
-registerUsers(app);
-registerTenants(app);
-registerTenantMembers(app);
-registerTeamsMine(app);
-registerLogs(app);
-registerJoinTokens(app);
-registerPlayToken(app);
-registerStreams(app);
-registerIngress(app);
-registerS3(app);
-registerRecording(app);
-registerVods(app);
-registerHls(app);
-registerWebhooks(app);
-registerHlsPlayback(app);
-registerLiveKitWebhook(app);
-registerRelays(app);
-registerOpenApi(app);
+// v1 carries its own base path, /api/v1 (see routes/v1/index.ts).
+app.route("/", v1);
+app.route("/hls", hlsApi);
+// Last: the dashboard answers whatever no route above did.
+app.route("/", assetsApi);
 
-serveAssets(app);
 app.notFound(notFound(app));
 app.onError(onError);
 

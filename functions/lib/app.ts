@@ -1,14 +1,14 @@
-import { OpenAPIHono, createRoute, type RouteConfig } from "@hono/zod-openapi";
+import { OpenAPIHono, createRoute, z, type RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "../../core/config.ts";
 import { authorize } from "../middleware/authorize/index.ts";
 import type { Requirement } from "./auth/permissions.ts";
-import { errorBody } from "./envelope.ts";
-import { ApiError } from "./errors.ts";
+import type { AppEnv } from "./context.ts";
+import { errorBody, errorResponse } from "./envelope.ts";
+import { ApiError, ERRORS, type ErrorCode } from "./errors.ts";
 import { describeError, log } from "../../core/log.ts";
 
-export type AppEnv = { Bindings: Env };
 export type App = OpenAPIHono<AppEnv>;
 
 /** The OpenAPI extension that records who may call a route; the security tests read it. */
@@ -27,12 +27,47 @@ export const protectedRoute = <R extends Omit<RouteConfig, "security" | "middlew
     [PERMISSION_EXTENSION]: permission,
   });
 
+/**
+ * `{app}` is not validated into a 400: a name that cannot exist is simply an
+ * app that is not found, the same 404 a caller gets for any app it may not see.
+ */
+const AppParams = z.object({
+  app: z.string().openapi({ param: { name: "app", in: "path" }, example: "demo" }),
+});
+
+type AppRouteConfig = Omit<RouteConfig, "security" | "middleware" | "request"> & {
+  /** `params` holds the route's own path parameters; `{app}` is added. */
+  request?: Omit<NonNullable<RouteConfig["request"]>, "params"> & { params?: z.ZodObject };
+};
+
+type OwnParams<R extends AppRouteConfig> = R["request"] extends { params: z.ZodObject<infer Shape> } ? Shape : {};
+
+/** `R` with `{app}` among its path parameters (spelled out: TypeScript cannot follow the spread of a generic). */
+type AppScoped<R extends AppRouteConfig> = Omit<R, "request"> & {
+  request: Omit<NonNullable<R["request"]>, "params"> & { params: z.ZodObject<typeof AppParams.shape & OwnParams<R>> };
+};
+
+/**
+ * A protected route under `/apps/{app}/…`: `{app}` is a path parameter, and an
+ * unknown app (or one the caller may not see) is the 404, documented once
+ * here. `authorize` loads the app into `c.var.app`. A route whose 404 also
+ * covers its own resource says so in its `responses`.
+ */
+export function appRoute<R extends AppRouteConfig>(permission: Requirement, route: R) {
+  const scoped = {
+    ...route,
+    request: { ...route.request, params: AppParams.extend(route.request?.params?.shape ?? {}) },
+    responses: { 404: errorResponse("No such app (or not visible to the caller)"), ...route.responses },
+  };
+  return protectedRoute(permission, scoped as unknown as AppScoped<R>);
+}
+
 /** An OpenAPIHono whose validation failures become the 400 error envelope. */
 export function newApp(): App {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        throw new ApiError(400, "validation_failed", summarizeIssues(result.error.issues), {
+        throw new ApiError("validation_failed", summarizeIssues(result.error.issues), {
           details: result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message, code: issue.code })),
         });
       }
@@ -48,6 +83,9 @@ function summarizeIssues(issues: { path: PropertyKey[]; message: string }[]): st
   return `${where}${first.message}${more}`;
 }
 
+/** The error envelope for `code`, with the status the code always has (lib/errors.ts). */
+const errorAnswer = (c: Context, code: ErrorCode, message: string, requestId: string) => c.json(errorBody(code, message, requestId), ERRORS[code].status);
+
 /** The one place an error becomes a response. A 500 logs its cause and says nothing of it. */
 export function onError(error: Error, c: Context): Response {
   const requestId = c.get("requestId") ?? "unknown";
@@ -59,14 +97,14 @@ export function onError(error: Error, c: Context): Response {
   }
   if (error instanceof ConfigError) {
     log("error", "configuration is invalid", { requestId, variables: error.variables, cause: error.message });
-    return c.json(errorBody("misconfigured", error.message, requestId), 503);
+    return errorAnswer(c, "misconfigured", error.message, requestId);
   }
   if (error instanceof HTTPException && error.status === 400) {
     // Hono's JSON validator: a route that needs a body got none (a present but broken body is caught earlier).
-    return c.json(errorBody("malformed_json", "request body is missing or not valid JSON", requestId), 400);
+    return errorAnswer(c, "malformed_json", "request body is missing or not valid JSON", requestId);
   }
   log("error", "unhandled error", { requestId, method: c.req.method, path: c.req.path, ...describeError(error) });
-  return c.json(errorBody("internal_error", "internal error; quote the request id when reporting it", requestId), 500);
+  return errorAnswer(c, "internal_error", "internal error; quote the request id when reporting it", requestId);
 }
 
 /**
@@ -86,9 +124,9 @@ export function notFound(app: App) {
     if (allowed.length > 0) {
       if (allowed.includes("GET")) allowed.push("HEAD");
       c.header("Allow", allowed.join(", "));
-      return c.json(errorBody("method_not_allowed", `${c.req.method} is not allowed on ${path}; use ${allowed.join(", ")}`, requestId), 405);
+      return errorAnswer(c, "method_not_allowed", `${c.req.method} is not allowed on ${path}; use ${allowed.join(", ")}`, requestId);
     }
-    return c.json(errorBody("not_found", `no route for ${c.req.method} ${path}`, requestId), 404);
+    return errorAnswer(c, "not_found", `no route for ${c.req.method} ${path}`, requestId);
   };
 }
 

@@ -6,7 +6,7 @@ import { ApiError } from "./errors.ts";
 /** The LiveKit clients for a handler, or 503 livekit_not_configured. */
 export function livekit(config: Config): LiveKit {
   const lk = livekitClients(config);
-  if (!lk) throw new ApiError(503, "livekit_not_configured", "LiveKit is not configured: set LIVEKIT_API_KEY and LIVEKIT_API_SECRET");
+  if (!lk) throw new ApiError("livekit_not_configured", "LiveKit is not configured: set LIVEKIT_API_KEY and LIVEKIT_API_SECRET");
   return lk;
 }
 
@@ -18,6 +18,6 @@ export function livekitError(requestId: string, what: string, error: unknown): A
   log("error", `LiveKit failed to ${what}`, { requestId, ...describeError(error) });
   const failure = classifyLiveKitError(error);
   return failure.kind === "refused"
-    ? new ApiError(400, "validation_failed", `LiveKit refused to ${what}: ${failure.message}`)
-    : new ApiError(502, "livekit_error", `LiveKit failed to ${what}; try again`);
+    ? new ApiError("validation_failed", `LiveKit refused to ${what}: ${failure.message}`)
+    : new ApiError("livekit_error", `LiveKit failed to ${what}; try again`);
 }

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { QuotaMetric } from "../../durable/registry/plans.ts";
 import { appActor, quotaLedger, registry } from "../../core/actors.ts";
-import type { AppEnv } from "./app.ts";
+import type { AppEnv } from "./context.ts";
 import { quotaExceeded } from "./errors.ts";
 import { describeError, log } from "../../core/log.ts";
 

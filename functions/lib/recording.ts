@@ -6,10 +6,11 @@ import { keyUnder } from "../../core/s3.ts";
 import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
 import type { AppRecord } from "../../durable/registry/apps.repo.ts";
 import { appActor, quotaLedger, registry } from "../../core/actors.ts";
-import type { AppEnv } from "./app.ts";
+import type { AppEnv } from "./context.ts";
 import { ApiError, quotaExceeded } from "./errors.ts";
 import { egressUpload, namespacedRoom } from "../../core/livekit.ts";
 import { livekit, livekitError } from "./livekit.ts";
+import { describeError, log } from "../../core/log.ts";
 import { quotaEnforced, quotaEvent, reserveQuota } from "./quota.ts";
 
 // Recording uses LiveKit egress, which uploads an MP4 (H.264/AAC, 720p) straight
@@ -35,11 +36,11 @@ export interface RecordingRequest {
  */
 export async function startRecording(c: Context<AppEnv>, record: AppRecord, input: RecordingRequest): Promise<Vod> {
   const body = { ...input, layout: input.layout ?? "grid" };
-  if (record.settings.recordingEnabled === false) throw new ApiError(400, "recording_disabled", "recording is turned off for this app (recordingEnabled)");
+  if (record.settings.recordingEnabled === false) throw new ApiError("recording_disabled", "recording is turned off for this app (recordingEnabled)");
   const actor = appActor(c.env, record.name);
   const s3 = await actor.getS3();
   const credentials = await actor.s3Credentials();
-  if (!s3 || !credentials) throw new ApiError(400, "s3_not_configured", "configure the app's S3 bucket first (PUT /api/v1/apps/{app}/s3)");
+  if (!s3 || !credentials) throw new ApiError("s3_not_configured", "configure the app's S3 bucket first (PUT /api/v1/apps/{app}/s3)");
   const lk = livekit(c.var.config);
   const tenantId = record.tenantId ?? "platform";
 
@@ -90,4 +91,16 @@ export async function startRecording(c: Context<AppEnv>, record: AppRecord, inpu
     reservationId: minutes.reservationId,
   });
   return vod;
+}
+
+/** Stops a running recording (a VOD) by its egress; egress webhooks then move the VOD to ready or failed. */
+export async function stopRecording(c: Context<AppEnv>, vod: { id: string; egressId: string }) {
+  try {
+    await livekit(c.var.config).egress.stopEgress(vod.egressId);
+  } catch (error) {
+    log("error", "LiveKit did not stop the recording", { requestId: c.var.requestId, egressId: vod.egressId, ...describeError(error) });
+    throw new ApiError("livekit_error", "LiveKit did not stop the recording; try again");
+  }
+  await appActor(c.env, c.var.app.name).markVodStopping(vod.id);
+  return { vodId: vod.id, egressId: vod.egressId, status: "uploading" };
 }

@@ -15,7 +15,7 @@ async function s3ErrorCode(response: Response): Promise<string | null> {
   return /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? null;
 }
 
-const refuse = (code: ErrorCode, message: string, step: string) => new ApiError(400, code, message, { details: { step } });
+const refuse = (code: ErrorCode, message: string, step: string) => new ApiError(code, message, { details: { step } });
 
 /** What a failed S3 answer means for the person configuring it. */
 function explain(step: string, status: number, code: string | null, settings: S3Settings): ApiError {

@@ -1,18 +1,18 @@
-import type { App } from "../lib/app.ts";
+import { newApp } from "../lib/app.ts";
 
 /**
  * Everything outside the API is the dashboard: static files from `ASSETS`
  * (Workers assets under wrangler, a `disk` service under plain workerd), with
  * the SPA's index.html for client-side routes. API paths never fall through here.
  */
-export function serveAssets(app: App) {
-  app.get("*", async (c, next) => {
-    const path = c.req.path;
-    if (path.startsWith("/api/") || path === "/api") return next();
-    const response = await c.env.ASSETS.fetch(c.req.raw);
-    if (response.status !== 404 || /\.[a-z0-9]+$/i.test(path)) return response;
-    // A client-side route: answer with the app shell.
-    const shell = await c.env.ASSETS.fetch(new Request(new URL("/index.html", c.req.url)));
-    return shell.status === 404 ? next() : shell;
-  });
-}
+export const assetsApi = newApp();
+
+assetsApi.get("*", async (c, next) => {
+  const path = c.req.path;
+  if (path.startsWith("/api/") || path === "/api") return next();
+  const response = await c.env.ASSETS.fetch(c.req.raw);
+  if (response.status !== 404 || /\.[a-z0-9]+$/i.test(path)) return response;
+  // A client-side route: answer with the app shell.
+  const shell = await c.env.ASSETS.fetch(new Request(new URL("/index.html", c.req.url)));
+  return shell.status === 404 ? next() : shell;
+});

@@ -2,8 +2,10 @@ import { TokenVerifier } from "livekit-server-sdk";
 import type { Context } from "hono";
 import { keyUnder, objectUrl } from "../../core/s3.ts";
 import { appActor, registry } from "../../core/actors.ts";
-import type { App, AppEnv } from "../lib/app.ts";
+import { newApp } from "../lib/app.ts";
+import type { AppEnv } from "../lib/context.ts";
 import { errorBody } from "../lib/envelope.ts";
+import { ERRORS } from "../lib/errors.ts";
 import { featuresOf } from "../lib/features.ts";
 import { hlsFolder, PLAYLIST } from "../lib/hls.ts";
 import { livekit } from "../lib/livekit.ts";
@@ -20,7 +22,7 @@ const SEGMENT = /^[\w.-]{1,128}\.(ts|m4s|mp4|aac)$/;
 
 const notFound = (c: Context<AppEnv>) => {
   c.header("Access-Control-Allow-Origin", "*");
-  return c.json(errorBody("not_found", "no live HLS here", c.var.requestId), 404);
+  return c.json(errorBody("not_found", "no live HLS here", c.var.requestId), ERRORS.not_found.status);
 };
 
 async function liveSource(c: Context<AppEnv>) {
@@ -52,35 +54,36 @@ async function playTokenValid(c: Context<AppEnv>, room: string): Promise<boolean
   }
 }
 
-export function registerHlsPlayback(app: App) {
-  app.get("/hls/:app/:room/:file", async (c) => {
-    const file = c.req.param("file");
-    const source = await liveSource(c);
-    if (!source || (file !== PLAYLIST && !SEGMENT.test(file))) return notFound(c);
-    const client = s3Client(source.settings, source.credentials);
-    const upstream = await client.fetch(objectUrl(source.settings, keyUnder(source.folder, file)));
-    if (!upstream.ok) return notFound(c);
+/** /hls/{app}/{room}/{file} */
+export const hlsApi = newApp();
 
-    c.header("Access-Control-Allow-Origin", "*");
-    if (file === PLAYLIST) {
-      const token = c.req.query("token");
-      const suffix = token ? `?token=${encodeURIComponent(token)}` : "";
-      // Segment lines become this route's own URLs (same folder), carrying the play token along.
-      const playlist = (await upstream.text())
-        .split("\n")
-        .map((line) => (line && !line.startsWith("#") && SEGMENT.test(line.trim()) ? `${line.trim()}${suffix}` : line))
-        .join("\n");
-      c.header("Content-Type", "application/vnd.apple.mpegurl");
-      c.header("Cache-Control", "no-cache");
-      return c.body(playlist);
-    }
-    return new Response(upstream.body, {
-      headers: {
-        "Content-Type": upstream.headers.get("Content-Type") ?? "video/mp2t",
-        "Cache-Control": "public, max-age=31536000, immutable",
-        "Access-Control-Allow-Origin": "*",
-        "X-Request-Id": c.var.requestId,
-      },
-    });
+hlsApi.get("/:app/:room/:file", async (c) => {
+  const file = c.req.param("file");
+  const source = await liveSource(c);
+  if (!source || (file !== PLAYLIST && !SEGMENT.test(file))) return notFound(c);
+  const client = s3Client(source.settings, source.credentials);
+  const upstream = await client.fetch(objectUrl(source.settings, keyUnder(source.folder, file)));
+  if (!upstream.ok) return notFound(c);
+
+  c.header("Access-Control-Allow-Origin", "*");
+  if (file === PLAYLIST) {
+    const token = c.req.query("token");
+    const suffix = token ? `?token=${encodeURIComponent(token)}` : "";
+    // Segment lines become this route's own URLs (same folder), carrying the play token along.
+    const playlist = (await upstream.text())
+      .split("\n")
+      .map((line) => (line && !line.startsWith("#") && SEGMENT.test(line.trim()) ? `${line.trim()}${suffix}` : line))
+      .join("\n");
+    c.header("Content-Type", "application/vnd.apple.mpegurl");
+    c.header("Cache-Control", "no-cache");
+    return c.body(playlist);
+  }
+  return new Response(upstream.body, {
+    headers: {
+      "Content-Type": upstream.headers.get("Content-Type") ?? "video/mp2t",
+      "Cache-Control": "public, max-age=31536000, immutable",
+      "Access-Control-Allow-Origin": "*",
+      "X-Request-Id": c.var.requestId,
+    },
   });
-}
+});

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { API_TOKEN_PATTERN, hashApiToken } from "../../../core/crypto/api-token.ts";
 import type { ApiTokenPrincipal, SessionPrincipal } from "../../../durable/registry/registry.ts";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "../context.ts";
 import { registry } from "../../../core/actors.ts";
 import { ApiError } from "../errors.ts";
 import { ipInList } from "../../../core/net.ts";
@@ -60,7 +60,7 @@ export const forgetTokens = (matches: (principal: ApiTokenPrincipal) => boolean)
 export const forgetSessions = (matches: (session: SessionPrincipal) => boolean) => sessions.forget(matches);
 
 export const unauthorized = (message: string) =>
-  new ApiError(401, "unauthorized", message, { headers: { "WWW-Authenticate": 'Bearer realm="streamhub"' } });
+  new ApiError("unauthorized", message, { headers: { "WWW-Authenticate": 'Bearer realm="streamhub"' } });
 
 async function fromApiToken(c: Context<AppEnv>, token: string): Promise<AuthContext> {
   const tokenHash = await hashApiToken(token);

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { appActor, registry } from "../../../core/actors.ts";
-import type { AppEnv } from "../../lib/app.ts";
+import type { AppEnv } from "../../lib/context.ts";
 import { clientIp } from "../../lib/auth/ip.ts";
 import { describeError, log } from "../../../core/log.ts";
 

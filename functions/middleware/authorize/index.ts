@@ -1,19 +1,10 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppRecord } from "../../../durable/registry/apps.repo.ts";
 import { registry } from "../../../core/actors.ts";
-import type { AppEnv } from "../../lib/app.ts";
+import type { AppEnv } from "../../lib/context.ts";
 import { authenticate, type AuthContext } from "../../lib/auth/authenticate.ts";
 import { APP_TOKEN_GLOBAL_PERMISSIONS, roleCan, type Permission, type Requirement } from "../../lib/auth/permissions.ts";
 import { ApiError, appNotFound } from "../../lib/errors.ts";
 import { describeError, log } from "../../../core/log.ts";
-
-declare module "hono" {
-  interface ContextVariableMap {
-    auth: AuthContext;
-    /** The app named by the route's `{app}`, loaded once and checked against the caller. */
-    app: AppRecord;
-  }
-}
 
 const APP_NAME = /^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/;
 
@@ -26,7 +17,7 @@ type Denial = { status: 403 | 404; message: string };
 async function deny(c: Context<AppEnv>, auth: AuthContext, requirement: Requirement, denial: Denial): Promise<void> {
   const mode = c.var.config.STREAMHUB_AUTHZ_ENFORCE;
   if (mode === "on") {
-    throw denial.status === 404 ? notFoundFor(c) : new ApiError(403, "forbidden", denial.message);
+    throw denial.status === 404 ? notFoundFor(c) : new ApiError("forbidden", denial.message);
   }
   if (mode === "log") {
     const entry = {
@@ -48,7 +39,7 @@ async function deny(c: Context<AppEnv>, auth: AuthContext, requirement: Requirem
 
 const notFoundFor = (c: Context<AppEnv>) => {
   const app = c.req.param("app");
-  return app !== undefined ? appNotFound(app) : new ApiError(404, "not_found", "not found");
+  return app !== undefined ? appNotFound(app) : new ApiError("not_found", "not found");
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../../lib/app.ts";
+import type { AppEnv } from "../../lib/context.ts";
 import { digestsEqual } from "../../lib/auth/compare.ts";
 import { ApiError } from "../../lib/errors.ts";
 
@@ -11,8 +11,8 @@ import { ApiError } from "../../lib/errors.ts";
 export const clusterToken = (): MiddlewareHandler<AppEnv> =>
   async function clusterToken(c, next) {
     const expected = c.var.config.STREAMHUB_CLUSTER_TOKEN;
-    if (!expected) throw new ApiError(503, "cluster_disabled", "node agents are off: STREAMHUB_CLUSTER_TOKEN is not set");
+    if (!expected) throw new ApiError("cluster_disabled", "node agents are off: STREAMHUB_CLUSTER_TOKEN is not set");
     const presented = c.req.header("X-Cluster-Token") ?? "";
-    if (!(await digestsEqual(presented, expected))) throw new ApiError(401, "unauthorized", "X-Cluster-Token is missing or wrong");
+    if (!(await digestsEqual(presented, expected))) throw new ApiError("unauthorized", "X-Cluster-Token is missing or wrong");
     await next();
   };

@@ -1,11 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { configFromEnv, type Config } from "../../../core/config.ts";
-
-declare module "hono" {
-  interface ContextVariableMap {
-    config: Config;
-  }
-}
+import { configFromEnv } from "../../../core/config.ts";
 
 /**
  * Validates the environment once per isolate (the result is cached by env

@@ -45,11 +45,11 @@ export const jsonBody = (options: { maxBytes: (c: Parameters<MiddlewareHandler>[
     if (!WITH_BODY.has(c.req.method) || !hasBody(c.req.raw)) return next();
 
     if (!isJson(c.req.header("Content-Type"))) {
-      throw new ApiError(415, "unsupported_media_type", "request body must be JSON (Content-Type: application/json)");
+      throw new ApiError("unsupported_media_type", "request body must be JSON (Content-Type: application/json)");
     }
 
     const maxBytes = options.maxBytes(c);
-    const tooLarge = () => new ApiError(413, "payload_too_large", `request body is larger than ${maxBytes} bytes`);
+    const tooLarge = () => new ApiError("payload_too_large", `request body is larger than ${maxBytes} bytes`);
     if (Number(c.req.header("Content-Length") ?? 0) > maxBytes) {
       // Read the declared body before answering: a server that answers while the
       // client is still sending makes most clients report a broken pipe, not the 413.
@@ -70,7 +70,7 @@ export const jsonBody = (options: { maxBytes: (c: Parameters<MiddlewareHandler>[
         // Strict UTF-8: bytes that are not text are an error, not replacement characters in stored names.
         parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
       } catch {
-        throw new ApiError(400, "malformed_json", "request body is not valid UTF-8 JSON");
+        throw new ApiError("malformed_json", "request body is not valid UTF-8 JSON");
       }
       // Hand the parsed value to Hono's validators, which read c.req.json().
       c.req.bodyCache.json = Promise.resolve(parsed);

@@ -1,12 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { toBase64Url, randomBytes } from "../../../core/crypto/encoding.ts";
 
-declare module "hono" {
-  interface ContextVariableMap {
-    requestId: string;
-  }
-}
-
 /** An id Caddy or a client may pass in; anything else is replaced so logs cannot be forged. */
 const ACCEPTED = /^[A-Za-z0-9._-]{8,64}$/;
 

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
-import type { AppEnv } from "../../lib/app.ts";
+import type { AppEnv } from "../../lib/context.ts";
 
 /**
  * Browsers may mint join tokens cross-origin (the streamhub-adaptor SDK posts

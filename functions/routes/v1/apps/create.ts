@@ -8,7 +8,7 @@ import { AppRecordSchema, CreateAppBody } from "./schema.ts";
 
 const route = protectedRoute("app:create", {
   method: "post",
-  path: "/api/v1/apps",
+  path: "/",
   tags: ["apps"],
   summary: "Create an app",
   description:
@@ -29,9 +29,9 @@ export const registerAppsCreate = (app: App) =>
     const roomPrefix = body.roomPrefix ?? body.name;
     // Members create apps in their own tenant; superadmins may name any tenant.
     const tenantId = auth.isSuperadmin ? (body.tenantId ?? "platform") : auth.tenantId;
-    if (tenantId === null) throw new ApiError(403, "forbidden", "the caller belongs to no tenant");
+    if (tenantId === null) throw new ApiError("forbidden", "the caller belongs to no tenant");
     const tenant = await registry(c.env).getTenant(tenantId);
-    if (!tenant) throw new ApiError(400, "tenant_not_found", `tenant "${tenantId}" does not exist`);
+    if (!tenant) throw new ApiError("tenant_not_found", `tenant "${tenantId}" does not exist`);
 
     const result = await registry(c.env).createApp(
       { name: body.name, displayName: body.displayName ?? body.name, roomPrefix, tenantId },
@@ -40,8 +40,8 @@ export const registerAppsCreate = (app: App) =>
     if (!result.ok) {
       if (result.code === "quota_exceeded") throw quotaExceeded("maxApps", result.limit, result.used);
       throw result.code === "app_exists"
-        ? new ApiError(409, "app_exists", `an app named "${body.name}" already exists`)
-        : new ApiError(409, "room_prefix_taken", `the room prefix "${roomPrefix}" is another app's, or overlaps one (a prefix followed by "-" may not start another)`);
+        ? new ApiError("app_exists", `an app named "${body.name}" already exists`)
+        : new ApiError("room_prefix_taken", `the room prefix "${roomPrefix}" is another app's, or overlaps one (a prefix followed by "-" may not start another)`);
     }
     if (result.overLimit) await recordOverLimit(c, tenantId, "maxApps", tenant.quotas.maxApps, result.used);
 

@@ -1,20 +1,19 @@
 import { appActor, registry } from "../../../../core/actors.ts";
-import { protectedRoute, type App } from "../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
+import { appRoute, type App } from "../../../lib/app.ts";
+import { commonErrorResponses, envelopeSchema, ok } from "../../../lib/envelope.ts";
 import { forgetTokens } from "../../../lib/auth/authenticate.ts";
 import { appNotFound } from "../../../lib/errors.ts";
-import { AppParams, DeleteAppQuery, DeletedAppSchema, APP_NAME } from "./schema.ts";
+import { DeleteAppQuery, DeletedAppSchema, APP_NAME } from "./schema.ts";
 
-const route = protectedRoute("app:delete", {
+const route = appRoute("app:delete", {
   method: "delete",
-  path: "/api/v1/apps/{app}",
+  path: "/{app}",
   tags: ["apps"],
   summary: "Delete an app",
   description: "Removes the app and its API tokens, then wipes the app's own database. A later create of the same name starts empty.",
-  request: { params: AppParams, query: DeleteAppQuery },
+  request: { query: DeleteAppQuery },
   responses: {
     200: { description: "Deleted", content: { "application/json": { schema: envelopeSchema(DeletedAppSchema) } } },
-    404: errorResponse("No such app (or not visible to the caller)"),
     ...commonErrorResponses,
   },
 });

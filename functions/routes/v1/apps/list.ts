@@ -5,7 +5,7 @@ import { AppRecordSchema, ListAppsQuery } from "./schema.ts";
 
 const route = protectedRoute("app:read", {
   method: "get",
-  path: "/api/v1/apps",
+  path: "/",
   tags: ["apps"],
   summary: "List apps",
   description: "Superadmins and global tokens see every app; members see their tenant's; an app-scoped token sees its own app.",

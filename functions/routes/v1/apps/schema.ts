@@ -5,14 +5,8 @@ import type { AppRecord } from "../../../../durable/registry/apps.repo.ts";
 /** API.md: unique, 3–32 characters, never changes. */
 export const APP_NAME = /^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/;
 export const ROOM_PREFIX = /^[a-z0-9][a-z0-9-]{0,39}$/;
-
-/**
- * `{app}` is not validated into a 400: a name that cannot exist is simply an
- * app that is not found, the same 404 a caller gets for any app it may not see.
- */
-export const AppParams = z.object({
-  app: z.string().openapi({ param: { name: "app", in: "path" }, example: "demo" }),
-});
+/** A room name as callers give it (before the app's prefix is added). */
+export const ROOM = /^[\w.-]{1,120}$/;
 
 const FeaturesSchema = z
   .strictObject({

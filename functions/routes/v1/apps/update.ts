@@ -1,25 +1,21 @@
 import { maskSecret } from "../../../../core/crypto/secret-box.ts";
 import type { AppSettings } from "../../../../durable/registry/apps.repo.ts";
 import { appActor, registry } from "../../../../core/actors.ts";
-import { protectedRoute, type App } from "../../../lib/app.ts";
+import { appRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { ApiError, appNotFound } from "../../../lib/errors.ts";
-import { AppParams, AppRecordSchema, UpdateAppBody } from "./schema.ts";
+import { AppRecordSchema, UpdateAppBody } from "./schema.ts";
 
-const route = protectedRoute("config:write", {
+const route = appRoute("config:write", {
   method: "patch",
-  path: "/api/v1/apps/{app}",
+  path: "/{app}",
   tags: ["apps"],
   summary: "Change an app's settings",
   description:
     "Merges the given fields into the app. `callbackSecret` is stored encrypted in the app's own database and only ever shown masked; `null` clears it.",
-  request: {
-    params: AppParams,
-    body: { required: true, content: { "application/json": { schema: UpdateAppBody } } },
-  },
+  request: { body: { required: true, content: { "application/json": { schema: UpdateAppBody } } } },
   responses: {
     200: { description: "The app after the change", content: { "application/json": { schema: envelopeSchema(AppRecordSchema) } } },
-    404: errorResponse("No such app (or not visible to the caller)"),
     409: errorResponse("The room prefix is taken by another app (room_prefix_taken)"),
     ...commonErrorResponses,
   },
@@ -38,7 +34,7 @@ export const registerAppsUpdate = (app: App) =>
     const updated = await registry(c.env).updateApp(name, { displayName, roomPrefix, settings: changes });
     if (!updated.ok) {
       if (updated.code === "app_not_found") throw appNotFound(name);
-      throw new ApiError(409, "room_prefix_taken", `the room prefix "${roomPrefix}" is another app's, or overlaps one (a prefix followed by "-" may not start another)`);
+      throw new ApiError("room_prefix_taken", `the room prefix "${roomPrefix}" is another app's, or overlaps one (a prefix followed by "-" may not start another)`);
     }
 
     // The registry row is the record; the actor follows. PATCH is idempotent, so

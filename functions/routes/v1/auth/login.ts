@@ -10,7 +10,7 @@ import { LoginBody, LoginResultSchema } from "./schema.ts";
 
 const route = publicRoute({
   method: "post",
-  path: "/api/v1/auth/login",
+  path: "/login",
   tags: ["auth"],
   summary: "Log in to the dashboard",
   description:
@@ -27,13 +27,13 @@ const route = publicRoute({
   },
 });
 
-const invalidCredentials = () => new ApiError(401, "invalid_credentials", "wrong user or password");
+const invalidCredentials = () => new ApiError("invalid_credentials", "wrong user or password");
 
 export const registerAuthLogin = (app: App) =>
   app.openapi(route, async (c) => {
     const config = c.var.config;
     const secret = config.STREAMHUB_JWT_SECRET;
-    if (!secret) throw new ApiError(503, "login_disabled", "login is off: STREAMHUB_JWT_SECRET is not set");
+    if (!secret) throw new ApiError("login_disabled", "login is off: STREAMHUB_JWT_SECRET is not set");
     const { user, password } = c.req.valid("json");
     const account = user.toLowerCase();
     const ip = await clientIp(c, config);
@@ -44,7 +44,7 @@ export const registerAuthLogin = (app: App) =>
     const wait = await registry(c.env).admitLoginAttempt(keys, config.AUTH_RATE_LIMIT_MAX, windowMs);
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
-      throw new ApiError(429, "too_many_requests", `too many failed logins; try again in ${seconds} s`, { headers: { "Retry-After": String(seconds) } });
+      throw new ApiError("too_many_requests", `too many failed logins; try again in ${seconds} s`, { headers: { "Retry-After": String(seconds) } });
     }
 
     // The break-glass admin and users go through the same steps (one hash check

@@ -4,7 +4,7 @@ import { AuthContextSchema } from "./schema.ts";
 
 const route = protectedRoute("authenticated", {
   method: "get",
-  path: "/api/v1/auth/me",
+  path: "/me",
   tags: ["auth"],
   summary: "Who the credential speaks for",
   responses: {

@@ -6,12 +6,12 @@ import { forgetSessions } from "../../../lib/auth/authenticate.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { SessionParams, SessionSchema } from "./schema.ts";
 
-// A user's own dashboard sessions: list them, end one, or log out of this one.
-// A superadmin may end anyone's session.
+// A user's own dashboard sessions: list them, or end one (logout.ts ends this
+// one). A superadmin may end anyone's session.
 
 const listRoute = protectedRoute("authenticated", {
   method: "get",
-  path: "/api/v1/auth/sessions",
+  path: "/sessions",
   tags: ["auth"],
   summary: "List my live sessions",
   responses: {
@@ -22,7 +22,7 @@ const listRoute = protectedRoute("authenticated", {
 
 const revokeRoute = protectedRoute("authenticated", {
   method: "delete",
-  path: "/api/v1/auth/sessions/{sessionId}",
+  path: "/sessions/{sessionId}",
   tags: ["auth"],
   summary: "End a session",
   description: "Its JWT stops working within seconds (verified sessions are cached briefly).",
@@ -30,17 +30,6 @@ const revokeRoute = protectedRoute("authenticated", {
   responses: {
     204: { description: "Ended" },
     404: errorResponse("No such session of the caller's"),
-    ...commonErrorResponses,
-  },
-});
-
-const logoutRoute = protectedRoute("authenticated", {
-  method: "post",
-  path: "/api/v1/auth/logout",
-  tags: ["auth"],
-  summary: "End the session this request is made with",
-  responses: {
-    204: { description: "Logged out" },
     ...commonErrorResponses,
   },
 });
@@ -58,19 +47,10 @@ export function registerAuthSessions(app: App) {
     const auth = c.var.auth;
     const session = await registry(c.env).getSession(sessionId);
     if (!session || (!auth.isSuperadmin && session.userId !== auth.userId)) {
-      throw new ApiError(404, "session_not_found", `session "${sessionId}" not found`);
+      throw new ApiError("session_not_found", `session "${sessionId}" not found`);
     }
     await registry(c.env).revokeSession(sessionId);
     forgetSessions(({ session }) => session.id === sessionId);
-    return c.body(null, 204);
-  });
-
-  app.openapi(logoutRoute, async (c) => {
-    const sessionId = c.var.auth.sessionId;
-    if (sessionId) {
-      await registry(c.env).revokeSession(sessionId);
-      forgetSessions(({ session }) => session.id === sessionId);
-    }
     return c.body(null, 204);
   });
 }

@@ -19,7 +19,7 @@ const HealthSchema = z
 
 const route = publicRoute({
   method: "get",
-  path: "/api/v1/health",
+  path: "/",
   tags: ["system"],
   summary: "Liveness and dependency status",
   description: "Public. Always answers 200 while the Worker runs; storage and LiveKit problems show in the body.",

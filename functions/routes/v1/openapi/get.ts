@@ -1,6 +1,7 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import pkg from "../../../../package.json" with { type: "json" };
-import type { App } from "../../../lib/app.ts";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../../../lib/context.ts";
 
 export const OPENAPI_PATH = "/api/v1/openapi.json";
 
@@ -15,13 +16,17 @@ export const openApiDocument = {
   servers: [{ url: "/" }],
 };
 
-/** The OpenAPI 3.1 document, generated from the registered routes, and Swagger UI over it. */
-export function registerOpenApi(app: App) {
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+/**
+ * The OpenAPI 3.1 document, generated from the routes of `api`, and Swagger UI
+ * over it. Registered on the API itself rather than mounted: the document is
+ * built from the registry of the app that serves it.
+ */
+export function registerOpenApi(api: OpenAPIHono<AppEnv, {}, "/api/v1">) {
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
     description: "A StreamHub `sk_` API token",
   });
-  app.doc31(OPENAPI_PATH, openApiDocument);
-  app.get("/api/v1/docs", swaggerUI({ url: OPENAPI_PATH, title: "StreamHub API" }));
+  api.doc31("/openapi.json", openApiDocument);
+  api.get("/docs", swaggerUI({ url: OPENAPI_PATH, title: "StreamHub API" }));
 }

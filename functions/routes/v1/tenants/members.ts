@@ -13,7 +13,7 @@ import { AddMemberBody, MemberParams, TenantParams, UpdateMemberBody } from "./s
 
 const listRoute = protectedRoute("member:read", {
   method: "get",
-  path: "/api/v1/tenants/{tenantId}/members",
+  path: "/{tenantId}/members",
   tags: ["tenants"],
   summary: "List a tenant's members",
   request: { params: TenantParams, query: pageQuery() },
@@ -22,7 +22,7 @@ const listRoute = protectedRoute("member:read", {
 
 const addRoute = protectedRoute("member:create", {
   method: "post",
-  path: "/api/v1/tenants/{tenantId}/members",
+  path: "/{tenantId}/members",
   tags: ["tenants"],
   summary: "Add (invite) a member",
   request: { params: TenantParams, body: { required: true, content: { "application/json": { schema: AddMemberBody } } } },
@@ -36,7 +36,7 @@ const addRoute = protectedRoute("member:create", {
 
 const updateRoute = protectedRoute("member:write", {
   method: "patch",
-  path: "/api/v1/tenants/{tenantId}/members/{userId}",
+  path: "/{tenantId}/members/{userId}",
   tags: ["tenants"],
   summary: "Change a member's role",
   request: { params: MemberParams, body: { required: true, content: { "application/json": { schema: UpdateMemberBody } } } },
@@ -50,7 +50,7 @@ const updateRoute = protectedRoute("member:write", {
 
 const removeRoute = protectedRoute("member:delete", {
   method: "delete",
-  path: "/api/v1/tenants/{tenantId}/members/{userId}",
+  path: "/{tenantId}/members/{userId}",
   tags: ["tenants"],
   summary: "Remove a member",
   description: "Ends the member's sessions.",
@@ -63,11 +63,16 @@ const removeRoute = protectedRoute("member:delete", {
   },
 });
 
-const memberError = (code: "member_not_found" | "last_owner" | "tenant_not_found" | "member_of_another_tenant", id: string) => {
-  if (code === "last_owner") return new ApiError(409, "last_owner", "a tenant must keep at least one owner");
-  if (code === "member_of_another_tenant") return new ApiError(409, "member_of_another_tenant", "that person belongs to another tenant; a superadmin can move them");
-  return new ApiError(404, code, code === "tenant_not_found" ? `tenant "${id}" not found` : `member "${id}" not found`);
-};
+const memberError = (code: "member_not_found" | "last_owner" | "tenant_not_found" | "member_of_another_tenant", id: string) =>
+  new ApiError(
+    code,
+    {
+      last_owner: "a tenant must keep at least one owner",
+      member_of_another_tenant: "that person belongs to another tenant; a superadmin can move them",
+      tenant_not_found: `tenant "${id}" not found`,
+      member_not_found: `member "${id}" not found`,
+    }[code],
+  );
 
 /** Adds a member; shared by /tenants/{id}/members and /teams/mine/members. Only superadmins move people between tenants. */
 export async function addMember(env: Env, auth: AuthContext, tenantId: string, body: z.output<typeof AddMemberBody>) {
@@ -77,7 +82,7 @@ export async function addMember(env: Env, auth: AuthContext, tenantId: string, b
   return result.value;
 }
 
-export function registerTenantMembers(app: App) {
+export function registerMembers(app: App) {
   app.openapi(listRoute, async (c) => {
     const { tenantId } = c.req.valid("param");
     const { limit, offset } = c.req.valid("query");

@@ -7,7 +7,7 @@ import { withAppName } from "./view.ts";
 
 const route = protectedRoute("token:create", {
   method: "post",
-  path: "/api/v1/tokens",
+  path: "/",
   tags: ["tokens"],
   summary: "Create an API token",
   description:
@@ -24,13 +24,13 @@ export const registerTokensCreate = (app: App) =>
   app.openapi(route, async (c) => {
     const body = c.req.valid("json");
     const auth = c.var.auth;
-    if (auth.scope === "app") throw new ApiError(403, "forbidden", "an app-scoped token may not create tokens");
+    if (auth.scope === "app") throw new ApiError("forbidden", "an app-scoped token may not create tokens");
 
     let appId: number | null = null;
     // Global tokens are the platform's, whoever minted them; app tokens belong to the app's tenant.
     let tenantId = "platform";
     if (body.scope === "global") {
-      if (!auth.isSuperadmin) throw new ApiError(403, "forbidden", "only a superadmin may create global tokens");
+      if (!auth.isSuperadmin) throw new ApiError("forbidden", "only a superadmin may create global tokens");
     } else {
       const { apps } =
         typeof body.appId === "number" ? await registry(c.env).listApps({ appId: body.appId }, 1, 0) : { apps: [await registry(c.env).getApp(String(body.appId))] };

@@ -7,7 +7,7 @@ import { withAppName } from "./view.ts";
 
 const route = protectedRoute("token:read", {
   method: "get",
-  path: "/api/v1/tokens",
+  path: "/",
   tags: ["tokens"],
   summary: "List API tokens",
   description: "Superadmins see every token; a tenant's owners see their tenant's. Token values are never shown again.",

@@ -7,7 +7,7 @@ import { TokenParams } from "./schema.ts";
 
 const route = protectedRoute("token:delete", {
   method: "delete",
-  path: "/api/v1/tokens/{tokenId}",
+  path: "/{tokenId}",
   tags: ["tokens"],
   summary: "Revoke an API token",
   description: `The token stops working at once on this node's Worker, and everywhere within ${CREDENTIAL_CACHE_MS / 1000} seconds (the time another isolate may keep a verified token cached). Revoked tokens stay listed.`,
@@ -25,7 +25,7 @@ export const registerTokensRevoke = (app: App) =>
     const auth = c.var.auth;
     const token = await registry(c.env).getToken(tokenId);
     const visible = token !== null && (auth.isSuperadmin || (auth.scope !== "app" && token.scope === "app" && token.tenantId === auth.tenantId));
-    if (!visible) throw new ApiError(404, "token_not_found", `token "${tokenId}" not found`);
+    if (!visible) throw new ApiError("token_not_found", `token "${tokenId}" not found`);
     await registry(c.env).revokeToken(tokenId);
     forgetTokens((principal) => principal.tokenId === tokenId);
     return c.body(null, 204);

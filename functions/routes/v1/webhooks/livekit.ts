@@ -11,7 +11,7 @@ import { startRecording } from "../../../lib/recording.ts";
 
 const route = createRoute({
   method: "post",
-  path: "/api/v1/webhooks/livekit",
+  path: "/livekit",
   tags: ["livekit"],
   summary: "LiveKit's webhooks",
   description:
@@ -48,7 +48,7 @@ export const registerLiveKitWebhook = (app: App) =>
     try {
       received = await lk.receiver.receive(body, c.req.header("Authorization") ?? "");
     } catch {
-      throw new ApiError(401, "unauthorized", "not a webhook signed by this node's LiveKit");
+      throw new ApiError("unauthorized", "not a webhook signed by this node's LiveKit");
     }
     const event = toLiveKitEvent(received);
     const room = event.room?.name || event.ingress?.roomName || event.egress?.roomName;

@@ -1,9 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { pageQuery } from "../../../../lib/pagination.ts";
-import { AppParams } from "../schema.ts";
-import { ROOM } from "../tokens/schema.ts";
+import { ROOM } from "../schema.ts";
 
-export const IngressParams = AppParams.extend({ ingressId: z.string().max(64).openapi({ param: { name: "ingressId", in: "path" } }) });
+export const IngressParams = z.object({ ingressId: z.string().max(64).openapi({ param: { name: "ingressId", in: "path" } }) });
 
 export const CreateIngressBody = z
   .strictObject({

@@ -2,21 +2,22 @@ import { EncodingOptionsPreset, SegmentedFileOutput, SegmentedFileProtocol } fro
 import { z } from "@hono/zod-openapi";
 import { keyUnder } from "../../../../../core/s3.ts";
 import { appActor } from "../../../../../core/actors.ts";
-import { protectedRoute, type App, type AppEnv } from "../../../../lib/app.ts";
+import { appRoute, type App } from "../../../../lib/app.ts";
+import type { AppEnv } from "../../../../lib/context.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { hlsFolder, PLAYLIST, playlistUrl } from "../../../../lib/hls.ts";
 import { egressUpload } from "../../../../../core/livekit.ts";
 import { livekit } from "../../../../lib/livekit.ts";
 import { describeError, log } from "../../../../../core/log.ts";
-import { StreamParams } from "./routes.ts";
+import { StreamParams } from "./schema.ts";
 import type { Context } from "hono";
 
 const HlsSchema = z.object({ egressId: z.string().nullable(), playlistUrl: z.string().nullable(), status: z.enum(["active", "stopped"]), active: z.boolean() }).openapi("Hls");
 
-const startRoute = protectedRoute("stream:write", {
+const startRoute = appRoute("stream:write", {
   method: "post",
-  path: "/api/v1/apps/{app}/streams/{id}/hls/start",
+  path: "/{id}/hls/start",
   tags: ["hls"],
   summary: "Start live HLS of the stream's room (idempotent)",
   description: "A LiveKit segment egress writes 2 s HLS segments into the app's bucket; StreamHub serves the playlist at `playlistUrl`.",
@@ -30,18 +31,18 @@ const startRoute = protectedRoute("stream:write", {
   },
 });
 
-const stopRoute = protectedRoute("stream:write", {
+const stopRoute = appRoute("stream:write", {
   method: "post",
-  path: "/api/v1/apps/{app}/streams/{id}/hls/stop",
+  path: "/{id}/hls/stop",
   tags: ["hls"],
   summary: "Stop live HLS of the stream's room",
   request: { params: StreamParams },
   responses: { 200: { description: "Stopped (or was not running)", content: { "application/json": { schema: envelopeSchema(HlsSchema) } } }, 404: errorResponse("No such app or stream"), ...commonErrorResponses },
 });
 
-const statusRoute = protectedRoute("stream:read", {
+const statusRoute = appRoute("stream:read", {
   method: "get",
-  path: "/api/v1/apps/{app}/streams/{id}/hls",
+  path: "/{id}/hls",
   tags: ["hls"],
   summary: "Whether the stream's room has live HLS, and where",
   request: { params: StreamParams },
@@ -50,7 +51,7 @@ const statusRoute = protectedRoute("stream:read", {
 
 async function streamRoom(c: Context<AppEnv>, id: string, mustBeActive: boolean): Promise<string> {
   const stream = await appActor(c.env, c.var.app.name).getStream(id);
-  if (!stream || (mustBeActive && stream.status !== "active")) throw new ApiError(404, "stream_not_found", `stream "${id}" not found`);
+  if (!stream || (mustBeActive && stream.status !== "active")) throw new ApiError("stream_not_found", `stream "${id}" not found`);
   return stream.room;
 }
 
@@ -67,7 +68,7 @@ export function registerHls(app: App) {
 
     const s3 = await actor.getS3();
     const credentials = await actor.s3Credentials();
-    if (!s3 || !credentials) throw new ApiError(400, "s3_not_configured", "configure the app's S3 bucket first (PUT /api/v1/apps/{app}/s3)");
+    if (!s3 || !credentials) throw new ApiError("s3_not_configured", "configure the app's S3 bucket first (PUT /api/v1/apps/{app}/s3)");
     const folder = hlsFolder(s3.settings.prefix, room);
     const segments = new SegmentedFileOutput({
       protocol: SegmentedFileProtocol.HLS_PROTOCOL,
@@ -84,7 +85,7 @@ export function registerHls(app: App) {
       egress = await livekit(c.var.config).egress.startRoomCompositeEgress(room, { segments }, { encodingOptions: EncodingOptionsPreset.H264_720P_30 });
     } catch (error) {
       log("error", "LiveKit did not start HLS", { requestId: c.var.requestId, room, ...describeError(error) });
-      throw new ApiError(502, "livekit_error", "LiveKit did not start HLS; try again");
+      throw new ApiError("livekit_error", "LiveKit did not start HLS; try again");
     }
     await actor.startHls(room, egress.egressId, keyUnder(folder, PLAYLIST), url);
     return ok(c, { egressId: egress.egressId, playlistUrl: url, status: "active" as const, active: true });
@@ -101,7 +102,7 @@ export function registerHls(app: App) {
       } catch (error) {
         if ((error as { status?: number }).status !== 404 && (error as { status?: number }).status !== 412) {
           log("error", "LiveKit did not stop HLS", { requestId: c.var.requestId, room, ...describeError(error) });
-          throw new ApiError(502, "livekit_error", "LiveKit did not stop HLS; try again");
+          throw new ApiError("livekit_error", "LiveKit did not stop HLS; try again");
         }
       }
       await actor.stopHls(room);

@@ -1,31 +1,28 @@
 import type { VideoGrant } from "livekit-server-sdk";
 import { TrackSource } from "@livekit/protocol";
-import { randomBytes, toHex } from "../../../../../core/crypto/encoding.ts";
 import { appActor } from "../../../../../core/actors.ts";
-import { protectedRoute, type App } from "../../../../lib/app.ts";
+import { appRoute, type App } from "../../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../../lib/envelope.ts";
 import { featuresOf, playerLinks } from "../../../../lib/features.ts";
 import { mintAccessToken, namespacedRoom } from "../../../../../core/livekit.ts";
 import { livekit } from "../../../../lib/livekit.ts";
 import { reserveQuota } from "../../../../lib/quota.ts";
-import { AppParams } from "../schema.ts";
 import { JoinTokenBody, JoinTokenSchema } from "./schema.ts";
 
 const DEFAULT_TTL_SECONDS = 6 * 3600;
 /** How long a publisher token holds a concurrent-stream slot before it is used (or the slot lapses). */
 const PUBLISHER_SLOT_HOLD_MS = 10 * 60_000;
 
-const route = protectedRoute("stream:write", {
+const route = appRoute("stream:write", {
   method: "post",
-  path: "/api/v1/apps/{app}/tokens",
+  path: "/",
   tags: ["livekit"],
   summary: "Mint a LiveKit join token",
   description:
     "A token for one participant of one room of the app, carrying only the grants asked for. The room is namespaced with the app's prefix. A publishing token holds a concurrent-stream slot of the tenant's quota (429 when none is left) until its stream ends, or for 10 minutes if it is never used.",
-  request: { params: AppParams, body: { required: true, content: { "application/json": { schema: JoinTokenBody } } } },
+  request: { body: { required: true, content: { "application/json": { schema: JoinTokenBody } } } },
   responses: {
     201: { description: "The token and where to connect", content: { "application/json": { schema: envelopeSchema(JoinTokenSchema) } } },
-    404: errorResponse("No such app (or not visible to the caller)"),
     429: errorResponse("The tenant's maxConcurrentStreams quota is used up (quota_exceeded)"),
     503: errorResponse("LiveKit is not configured"),
     ...commonErrorResponses,
@@ -80,5 +77,3 @@ export const registerJoinTokens = (app: App) =>
       ...playerLinks(base, record.name, room),
     });
   });
-
-export const randomViewerIdentity = () => `viewer-${toHex(randomBytes(4))}`;

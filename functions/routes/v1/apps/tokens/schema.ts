@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { ROOM } from "../schema.ts";
 
 const DURATION = /^(\d{1,6})(s|m|h|d)?$/;
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
@@ -14,8 +15,6 @@ const Ttl = z
     return Number(amount) * UNIT_SECONDS[(unit ?? "s") as keyof typeof UNIT_SECONDS];
   })
   .pipe(z.number().min(MIN_TTL_SECONDS, "must be at least 60 seconds").max(MAX_TTL_SECONDS, "must be at most 24 hours"));
-
-export const ROOM = /^[\w.-]{1,120}$/;
 
 export const JoinTokenBody = z
   .strictObject({
@@ -50,7 +49,3 @@ export const JoinTokenSchema = z
     iframe: z.string(),
   })
   .openapi("JoinToken");
-
-export const PlayTokenSchema = z
-  .object({ token: z.string(), app: z.string(), room: z.string(), identity: z.string(), wsUrl: z.string(), mode: z.literal("viewer"), expiresAt: z.string() })
-  .openapi("PlayToken");

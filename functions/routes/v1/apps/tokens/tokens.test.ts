@@ -1,6 +1,6 @@
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { api, createApp, createTenant, createToken, createUser, LIVEKIT_URL, livekit, login, uniqueName } from "../../../../testing.ts";
+import { api, BOOTSTRAP_TOKEN, createApp, createTenant, createToken, createUser, LIVEKIT_URL, login, uniqueName } from "../../../../testing.ts";
 
 const mint = (app: string, json: Record<string, unknown>, token?: string) => api("POST", `/api/v1/apps/${app}/tokens`, { json, token });
 
@@ -91,45 +91,6 @@ describe("join tokens", () => {
   });
 });
 
-describe("public play tokens", () => {
-  it("are subscribe-only hidden viewer tokens for anyone, with CORS", async () => {
-    const app = await createApp();
-    const response = await api("GET", `/api/v1/apps/${app.name}/play-token/lobby`, { token: null });
-    expect(response.status).toBe(200);
-    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
-    const data = response.body.data;
-    expect(data).toMatchObject({ app: app.name, room: `${app.name}-lobby`, mode: "viewer" });
-    expect(data.identity).toMatch(/^viewer-[0-9a-f]{8}$/);
-    const claims = decodeJwt(data.token) as any;
-    expect(claims.video).toEqual({ roomJoin: true, room: `${app.name}-lobby`, canPublish: false, canSubscribe: true, canPublishData: false, hidden: true });
-    expect(claims.exp - claims.nbf).toBe(6 * 3600);
-  });
-
-  it("are a 404 when public playback is off, and for unknown apps", async () => {
-    const app = await createApp();
-    await api("PATCH", `/api/v1/apps/${app.name}`, { json: { features: { publicPlayback: false } } });
-    expect((await api("GET", `/api/v1/apps/${app.name}/play-token/lobby`, { token: null })).status).toBe(404);
-    expect((await api("GET", "/api/v1/apps/no-such-app/play-token/lobby", { token: null })).status).toBe(404);
-  });
-
-  it("are rate-limited per client address", async () => {
-    const app = await createApp();
-    const from = (peer: string) => api("GET", `/api/v1/apps/${app.name}/play-token/lobby`, { token: null, peer });
-    for (let i = 0; i < 30; i++) expect((await from("192.0.2.200:1")).status).toBe(200);
-    const limited = await from("192.0.2.200:1");
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
-    expect((await from("192.0.2.201:1")).status).toBe(200);
-  });
-
-  it("open a stand-in room as a viewer that is never counted", async () => {
-    const app = await createApp();
-    const token = (await api("GET", `/api/v1/apps/${app.name}/play-token/show`, { token: null })).body.data.token;
-    const joined = await livekit("join", { token });
-    expect(joined.participant.permission.hidden).toBe(true);
-  });
-});
-
 describe("app-scoped tokens and join tokens", () => {
   it("an app token mints for its own app only", async () => {
     const app = await createApp();
@@ -155,5 +116,16 @@ describe("CORS on the token endpoint", () => {
     expect(allowed.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("authorization");
     expect((await preflight("https://evil.example", configured)).headers.get("Access-Control-Allow-Origin")).toBeNull();
     expect((await preflight("https://shop.example", env)).headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
+
+  it("carries its headers on the body checks' errors too, so a browser can read them", async () => {
+    const { env } = await import("cloudflare:test");
+    const app = (await import("../../../../index.ts")).default;
+    const record = await createApp();
+    const configured = { ...env, CORS_ALLOWED_ORIGINS: "https://shop.example" };
+    const headers = { Origin: "https://shop.example", "Content-Type": "text/plain", Authorization: `Bearer ${BOOTSTRAP_TOKEN}` };
+    const refused = await app.request(`/api/v1/apps/${record.name}/tokens`, { method: "POST", headers, body: "not json" }, configured);
+    expect(refused.status).toBe(415);
+    expect(refused.headers.get("Access-Control-Allow-Origin")).toBe("https://shop.example");
   });
 });

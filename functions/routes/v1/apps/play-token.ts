@@ -1,21 +1,26 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { appActor, registry } from "../../../../../core/actors.ts";
-import { PERMISSION_EXTENSION, type App } from "../../../../lib/app.ts";
-import { clientIp } from "../../../../lib/auth/ip.ts";
-import { envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
-import { ApiError, appNotFound } from "../../../../lib/errors.ts";
-import { featuresOf } from "../../../../lib/features.ts";
-import { mintAccessToken, namespacedRoom } from "../../../../../core/livekit.ts";
-import { livekit } from "../../../../lib/livekit.ts";
-import { APP_NAME } from "../schema.ts";
-import { randomViewerIdentity } from "./join.ts";
-import { PlayTokenSchema, ROOM } from "./schema.ts";
+import { randomBytes, toHex } from "../../../../core/crypto/encoding.ts";
+import { appActor, registry } from "../../../../core/actors.ts";
+import { PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
+import { clientIp } from "../../../lib/auth/ip.ts";
+import { envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
+import { ApiError, appNotFound } from "../../../lib/errors.ts";
+import { featuresOf } from "../../../lib/features.ts";
+import { mintAccessToken, namespacedRoom } from "../../../../core/livekit.ts";
+import { livekit } from "../../../lib/livekit.ts";
+import { APP_NAME, ROOM } from "./schema.ts";
 
 const PLAY_TTL_SECONDS = 6 * 3600;
 
+const PlayTokenSchema = z
+  .object({ token: z.string(), app: z.string(), room: z.string(), identity: z.string(), wsUrl: z.string(), mode: z.literal("viewer"), expiresAt: z.string() })
+  .openapi("PlayToken");
+
+const randomViewerIdentity = () => `viewer-${toHex(randomBytes(4))}`;
+
 const route = createRoute({
   method: "get",
-  path: "/api/v1/apps/{app}/play-token/{room}",
+  path: "/{app}/play-token/{room}",
   tags: ["livekit"],
   summary: "A public viewer token",
   description:
@@ -43,12 +48,12 @@ export const registerPlayToken = (app: App) =>
     const { app: name, room: requested } = c.req.valid("param");
     const record = APP_NAME.test(name) ? await registry(c.env).getApp(name) : null;
     if (!record || !featuresOf(record).publicPlayback) throw appNotFound(name);
-    if (!ROOM.test(requested)) throw new ApiError(400, "validation_failed", "room must be 1–120 characters of letters, digits, _, . and -");
+    if (!ROOM.test(requested)) throw new ApiError("validation_failed", "room must be 1–120 characters of letters, digits, _, . and -");
 
     const ip = (await clientIp(c, c.var.config)) ?? "unknown";
     const retryAfter = await appActor(c.env, record.name).admitPlayToken(ip);
     if (retryAfter > 0) {
-      throw new ApiError(429, "too_many_requests", "too many play tokens from this address", { headers: { "Retry-After": String(retryAfter) } });
+      throw new ApiError("too_many_requests", "too many play tokens from this address", { headers: { "Retry-After": String(retryAfter) } });
     }
 
     const lk = livekit(c.var.config);

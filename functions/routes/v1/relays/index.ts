@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { appActor, registry } from "../../../../core/actors.ts";
-import { PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
+import { newApp, PERMISSION_EXTENSION } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { clusterToken } from "../../../middleware/cluster-token/index.ts";
@@ -31,7 +31,7 @@ const clusterSecured = { security: [{ clusterToken: [] }], [PERMISSION_EXTENSION
 
 const listRoute = createRoute({
   method: "get",
-  path: "/api/v1/relays",
+  path: "/",
   tags: ["relays"],
   summary: "The RTSP relays that should run (for the relay sidecar)",
   ...clusterSecured,
@@ -44,7 +44,7 @@ const listRoute = createRoute({
 
 const reportRoute = createRoute({
   method: "post",
-  path: "/api/v1/relays/{ingressId}/status",
+  path: "/{ingressId}/status",
   tags: ["relays"],
   summary: "Report a relay's state (shown in its ingress)",
   ...clusterSecured,
@@ -65,31 +65,32 @@ const reportRoute = createRoute({
 
 const PAGE = 500;
 
-export function registerRelays(app: App) {
-  app.openAPIRegistry.registerComponent("securitySchemes", "clusterToken", { type: "apiKey", in: "header", name: "X-Cluster-Token" });
+/** /api/v1/relays */
+export const relaysApi = newApp();
 
-  app.openapi(listRoute, async (c) => {
-    // Every app's RTSP ingresses. One call per app: fine for a node's tens of apps.
-    const relays = [];
-    for (let offset = 0; ; offset += PAGE) {
-      const { apps } = await registry(c.env).listApps({}, PAGE, offset);
-      for (const record of apps) {
-        for (const relay of await appActor(c.env, record.name).rtspRelays()) {
-          relays.push({ id: relay.ingressId, app: record.name, room: relay.room, sourceUrl: relay.sourceUrl, rtmpUrl: relay.rtmpUrl });
-        }
+relaysApi.openAPIRegistry.registerComponent("securitySchemes", "clusterToken", { type: "apiKey", in: "header", name: "X-Cluster-Token" });
+
+relaysApi.openapi(listRoute, async (c) => {
+  // Every app's RTSP ingresses. One call per app: fine for a node's tens of apps.
+  const relays = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const { apps } = await registry(c.env).listApps({}, PAGE, offset);
+    for (const record of apps) {
+      for (const relay of await appActor(c.env, record.name).rtspRelays()) {
+        relays.push({ id: relay.ingressId, app: record.name, room: relay.room, sourceUrl: relay.sourceUrl, rtmpUrl: relay.rtmpUrl });
       }
-      if (apps.length < PAGE) break;
     }
-    return ok(c, relays);
-  });
+    if (apps.length < PAGE) break;
+  }
+  return ok(c, relays);
+});
 
-  app.openapi(reportRoute, async (c) => {
-    const { ingressId } = c.req.valid("param");
-    const report = c.req.valid("json");
-    const record = await registry(c.env).getApp(report.app);
-    if (!record || !(await appActor(c.env, record.name).reportRelay(ingressId, report))) {
-      throw new ApiError(404, "ingress_not_found", `no RTSP ingress "${ingressId}" in app "${report.app}"`);
-    }
-    return ok(c, { recorded: true as const });
-  });
-}
+relaysApi.openapi(reportRoute, async (c) => {
+  const { ingressId } = c.req.valid("param");
+  const report = c.req.valid("json");
+  const record = await registry(c.env).getApp(report.app);
+  if (!record || !(await appActor(c.env, record.name).reportRelay(ingressId, report))) {
+    throw new ApiError("ingress_not_found", `no RTSP ingress "${ingressId}" in app "${report.app}"`);
+  }
+  return ok(c, { recorded: true as const });
+});

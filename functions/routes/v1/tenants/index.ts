@@ -1,18 +1,19 @@
 import { randomBytes, toBase64Url } from "../../../../core/crypto/encoding.ts";
 import type { PlanName } from "../../../../durable/registry/plans.ts";
 import { registry } from "../../../../core/actors.ts";
-import { protectedRoute, type App } from "../../../lib/app.ts";
+import { newApp, protectedRoute } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { pageQuery } from "../../../lib/pagination.ts";
 import { CreateTenantBody, TenantParams, TenantSchema, UpdateTenantBody, UsageReportSchema } from "./schema.ts";
+import { registerMembers } from "./members.ts";
 import { usageReport } from "./usage-report.ts";
 
-const notFound = (id: string) => new ApiError(404, "tenant_not_found", `tenant "${id}" not found`);
+const notFound = (id: string) => new ApiError("tenant_not_found", `tenant "${id}" not found`);
 
 const listRoute = protectedRoute("superadmin", {
   method: "get",
-  path: "/api/v1/tenants",
+  path: "/",
   tags: ["tenants"],
   summary: "List tenants",
   request: { query: pageQuery() },
@@ -21,7 +22,7 @@ const listRoute = protectedRoute("superadmin", {
 
 const createRoute = protectedRoute("superadmin", {
   method: "post",
-  path: "/api/v1/tenants",
+  path: "/",
   tags: ["tenants"],
   summary: "Create a tenant",
   description: "A tenant (team) owns apps and has members. Its limits are its plan's, with any `quotas` given here overriding them.",
@@ -35,7 +36,7 @@ const createRoute = protectedRoute("superadmin", {
 
 const getRoute = protectedRoute("tenant:read", {
   method: "get",
-  path: "/api/v1/tenants/{tenantId}",
+  path: "/{tenantId}",
   tags: ["tenants"],
   summary: "Get a tenant",
   request: { params: TenantParams },
@@ -48,7 +49,7 @@ const getRoute = protectedRoute("tenant:read", {
 
 const updateRoute = protectedRoute("superadmin", {
   method: "patch",
-  path: "/api/v1/tenants/{tenantId}",
+  path: "/{tenantId}",
   tags: ["tenants"],
   summary: "Change a tenant's name, plan or quota overrides",
   description: "A quota set to `null` falls back to the plan's value.",
@@ -62,7 +63,7 @@ const updateRoute = protectedRoute("superadmin", {
 
 const usageRoute = protectedRoute("usage:read", {
   method: "get",
-  path: "/api/v1/tenants/{tenantId}/usage",
+  path: "/{tenantId}/usage",
   tags: ["tenants"],
   summary: "A tenant's limits, usage and which limits are reached",
   request: { params: TenantParams },
@@ -73,41 +74,44 @@ const usageRoute = protectedRoute("usage:read", {
   },
 });
 
-export function registerTenants(app: App) {
-  app.openapi(listRoute, async (c) => {
-    const { limit, offset } = c.req.valid("query");
-    const { tenants, total } = await registry(c.env).listTenants(limit, offset);
-    return page(c, tenants, total, limit, offset);
-  });
+/** /api/v1/tenants: tenants (teams), their usage, and their members (members.ts). */
+export const tenantsApi = newApp();
 
-  app.openapi(createRoute, async (c) => {
-    const body = c.req.valid("json");
-    const id = body.id ?? `t-${toBase64Url(randomBytes(6)).toLowerCase().replace(/[^a-z0-9]/g, "0")}`;
-    const result = await registry(c.env).createTenant({ id, name: body.name, plan: body.plan as PlanName });
-    if (!result.ok) throw new ApiError(409, "tenant_exists", `a tenant "${id}" exists`);
-    const tenant = body.quotas ? await registry(c.env).updateTenant(id, { quotas: body.quotas }) : result.value;
-    return created(c, tenant!);
-  });
+tenantsApi.openapi(listRoute, async (c) => {
+  const { limit, offset } = c.req.valid("query");
+  const { tenants, total } = await registry(c.env).listTenants(limit, offset);
+  return page(c, tenants, total, limit, offset);
+});
 
-  app.openapi(getRoute, async (c) => {
-    const { tenantId } = c.req.valid("param");
-    const tenant = await registry(c.env).getTenant(tenantId);
-    if (!tenant) throw notFound(tenantId);
-    return ok(c, tenant);
-  });
+tenantsApi.openapi(createRoute, async (c) => {
+  const body = c.req.valid("json");
+  const id = body.id ?? `t-${toBase64Url(randomBytes(6)).toLowerCase().replace(/[^a-z0-9]/g, "0")}`;
+  const result = await registry(c.env).createTenant({ id, name: body.name, plan: body.plan as PlanName });
+  if (!result.ok) throw new ApiError("tenant_exists", `a tenant "${id}" exists`);
+  const tenant = body.quotas ? await registry(c.env).updateTenant(id, { quotas: body.quotas }) : result.value;
+  return created(c, tenant!);
+});
 
-  app.openapi(updateRoute, async (c) => {
-    const { tenantId } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const tenant = await registry(c.env).updateTenant(tenantId, { ...body, plan: body.plan as PlanName | undefined });
-    if (!tenant) throw notFound(tenantId);
-    return ok(c, tenant);
-  });
+tenantsApi.openapi(getRoute, async (c) => {
+  const { tenantId } = c.req.valid("param");
+  const tenant = await registry(c.env).getTenant(tenantId);
+  if (!tenant) throw notFound(tenantId);
+  return ok(c, tenant);
+});
 
-  app.openapi(usageRoute, async (c) => {
-    const { tenantId } = c.req.valid("param");
-    const tenant = await registry(c.env).getTenant(tenantId);
-    if (!tenant) throw notFound(tenantId);
-    return ok(c, await usageReport(c.env, tenant));
-  });
-}
+tenantsApi.openapi(updateRoute, async (c) => {
+  const { tenantId } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const tenant = await registry(c.env).updateTenant(tenantId, { ...body, plan: body.plan as PlanName | undefined });
+  if (!tenant) throw notFound(tenantId);
+  return ok(c, tenant);
+});
+
+tenantsApi.openapi(usageRoute, async (c) => {
+  const { tenantId } = c.req.valid("param");
+  const tenant = await registry(c.env).getTenant(tenantId);
+  if (!tenant) throw notFound(tenantId);
+  return ok(c, await usageReport(c.env, tenant));
+});
+
+registerMembers(tenantsApi);

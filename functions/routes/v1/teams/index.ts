@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { registry } from "../../../../core/actors.ts";
-import { protectedRoute, type App } from "../../../lib/app.ts";
+import { newApp, protectedRoute } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, ok } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { addMember } from "../tenants/members.ts";
@@ -12,7 +12,7 @@ import { UserSchema } from "../users/schema.ts";
 
 const getRoute = protectedRoute("usage:read", {
   method: "get",
-  path: "/api/v1/teams/mine",
+  path: "/mine",
   tags: ["tenants"],
   summary: "My team: the tenant, its members and its usage",
   responses: {
@@ -26,7 +26,7 @@ const getRoute = protectedRoute("usage:read", {
 
 const addRoute = protectedRoute("member:create", {
   method: "post",
-  path: "/api/v1/teams/mine/members",
+  path: "/mine/members",
   tags: ["tenants"],
   summary: "Invite a member to my team",
   request: { body: { required: true, content: { "application/json": { schema: AddMemberBody } } } },
@@ -35,19 +35,20 @@ const addRoute = protectedRoute("member:create", {
 
 async function myTenant(env: Env, tenantId: string | null) {
   const tenant = tenantId ? await registry(env).getTenant(tenantId) : null;
-  if (!tenant) throw new ApiError(404, "tenant_not_found", "the caller belongs to no tenant");
+  if (!tenant) throw new ApiError("tenant_not_found", "the caller belongs to no tenant");
   return tenant;
 }
 
-export function registerTeamsMine(app: App) {
-  app.openapi(getRoute, async (c) => {
-    const tenant = await myTenant(c.env, c.var.auth.tenantId);
-    const { users } = await registry(c.env).listUsers({ tenantId: tenant.id }, 1000, 0);
-    return ok(c, { team: tenant, members: users, usage: await usageReport(c.env, tenant) });
-  });
+/** /api/v1/teams */
+export const teamsApi = newApp();
 
-  app.openapi(addRoute, async (c) => {
-    const tenant = await myTenant(c.env, c.var.auth.tenantId);
-    return created(c, await addMember(c.env, c.var.auth, tenant.id, c.req.valid("json")));
-  });
-}
+teamsApi.openapi(getRoute, async (c) => {
+  const tenant = await myTenant(c.env, c.var.auth.tenantId);
+  const { users } = await registry(c.env).listUsers({ tenantId: tenant.id }, 1000, 0);
+  return ok(c, { team: tenant, members: users, usage: await usageReport(c.env, tenant) });
+});
+
+teamsApi.openapi(addRoute, async (c) => {
+  const tenant = await myTenant(c.env, c.var.auth.tenantId);
+  return created(c, await addMember(c.env, c.var.auth, tenant.id, c.req.valid("json")));
+});

@@ -1,6 +1,6 @@
 import { hashPassword } from "../../../../core/crypto/password.ts";
 import { registry } from "../../../../core/actors.ts";
-import { protectedRoute, type App } from "../../../lib/app.ts";
+import { newApp, protectedRoute } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../lib/envelope.ts";
 import { forgetSessions } from "../../../lib/auth/authenticate.ts";
 import { ApiError } from "../../../lib/errors.ts";
@@ -12,7 +12,7 @@ import { CreateUserBody, UpdateUserBody, UserParams, UserSchema } from "./schema
 
 const listRoute = protectedRoute("superadmin", {
   method: "get",
-  path: "/api/v1/users",
+  path: "/",
   tags: ["users"],
   summary: "List users",
   request: { query: pageQuery() },
@@ -21,7 +21,7 @@ const listRoute = protectedRoute("superadmin", {
 
 const createRoute = protectedRoute("superadmin", {
   method: "post",
-  path: "/api/v1/users",
+  path: "/",
   tags: ["users"],
   summary: "Create a user",
   description: "With a password the user is `active` and can log in; with `tenantId` the user also becomes a member with `role`.",
@@ -35,7 +35,7 @@ const createRoute = protectedRoute("superadmin", {
 
 const getRoute = protectedRoute("superadmin", {
   method: "get",
-  path: "/api/v1/users/{userId}",
+  path: "/{userId}",
   tags: ["users"],
   summary: "Get a user",
   request: { params: UserParams },
@@ -48,7 +48,7 @@ const getRoute = protectedRoute("superadmin", {
 
 const updateRoute = protectedRoute("superadmin", {
   method: "patch",
-  path: "/api/v1/users/{userId}",
+  path: "/{userId}",
   tags: ["users"],
   summary: "Change a user",
   description: "Setting a password activates a pending user. A new password or `disabled` ends the user's sessions.",
@@ -60,44 +60,45 @@ const updateRoute = protectedRoute("superadmin", {
   },
 });
 
-const userNotFound = (id: string) => new ApiError(404, "user_not_found", `user "${id}" not found`);
+const userNotFound = (id: string) => new ApiError("user_not_found", `user "${id}" not found`);
 
-export function registerUsers(app: App) {
-  app.openapi(listRoute, async (c) => {
-    const { limit, offset } = c.req.valid("query");
-    const { users, total } = await registry(c.env).listUsers({}, limit, offset);
-    return page(c, users, total, limit, offset);
-  });
+/** /api/v1/users */
+export const usersApi = newApp();
 
-  app.openapi(createRoute, async (c) => {
-    const body = c.req.valid("json");
-    if (body.tenantId && !(await registry(c.env).getTenant(body.tenantId))) {
-      throw new ApiError(400, "tenant_not_found", `tenant "${body.tenantId}" does not exist`);
-    }
-    const passwordHash = body.password ? await hashPassword(body.password) : null;
-    const result = await registry(c.env).createUser({ email: body.email, passwordHash, isSuperadmin: body.isSuperadmin });
-    if (!result.ok) throw new ApiError(409, "user_exists", `a user with email "${body.email}" exists`);
-    if (!body.tenantId) return created(c, result.value);
-    const member = await registry(c.env).addMember(body.tenantId, body.email, body.role, { mayMove: true });
-    if (!member.ok) throw new ApiError(400, member.code, `could not add the user to tenant "${body.tenantId}"`);
-    return created(c, member.value);
-  });
+usersApi.openapi(listRoute, async (c) => {
+  const { limit, offset } = c.req.valid("query");
+  const { users, total } = await registry(c.env).listUsers({}, limit, offset);
+  return page(c, users, total, limit, offset);
+});
 
-  app.openapi(getRoute, async (c) => {
-    const { userId } = c.req.valid("param");
-    const user = await registry(c.env).getUser(userId);
-    if (!user) throw userNotFound(userId);
-    return ok(c, user);
-  });
+usersApi.openapi(createRoute, async (c) => {
+  const body = c.req.valid("json");
+  if (body.tenantId && !(await registry(c.env).getTenant(body.tenantId))) {
+    throw new ApiError("tenant_not_found", `tenant "${body.tenantId}" does not exist`);
+  }
+  const passwordHash = body.password ? await hashPassword(body.password) : null;
+  const result = await registry(c.env).createUser({ email: body.email, passwordHash, isSuperadmin: body.isSuperadmin });
+  if (!result.ok) throw new ApiError("user_exists", `a user with email "${body.email}" exists`);
+  if (!body.tenantId) return created(c, result.value);
+  const member = await registry(c.env).addMember(body.tenantId, body.email, body.role, { mayMove: true });
+  if (!member.ok) throw new ApiError(member.code, `could not add the user to tenant "${body.tenantId}"`);
+  return created(c, member.value);
+});
 
-  app.openapi(updateRoute, async (c) => {
-    const { userId } = c.req.valid("param");
-    const { password, ...changes } = c.req.valid("json");
-    const passwordHash = password ? await hashPassword(password) : undefined;
-    const status = changes.status ?? (passwordHash ? "active" : undefined);
-    const user = await registry(c.env).updateUser(userId, { ...changes, status, passwordHash });
-    if (!user) throw userNotFound(userId);
-    forgetSessions((session) => session.user.id === userId);
-    return ok(c, user);
-  });
-}
+usersApi.openapi(getRoute, async (c) => {
+  const { userId } = c.req.valid("param");
+  const user = await registry(c.env).getUser(userId);
+  if (!user) throw userNotFound(userId);
+  return ok(c, user);
+});
+
+usersApi.openapi(updateRoute, async (c) => {
+  const { userId } = c.req.valid("param");
+  const { password, ...changes } = c.req.valid("json");
+  const passwordHash = password ? await hashPassword(password) : undefined;
+  const status = changes.status ?? (passwordHash ? "active" : undefined);
+  const user = await registry(c.env).updateUser(userId, { ...changes, status, passwordHash });
+  if (!user) throw userNotFound(userId);
+  forgetSessions((session) => session.user.id === userId);
+  return ok(c, user);
+});

@@ -1,0 +1,90 @@
+import { IngressInput } from "@livekit/protocol";
+import { randomBytes, toBase64Url } from "../../../../../core/crypto/encoding.ts";
+import { hashPassword } from "../../../../../core/crypto/password.ts";
+import { appActor } from "../../../../../core/actors.ts";
+import { appRoute, type App } from "../../../../lib/app.ts";
+import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../../lib/envelope.ts";
+import { featuresOf, playerLinks } from "../../../../lib/features.ts";
+import { namespacedRoom } from "../../../../../core/livekit.ts";
+import { livekit, livekitError } from "../../../../lib/livekit.ts";
+import { reserveQuota } from "../../../../lib/quota.ts";
+import { CreatedIngressSchema, CreateIngressBody } from "./schema.ts";
+import { publishUrl } from "./view.ts";
+
+const LIVEKIT_INPUT = { rtmp: IngressInput.RTMP_INPUT, rtsp: IngressInput.RTMP_INPUT, whip: IngressInput.WHIP_INPUT, url: IngressInput.URL_INPUT } as const;
+
+const route = appRoute("ingress:create", {
+  method: "post",
+  path: "/",
+  tags: ["ingress"],
+  summary: "Create an ingress (RTMP, WHIP, URL pull, or an RTSP camera through the relay)",
+  description:
+    "Creates the ingress in LiveKit. `rtsp` is an RTMP ingress fed by the relay sidecar from the given rtsp:// source; `url` takes only what LiveKit pulls itself (http, https, srt). The stream key is stored encrypted and shown only to callers that may edit ingresses. With the app's `rtmpPassword` feature a password is returned once.",
+  request: { body: { required: true, content: { "application/json": { schema: CreateIngressBody } } } },
+  responses: {
+    201: { description: "The ingress and where to publish", content: { "application/json": { schema: envelopeSchema(CreatedIngressSchema) } } },
+    429: errorResponse("The tenant's maxConcurrentStreams quota is used up (quota_exceeded)"),
+    502: errorResponse("LiveKit refused or failed"),
+    503: errorResponse("LiveKit is not configured"),
+    ...commonErrorResponses,
+  },
+});
+
+export const registerIngressCreate = (app: App) =>
+  app.openapi(route, async (c) => {
+    const body = c.req.valid("json");
+    const record = c.var.app;
+    const config = c.var.config;
+    const lk = livekit(config);
+    const features = featuresOf(record);
+    const room = namespacedRoom(record.livekitRoomPrefix, body.room);
+    const participantIdentity = body.participantIdentity ?? `ingress-${record.name}`;
+    const transcoding = body.enableTranscoding ?? body.inputType !== "whip";
+
+    // A check, not a hold: the slot is taken when the ingress actually publishes.
+    const check = await reserveQuota(c, record.tenantId ?? "platform", "maxConcurrentStreams", { holdMs: 60_000 });
+    await check.release();
+
+    let info;
+    try {
+      info = await lk.ingress.createIngress(LIVEKIT_INPUT[body.inputType], {
+        name: body.name ?? `${body.inputType}-${room}`,
+        roomName: room,
+        participantIdentity,
+        participantName: body.participantName ?? participantIdentity,
+        enableTranscoding: transcoding,
+        ...(body.inputType === "url" ? { url: body.url } : {}),
+      });
+    } catch (error) {
+      throw livekitError(c.var.requestId, "create the ingress", error);
+    }
+
+    const password = features.rtmpPassword && body.inputType !== "url" ? toBase64Url(randomBytes(12)) : undefined;
+    const view = await appActor(c.env, record.name).addIngress({
+      ingressId: info.ingressId,
+      name: info.name,
+      inputType: body.inputType,
+      room,
+      participantIdentity,
+      participantName: body.participantName ?? participantIdentity,
+      sourceUrl: body.url ?? null,
+      ingestUrl: info.url,
+      streamKey: info.streamKey || null,
+      passwordHash: password ? await hashPassword(password) : null,
+      transcoding,
+    });
+    const links = playerLinks(config.PUBLIC_BASE_URL ?? new URL(c.req.url).origin, record.name, room);
+    const publish = publishUrl(config, view);
+    return created(c, {
+      ...view,
+      publishUrl: publish,
+      roomName: room,
+      rtmp_url: view.inputType === "rtmp" ? publish : null,
+      stream_key: view.streamKey,
+      ...(password ? { stream_password: password } : {}),
+      requires_password: password !== undefined,
+      adaptive: features.adaptivePlayer,
+      player_url: links.playUrl,
+      embed_iframe: links.iframe,
+    });
+  });

@@ -1,0 +1,24 @@
+import { appActor } from "../../../../../core/actors.ts";
+import { appRoute, type App } from "../../../../lib/app.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
+import { ApiError } from "../../../../lib/errors.ts";
+import { callerMay } from "../../../../middleware/authorize/index.ts";
+import { IngressParams, IngressSchema } from "./schema.ts";
+import { publishUrl } from "./view.ts";
+
+const route = appRoute("ingress:read", {
+  method: "get",
+  path: "/{ingressId}",
+  tags: ["ingress"],
+  summary: "Get an ingress",
+  request: { params: IngressParams },
+  responses: { 200: { description: "The ingress", content: { "application/json": { schema: envelopeSchema(IngressSchema) } } }, 404: errorResponse("No such app or ingress"), ...commonErrorResponses },
+});
+
+export const registerIngressGet = (app: App) =>
+  app.openapi(route, async (c) => {
+    const { ingressId } = c.req.valid("param");
+    const view = await appActor(c.env, c.var.app.name).getIngress(ingressId, callerMay(c.var.auth, "ingress:write"));
+    if (!view) throw new ApiError("ingress_not_found", `ingress "${ingressId}" not found`);
+    return ok(c, { ...view, publishUrl: publishUrl(c.var.config, view) });
+  });

@@ -1,0 +1,25 @@
+import { appActor } from "../../../../../core/actors.ts";
+import { appRoute, type App } from "../../../../lib/app.ts";
+import { commonErrorResponses, errorResponse, page, pageSchema } from "../../../../lib/envelope.ts";
+import { namespacedRoom } from "../../../../../core/livekit.ts";
+import { callerMay } from "../../../../middleware/authorize/index.ts";
+import { IngressSchema, ListIngressQuery } from "./schema.ts";
+import { publishUrl } from "./view.ts";
+
+const route = appRoute("ingress:read", {
+  method: "get",
+  path: "/",
+  tags: ["ingress"],
+  summary: "List ingresses",
+  request: { query: ListIngressQuery },
+  responses: { 200: { description: "Newest first", content: { "application/json": { schema: pageSchema(IngressSchema) } } }, 404: errorResponse("No such app"), ...commonErrorResponses },
+});
+
+export const registerIngressList = (app: App) =>
+  app.openapi(route, async (c) => {
+    const { limit, offset, room, q } = c.req.valid("query");
+    const reveal = callerMay(c.var.auth, "ingress:write");
+    const filter = { room: room ? namespacedRoom(c.var.app.livekitRoomPrefix, room) : undefined, q };
+    const { ingresses, total } = await appActor(c.env, c.var.app.name).listIngresses(filter, limit, offset, reveal);
+    return page(c, ingresses.map((view) => ({ ...view, publishUrl: publishUrl(c.var.config, view) })), total, limit, offset);
+  });

@@ -1,0 +1,42 @@
+import { decodeJwt } from "jose";
+import { describe, expect, it } from "vitest";
+import { api, createApp, livekit } from "../../../testing.ts";
+
+describe("public play tokens", () => {
+  it("are subscribe-only hidden viewer tokens for anyone, with CORS", async () => {
+    const app = await createApp();
+    const response = await api("GET", `/api/v1/apps/${app.name}/play-token/lobby`, { token: null });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    const data = response.body.data;
+    expect(data).toMatchObject({ app: app.name, room: `${app.name}-lobby`, mode: "viewer" });
+    expect(data.identity).toMatch(/^viewer-[0-9a-f]{8}$/);
+    const claims = decodeJwt(data.token) as any;
+    expect(claims.video).toEqual({ roomJoin: true, room: `${app.name}-lobby`, canPublish: false, canSubscribe: true, canPublishData: false, hidden: true });
+    expect(claims.exp - claims.nbf).toBe(6 * 3600);
+  });
+
+  it("are a 404 when public playback is off, and for unknown apps", async () => {
+    const app = await createApp();
+    await api("PATCH", `/api/v1/apps/${app.name}`, { json: { features: { publicPlayback: false } } });
+    expect((await api("GET", `/api/v1/apps/${app.name}/play-token/lobby`, { token: null })).status).toBe(404);
+    expect((await api("GET", "/api/v1/apps/no-such-app/play-token/lobby", { token: null })).status).toBe(404);
+  });
+
+  it("are rate-limited per client address", async () => {
+    const app = await createApp();
+    const from = (peer: string) => api("GET", `/api/v1/apps/${app.name}/play-token/lobby`, { token: null, peer });
+    for (let i = 0; i < 30; i++) expect((await from("192.0.2.200:1")).status).toBe(200);
+    const limited = await from("192.0.2.200:1");
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect((await from("192.0.2.201:1")).status).toBe(200);
+  });
+
+  it("open a stand-in room as a viewer that is never counted", async () => {
+    const app = await createApp();
+    const token = (await api("GET", `/api/v1/apps/${app.name}/play-token/show`, { token: null })).body.data.token;
+    const joined = await livekit("join", { token });
+    expect(joined.participant.permission.hidden).toBe(true);
+  });
+});

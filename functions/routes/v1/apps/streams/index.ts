@@ -1,0 +1,99 @@
+import { z } from "@hono/zod-openapi";
+import { appActor } from "../../../../../core/actors.ts";
+import { appRoute, newApp } from "../../../../lib/app.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
+import { ApiError } from "../../../../lib/errors.ts";
+import { featuresOf } from "../../../../lib/features.ts";
+import { livekit } from "../../../../lib/livekit.ts";
+import { describeError, log } from "../../../../../core/log.ts";
+import { registerHls } from "./hls.ts";
+import { registerStreamRecording } from "./record.ts";
+import { StreamParams, StreamSchema } from "./schema.ts";
+
+// An app's streams: a publisher in a room, or an ingest. Live HLS of a
+// stream's room (hls.ts) and recording it (record.ts) hang off `{id}`.
+
+const listRoute = appRoute("stream:read", {
+  method: "get",
+  path: "/",
+  tags: ["streams"],
+  summary: "Active streams",
+  responses: {
+    200: { description: "Active streams, oldest first", content: { "application/json": { schema: envelopeSchema(z.array(StreamSchema)) } } },
+    ...commonErrorResponses,
+  },
+});
+
+const getRoute = appRoute("stream:read", {
+  method: "get",
+  path: "/{id}",
+  tags: ["streams"],
+  summary: "One stream, active or ended",
+  request: { params: StreamParams },
+  responses: {
+    200: { description: "The stream", content: { "application/json": { schema: envelopeSchema(StreamSchema) } } },
+    404: errorResponse("No such app or stream"),
+    ...commonErrorResponses,
+  },
+});
+
+const stopRoute = appRoute("stream:stop", {
+  method: "delete",
+  path: "/{id}",
+  tags: ["streams"],
+  summary: "Stop a stream",
+  description: "Removes a WebRTC publisher from its room, or deletes the ingress of an ingest stream; the room is closed when nothing else in it is live.",
+  request: { params: StreamParams },
+  responses: {
+    204: { description: "Stopped" },
+    404: errorResponse("No such app or active stream"),
+    503: errorResponse("LiveKit is not configured"),
+    ...commonErrorResponses,
+  },
+});
+
+const streamNotFound = (id: string) => new ApiError("stream_not_found", `stream "${id}" not found`);
+
+/** LiveKit's "not found" means the thing is already gone, which is what stopping wants. */
+const goneAlready = (error: unknown) => (error as { status?: number }).status === 404;
+
+/** /api/v1/apps/{app}/streams */
+export const streamsApi = newApp();
+
+streamsApi.openapi(listRoute, async (c) => {
+  const streams = await appActor(c.env, c.var.app.name).listStreams();
+  const counted = featuresOf(c.var.app).viewerCounter;
+  return ok(c, counted ? streams : streams.map(({ viewers: _, ...stream }) => stream));
+});
+
+streamsApi.openapi(getRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  const stream = await appActor(c.env, c.var.app.name).getStream(id);
+  if (!stream) throw streamNotFound(id);
+  if (!featuresOf(c.var.app).viewerCounter) delete stream.viewers;
+  return ok(c, stream);
+});
+
+streamsApi.openapi(stopRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  const actor = appActor(c.env, c.var.app.name);
+  const stream = await actor.getStream(id);
+  if (!stream || stream.status !== "active") throw streamNotFound(id);
+  const lk = livekit(c.var.config);
+  try {
+    if (stream.ingressId) await lk.ingress.deleteIngress(stream.ingressId);
+    else await lk.rooms.removeParticipant(stream.room, stream.participant);
+    const others = (await actor.activeStreamsIn(stream.room)).filter((other) => other.streamId !== stream.streamId);
+    if (others.length === 0) await lk.rooms.deleteRoom(stream.room);
+  } catch (error) {
+    if (!goneAlready(error)) {
+      log("error", "LiveKit refused to stop a stream", { requestId: c.var.requestId, streamId: id, ...describeError(error) });
+      throw new ApiError("livekit_error", "LiveKit did not stop the stream; try again");
+    }
+  }
+  await actor.endStream(id, "stopped");
+  return c.body(null, 204);
+});
+
+registerHls(streamsApi);
+registerStreamRecording(streamsApi);

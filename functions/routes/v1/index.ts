@@ -1,0 +1,33 @@
+import { newApp } from "../../lib/app.ts";
+import { appsApi } from "./apps/index.ts";
+import { auditApi } from "./audit/index.ts";
+import { authApi } from "./auth/index.ts";
+import { healthApi } from "./health/index.ts";
+import { logsApi } from "./logs/index.ts";
+import { registerOpenApi } from "./openapi/get.ts";
+import { relaysApi } from "./relays/index.ts";
+import { teamsApi } from "./teams/index.ts";
+import { tenantsApi } from "./tenants/index.ts";
+import { tokensApi } from "./tokens/index.ts";
+import { usersApi } from "./users/index.ts";
+import { webhooksApi } from "./webhooks/index.ts";
+
+/**
+ * The REST API: one sub-app per resource, mounted at its URL; each folder's
+ * index.ts is that resource's sub-app. `/api/v1` is a base path rather than a
+ * mount prefix so that the OpenAPI document this app serves carries full paths.
+ */
+export const v1 = newApp().basePath("/api/v1");
+
+v1.route("/health", healthApi);
+v1.route("/auth", authApi);
+v1.route("/apps", appsApi);
+v1.route("/tokens", tokensApi);
+v1.route("/users", usersApi);
+v1.route("/tenants", tenantsApi);
+v1.route("/teams", teamsApi);
+v1.route("/logs", logsApi);
+v1.route("/audit", auditApi);
+v1.route("/relays", relaysApi);
+v1.route("/webhooks", webhooksApi);
+registerOpenApi(v1);
