@@ -1,94 +1,155 @@
-// Benchmark: LiveKit webhook sink → app actor outbox → a local receiver.
-// Reports events per second end to end and the hand-off latency (sink
-// acknowledged → receiver got it) as percentiles, beside a baseline of the
-// same signed requests posted straight to the bare receiver in the same run.
-//
-//   npm run bench            (EVENTS=2000 CONCURRENCY=20 to change the load)
-import { buildWorker } from "../selfhost/build.ts";
-import { LiveKitStandin, type SignedWebhook } from "../test/livekit/standin.ts";
-import { call, removeDataDir, startStreamHub } from "../test/e2e/harness.ts";
-import { startWebhookReceiver } from "../test/webhooks/receiver.ts";
+// The LiveKit webhook burst: N events signed as LiveKit signs them (by the
+// LiveKit stand-in), each a room_started of its own room — so each changes
+// state and is delivered — posted once each by wrk over C connections to the
+// sink; one app with one endpoint on a local receiver. Measures the sink's
+// acceptance rate, the delivery rate and backlog, and the hand-off latency
+// (sink acknowledged → receiver got it).
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { LiveKitStandin } from "../test/livekit/standin.ts";
+import { onCleanup } from "./lib/processes.ts";
+import type { ArrivalReceiver } from "./lib/receiver.ts";
+import { wrk } from "./lib/wrk.ts";
 
-const EVENTS = Number(process.env.EVENTS ?? 1000);
-const CONCURRENCY = Number(process.env.CONCURRENCY ?? 20);
-const KEY = "APIbench";
-const SECRET = "bench-livekit-secret-0123456789abcdef0123";
-const TOKEN = "sk_bench_token_0123456789abcdefghijklmnopqrs";
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-const summary = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1)! };
-};
-
-async function inWaves(count: number, run: (i: number) => Promise<void>) {
-  for (let i = 0; i < count; i += CONCURRENCY) await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count - i) }, (_, k) => run(i + k)));
+export interface BurstOptions {
+  streamhubUrl: string;
+  standin: LiveKitStandin;
+  receiver: ArrivalReceiver;
+  /** The app's room prefix: every event's room is `<prefix>-<series><index>`. */
+  roomPrefix: string;
+  events: number;
+  warmupEvents: number;
+  connections: number;
+  threads: number;
+  /** How long to wait after the burst for the backlog to drain. */
+  drainTimeoutS: number;
 }
 
-async function main() {
-  buildWorker({ quiet: true });
-  const standin = new LiveKitStandin({ apiKey: KEY, apiSecret: SECRET });
-  await standin.listen();
-  const receiver = await startWebhookReceiver();
-  const node = await startStreamHub({ env: { STREAMHUB_API_TOKEN: TOKEN, LIVEKIT_URL: standin.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET, STREAMHUB_WEBHOOK_ALLOW_PRIVATE: "1", STREAMHUB_SKIP_BUILD: "1" } });
-  try {
-    await call(node.url, "POST", "/api/v1/apps", { token: TOKEN, json: { name: "bench" } });
-    await call(node.url, "POST", "/api/v1/apps/bench/webhooks", { token: TOKEN, json: { url: `${receiver.url}/r/bench`, events: ["room_started"] } });
-    const signed: SignedWebhook[] = [];
-    for (let i = 0; i < EVENTS; i++) {
-      signed.push((await standin.emit("room_started", { room: { name: `bench-room-${i}`, sid: `RM_${i}` } as never }))[0]!);
-      standin.takeWebhooks();
-    }
+export interface Percentiles {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
 
-    // Baseline: the same requests straight to the bare receiver.
-    const baselineLatency: number[] = [];
-    const baselineStart = performance.now();
-    await inWaves(EVENTS, async (i) => {
-      const started = performance.now();
-      await fetch(`${receiver.url}/r/baseline`, { method: "POST", body: signed[i]!.body });
-      baselineLatency.push(performance.now() - started);
+export interface BurstResult {
+  events: number;
+  connections: number;
+  /** Answered 200 by the sink. */
+  accepted: number;
+  /** Answered otherwise, or not at all. */
+  notAccepted: number;
+  burstSeconds: number;
+  acceptedPerSecond: number;
+  /** The sink's response time as wrk saw it. */
+  sinkLatencyMs: Percentiles;
+  /** Accepted events that had reached the receiver when the last one was acknowledged. */
+  deliveredDuringBurst: number;
+  deliveredPerSecondDuringBurst: number;
+  backlogAtEnd: number;
+  /** Accepted events that reached the receiver before the drain timeout. */
+  delivered: number;
+  /** From the end of the burst to the last delivery; null when the backlog had not drained by the timeout. */
+  drainSeconds: number | null;
+  /** Delivered events per second from the first event sent to the last delivery. */
+  deliveredPerSecond: number;
+  handoffMs: Percentiles;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const percentiles = (values: number[]): Percentiles => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+  return { p50: at(50), p90: at(90), p99: at(99), max: sorted.at(-1) ?? Number.NaN };
+};
+
+/** Signs `count` room_started events of rooms `<prefix>-<series><i>` into a file for bench/wrk/burst.lua. */
+async function signEvents(standin: LiveKitStandin, roomPrefix: string, series: string, count: number, file: string): Promise<void> {
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const room = `${roomPrefix}-${series}${i}`;
+    const [signed] = await standin.emit("room_started", { room: { name: room, sid: `RM_${series}${i}` } as never });
+    standin.takeWebhooks();
+    lines.push(`${i}\t${signed!.authorization}\t${signed!.body}`);
+  }
+  writeFileSync(file, `${lines.join("\n")}\n`);
+}
+
+async function burst(options: BurstOptions, series: string, count: number, dir: string) {
+  const file = join(dir, `${series}.tsv`);
+  await signEvents(options.standin, options.roomPrefix, series, count, file);
+  const result = await wrk({
+    url: `${options.streamhubUrl}/api/v1/webhooks/livekit`,
+    script: "burst",
+    connections: options.connections,
+    threads: options.threads,
+    // A cap only: each wrk thread stops once all its events are answered.
+    durationS: Math.max(60, Math.ceil(count / 20)),
+    env: { BENCH_EVENTS: file },
+  });
+  const events = result
+    .events!.trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [index, sent, acked, status] = line.split("\t").map(Number);
+      return { index: index!, sent: sent!, acked: acked!, status: status! };
     });
-    const baselineSeconds = (performance.now() - baselineStart) / 1000;
+  const accepted = events.filter((e) => e.status === 200);
+  return { result, events, accepted };
+}
 
-    // Through StreamHub: sink acknowledgement, outbox, alarm, signed delivery.
-    const acknowledgedAt = new Map<string, number>();
-    const start = Date.now();
-    await inWaves(EVENTS, async (i) => {
-      const webhook = signed[i]!;
-      const response = await fetch(`${node.url}/api/v1/webhooks/livekit`, { method: "POST", headers: { Authorization: webhook.authorization, "Content-Type": "application/webhook+json" }, body: webhook.body });
-      if (response.ok) acknowledgedAt.set(`bench-room-${i}`, Date.now());
-    });
-    let received: { body: string; at: number }[] = [];
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      received = (await (await fetch(`${receiver.url}/_received/bench`)).json()) as { body: string; at: number }[];
-      if (new Set(received.map((r) => JSON.parse(r.body).data.room)).size >= acknowledgedAt.size) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const firstArrival = new Map<string, number>();
-    for (const r of received) {
-      const room = JSON.parse(r.body).data.room as string;
-      if (!firstArrival.has(room)) firstArrival.set(room, r.at);
-    }
-    const handoff = [...firstArrival].map(([room, at]) => at - (acknowledgedAt.get(room) ?? at));
-    const seconds = (Math.max(...firstArrival.values()) - start) / 1000;
-
-    const rate = firstArrival.size / seconds;
-    const baselineRate = EVENTS / baselineSeconds;
-    console.log(JSON.stringify({
-      events: EVENTS,
-      concurrency: CONCURRENCY,
-      delivered: firstArrival.size,
-      streamhub: { eventsPerSecond: Math.round(rate), handoffMs: summary(handoff) },
-      bareReceiver: { requestsPerSecond: Math.round(baselineRate), latencyMs: summary(baselineLatency.map(Math.round)) },
-      ratio: { throughputVsBareReceiver: Number((rate / baselineRate).toFixed(3)) },
-    }, null, 2));
-  } finally {
-    await node.stop();
-    removeDataDir(node.dataDir);
-    await receiver.close();
-    await standin.close();
+async function waitForArrivals(receiver: ArrivalReceiver, series: string, indices: number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const arrived = receiver.arrivals.get(series);
+    if (indices.every((i) => arrived?.has(i))) return;
+    if (Date.now() > deadline) return;
+    await sleep(50);
   }
 }
 
-await main();
+export async function runWebhookBurst(options: BurstOptions): Promise<BurstResult> {
+  const dir = mkdtempSync(join(tmpdir(), "streamhub-bench-burst-"));
+  const removeDir = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  try {
+    // Warm-up: a small burst of other rooms, delivered before the measured one starts.
+    if (options.warmupEvents > 0) {
+      const warm = await burst(options, "u", options.warmupEvents, dir);
+      await waitForArrivals(options.receiver, "u", warm.accepted.map((e) => e.index), options.drainTimeoutS * 1000);
+    }
+
+    const { result, events, accepted } = await burst(options, "w", options.events, dir);
+    const start = Math.min(...events.map((e) => e.sent));
+    const end = Math.max(...events.map((e) => (e.acked > 0 ? e.acked : e.sent)));
+    await waitForArrivals(options.receiver, "w", accepted.map((e) => e.index), options.drainTimeoutS * 1000);
+
+    const arrived = options.receiver.arrivals.get("w") ?? new Map<number, number>();
+    const deliveredAccepted = accepted.filter((e) => arrived.has(e.index));
+    const arrivalTimes = deliveredAccepted.map((e) => arrived.get(e.index)!);
+    const lastArrival = arrivalTimes.length ? Math.max(...arrivalTimes) : end;
+    const deliveredDuringBurst = arrivalTimes.filter((at) => at <= end).length;
+    const burstSeconds = (end - start) / 1000;
+    const allDelivered = deliveredAccepted.length === accepted.length;
+    return {
+      events: options.events,
+      connections: options.connections,
+      accepted: accepted.length,
+      notAccepted: options.events - accepted.length,
+      burstSeconds,
+      acceptedPerSecond: accepted.length / burstSeconds,
+      sinkLatencyMs: result.latencyMs,
+      deliveredDuringBurst,
+      deliveredPerSecondDuringBurst: deliveredDuringBurst / burstSeconds,
+      backlogAtEnd: accepted.length - deliveredDuringBurst,
+      delivered: deliveredAccepted.length,
+      drainSeconds: allDelivered ? Math.max(0, lastArrival - end) / 1000 : null,
+      deliveredPerSecond: deliveredAccepted.length / ((lastArrival - start) / 1000),
+      handoffMs: percentiles(deliveredAccepted.map((e) => arrived.get(e.index)! - e.acked)),
+    };
+  } finally {
+    await removeDir.run();
+  }
+}

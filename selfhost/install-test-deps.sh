@@ -2,9 +2,10 @@
 # The Debian packages the test suite drives for real (run as root, or with sudo):
 #   ffmpeg                          the RTSP relay sidecar, and the tests' RTMP receiver
 #   gir1.2-gst-rtsp-server-1.0 …    GStreamer's RTSP server: a real camera on loopback
+#   wrk                             the HTTP load generator of `npm run bench`
 # Production nodes need only ffmpeg (for the relay).
 set -euo pipefail
-packages=(ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly)
+packages=(ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly wrk)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

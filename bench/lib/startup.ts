@@ -1,0 +1,42 @@
+// Start-up times, spawn to the first 200: `npm start` (selfhost/start.ts under
+// the project's pinned Node, as `npm start` runs it, with a fresh DATA_DIR and
+// the bundle already built — so only what start.ts itself does counts), and
+// workerd alone (the baseline Worker).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../../selfhost/build.ts";
+import { freePort } from "../../test/e2e/harness.ts";
+import { startBaseline } from "./baseline.ts";
+import { firstOk, onCleanup, spawnGroup } from "./processes.ts";
+
+export async function timeNpmStart(runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const dataDir = mkdtempSync(join(tmpdir(), "streamhub-bench-start-"));
+    const removeDataDir = onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" };
+    // A first run as an operator would make it: nothing skipped, nothing preset.
+    for (const name of ["STREAMHUB_SKIP_BUILD", "STREAMHUB_API_TOKEN", "STREAMHUB_SECRET_KEY", "STREAMHUB_JWT_SECRET"]) delete env[name];
+    const started = performance.now();
+    const child = spawnGroup(process.execPath, [`${ROOT}selfhost/start.ts`], { cwd: ROOT, env });
+    try {
+      times.push(await firstOk(`http://127.0.0.1:${port}/api/v1/health`, child, started, 60_000, 5));
+    } finally {
+      await child.stop();
+      await removeDataDir.run();
+    }
+  }
+  return times;
+}
+
+export async function timeWorkerdAlone(runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const baseline = await startBaseline();
+    times.push(baseline.startupMs);
+    await baseline.stop();
+  }
+  return times;
+}
