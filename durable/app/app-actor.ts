@@ -366,23 +366,6 @@ export class AppActor extends DurableObject<Env> {
     return this.#scheduler.dueAt(task);
   }
 
-  // TEMP-SHIM (removed once functions/ calls the new surface)
-  async hasPublisherSlot(room: string, participant: string): Promise<boolean> {
-    return (await this.#db.one<{ n: number }>({ text: "SELECT COUNT(*) AS n FROM publisher_slots WHERE room = ? AND identity = ? AND expires_at > ?", params: [room, participant, Date.now()] }))!.n > 0;
-  }
-  async holdPublisherSlot(room: string, participant: string, reservationId: string, expiresAt: number): Promise<void> {
-    await this.#db.run({ text: "INSERT INTO publisher_slots (room, identity, reservation_id, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (room, identity) DO UPDATE SET reservation_id = excluded.reservation_id, expires_at = excluded.expires_at", params: [room, participant, reservationId, expiresAt] });
-  }
-  async admitIngressStart(_ingressId: string): Promise<boolean> {
-    return true;
-  }
-  async startVod(vod: Omit<Vod, "status" | "sizeBytes" | "durationS" | "endedAt" | "error" | "format" | "startedAt"> & { reservationId: string | null }): Promise<Vod> {
-    const now = new Date().toISOString();
-    await this.#recordings.vods.insert({ ...vod, startedAt: now });
-    await this.#host.events.record("recording_started", { vodId: vod.id, egressId: vod.egressId, room: vod.room, streamId: vod.streamId, mode: vod.mode }, now);
-    return (await this.#recordings.get(vod.id))!;
-  }
-
   // ── Internals ──────────────────────────────────────────────────────────────
 
   /** The schedule's daily `retention` task: every log the app keeps is bounded by age (and deliveries by count). */

@@ -5,6 +5,8 @@ export interface AppSettings {
   recordingEnabled?: boolean;
   /** Record every room as soon as a stream starts in it. */
   autoRecord?: boolean;
+  /** Write an audit row for every join token minted (otherwise they are only counted). */
+  auditTokens?: boolean;
   splitMinutes?: number;
   snapshotSeconds?: number;
   callbackUrl?: string | null;

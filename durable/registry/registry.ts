@@ -165,21 +165,25 @@ export class Registry extends DurableObject<Env> {
   }
 
   /**
-   * Creates an app, checking the tenant's `maxApps` in the same serialized
-   * call: two concurrent creates can never both take the last slot. With
-   * `enforce` false (log mode, or an exempt caller) the app is created and
-   * `overLimit` says whether it would have been refused.
+   * Creates an app in one serialized call: the tenant must exist, and its
+   * `maxApps` is checked in the same call, so two concurrent creates can never
+   * both take the last slot. With `enforce` false (log mode, or an exempt
+   * caller) the app is created and `overLimit` says whether it would have been
+   * refused.
    */
-  async createApp(app: NewApp & { tenantId: string }, quota: { limit: number; enforce: boolean }): Promise<
-    | { ok: true; value: AppRecord; overLimit: boolean; used: number }
-    | { ok: false; code: AppWriteConflict }
+  async createApp(app: NewApp & { tenantId: string }, quota: { enforce: boolean }): Promise<
+    | { ok: true; value: AppRecord; overLimit: boolean; used: number; limit: number }
+    | { ok: false; code: AppWriteConflict | "tenant_not_found" }
     | { ok: false; code: "quota_exceeded"; used: number; limit: number }
   > {
+    const tenant = await this.#tenants.find(app.tenantId);
+    if (!tenant) return { ok: false, code: "tenant_not_found" };
+    const limit = tenant.quotas.maxApps;
     const used = await this.#tenants.countApps(app.tenantId);
-    const overLimit = quota.limit !== -1 && used >= quota.limit;
-    if (overLimit && quota.enforce) return { ok: false, code: "quota_exceeded", used, limit: quota.limit };
+    const overLimit = limit !== -1 && used >= limit;
+    if (overLimit && quota.enforce) return { ok: false, code: "quota_exceeded", used, limit };
     const created = await this.#apps.insert(app, now());
-    return typeof created === "string" ? { ok: false, code: created } : { ok: true, value: created, overLimit, used };
+    return typeof created === "string" ? { ok: false, code: created } : { ok: true, value: created, overLimit, used, limit };
   }
 
   async updateApp(name: string, changes: AppChanges): Promise<Result<AppRecord, AppWriteConflict | "app_not_found">> {

@@ -84,11 +84,10 @@ export async function reserveQuota(
   metric: QuotaMetric,
   options: { amount?: number; holdMs: number; /** The ledger's key when it is not the metric itself (monthly metrics). */ ledgerKey?: string },
 ): Promise<QuotaReservation> {
-  const tenant = await registry(c.env).getTenant(tenantId);
-  const limit = tenant?.quotas[metric] ?? -1;
   const ledger = quotaLedger(c.env, tenantId);
   const expiresAt = Date.now() + options.holdMs;
-  const result = await ledger.reserve({ metric: options.ledgerKey ?? metric, amount: options.amount ?? 1, limit, enforce: quotaEnforced(c), holdMs: options.holdMs });
+  // The ledger knows the tenant's limits; nothing here asks the Registry.
+  const result = await ledger.reserve({ metric: options.ledgerKey ?? metric, quota: metric, tenantId, amount: options.amount ?? 1, enforce: quotaEnforced(c), holdMs: options.holdMs });
   if (!result.ok) {
     await quotaEvent(c, tenantId, metric, result.limit, result.used, true);
     throw quotaExceeded(metric, result.limit, result.used);

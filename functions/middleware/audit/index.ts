@@ -1,27 +1,33 @@
 import type { MiddlewareHandler } from "hono";
 import { appActor, registry } from "../../../core/actors.ts";
-import type { AppEnv } from "../../lib/context.ts";
-import { clientIp } from "../../lib/auth/ip.ts";
 import { describeError, log } from "../../../core/log.ts";
+import { clientIp } from "../../lib/auth/ip.ts";
+import type { AppEnv } from "../../lib/context.ts";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-const APP_PATH = /^\/api\/v1\/apps\/([a-z0-9][a-z0-9-]{1,30}[a-z0-9])(?:\/|$)/;
 /** Machine traffic (LiveKit's webhooks, the relay sidecar's reports) is not a person's action; it would drown the log. */
 const NOT_AUDITED = /^\/api\/v1\/(webhooks|relays)(\/|$)/;
+/** Join tokens are machine traffic too: counted per day by the app, audited row by row only if the app asks (`auditTokens`). */
+const JOIN_TOKENS = /^\/api\/v1\/apps\/[^/]+\/tokens\/?$/;
 
 /**
  * Records every mutating API call — who, what, when, from where, and how it
- * ended — in the global audit log and, for an app's routes, in that app's own
- * database. Written before the response leaves (mutations are rare, and a
- * caller that reads the log next must find its own call there), but a failure
- * to write never fails the call. Bodies are never recorded (they may hold secrets).
+ * ended. A call on an app that exists is written to that app's own database
+ * (one write in the app's actor, which forwards it to the global log in the
+ * background, durably); anything else goes to the global log in the Registry.
+ * So no app's calls queue behind another's, and the one global actor is not
+ * written per request. Written before the response leaves — a caller that
+ * reads its app's log next finds its own call there (the global view follows
+ * within moments) — but a failure to write never fails the call. Bodies are
+ * never recorded (they may hold secrets).
  */
 export const audit = (): MiddlewareHandler<AppEnv> =>
   async function audit(c, next) {
     await next();
     if (!MUTATING.has(c.req.method) || NOT_AUDITED.test(c.req.path)) return;
+    const app = c.get("app");
+    if (c.req.method === "POST" && JOIN_TOKENS.test(c.req.path) && app && !app.settings.auditTokens) return;
     const auth = c.get("auth");
-    const app = APP_PATH.exec(c.req.path)?.[1] ?? null;
     const entry = {
       ts: new Date().toISOString(),
       actor: auth?.userId ?? "anonymous",
@@ -32,14 +38,14 @@ export const audit = (): MiddlewareHandler<AppEnv> =>
       ip: await clientIp(c, c.var.config),
       requestId: c.var.requestId,
     };
-    const tenantId = c.get("app")?.tenantId ?? auth?.tenantId ?? null;
     try {
-      await registry(c.env).appendAudit({ ...entry, tenantId, app });
-      // Only apps that exist (and that the caller reached) get a row in their own database.
-      if (app && c.get("app") && c.res.status < 500 && !(c.req.method === "DELETE" && c.req.path === `/api/v1/apps/${app}`)) {
-        await appActor(c.env, app).appendAudit(entry);
-      }
+      // Only apps that exist (and that the caller reached) keep the row; a deleted app's database is gone.
+      const appKeepsIt = app && c.res.status < 500 && !(c.req.method === "DELETE" && c.req.path.replace(/\/$/, "") === `/api/v1/apps/${app.name}`);
+      if (appKeepsIt) await appActor(c.env, app.name).appendAudit(entry);
+      else await registry(c.env).appendAudit({ ...entry, tenantId: app?.tenantId ?? auth?.tenantId ?? null, app: app?.name ?? appNameIn(c.req.path) });
     } catch (error) {
       log("error", "could not write the audit log", { requestId: c.var.requestId, ...describeError(error) });
     }
   };
+
+const appNameIn = (path: string) => /^\/api\/v1\/apps\/([a-z0-9][a-z0-9-]{1,30}[a-z0-9])(?:\/|$)/.exec(path)?.[1] ?? null;

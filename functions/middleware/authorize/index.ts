@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { registry } from "../../../core/actors.ts";
+import { appRecord } from "../../lib/app-records.ts";
 import type { AppEnv } from "../../lib/context.ts";
 import { authenticate, type AuthContext } from "../../lib/auth/authenticate.ts";
 import { APP_TOKEN_GLOBAL_PERMISSIONS, roleCan, type Permission, type Requirement } from "../../lib/auth/permissions.ts";
@@ -57,7 +58,7 @@ export const authorize = (requirement: Requirement): MiddlewareHandler<AppEnv> =
     const appName = c.req.param("app");
     if (appName !== undefined) {
       if (auth.scope === "app" && auth.appName !== appName) throw appNotFound(appName);
-      const app = APP_NAME.test(appName) ? await registry(c.env).getApp(appName) : null;
+      const app = APP_NAME.test(appName) ? await appRecord(c.env, appName) : null;
       if (!app) throw appNotFound(appName);
       c.set("app", app);
       if (!auth.isSuperadmin && auth.scope !== "app" && app.tenantId !== auth.tenantId) {

@@ -1,4 +1,5 @@
 import { appActor, registry } from "../../../../core/actors.ts";
+import { forgetApp } from "../../../lib/app-records.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../lib/envelope.ts";
 import { ApiError, quotaExceeded } from "../../../lib/errors.ts";
@@ -30,20 +31,16 @@ export const registerAppsCreate = (app: App) =>
     // Members create apps in their own tenant; superadmins may name any tenant.
     const tenantId = auth.isSuperadmin ? (body.tenantId ?? "platform") : auth.tenantId;
     if (tenantId === null) throw new ApiError("forbidden", "the caller belongs to no tenant");
-    const tenant = await registry(c.env).getTenant(tenantId);
-    if (!tenant) throw new ApiError("tenant_not_found", `tenant "${tenantId}" does not exist`);
-
-    const result = await registry(c.env).createApp(
-      { name: body.name, displayName: body.displayName ?? body.name, roomPrefix, tenantId },
-      { limit: tenant.quotas.maxApps, enforce: quotaEnforced(c) },
-    );
+    // One Registry call checks the tenant, its maxApps and the name, and creates the row.
+    const result = await registry(c.env).createApp({ name: body.name, displayName: body.displayName ?? body.name, roomPrefix, tenantId }, { enforce: quotaEnforced(c) });
     if (!result.ok) {
+      if (result.code === "tenant_not_found") throw new ApiError("tenant_not_found", `tenant "${tenantId}" does not exist`);
       if (result.code === "quota_exceeded") throw quotaExceeded("maxApps", result.limit, result.used);
       throw result.code === "app_exists"
         ? new ApiError("app_exists", `an app named "${body.name}" already exists`)
         : new ApiError("room_prefix_taken", `the room prefix "${roomPrefix}" is another app's, or overlaps one (a prefix followed by "-" may not start another)`);
     }
-    if (result.overLimit) await recordOverLimit(c, tenantId, "maxApps", tenant.quotas.maxApps, result.used);
+    if (result.overLimit) await recordOverLimit(c, tenantId, "maxApps", result.limit, result.used);
 
     try {
       await appActor(c.env, body.name).init({ name: body.name, roomPrefix, tenantId });
@@ -51,7 +48,10 @@ export const registerAppsCreate = (app: App) =>
       // Without its database the app cannot work: take the registry row back so the create can be retried.
       log("error", "app actor init failed; rolling back the app", { requestId: c.var.requestId, app: body.name, ...describeError(error) });
       await registry(c.env).deleteApp(body.name);
+      forgetApp(body.name);
       throw error;
     }
+    // A lookup of this name (or of a room under its prefix) may have been cached as "no such app".
+    forgetApp(body.name);
     return created(c, result.value);
   });

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { randomBytes, toHex } from "../../../../core/crypto/encoding.ts";
-import { appActor, registry } from "../../../../core/actors.ts";
+import { appActor } from "../../../../core/actors.ts";
+import { appRecord } from "../../../lib/app-records.ts";
 import { PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
 import { clientIp } from "../../../lib/auth/ip.ts";
 import { envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
@@ -46,7 +47,7 @@ export const registerPlayToken = (app: App) =>
   app.openapi(route, async (c) => {
     c.header("Access-Control-Allow-Origin", "*");
     const { app: name, room: requested } = c.req.valid("param");
-    const record = APP_NAME.test(name) ? await registry(c.env).getApp(name) : null;
+    const record = APP_NAME.test(name) ? await appRecord(c.env, name) : null;
     if (!record || !featuresOf(record).publicPlayback) throw appNotFound(name);
     if (!ROOM.test(requested)) throw new ApiError("validation_failed", "room must be 1–120 characters of letters, digits, _, . and -");
 

@@ -25,6 +25,7 @@ export const AppSettingsSchema = z
   .object({
     recordingEnabled: z.boolean().optional(),
     autoRecord: z.boolean().optional(),
+    auditTokens: z.boolean().optional(),
     splitMinutes: z.number().int().optional(),
     snapshotSeconds: z.number().int().optional(),
     callbackUrl: z.string().nullable().optional(),
@@ -67,6 +68,9 @@ export const UpdateAppBody = z
     roomPrefix: CreateAppBody.shape.roomPrefix.unwrap(),
     recordingEnabled: z.boolean(),
     autoRecord: z.boolean().openapi({ description: "Record each room as soon as a stream starts in it" }),
+    auditTokens: z
+      .boolean()
+      .openapi({ description: "Write an audit row for every join token minted. Off by default: join and play tokens are machine traffic, counted per day instead" }),
     splitMinutes: oneOf(SPLIT_MINUTES),
     snapshotSeconds: oneOf(SNAPSHOT_SECONDS),
     callbackUrl: z.url({ protocol: /^https?$/, error: "must be an http or https URL" }).max(2048).nullable(),

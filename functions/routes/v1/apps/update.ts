@@ -1,5 +1,6 @@
 import { maskSecret } from "../../../../core/crypto/secret-box.ts";
 import type { AppSettings } from "../../../../durable/registry/apps.repo.ts";
+import { forgetApp } from "../../../lib/app-records.ts";
 import { appActor, registry } from "../../../../core/actors.ts";
 import { appRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
@@ -32,6 +33,7 @@ export const registerAppsUpdate = (app: App) =>
     if (callbackSecret !== undefined) changes.callbackSecretMasked = callbackSecret === null ? null : maskSecret(callbackSecret);
 
     const updated = await registry(c.env).updateApp(name, { displayName, roomPrefix, settings: changes });
+    forgetApp(name);
     if (!updated.ok) {
       if (updated.code === "app_not_found") throw appNotFound(name);
       throw new ApiError("room_prefix_taken", `the room prefix "${roomPrefix}" is another app's, or overlaps one (a prefix followed by "-" may not start another)`);

@@ -1,13 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { AppRecord } from "../../../../durable/registry/apps.repo.ts";
-import { appActor, registry } from "../../../../core/actors.ts";
+import { appActor } from "../../../../core/actors.ts";
+import { appForRoom } from "../../../lib/app-records.ts";
 import { PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { toLiveKitEvent } from "../../../../core/livekit.ts";
 import { livekit } from "../../../lib/livekit.ts";
-import { describeError, log } from "../../../../core/log.ts";
-import { startRecording } from "../../../lib/recording.ts";
+import { log } from "../../../../core/log.ts";
 
 const route = createRoute({
   method: "post",
@@ -27,19 +26,6 @@ const route = createRoute({
   },
 });
 
-// Room prefixes change rarely; a short cache keeps a busy room's webhooks off the Registry.
-const ROOM_CACHE_MS = 10_000;
-const roomApps = new Map<string, { app: AppRecord | null; until: number }>();
-
-async function appForRoom(env: Env, room: string): Promise<AppRecord | null> {
-  const cached = roomApps.get(room);
-  if (cached && cached.until > Date.now()) return cached.app;
-  const app = await registry(env).appForRoom(room);
-  if (roomApps.size > 10_000) roomApps.clear();
-  roomApps.set(room, { app, until: Date.now() + ROOM_CACHE_MS });
-  return app;
-}
-
 export const registerLiveKitWebhook = (app: App) =>
   app.openapi(route, async (c) => {
     const lk = livekit(c.var.config);
@@ -54,29 +40,13 @@ export const registerLiveKitWebhook = (app: App) =>
     const room = event.room?.name || event.ingress?.roomName || event.egress?.roomName;
     const target = room ? await appForRoom(c.env, room) : null;
     if (target) {
-      const actor = appActor(c.env, target.name);
-      const { duplicate, startedRooms } = await actor.handleLiveKitEvent(event);
+      // One call: the actor applies the event, cuts off an RTMP start without a
+      // validated password, and starts auto-record where a stream began.
+      const { duplicate } = await appActor(c.env, target.name).handleLiveKitEvent(event, {
+        autoRecord: target.settings.autoRecord === true,
+        recordingEnabled: target.settings.recordingEnabled !== false,
+      });
       if (duplicate) log("info", "livekit webhook repeated; ignored", { requestId: c.var.requestId, eventId: event.id, event: event.event });
-      // An RTMP publisher that did not prove the ingress's password is cut off: the ingress is deleted.
-      if (!duplicate && event.event === "ingress_started" && event.ingress && !(await actor.admitIngressStart(event.ingress.ingressId))) {
-        try {
-          await livekit(c.var.config).ingress.deleteIngress(event.ingress.ingressId);
-        } catch (error) {
-          log("error", "could not delete an unauthorized ingress", { requestId: c.var.requestId, ingressId: event.ingress.ingressId, ...describeError(error) });
-        }
-        await actor.removeIngress(event.ingress.ingressId);
-      }
-      if (target.settings.autoRecord) {
-        for (const startedRoom of startedRooms) {
-          if (await actor.activeRecordingFor(startedRoom)) continue;
-          try {
-            await startRecording(c, target, { roomName: startedRoom });
-          } catch (error) {
-            // LiveKit must still get its 200: a refused auto-record (quota, no bucket) is logged, not retried by LiveKit.
-            log("warn", "auto-record did not start", { requestId: c.var.requestId, app: target.name, room: startedRoom, ...describeError(error) });
-          }
-        }
-      }
     } else {
       log("info", "livekit webhook for no known app", { requestId: c.var.requestId, event: event.event, room: room ?? null });
     }

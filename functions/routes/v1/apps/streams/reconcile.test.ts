@@ -1,4 +1,4 @@
-import { env, runInDurableObject } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { RECONCILE_INTERVAL_MS } from "../../../../../durable/app/app-actor.ts";
 import { describe, expect, it } from "vitest";
 import { api, createApp, createTenant, livekit } from "../../../../testing.ts";
@@ -7,13 +7,26 @@ const actorOf = (name: string) => env.APP.get(env.APP.idFromName(name));
 const usage = async (tenantId: string) => (await api("GET", `/api/v1/tenants/${tenantId}/usage`)).body.data.usage.concurrentStreams;
 
 describe("reconciliation with LiveKit", () => {
-  it("keeps the alarm armed to check LiveKit while anything is live", async () => {
+  it("checks LiveKit on the alarm a minute after someone joins, and heals what a lost webhook left behind", async () => {
     const app = await createApp();
     const minted = (await api("POST", `/api/v1/apps/${app.name}/tokens`, { json: { room: "watched", identity: "host" } })).body.data;
+    const before = Date.now();
     await livekit("join", { token: minted.token });
-    const alarm = await runInDurableObject(actorOf(app.name), (_instance, state) => state.storage.getAlarm());
-    expect(alarm).not.toBeNull();
-    expect(alarm!).toBeLessThanOrEqual(Date.now() + RECONCILE_INTERVAL_MS);
+    const due = await actorOf(app.name).scheduledAt("reconcile");
+    expect(due).not.toBeNull();
+    expect(due!).toBeGreaterThanOrEqual(before + RECONCILE_INTERVAL_MS - 1_000);
+
+    // The publisher's track_published never arrives; when the check comes due, the alarm finds the stream.
+    await livekit("faults", { drop: 1, room: minted.room });
+    await livekit("publish", { room: minted.room, identity: "host" });
+    expect((await api("GET", `/api/v1/apps/${app.name}/streams`)).body.data).toEqual([]);
+    await runInDurableObject(actorOf(app.name), (_instance, state) => {
+      state.storage.sql.exec("UPDATE schedule SET due_at = ? WHERE task = 'reconcile'", Date.now() - 1);
+    });
+    await runDurableObjectAlarm(actorOf(app.name));
+    expect((await api("GET", `/api/v1/apps/${app.name}/streams`)).body.data).toEqual([expect.objectContaining({ participant: "host", status: "active" })]);
+    // Still live: the next check is a minute away.
+    expect(await actorOf(app.name).scheduledAt("reconcile")).toBeGreaterThan(Date.now() + RECONCILE_INTERVAL_MS - 5_000);
   });
 
   it("heals a lost track_published and a lost participant_left when it checks", async () => {

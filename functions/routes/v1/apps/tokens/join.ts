@@ -6,7 +6,9 @@ import { commonErrorResponses, created, envelopeSchema, errorResponse } from "..
 import { featuresOf, playerLinks } from "../../../../lib/features.ts";
 import { mintAccessToken, namespacedRoom } from "../../../../../core/livekit.ts";
 import { livekit } from "../../../../lib/livekit.ts";
-import { reserveQuota } from "../../../../lib/quota.ts";
+import { quotaExceeded } from "../../../../lib/errors.ts";
+import { quotaEnforced, recordOverLimit } from "../../../../lib/quota.ts";
+import { countJoinToken } from "../../../../lib/token-counts.ts";
 import { JoinTokenBody, JoinTokenSchema } from "./schema.ts";
 
 const DEFAULT_TTL_SECONDS = 6 * 3600;
@@ -53,12 +55,16 @@ export const registerJoinTokens = (app: App) =>
       ...(canPublish && body.audioOnly ? { canPublishSources: [TrackSource.MICROPHONE] } : {}),
     };
 
-    // One publisher identity publishes one stream at a time (LiveKit replaces a
-    // duplicate identity), so a token minted again for it shares its slot.
-    const actor = appActor(c.env, record.name);
-    if (canPublish && !(await actor.hasPublisherSlot(room, identity))) {
-      const slot = await reserveQuota(c, record.tenantId ?? "platform", "maxConcurrentStreams", { holdMs: PUBLISHER_SLOT_HOLD_MS });
-      await actor.holdPublisherSlot(room, identity, slot.reservationId, slot.expiresAt);
+    // A publisher holds a concurrent-stream slot: one call into the app's actor,
+    // which asks the tenant's ledger and shares the slot with an earlier token of
+    // the same identity (LiveKit replaces a duplicate identity). A subscriber
+    // costs no call at all: it is only counted.
+    if (canPublish) {
+      const slot = await appActor(c.env, record.name).reservePublisherSlot({ room, participant: identity, holdMs: PUBLISHER_SLOT_HOLD_MS, enforce: quotaEnforced(c) });
+      if (!slot.ok) throw quotaExceeded("maxConcurrentStreams", slot.limit, slot.used);
+      if (slot.overLimit) await recordOverLimit(c, record.tenantId ?? "platform", "maxConcurrentStreams", slot.limit, slot.used);
+    } else {
+      countJoinToken(c, record.name);
     }
 
     const token = await mintAccessToken(lk, { identity, name: body.name, metadata: body.metadata, ttlSeconds, grant });

@@ -91,6 +91,27 @@ describe("join tokens", () => {
   });
 });
 
+describe("join tokens are machine traffic", () => {
+  it("are counted per day, not audited row by row, unless the app turns auditTokens on", async () => {
+    const { env } = await import("cloudflare:test");
+    const app = await createApp();
+    const actor = env.APP.get(env.APP.idFromName(app.name));
+    const audited = async () => (await api("GET", `/api/v1/apps/${app.name}/audit`)).body.total as number;
+    const before = await audited();
+    expect((await mint(app.name, { room: "counted", identity: "host" })).status).toBe(201);
+    expect((await mint(app.name, { room: "counted", identity: "guest" })).status).toBe(201);
+    expect((await mint(app.name, { room: "counted", canPublish: false })).status).toBe(201);
+    expect(await audited()).toBe(before);
+    expect((await actor.tokenUsage(1)).find((c) => c.metric === "publisher_tokens")?.count).toBe(2);
+
+    expect((await api("PATCH", `/api/v1/apps/${app.name}`, { json: { auditTokens: true } })).status).toBe(200);
+    expect((await mint(app.name, { room: "counted", identity: "host" })).status).toBe(201);
+    expect(await audited()).toBe(before + 2);
+    const entries = (await api("GET", `/api/v1/apps/${app.name}/audit`)).body.data as { path: string; status: number }[];
+    expect(entries[0]).toMatchObject({ path: `/api/v1/apps/${app.name}/tokens`, status: 201 });
+  });
+});
+
 describe("app-scoped tokens and join tokens", () => {
   it("an app token mints for its own app only", async () => {
     const app = await createApp();
