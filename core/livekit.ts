@@ -1,5 +1,6 @@
-import { AccessToken, EgressClient, IngressClient, RoomServiceClient, ServerError, WebhookReceiver, type VideoGrant } from "livekit-server-sdk";
-import { S3Upload, type WebhookEvent } from "@livekit/protocol";
+import { claimsToJwtPayload, EgressClient, IngressClient, RoomServiceClient, ServerError, type VideoGrant } from "livekit-server-sdk";
+import { S3Upload, WebhookEvent } from "@livekit/protocol";
+import { jwtVerify, SignJWT, type JWTPayload } from "jose";
 import type { Config } from "./config.ts";
 import { endpointOf, type S3Credentials, type S3Settings } from "./s3.ts";
 
@@ -30,7 +31,6 @@ export interface LiveKit {
   rooms: RoomServiceClient;
   ingress: IngressClient;
   egress: EgressClient;
-  receiver: WebhookReceiver;
 }
 
 const clients = new WeakMap<Config, LiveKit>();
@@ -49,26 +49,68 @@ export function livekitClients(config: Config): LiveKit | null {
       rooms: new RoomServiceClient(http, apiKey, apiSecret),
       ingress: new IngressClient(http, apiKey, apiSecret),
       egress: new EgressClient(http, apiKey, apiSecret),
-      receiver: new WebhookReceiver(apiKey, apiSecret),
     };
     clients.set(config, lk);
   }
   return lk;
 }
 
-/** A participant's access token carrying exactly `grant`. */
+// The HMAC key of the API secret, imported once per isolate: LiveKit's SDK
+// imports it again for every token it signs or verifies, which is most of the
+// cost of a token on the hot path.
+const keys = new Map<string, Promise<CryptoKey>>();
+const signingKey = (secret: string): Promise<CryptoKey> => {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    keys.set(secret, key);
+  }
+  return key;
+};
+
+/**
+ * A participant's access token carrying exactly `grant`: the claims of
+ * livekit-server-sdk's `AccessToken` (`claimsToJwtPayload`, issuer, subject,
+ * not-before now, expiry after the TTL), HS256-signed with the cached key.
+ */
 export async function mintAccessToken(
   lk: LiveKit,
   claims: { identity: string; name?: string; metadata?: string; ttlSeconds: number; grant: VideoGrant },
 ): Promise<string> {
-  const token = new AccessToken(lk.apiKey, lk.apiSecret, {
-    identity: claims.identity,
-    name: claims.name,
-    metadata: claims.metadata,
-    ttl: claims.ttlSeconds,
-  });
-  token.addGrant(claims.grant);
-  return token.toJwt();
+  const now = Math.floor(Date.now() / 1000);
+  const payload = claimsToJwtPayload({ video: { ...claims.grant }, ...(claims.name ? { name: claims.name } : {}), ...(claims.metadata ? { metadata: claims.metadata } : {}) });
+  return new SignJWT(payload as JWTPayload)
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuer(lk.apiKey)
+    .setSubject(claims.identity)
+    .setNotBefore(now)
+    .setExpirationTime(now + claims.ttlSeconds)
+    .sign(await signingKey(lk.apiSecret));
+}
+
+/** How far LiveKit's clock may be from ours (livekit-server-sdk's default). */
+const WEBHOOK_CLOCK_TOLERANCE_S = 10;
+
+/**
+ * A LiveKit webhook, verified as livekit-server-sdk's `WebhookReceiver` does
+ * (the `Authorization` JWT signed with the API secret, issued by the API key,
+ * with an expiry, carrying the body's SHA-256), or null when it is not one.
+ */
+export async function receiveWebhook(lk: LiveKit, body: string, authorization: string): Promise<WebhookEvent | null> {
+  if (!authorization) return null;
+  try {
+    const { payload } = await jwtVerify(authorization, await signingKey(lk.apiSecret), {
+      issuer: lk.apiKey,
+      clockTolerance: WEBHOOK_CLOCK_TOLERANCE_S,
+      requiredClaims: ["exp"],
+      algorithms: ["HS256"],
+    });
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
+    if (payload.sha256 !== btoa(String.fromCharCode(...digest))) return null;
+    return WebhookEvent.fromJson(JSON.parse(body), { ignoreUnknownFields: true });
+  } catch {
+    return null;
+  }
 }
 
 /** What the app actor needs of a verified webhook event. */

@@ -11,7 +11,7 @@ import { EventLog, type AppEvent } from "./event-log.ts";
 import type { AppHost, AppIdentity } from "./host.ts";
 import type { NewIngress } from "./ingress.repo.ts";
 import { Ingresses, type IngressView } from "./ingresses.ts";
-import { Live, type PublisherSlotRequest, type PublisherSlotResult } from "./live.ts";
+import { Live } from "./live.ts";
 import type { StreamRecord } from "./live.repo.ts";
 import { appMigrations } from "./migrations.ts";
 import { Recordings, type RecordingRequest, type StartRecordingResult } from "./recordings.ts";
@@ -79,7 +79,7 @@ export class AppActor extends DurableObject<Env> {
     this.#webhooks = new Webhooks(host);
     this.#ingresses = new Ingresses(host, (room) => this.#live.viewerCount(room));
     this.#recordings = new Recordings(host, this.#settings);
-    this.#live = new Live(host, { vods: this.#recordings.vods, hls: this.#recordings.hls, ingresses: this.#ingresses, usage: this.#usage, settings: this.#settings });
+    this.#live = new Live(host, { vods: this.#recordings.vods, hls: this.#recordings.hls, ingresses: this.#ingresses, usage: this.#usage });
     this.#runners = {
       webhooks: () => this.#webhooks.runScheduled(),
       reconcile: (now) => this.#live.runScheduled(now),
@@ -201,11 +201,6 @@ export class AppActor extends DurableObject<Env> {
 
   async reconcile(): Promise<number> {
     return this.#live.reconcile();
-  }
-
-  /** A publisher token's concurrent-stream slot (shared with an unexpired one of the same identity). */
-  async reservePublisherSlot(request: PublisherSlotRequest): Promise<PublisherSlotResult> {
-    return this.#live.reservePublisherSlot(request);
   }
 
   /** Play-token admission per client address (30 a minute), counted. */

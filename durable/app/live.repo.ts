@@ -56,7 +56,7 @@ export interface ParticipantRow {
   joined_at: string;
 }
 
-/** The app's live picture: streams, who is in which room, publisher quota slots, LiveKit event ids seen. */
+/** The app's live picture: streams, who is in which room, LiveKit event ids seen. */
 export class LiveRepository {
   readonly #db: SqlDriver;
 
@@ -138,26 +138,6 @@ export class LiveRepository {
 
   async anythingLive(): Promise<boolean> {
     return (await this.liveRooms()).length > 0;
-  }
-
-  // Publisher quota slots
-
-  async slot(room: string, identity: string): Promise<{ reservation_id: string; expires_at: number } | null> {
-    return this.#db.one(sql`SELECT reservation_id, expires_at FROM publisher_slots WHERE room = ${room} AND identity = ${identity}`);
-  }
-
-  async putSlot(room: string, identity: string, reservationId: string, expiresAt: number): Promise<void> {
-    await this.#db.run(sql`
-      INSERT INTO publisher_slots (room, identity, reservation_id, expires_at) VALUES (${room}, ${identity}, ${reservationId}, ${expiresAt})
-      ON CONFLICT (room, identity) DO UPDATE SET reservation_id = excluded.reservation_id, expires_at = excluded.expires_at`);
-  }
-
-  async deleteSlot(room: string, identity: string): Promise<void> {
-    await this.#db.run(sql`DELETE FROM publisher_slots WHERE room = ${room} AND identity = ${identity}`);
-  }
-
-  async deleteExpiredSlots(now: number): Promise<number> {
-    return (await this.#db.run(sql`DELETE FROM publisher_slots WHERE expires_at <= ${now}`)).changes;
   }
 
   // Ingress participants: which ingress a publishing ingress participant is.

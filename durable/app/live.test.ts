@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LiveKitEvent } from "../../core/livekit.ts";
-import { PLANS } from "../registry/plans.ts";
 import { Ingresses } from "./ingresses.ts";
 import { Live, RECONCILE_INTERVAL_MS } from "./live.ts";
-import { Settings } from "./settings.ts";
 import { withHost, type TestHost } from "./testing.ts";
 import { Usage } from "./usage.ts";
 import { HlsRepository, VodsRepository } from "./vods.repo.ts";
@@ -12,7 +10,7 @@ function liveOf(host: TestHost) {
   const usage = new Usage(host);
   let live: Live;
   const ingresses = new Ingresses(host, (room) => live.viewerCount(room));
-  live = new Live(host, { vods: new VodsRepository(host.db), hls: new HlsRepository(host.db), ingresses, usage, settings: new Settings(host) });
+  live = new Live(host, { vods: new VodsRepository(host.db), hls: new HlsRepository(host.db), ingresses, usage });
   return { live, usage };
 }
 
@@ -48,21 +46,6 @@ describe("Live capability", () => {
       expect((await live.apply(joined("EV_same", "cap-room", "a"))).duplicate).toBe(false);
       expect((await live.apply(joined("EV_same", "cap-room", "a"))).duplicate).toBe(true);
       expect((await eventTypes(host)).filter((t) => t === "participant_joined")).toHaveLength(1);
-    });
-  });
-
-  it("reserves one publisher slot per identity in one call, shares it while it holds, and refuses past the limit with a quota event", async () => {
-    await withHost(async (host) => {
-      const { live } = liveOf(host);
-      const identity = await host.identity();
-      await host.ledger(identity.tenantId).setLimits({ ...PLANS.free, maxConcurrentStreams: 1 });
-      const slot = (participant: string) => live.reservePublisherSlot({ room: "cap-room", participant, holdMs: 60_000, enforce: true });
-
-      expect(await slot("host")).toMatchObject({ ok: true, reserved: true, used: 0, limit: 1 });
-      expect(await slot("host")).toMatchObject({ ok: true, reserved: false });
-      expect(await slot("guest")).toEqual({ ok: false, code: "quota_exceeded", used: 1, limit: 1 });
-      expect(await eventTypes(host)).toEqual(["quota.warning", "quota.exceeded"]);
-      expect((await host.ledger(identity.tenantId).usage()).maxConcurrentStreams).toEqual({ committed: 0, pending: 1 });
     });
   });
 

@@ -4,7 +4,6 @@ import type { Ingresses } from "./ingresses.ts";
 import { applyLiveKitEvent, type QuotaAction } from "./livekit-events.ts";
 import { LiveRepository, type StreamRecord } from "./live.repo.ts";
 import { reconciliationEvents } from "./reconcile.ts";
-import type { Settings } from "./settings.ts";
 import type { Usage } from "./usage.ts";
 import type { HlsRepository, VodsRepository } from "./vods.repo.ts";
 
@@ -18,25 +17,11 @@ export const SEEN_EVENTS_MS = 24 * 60 * 60 * 1000;
 const PLAY_TOKENS_PER_WINDOW = 30;
 const PLAY_TOKEN_WINDOW_MS = 60_000;
 
-/** What a publisher token's mint asks of the app. */
-export interface PublisherSlotRequest {
-  room: string;
-  participant: string;
-  /** How long the slot holds before the stream starts (or it lapses). */
-  holdMs: number;
-  /** `on` mode for a caller bound by quotas: over the limit is refused, not only recorded. */
-  enforce: boolean;
-}
-
-export type PublisherSlotResult =
-  | { ok: true; reserved: boolean; used: number; limit: number; overLimit: boolean }
-  | { ok: false; code: "quota_exceeded"; used: number; limit: number };
-
 /**
  * The app's live state, as LiveKit's webhooks (and reconciliation with
- * LiveKit) say: who is in which room, which streams run, publisher quota
- * slots, LiveKit event ids already applied. Settles the tenant's concurrent-
- * stream quota as streams start and end.
+ * LiveKit) say: who is in which room, which streams run, LiveKit event ids
+ * already applied. Settles the tenant's concurrent-stream quota as streams
+ * start (committing the slot the publisher's token holds) and end.
  */
 export class Live {
   readonly #host: AppHost;
@@ -45,17 +30,15 @@ export class Live {
   readonly #hls: HlsRepository;
   readonly #ingresses: Ingresses;
   readonly #usage: Usage;
-  readonly #settings: Settings;
   readonly #playTokenWindows = new Map<string, { startedAt: number; count: number }>();
 
-  constructor(host: AppHost, parts: { vods: VodsRepository; hls: HlsRepository; ingresses: Ingresses; usage: Usage; settings: Settings }) {
+  constructor(host: AppHost, parts: { vods: VodsRepository; hls: HlsRepository; ingresses: Ingresses; usage: Usage }) {
     this.#host = host;
     this.#repo = new LiveRepository(host.db);
     this.#vods = parts.vods;
     this.#hls = parts.hls;
     this.#ingresses = parts.ingresses;
     this.#usage = parts.usage;
-    this.#settings = parts.settings;
   }
 
   /**
@@ -81,9 +64,8 @@ export class Live {
     if (actions.length === 0) return;
     const ledger = this.#host.ledger(identity.tenantId);
     for (const action of actions) {
-      if (action.kind === "commit") {
-        // A lapsed reservation cannot be committed: count the stream anyway.
-        if (!(await ledger.commit(action.reservationId))) await ledger.adjust("maxConcurrentStreams", 1);
+      if (action.kind === "commitHeld") {
+        await ledger.commitHeld(action.holder, "maxConcurrentStreams");
       } else if (action.kind === "release") {
         await ledger.release(action.reservationId);
       } else {
@@ -128,44 +110,6 @@ export class Live {
   async runScheduled(now: number): Promise<number | null> {
     await this.reconcile();
     return (await this.#repo.anythingLive()) ? now + RECONCILE_INTERVAL_MS : null;
-  }
-
-  /**
-   * A publisher token's concurrent-stream slot, in one call: an unexpired slot
-   * of the same identity is shared (LiveKit replaces a duplicate identity, so
-   * one publisher publishes one stream at a time); otherwise the tenant's
-   * ledger reserves one, held until the stream starts (it is then committed)
-   * or lapses. A newer slot for the same identity replaces and releases the
-   * older one. Quota events are recorded here, on the app they concern.
-   */
-  async reservePublisherSlot(request: PublisherSlotRequest): Promise<PublisherSlotResult> {
-    const identity = await this.#host.identity();
-    await this.#usage.count("publisher_tokens");
-    const held = await this.#repo.slot(request.room, request.participant);
-    if (held && held.expires_at > Date.now()) return { ok: true, reserved: false, used: 0, limit: -1, overLimit: false };
-
-    const ledger = this.#host.ledger(identity.tenantId);
-    const result = await ledger.reserve({
-      metric: "maxConcurrentStreams",
-      quota: "maxConcurrentStreams",
-      tenantId: identity.tenantId,
-      amount: 1,
-      enforce: request.enforce,
-      holdMs: request.holdMs,
-    });
-    const quotaData = { tenantId: identity.tenantId, metric: "maxConcurrentStreams", limit: result.limit, used: result.used };
-    const nowIso = new Date().toISOString();
-    if (!result.ok) {
-      await this.#host.events.record("quota.exceeded", { ...quotaData, denied: true }, nowIso);
-      return result;
-    }
-    // Another mint for this identity may have landed while the ledger answered: the newest slot wins.
-    const previous = await this.#repo.slot(request.room, request.participant);
-    await this.#repo.putSlot(request.room, request.participant, result.reservationId, Date.now() + request.holdMs);
-    if (previous && previous.reservation_id !== result.reservationId) await ledger.release(previous.reservation_id);
-    if (result.overLimit) await this.#host.events.record("quota.exceeded", { ...quotaData, denied: false }, nowIso);
-    else await this.#settings.warnQuotaOnce({ ...quotaData, used: result.used + 1 });
-    return { ok: true, reserved: true, used: result.used, limit: result.limit, overLimit: result.overLimit };
   }
 
   /** Active streams, each with its viewer count (participants of the room that are not hidden and publish nothing). */
@@ -222,8 +166,8 @@ export class Live {
     return 0;
   }
 
-  /** Retention: event ids past the repeat window, and lapsed publisher slots. */
+  /** Retention: event ids past the repeat window. */
   async prune(now: number): Promise<number> {
-    return (await this.#repo.forgetSeenBefore(now - SEEN_EVENTS_MS)) + (await this.#repo.deleteExpiredSlots(now));
+    return this.#repo.forgetSeenBefore(now - SEEN_EVENTS_MS);
   }
 }

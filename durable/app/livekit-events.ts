@@ -25,13 +25,20 @@ export interface EventOutcome {
 
 /** What the tenant's quota ledger must be told once the state change is stored. */
 export type QuotaAction =
-  | { kind: "commit"; reservationId: string }
+  | { kind: "commitHeld"; holder: string }
   | { kind: "release"; reservationId: string }
   | { kind: "adjust"; metric: string; delta: number };
 
 const INGRESS_STREAM_TYPE: Record<string, StreamType> = { RTMP_INPUT: "rtmp", WHIP_INPUT: "whip", URL_INPUT: "url" };
 
 export const streamIdOf = (room: string, identity: string) => `${room}/${identity}`;
+
+/**
+ * Who a publisher token's concurrent-stream slot is held for in the tenant's
+ * ledger. Room names carry their app's prefix, and prefixes never overlap, so
+ * this is unique across the tenant's apps.
+ */
+export const publisherHolder = (room: string, identity: string) => `publisher:${room}/${identity}`;
 
 /**
  * Applies one event to the app's live state and records the app events it
@@ -76,13 +83,8 @@ export async function applyLiveKitEvent(state: LiveKitState, event: LiveKitEvent
         const streamId = streamIdOf(room, participant.identity);
         if (await live.activeStream(streamId)) break;
 
-        const slot = await live.slot(room, participant.identity);
-        if (slot) {
-          await live.deleteSlot(room, participant.identity);
-          actions.push({ kind: "commit", reservationId: slot.reservation_id });
-        } else {
-          actions.push({ kind: "adjust", metric: "maxConcurrentStreams", delta: 1 });
-        }
+        // The publisher token's slot (held in the tenant's ledger for this room and identity) is committed; without one the stream is counted anyway.
+        actions.push({ kind: "commitHeld", holder: publisherHolder(room, participant.identity) });
         const ingressId = participant.kind === "INGRESS" ? (await ingressOf(live, room, participant.identity)) : null;
         const type: StreamType = participant.kind === "INGRESS" ? (ingressId?.type ?? "rtmp") : "webrtc";
         await live.startStream({ streamId, type, room, participant: participant.identity, ingressId: ingressId?.id ?? null, quotaHeld: true }, now);

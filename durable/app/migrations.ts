@@ -240,4 +240,13 @@ export const appMigrations: Migration[] = [
       `CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (endpoint_id, status, created_at)`,
     ],
   },
+  {
+    version: 9,
+    name: "publisher slots held by the ledger",
+    statements: [
+      // A publisher token's slot is now held in the tenant's quota ledger (by room and identity), so a
+      // mint writes nothing here. A slot held at the upgrade lapses there; its stream is still counted.
+      `DROP TABLE publisher_slots`,
+    ],
+  },
 ];

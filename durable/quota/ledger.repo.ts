@@ -28,9 +28,14 @@ export class LedgerRepository {
     return Object.fromEntries(rows.map((row) => [row.metric, { committed: row.committed, pending: row.pending }]));
   }
 
-  async reserve(id: string, metric: string, amount: number, expiresAt: number): Promise<void> {
+  /** The reservation held for `holder`, if any. */
+  async held(holder: string): Promise<{ id: string; metric: string; amount: number; expires_at: number } | null> {
+    return this.#db.one(sql`SELECT id, metric, amount, expires_at FROM reservations WHERE holder = ${holder}`);
+  }
+
+  async reserve(id: string, metric: string, amount: number, expiresAt: number, holder: string | null = null): Promise<void> {
     await this.#db.batch([
-      sql`INSERT INTO reservations (id, metric, amount, expires_at) VALUES (${id}, ${metric}, ${amount}, ${expiresAt})`,
+      sql`INSERT INTO reservations (id, metric, amount, expires_at, holder) VALUES (${id}, ${metric}, ${amount}, ${expiresAt}, ${holder})`,
       sql`INSERT INTO usage (metric, committed, pending) VALUES (${metric}, 0, ${amount})
           ON CONFLICT (metric) DO UPDATE SET pending = pending + excluded.pending`,
     ]);

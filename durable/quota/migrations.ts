@@ -32,4 +32,14 @@ export const ledgerMigrations: Migration[] = [
       `UPDATE usage SET pending = (SELECT COALESCE(SUM(amount), 0) FROM reservations WHERE reservations.metric = usage.metric)`,
     ],
   },
+  {
+    version: 3,
+    name: "reservations held for someone",
+    statements: [
+      // A publisher token's slot is held for its room and identity: a token minted again shares it,
+      // and the stream that starts commits it (durable/app/livekit-events.ts).
+      `ALTER TABLE reservations ADD COLUMN holder TEXT`,
+      `CREATE INDEX reservations_holder ON reservations (holder)`,
+    ],
+  },
 ];

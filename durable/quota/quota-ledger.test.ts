@@ -95,4 +95,34 @@ describe("QuotaLedger", () => {
     await runDurableObjectAlarm(tenant);
     expect((await tenant.usage()).m).toEqual({ committed: 1, pending: 0 });
   });
+
+  it("holds one slot per holder: a second reservation for it shares the first, and the stream that starts commits it", async () => {
+    const tenant = ledger();
+    const reserve = (holder: string) => tenant.reserve({ metric: "maxConcurrentStreams", amount: 1, limit: 2, enforce: true, holder });
+    const first = await reserve("publisher:r/host");
+    expect(first).toMatchObject({ ok: true, shared: false, used: 0 });
+    const again = await reserve("publisher:r/host");
+    expect(again).toMatchObject({ ok: true, shared: true, used: 0 });
+    expect(again.ok && first.ok && again.reservationId === first.reservationId).toBe(true);
+    expect((await tenant.usage()).maxConcurrentStreams).toEqual({ committed: 0, pending: 1 });
+    expect(await reserve("publisher:r/guest")).toMatchObject({ ok: true, shared: false, used: 1 });
+    expect(await reserve("publisher:r/third")).toMatchObject({ ok: false, used: 2, limit: 2 });
+
+    expect(await tenant.commitHeld("publisher:r/host", "maxConcurrentStreams")).toBe(true);
+    expect((await tenant.usage()).maxConcurrentStreams).toEqual({ committed: 1, pending: 1 });
+    // Nothing held (lapsed, or never minted here): the stream is counted all the same.
+    expect(await tenant.commitHeld("publisher:r/unknown", "maxConcurrentStreams")).toBe(false);
+    expect((await tenant.usage()).maxConcurrentStreams).toEqual({ committed: 2, pending: 1 });
+  });
+
+  it("replaces a lapsed hold the alarm has not cleared yet", async () => {
+    const tenant = ledger();
+    const reserve = (holdMs: number) => tenant.reserve({ metric: "maxConcurrentStreams", amount: 1, limit: 1, enforce: true, holder: "publisher:r/late", holdMs });
+    const first = await reserve(50);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const second = await reserve(60_000);
+    expect(second).toMatchObject({ ok: true, shared: false, used: 0 });
+    expect(first.ok && second.ok && first.reservationId !== second.reservationId).toBe(true);
+    expect((await tenant.usage()).maxConcurrentStreams).toEqual({ committed: 0, pending: 1 });
+  });
 });

@@ -22,10 +22,15 @@ export interface ReserveRequest {
   enforce: boolean;
   /** How long an uncommitted reservation holds before it lapses (a crashed request cannot leak usage). */
   holdMs?: number;
+  /**
+   * Who the reservation is held for (a publisher: `publisher:<room>/<identity>`).
+   * While one holds, a reservation for the same holder shares it instead of taking another.
+   */
+  holder?: string;
 }
 
 export type ReserveResult =
-  | { ok: true; reservationId: string; used: number; limit: number; overLimit: boolean }
+  | { ok: true; reservationId: string; used: number; limit: number; overLimit: boolean; shared: boolean }
   | { ok: false; code: "quota_exceeded"; used: number; limit: number };
 
 const DEFAULT_HOLD_MS = 5 * 60_000;
@@ -64,16 +69,36 @@ export class QuotaLedger extends DurableObject<Env> {
 
   async reserve(request: ReserveRequest): Promise<ReserveResult> {
     const limit = request.limit ?? (await this.#limitOf(request));
+    const now = Date.now();
+    const held = request.holder ? await this.#ledger.held(request.holder) : null;
+    if (held && held.expires_at > now) {
+      const { committed, pending } = await this.#ledger.usage(request.metric);
+      return { ok: true, reservationId: held.id, used: committed + pending - held.amount, limit, overLimit: false, shared: true };
+    }
+    // A lapsed hold the alarm has not cleared yet gives its amount back first.
+    if (held) await this.#ledger.release(held.id);
     const { committed, pending } = await this.#ledger.usage(request.metric);
     const used = committed + pending;
     const overLimit = limit !== -1 && used + request.amount > limit;
     if (overLimit && request.enforce) return { ok: false, code: "quota_exceeded", used, limit };
 
     const reservationId = `rsv_${toBase64Url(randomBytes(12))}`;
-    const expiresAt = Date.now() + (request.holdMs ?? DEFAULT_HOLD_MS);
-    await this.#ledger.reserve(reservationId, request.metric, request.amount, expiresAt);
+    const expiresAt = now + (request.holdMs ?? DEFAULT_HOLD_MS);
+    await this.#ledger.reserve(reservationId, request.metric, request.amount, expiresAt, request.holder ?? null);
     await this.#armNoLaterThan(expiresAt);
-    return { ok: true, reservationId, used, limit, overLimit };
+    return { ok: true, reservationId, used, limit, overLimit, shared: false };
+  }
+
+  /**
+   * What `holder` holds goes into committed usage (a publisher's stream
+   * started); with nothing held (the hold lapsed, or there was none) `metric`
+   * is counted all the same. True when a hold was committed.
+   */
+  async commitHeld(holder: string, metric: string): Promise<boolean> {
+    const held = await this.#ledger.held(holder);
+    if (held && (await this.#ledger.commit(held.id))) return true;
+    await this.#ledger.adjust(metric, 1);
+    return false;
   }
 
   async commit(reservationId: string): Promise<boolean> {

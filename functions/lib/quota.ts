@@ -82,12 +82,19 @@ export async function reserveQuota(
   c: Context<AppEnv>,
   tenantId: string,
   metric: QuotaMetric,
-  options: { amount?: number; holdMs: number; /** The ledger's key when it is not the metric itself (monthly metrics). */ ledgerKey?: string },
+  options: {
+    amount?: number;
+    holdMs: number;
+    /** The ledger's key when it is not the metric itself (monthly metrics). */
+    ledgerKey?: string;
+    /** Who the slot is held for: a hold for the same holder is shared, not taken twice. */
+    holder?: string;
+  },
 ): Promise<QuotaReservation> {
   const ledger = quotaLedger(c.env, tenantId);
   const expiresAt = Date.now() + options.holdMs;
   // The ledger knows the tenant's limits; nothing here asks the Registry.
-  const result = await ledger.reserve({ metric: options.ledgerKey ?? metric, quota: metric, tenantId, amount: options.amount ?? 1, enforce: quotaEnforced(c), holdMs: options.holdMs });
+  const result = await ledger.reserve({ metric: options.ledgerKey ?? metric, quota: metric, tenantId, amount: options.amount ?? 1, enforce: quotaEnforced(c), holdMs: options.holdMs, holder: options.holder });
   if (!result.ok) {
     await quotaEvent(c, tenantId, metric, result.limit, result.used, true);
     throw quotaExceeded(metric, result.limit, result.used);
@@ -95,7 +102,7 @@ export async function reserveQuota(
   if (result.overLimit) {
     await recordOverLimit(c, tenantId, metric, result.limit, result.used);
     await quotaEvent(c, tenantId, metric, result.limit, result.used, false);
-  } else {
+  } else if (!result.shared) {
     await quotaWarning(c, tenantId, metric, result.limit, result.used + (options.amount ?? 1));
   }
   return {

@@ -62,8 +62,17 @@ export const forgetSessions = (matches: (session: SessionPrincipal) => boolean) 
 export const unauthorized = (message: string) =>
   new ApiError("unauthorized", message, { headers: { "WWW-Authenticate": 'Bearer realm="streamhub"' } });
 
+// The SHA-256 of tokens seen in the last few seconds, so a busy client's token
+// is hashed once per window rather than on every request. Plaintext tokens are
+// kept only here, in this isolate's memory, and never longer than CREDENTIAL_CACHE_MS.
+const hashes = new ShortCache<string>();
+
 async function fromApiToken(c: Context<AppEnv>, token: string): Promise<AuthContext> {
-  const tokenHash = await hashApiToken(token);
+  let tokenHash = hashes.get(token);
+  if (!tokenHash) {
+    tokenHash = await hashApiToken(token);
+    hashes.set(token, tokenHash);
+  }
   let principal = tokens.get(tokenHash);
   if (!principal) {
     principal = (await registry(c.env).resolveApiToken(tokenHash)) ?? undefined;

@@ -40,6 +40,22 @@ const isJson = (contentType: string | undefined) => {
  * handler runs, so a bad request never reaches storage. The parsed body is
  * cached by Hono, so validators read it without parsing again.
  */
+// Hono's body-limit middleware, made once per limit rather than per request.
+const limits = new Map<number, MiddlewareHandler>();
+function limitFor(maxBytes: number): MiddlewareHandler {
+  let limit = limits.get(maxBytes);
+  if (!limit) {
+    limit = bodyLimit({
+      maxSize: maxBytes,
+      onError: () => {
+        throw new ApiError("payload_too_large", `request body is larger than ${maxBytes} bytes`);
+      },
+    });
+    limits.set(maxBytes, limit);
+  }
+  return limit;
+}
+
 export const jsonBody = (options: { maxBytes: (c: Parameters<MiddlewareHandler>[0]) => number }): MiddlewareHandler =>
   async function jsonBody(c, next) {
     if (!WITH_BODY.has(c.req.method) || !hasBody(c.req.raw)) return next();
@@ -57,12 +73,7 @@ export const jsonBody = (options: { maxBytes: (c: Parameters<MiddlewareHandler>[
       throw tooLarge();
     }
     // Bodies without a declared length are counted as they stream in.
-    const limit = bodyLimit({
-      maxSize: maxBytes,
-      onError: () => {
-        throw tooLarge();
-      },
-    });
+    const limit = limitFor(maxBytes);
     return limit(c, async () => {
       const bytes = await c.req.arrayBuffer();
       let parsed: unknown;

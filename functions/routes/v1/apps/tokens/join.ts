@@ -1,13 +1,12 @@
 import type { VideoGrant } from "livekit-server-sdk";
 import { TrackSource } from "@livekit/protocol";
-import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, type App } from "../../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../../lib/envelope.ts";
 import { featuresOf, playerLinks } from "../../../../lib/features.ts";
 import { mintAccessToken, namespacedRoom } from "../../../../../core/livekit.ts";
 import { livekit } from "../../../../lib/livekit.ts";
-import { quotaExceeded } from "../../../../lib/errors.ts";
-import { quotaEnforced, recordOverLimit } from "../../../../lib/quota.ts";
+import { publisherHolder } from "../../../../../durable/app/livekit-events.ts";
+import { reserveQuota } from "../../../../lib/quota.ts";
 import { countJoinToken } from "../../../../lib/token-counts.ts";
 import { JoinTokenBody, JoinTokenSchema } from "./schema.ts";
 
@@ -55,17 +54,15 @@ export const registerJoinTokens = (app: App) =>
       ...(canPublish && body.audioOnly ? { canPublishSources: [TrackSource.MICROPHONE] } : {}),
     };
 
-    // A publisher holds a concurrent-stream slot: one call into the app's actor,
-    // which asks the tenant's ledger and shares the slot with an earlier token of
-    // the same identity (LiveKit replaces a duplicate identity). A subscriber
-    // costs no call at all: it is only counted.
+    // A publisher holds a concurrent-stream slot in the tenant's quota ledger —
+    // one call, which also shares the slot with an earlier token of the same
+    // identity (LiveKit replaces a duplicate identity, so it publishes one stream
+    // at a time). The stream that starts commits it. A subscriber takes nothing.
+    // Both are counted, not audited.
     if (canPublish) {
-      const slot = await appActor(c.env, record.name).reservePublisherSlot({ room, participant: identity, holdMs: PUBLISHER_SLOT_HOLD_MS, enforce: quotaEnforced(c) });
-      if (!slot.ok) throw quotaExceeded("maxConcurrentStreams", slot.limit, slot.used);
-      if (slot.overLimit) await recordOverLimit(c, record.tenantId ?? "platform", "maxConcurrentStreams", slot.limit, slot.used);
-    } else {
-      countJoinToken(c, record.name);
+      await reserveQuota(c, record.tenantId ?? "platform", "maxConcurrentStreams", { holdMs: PUBLISHER_SLOT_HOLD_MS, holder: publisherHolder(room, identity) });
     }
+    countJoinToken(c, record.name, canPublish ? "publisher_tokens" : "join_tokens");
 
     const token = await mintAccessToken(lk, { identity, name: body.name, metadata: body.metadata, ttlSeconds, grant });
     const base = config.PUBLIC_BASE_URL ?? new URL(c.req.url).origin;

@@ -1,4 +1,5 @@
 import { decodeJwt } from "jose";
+import { flushTokenCounts } from "../../../../lib/token-counts.ts";
 import { describe, expect, it } from "vitest";
 import { api, BOOTSTRAP_TOKEN, createApp, createTenant, createToken, createUser, LIVEKIT_URL, login, uniqueName } from "../../../../testing.ts";
 
@@ -102,7 +103,10 @@ describe("join tokens are machine traffic", () => {
     expect((await mint(app.name, { room: "counted", identity: "guest" })).status).toBe(201);
     expect((await mint(app.name, { room: "counted", canPublish: false })).status).toBe(201);
     expect(await audited()).toBe(before);
-    expect((await actor.tokenUsage(1)).find((c) => c.metric === "publisher_tokens")?.count).toBe(2);
+    await flushTokenCounts(env);
+    const counted = await actor.tokenUsage(1);
+    expect(counted.find((c) => c.metric === "publisher_tokens")?.count).toBe(2);
+    expect(counted.find((c) => c.metric === "join_tokens")?.count).toBe(1);
 
     expect((await api("PATCH", `/api/v1/apps/${app.name}`, { json: { auditTokens: true } })).status).toBe(200);
     expect((await mint(app.name, { room: "counted", identity: "host" })).status).toBe(201);
