@@ -1,5 +1,5 @@
 import { claimsToJwtPayload, EgressClient, IngressClient, RoomServiceClient, ServerError, type VideoGrant } from "livekit-server-sdk";
-import { S3Upload, WebhookEvent } from "@livekit/protocol";
+import { S3Upload } from "@livekit/protocol";
 import { jwtVerify, SignJWT, type JWTPayload } from "jose";
 import type { Config } from "./config.ts";
 import { endpointOf, type S3Credentials, type S3Settings } from "./s3.ts";
@@ -96,7 +96,7 @@ const WEBHOOK_CLOCK_TOLERANCE_S = 10;
  * (the `Authorization` JWT signed with the API secret, issued by the API key,
  * with an expiry, carrying the body's SHA-256), or null when it is not one.
  */
-export async function receiveWebhook(lk: LiveKit, body: string, authorization: string): Promise<WebhookEvent | null> {
+export async function receiveWebhook(lk: LiveKit, body: string, authorization: string): Promise<LiveKitEvent | null> {
   if (!authorization) return null;
   try {
     const { payload } = await jwtVerify(authorization, await signingKey(lk.apiSecret), {
@@ -107,54 +107,61 @@ export async function receiveWebhook(lk: LiveKit, body: string, authorization: s
     });
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
     if (payload.sha256 !== btoa(String.fromCharCode(...digest))) return null;
-    return WebhookEvent.fromJson(JSON.parse(body), { ignoreUnknownFields: true });
+    return liveKitEventFromJson(JSON.parse(body));
   } catch {
     return null;
   }
 }
 
-/** What the app actor needs of a verified webhook event. */
-export function toLiveKitEvent(event: WebhookEvent): LiveKitEvent {
-  const json = event.toJson() as Record<string, any>;
-  const participant = json.participant;
-  const ingress = json.ingressInfo;
-  const egress = json.egressInfo;
+/**
+ * What the app actor needs of a verified webhook event, read straight from
+ * LiveKit's JSON (protobuf's JSON mapping: lowerCamelCase names — the proto
+ * names are accepted too —, enums by name, 64-bit numbers as strings, default
+ * values left out). Decoding into protobuf classes first cost more than the
+ * rest of the webhook together.
+ */
+export function liveKitEventFromJson(json: Json): LiveKitEvent | null {
+  if (typeof json !== "object" || json === null || typeof json.event !== "string") return null;
+  const participant = obj(json.participant);
+  const track = obj(json.track);
+  const ingress = obj(json.ingressInfo ?? json.ingress_info);
+  const egress = obj(json.egressInfo ?? json.egress_info);
+  const room = obj(json.room);
+  const file = obj(arr(egress?.fileResults ?? egress?.file_results)[0] ?? egress?.file);
   return {
-    id: event.id,
-    event: event.event,
-    createdAt: Number(event.createdAt),
-    room: json.room ? { name: json.room.name ?? "", sid: json.room.sid ?? "" } : undefined,
+    id: str(json.id),
+    event: json.event,
+    createdAt: Number(json.createdAt ?? json.created_at ?? 0),
+    room: room ? { name: str(room.name), sid: str(room.sid) } : undefined,
     participant: participant
-      ? { identity: participant.identity ?? "", sid: participant.sid ?? "", name: participant.name ?? "", hidden: Boolean(participant.permission?.hidden), kind: participant.kind ?? "STANDARD" }
+      ? { identity: str(participant.identity), sid: str(participant.sid), name: str(participant.name), hidden: obj(participant.permission)?.hidden === true, kind: str(participant.kind, "STANDARD") }
       : undefined,
-    track: json.track ? { sid: json.track.sid ?? "", type: json.track.type ?? "AUDIO", source: json.track.source ?? "UNKNOWN", muted: Boolean(json.track.muted) } : undefined,
+    track: track ? { sid: str(track.sid), type: str(track.type, "AUDIO"), source: str(track.source, "UNKNOWN"), muted: track.muted === true } : undefined,
     ingress: ingress
       ? {
-          ingressId: ingress.ingressId ?? "",
-          inputType: ingress.inputType ?? "RTMP_INPUT",
-          roomName: ingress.roomName ?? "",
-          participantIdentity: ingress.participantIdentity ?? "",
-          status: ingress.state?.status ?? "ENDPOINT_INACTIVE",
+          ingressId: str(ingress.ingressId ?? ingress.ingress_id),
+          inputType: str(ingress.inputType ?? ingress.input_type, "RTMP_INPUT"),
+          roomName: str(ingress.roomName ?? ingress.room_name),
+          participantIdentity: str(ingress.participantIdentity ?? ingress.participant_identity),
+          status: str(obj(ingress.state)?.status, "ENDPOINT_INACTIVE"),
         }
       : undefined,
     egress: egress
       ? {
-          egressId: egress.egressId ?? "",
-          status: egress.status ?? "EGRESS_STARTING",
-          roomName: egress.roomName ?? "",
-          error: egress.error ?? "",
-          file: egress.fileResults?.[0]
-            ? {
-                filename: egress.fileResults[0].filename ?? "",
-                sizeBytes: Number(egress.fileResults[0].size ?? 0),
-                durationS: Number(egress.fileResults[0].duration ?? 0) / 1e9,
-                location: egress.fileResults[0].location ?? "",
-              }
-            : null,
+          egressId: str(egress.egressId ?? egress.egress_id),
+          status: str(egress.status, "EGRESS_STARTING"),
+          roomName: str(egress.roomName ?? egress.room_name),
+          error: str(egress.error),
+          file: file ? { filename: str(file.filename), sizeBytes: Number(file.size ?? 0), durationS: Number(file.duration ?? 0) / 1e9, location: str(file.location) } : null,
         }
       : undefined,
   };
 }
+
+type Json = Record<string, any> | null;
+const obj = (value: unknown): Record<string, any> | null => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, any>) : null);
+const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const str = (value: unknown, fallback = ""): string => (typeof value === "string" ? value : typeof value === "number" ? String(value) : fallback);
 
 /** API.md: a room is stored as `prefix-<room>`, unless empty (the prefix) or already prefixed. */
 export function namespacedRoom(prefix: string, room: string | undefined): string {

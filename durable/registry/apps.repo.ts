@@ -120,12 +120,18 @@ export class AppsRepository {
   }
 
   /** The app a LiveKit room belongs to: the longest room prefix that is the room or starts it followed by "-". */
+  /**
+   * The app whose room prefix the room carries (`prefix` or `prefix-…`): each
+   * "-"-delimited start of the room name is a candidate, looked up by the
+   * prefix's unique index (no scan over every app).
+   */
   async findByRoom(room: string): Promise<AppRecord | null> {
-    const row = await this.#db.one<AppRow>(sql`
-      SELECT * FROM apps
-      WHERE livekit_room_prefix = ${room} OR substr(${room}, 1, length(livekit_room_prefix) + 1) = livekit_room_prefix || '-'
-      ORDER BY length(livekit_room_prefix) DESC LIMIT 1`);
-    return row ? toAppRecord(row) : null;
+    const candidates = roomPrefixCandidates(room);
+    const rows = await this.#db.all<AppRow>({
+      text: `SELECT * FROM apps WHERE livekit_room_prefix IN (${candidates.map(() => "?").join(", ")}) ORDER BY length(livekit_room_prefix) DESC LIMIT 1`,
+      params: candidates,
+    });
+    return rows[0] ? toAppRecord(rows[0]) : null;
   }
 
   async findById(id: number): Promise<AppRecord | null> {
@@ -184,4 +190,11 @@ export class AppsRepository {
     ]);
     return (results[1]?.changes ?? 0) > 0;
   }
+}
+
+/** "a-b-c" → ["a-b-c", "a-b", "a"]: the prefixes a room of that name may belong to, longest first. */
+export function roomPrefixCandidates(room: string): string[] {
+  const candidates = [room];
+  for (let at = room.lastIndexOf("-"); at > 0; at = room.lastIndexOf("-", at - 1)) candidates.push(room.slice(0, at));
+  return candidates;
 }

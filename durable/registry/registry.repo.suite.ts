@@ -39,6 +39,21 @@ export function registryRepositorySuite(name: string, withDriver: WithDriver) {
         expect(page.apps.map((a) => a.name)).toEqual(["second", "third"]);
       }));
 
+    it("finds the app a LiveKit room belongs to by its prefix", () =>
+      withDriver(async (db) => {
+        await migrate(db, registryMigrations);
+        const apps = new AppsRepository(db);
+        await apps.insert(newApp("acme"), T0);
+        await apps.insert(newApp("beta", "beta-live"), T0);
+        expect((await apps.findByRoom("acme"))?.name).toBe("acme");
+        expect((await apps.findByRoom("acme-show"))?.name).toBe("acme");
+        expect((await apps.findByRoom("acme-show-2-b"))?.name).toBe("acme");
+        expect((await apps.findByRoom("beta-live-x"))?.name).toBe("beta");
+        expect(await apps.findByRoom("beta-x")).toBeNull();
+        expect(await apps.findByRoom("acmeshow")).toBeNull();
+        expect(await apps.findByRoom("x-acme")).toBeNull();
+      }));
+
     it("reports a taken name or room prefix as a conflict value and stores nothing", () =>
       withDriver(async (db) => {
         await migrate(db, registryMigrations);

@@ -1,4 +1,4 @@
-import { registry } from "../../../../core/actors.ts";
+import { appList } from "../../../lib/app-records.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, page, pageSchema } from "../../../lib/envelope.ts";
 import { AppRecordSchema, ListAppsQuery } from "./schema.ts";
@@ -22,6 +22,6 @@ export const registerAppsList = (app: App) =>
     const auth = c.var.auth;
     const filter =
       auth.scope === "app" ? { appId: auth.appId ?? -1 } : auth.isSuperadmin ? {} : { tenantId: auth.tenantId ?? "" };
-    const { apps, total } = await registry(c.env).listApps(filter, limit, offset);
+    const { apps, total } = await appList(c.env, filter, limit, offset);
     return page(c, apps, total, limit, offset);
   });

@@ -50,13 +50,24 @@ async function livekitReachable(livekitUrl: string): Promise<{ reachable: boolea
   return livekitProbe;
 }
 
+/**
+ * Whether actor storage answers, asked of the Registry at most once a second:
+ * health is polled by load balancers and monitors, and each poll must not be
+ * a call into the one global actor.
+ */
+const STORAGE_PROBE_TTL_MS = 1_000;
+let storageProbe: { ok: boolean; checkedAt: number } | undefined;
+
 async function storageOk(env: Env, requestId: string): Promise<boolean> {
+  if (storageProbe && Date.now() - storageProbe.checkedAt < STORAGE_PROBE_TTL_MS) return storageProbe.ok;
+  let ok = false;
   try {
-    return (await registry(env).health()).ok;
+    ok = (await registry(env).health()).ok;
   } catch (error) {
     log("error", "health: registry storage check failed", { requestId, ...describeError(error) });
-    return false;
   }
+  storageProbe = { ok, checkedAt: Date.now() };
+  return ok;
 }
 
 export const registerHealthGet = (app: App) =>

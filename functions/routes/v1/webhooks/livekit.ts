@@ -4,7 +4,7 @@ import { appForRoom } from "../../../lib/app-records.ts";
 import { PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
-import { receiveWebhook, toLiveKitEvent } from "../../../../core/livekit.ts";
+import { receiveWebhook } from "../../../../core/livekit.ts";
 import { livekit } from "../../../lib/livekit.ts";
 import { log } from "../../../../core/log.ts";
 
@@ -30,9 +30,8 @@ export const registerLiveKitWebhook = (app: App) =>
   app.openapi(route, async (c) => {
     const lk = livekit(c.var.config);
     const body = await c.req.text();
-    const received = await receiveWebhook(lk, body, c.req.header("Authorization") ?? "");
-    if (!received) throw new ApiError("unauthorized", "not a webhook signed by this node's LiveKit");
-    const event = toLiveKitEvent(received);
+    const event = await receiveWebhook(lk, body, c.req.header("Authorization") ?? "");
+    if (!event) throw new ApiError("unauthorized", "not a webhook signed by this node's LiveKit");
     const room = event.room?.name || event.ingress?.roomName || event.egress?.roomName;
     const target = room ? await appForRoom(c.env, room) : null;
     if (target) {
