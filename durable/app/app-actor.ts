@@ -79,7 +79,7 @@ export class AppActor extends DurableObject<Env> {
     this.#webhooks = new Webhooks(host);
     this.#ingresses = new Ingresses(host, (room) => this.#live.viewerCount(room));
     this.#recordings = new Recordings(host, this.#settings);
-    this.#live = new Live(host, { vods: this.#recordings.vods, hls: this.#recordings.hls, ingresses: this.#ingresses, usage: this.#usage });
+    this.#live = new Live(host, { vods: this.#recordings.vods, hls: this.#recordings.hls, ingresses: this.#ingresses });
     this.#runners = {
       webhooks: () => this.#webhooks.runScheduled(),
       reconcile: (now) => this.#live.runScheduled(now),
@@ -201,11 +201,6 @@ export class AppActor extends DurableObject<Env> {
 
   async reconcile(): Promise<number> {
     return this.#live.reconcile();
-  }
-
-  /** Play-token admission per client address (30 a minute), counted. */
-  async admitPlayToken(ip: string): Promise<number> {
-    return this.#live.admitPlayToken(ip);
   }
 
   /** Counts the Worker kept for tokens it minted without calling here (subscriber join tokens). */

@@ -4,7 +4,6 @@ import type { Ingresses } from "./ingresses.ts";
 import { applyLiveKitEvent, type QuotaAction } from "./livekit-events.ts";
 import { LiveRepository, type StreamRecord } from "./live.repo.ts";
 import { reconciliationEvents } from "./reconcile.ts";
-import type { Usage } from "./usage.ts";
 import type { HlsRepository, VodsRepository } from "./vods.repo.ts";
 
 /** How often the live state is checked against LiveKit while anything is live (a lost webhook heals within this). */
@@ -13,9 +12,6 @@ export const RECONCILE_INTERVAL_MS = 60_000;
 /** How long a LiveKit event id is remembered: a webhook repeated within this changes nothing. */
 export const SEEN_EVENTS_MS = 24 * 60 * 60 * 1000;
 
-/** Public play tokens per client address per minute, per app. */
-const PLAY_TOKENS_PER_WINDOW = 30;
-const PLAY_TOKEN_WINDOW_MS = 60_000;
 
 /**
  * The app's live state, as LiveKit's webhooks (and reconciliation with
@@ -29,16 +25,13 @@ export class Live {
   readonly #vods: VodsRepository;
   readonly #hls: HlsRepository;
   readonly #ingresses: Ingresses;
-  readonly #usage: Usage;
-  readonly #playTokenWindows = new Map<string, { startedAt: number; count: number }>();
 
-  constructor(host: AppHost, parts: { vods: VodsRepository; hls: HlsRepository; ingresses: Ingresses; usage: Usage }) {
+  constructor(host: AppHost, parts: { vods: VodsRepository; hls: HlsRepository; ingresses: Ingresses }) {
     this.#host = host;
     this.#repo = new LiveRepository(host.db);
     this.#vods = parts.vods;
     this.#hls = parts.hls;
     this.#ingresses = parts.ingresses;
-    this.#usage = parts.usage;
   }
 
   /**
@@ -144,26 +137,6 @@ export class Live {
     await this.#repo.removeParticipant(stream.room, stream.participant);
     await this.#host.events.record("stream_ended", { streamId, room: stream.room, type: stream.type, participant: stream.participant, ingressId: stream.ingressId, reason }, now);
     if (stream.quotaHeld) await this.#host.ledger(identity.tenantId).adjust("maxConcurrentStreams", -1);
-  }
-
-  /**
-   * Admits one public play token for `ip`, or says how many seconds to wait.
-   * Counted in this actor's memory (one per app, so exact across Workers);
-   * losing the counts on a restart is harmless.
-   */
-  async admitPlayToken(ip: string): Promise<number> {
-    const now = Date.now();
-    const window = this.#playTokenWindows.get(ip);
-    if (!window || window.startedAt + PLAY_TOKEN_WINDOW_MS <= now) {
-      if (this.#playTokenWindows.size > 10_000) this.#playTokenWindows.clear();
-      this.#playTokenWindows.set(ip, { startedAt: now, count: 1 });
-    } else if (window.count >= PLAY_TOKENS_PER_WINDOW) {
-      return Math.ceil((window.startedAt + PLAY_TOKEN_WINDOW_MS - now) / 1000);
-    } else {
-      window.count++;
-    }
-    await this.#usage.count("play_tokens");
-    return 0;
   }
 
   /** Retention: event ids past the repeat window. */

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { randomBytes, toHex } from "../../../../core/crypto/encoding.ts";
-import { appActor } from "../../../../core/actors.ts";
+import { admitPlayToken, countToken } from "../../../lib/token-traffic.ts";
 import { appRecord } from "../../../lib/app-records.ts";
 import { PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
 import { clientIp } from "../../../lib/auth/ip.ts";
@@ -52,10 +52,11 @@ export const registerPlayToken = (app: App) =>
     if (!ROOM.test(requested)) throw new ApiError("validation_failed", "room must be 1–120 characters of letters, digits, _, . and -");
 
     const ip = (await clientIp(c, c.var.config)) ?? "unknown";
-    const retryAfter = await appActor(c.env, record.name).admitPlayToken(ip);
+    const retryAfter = admitPlayToken(record.name, ip);
     if (retryAfter > 0) {
       throw new ApiError("too_many_requests", "too many play tokens from this address", { headers: { "Retry-After": String(retryAfter) } });
     }
+    countToken(c, record.name, "play_tokens");
 
     const lk = livekit(c.var.config);
     const room = namespacedRoom(record.livekitRoomPrefix, requested);

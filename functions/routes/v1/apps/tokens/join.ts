@@ -7,7 +7,7 @@ import { mintAccessToken, namespacedRoom } from "../../../../../core/livekit.ts"
 import { livekit } from "../../../../lib/livekit.ts";
 import { publisherHolder } from "../../../../../durable/app/livekit-events.ts";
 import { reserveQuota } from "../../../../lib/quota.ts";
-import { countJoinToken } from "../../../../lib/token-counts.ts";
+import { countToken } from "../../../../lib/token-traffic.ts";
 import { JoinTokenBody, JoinTokenSchema } from "./schema.ts";
 
 const DEFAULT_TTL_SECONDS = 6 * 3600;
@@ -62,7 +62,7 @@ export const registerJoinTokens = (app: App) =>
     if (canPublish) {
       await reserveQuota(c, record.tenantId ?? "platform", "maxConcurrentStreams", { holdMs: PUBLISHER_SLOT_HOLD_MS, holder: publisherHolder(room, identity) });
     }
-    countJoinToken(c, record.name, canPublish ? "publisher_tokens" : "join_tokens");
+    countToken(c, record.name, canPublish ? "publisher_tokens" : "join_tokens");
 
     const token = await mintAccessToken(lk, { identity, name: body.name, metadata: body.metadata, ttlSeconds, grant });
     const base = config.PUBLIC_BASE_URL ?? new URL(c.req.url).origin;

@@ -1,5 +1,5 @@
 import { decodeJwt } from "jose";
-import { flushTokenCounts } from "../../../../lib/token-counts.ts";
+import { flushTokenCounts } from "../../../../lib/token-traffic.ts";
 import { describe, expect, it } from "vitest";
 import { api, BOOTSTRAP_TOKEN, createApp, createTenant, createToken, createUser, LIVEKIT_URL, login, uniqueName } from "../../../../testing.ts";
 

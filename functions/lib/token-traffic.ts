@@ -1,0 +1,67 @@
+import type { Context } from "hono";
+import { appActor } from "../../core/actors.ts";
+import { describeError, log } from "../../core/log.ts";
+import type { UsageCounter } from "../../durable/app/usage.ts";
+import type { AppEnv } from "./context.ts";
+
+// Join and play tokens are the traffic StreamHub serves most, and machine
+// traffic: they are counted and (play tokens) rate-limited here, in the
+// isolate, so that minting one costs no call into the app's actor.
+
+/** How often this isolate hands its counts to the app actors. */
+const FLUSH_EVERY_MS = 5_000;
+
+let pending = new Map<string, Partial<Record<UsageCounter, number>>>();
+let flushedAt = Date.now();
+
+/**
+ * Counts a token. Counts are handed to each app's actor in the background at
+ * most every few seconds, one call per app; an isolate that dies first loses
+ * the last few seconds of counts (they are usage numbers, not an audit trail).
+ */
+export function countToken(c: Context<AppEnv>, app: string, counter: UsageCounter): void {
+  const counts = pending.get(app) ?? {};
+  counts[counter] = (counts[counter] ?? 0) + 1;
+  pending.set(app, counts);
+  if (Date.now() - flushedAt >= FLUSH_EVERY_MS) c.executionCtx.waitUntil(flushTokenCounts(c.env));
+}
+
+/** Hands every count kept so far to its app's actor. */
+export async function flushTokenCounts(env: Env): Promise<void> {
+  flushedAt = Date.now();
+  const byApp = pending;
+  pending = new Map();
+  await Promise.all(
+    [...byApp].map(([name, counts]) =>
+      appActor(env, name)
+        .countTokens(counts)
+        .catch((error) => log("warn", "could not hand token counts to the app", { app: name, ...describeError(error) })),
+    ),
+  );
+}
+
+/** Public play tokens per client address per minute, per app. */
+export const PLAY_TOKENS_PER_WINDOW = 30;
+const PLAY_TOKEN_WINDOW_MS = 60_000;
+const WINDOWS_MAX = 100_000;
+const windows = new Map<string, { startedAt: number; count: number }>();
+
+/**
+ * Admits one public play token for `ip` on `app`, or says how many seconds to
+ * wait. Counted in this isolate's memory: exact under `npm start`, where one
+ * isolate serves every request; on Cloudflare each isolate counts on its own,
+ * so a client spread over several may get a few times the limit. Losing the
+ * counts on a restart is harmless.
+ */
+export function admitPlayToken(app: string, ip: string, now = Date.now()): number {
+  const key = `${app}|${ip}`;
+  const window = windows.get(key);
+  if (!window || window.startedAt + PLAY_TOKEN_WINDOW_MS <= now) {
+    if (windows.size >= WINDOWS_MAX) windows.clear();
+    windows.set(key, { startedAt: now, count: 1 });
+    return 0;
+  }
+  if (window.count >= PLAY_TOKENS_PER_WINDOW) return Math.ceil((window.startedAt + PLAY_TOKEN_WINDOW_MS - now) / 1000);
+  window.count++;
+  return 0;
+}
