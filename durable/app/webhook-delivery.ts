@@ -10,7 +10,7 @@ export const DISABLE_FAILING_AFTER_MS = 3 * 24 * 3600_000;
  * with a burst of events over a receiver's round trip, few enough not to
  * flood it (receivers see concurrent deliveries either way; order is not promised).
  */
-export const MAX_IN_FLIGHT_PER_ENDPOINT = 16;
+export const MAX_IN_FLIGHT_PER_ENDPOINT = 32;
 const RESPONSE_CAP_BYTES = 1024;
 
 const jitter = (ms: number) => (ms === 0 ? 0 : Math.round(ms * (0.9 + Math.random() * 0.2)));

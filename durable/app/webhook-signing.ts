@@ -21,9 +21,23 @@ function keyBytes(secret: string): Uint8Array<ArrayBuffer> {
   return utf8(secret);
 }
 
-async function hmac(key: Uint8Array<ArrayBuffer>, message: string): Promise<Uint8Array> {
-  const cryptoKey = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, utf8(message)));
+// Imported HMAC keys by secret: an endpoint's secret signs every delivery to it,
+// so it is imported once per isolate rather than per signature.
+const KEYS_MAX = 1_000;
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string, bytes: () => Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    if (keys.size >= KEYS_MAX) keys.clear();
+    key = crypto.subtle.importKey("raw", bytes(), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+async function hmac(key: Promise<CryptoKey>, message: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await key, utf8(message)));
 }
 
 const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
@@ -31,11 +45,11 @@ const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 /** `v1,<sig>` for each secret (newest first), space-separated: receivers accept any one that verifies. */
 export async function standardSignature(secrets: string[], messageId: string, timestamp: number, body: string): Promise<string> {
   const signatures = [];
-  for (const secret of secrets) signatures.push(`v1,${base64(await hmac(keyBytes(secret), `${messageId}.${timestamp}.${body}`))}`);
+  for (const secret of secrets) signatures.push(`v1,${base64(await hmac(hmacKey(`v1:${secret}`, () => keyBytes(secret)), `${messageId}.${timestamp}.${body}`))}`);
   return signatures.join(" ");
 }
 
 /** The original's header: HMAC-SHA256 keyed with the full secret string, over the body alone. */
 export async function legacySignature(secret: string, body: string): Promise<string> {
-  return `sha256=${toHex(await hmac(utf8(secret), body))}`;
+  return `sha256=${toHex(await hmac(hmacKey(`legacy:${secret}`, () => utf8(secret)), body))}`;
 }
