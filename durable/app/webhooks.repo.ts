@@ -119,15 +119,16 @@ export class WebhooksRepository {
    * at least once.
    */
   async claimDue(now: number, limit: number, leaseUntil: number): Promise<DeliveryRow[]> {
-    // A disabled endpoint's queue waits for it to be enabled again (its test pings still go).
+    // One statement takes and leases them. A disabled endpoint's queue waits for it to be enabled again (its test pings still go).
     const rows = await this.#db.all<DeliveryRow>(sql`
-      SELECT d.* FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-      WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND (e.enabled = 1 OR d.event = 'webhook.test')
-      ORDER BY d.next_attempt_at, d.created_at LIMIT ${limit}`);
-    if (rows.length > 0) {
-      await this.#db.batch(rows.map((row) => sql`UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil} WHERE id = ${row.id}`));
-    }
-    return rows;
+      UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil}
+      WHERE id IN (
+        SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+        WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND (e.enabled = 1 OR d.event = 'webhook.test')
+        ORDER BY d.next_attempt_at, d.created_at LIMIT ${limit})
+      RETURNING *`);
+    // RETURNING gives no order: oldest first, as they were due.
+    return rows.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
   }
 
   async nextDue(): Promise<number | null> {

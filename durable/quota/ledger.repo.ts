@@ -28,11 +28,6 @@ export class LedgerRepository {
     return Object.fromEntries(rows.map((row) => [row.metric, { committed: row.committed, pending: row.pending }]));
   }
 
-  /** The reservation held for `holder`, if any. */
-  async held(holder: string): Promise<{ id: string; metric: string; amount: number; expires_at: number } | null> {
-    return this.#db.one(sql`SELECT id, metric, amount, expires_at FROM reservations WHERE holder = ${holder}`);
-  }
-
   async reserve(id: string, metric: string, amount: number, expiresAt: number, holder: string | null = null): Promise<void> {
     await this.#db.batch([
       sql`INSERT INTO reservations (id, metric, amount, expires_at, holder) VALUES (${id}, ${metric}, ${amount}, ${expiresAt}, ${holder})`,
@@ -41,25 +36,31 @@ export class LedgerRepository {
     ]);
   }
 
-  /** Moves a reservation into committed usage; false if it is unknown (released or expired). */
-  async commit(id: string): Promise<boolean> {
+  /** Every open reservation held for someone. */
+  async holds(): Promise<{ id: string; metric: string; amount: number; expires_at: number; holder: string }[]> {
+    return this.#db.all(sql`SELECT id, metric, amount, expires_at, holder FROM reservations WHERE holder IS NOT NULL`);
+  }
+
+  /** Moves a reservation into committed usage; returns it, or null if it is unknown (released or expired). */
+  async commit(id: string): Promise<{ metric: string; amount: number } | null> {
     const reservation = await this.#db.one<{ metric: string; amount: number }>(sql`SELECT metric, amount FROM reservations WHERE id = ${id}`);
-    if (!reservation) return false;
+    if (!reservation) return null;
     await this.#db.batch([
       sql`DELETE FROM reservations WHERE id = ${id}`,
       sql`UPDATE usage SET committed = committed + ${reservation.amount}, pending = MAX(0, pending - ${reservation.amount}) WHERE metric = ${reservation.metric}`,
     ]);
-    return true;
+    return reservation;
   }
 
-  async release(id: string): Promise<boolean> {
+  /** Gives a reservation back; returns it, or null if it is unknown. */
+  async release(id: string): Promise<{ metric: string; amount: number } | null> {
     const reservation = await this.#db.one<{ metric: string; amount: number }>(sql`SELECT metric, amount FROM reservations WHERE id = ${id}`);
-    if (!reservation) return false;
+    if (!reservation) return null;
     await this.#db.batch([
       sql`DELETE FROM reservations WHERE id = ${id}`,
       sql`UPDATE usage SET pending = MAX(0, pending - ${reservation.amount}) WHERE metric = ${reservation.metric}`,
     ]);
-    return true;
+    return reservation;
   }
 
   /** Adds `delta` (may be negative) to committed usage, never below zero. */

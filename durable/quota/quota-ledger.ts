@@ -35,6 +35,14 @@ export type ReserveResult =
 
 const DEFAULT_HOLD_MS = 5 * 60_000;
 
+interface Hold {
+  id: string;
+  metric: string;
+  amount: number;
+  expires_at: number;
+  holder: string;
+}
+
 /**
  * How long the ledger trusts the tenant's limits it read from the Registry.
  * Changes made through the API are pushed at once (`setLimits`); this bounds
@@ -57,6 +65,11 @@ const LIMITS_TTL_MS = 60_000;
 export class QuotaLedger extends DurableObject<Env> {
   readonly #ledger: LedgerRepository;
   #limits: { quotas: Quotas | null; until: number } | null = null;
+  /** Usage per metric as last read or written here. */
+  readonly #usage = new Map<string, MetricUsage>();
+  /** Open reservations held for someone, by holder (null: not read yet), and their holder by id. */
+  #holds: Map<string, Hold> | null = null;
+  readonly #holderOf = new Map<string, string>();
   /** The alarm time last set (undefined: unknown until asked). */
   #armedAt: number | null | undefined;
 
@@ -70,21 +83,26 @@ export class QuotaLedger extends DurableObject<Env> {
   async reserve(request: ReserveRequest): Promise<ReserveResult> {
     const limit = request.limit ?? (await this.#limitOf(request));
     const now = Date.now();
-    const held = request.holder ? await this.#ledger.held(request.holder) : null;
+    const held = request.holder ? (await this.#holdsByHolder()).get(request.holder) : undefined;
     if (held && held.expires_at > now) {
-      const { committed, pending } = await this.#ledger.usage(request.metric);
+      const { committed, pending } = await this.#usageOf(request.metric);
       return { ok: true, reservationId: held.id, used: committed + pending - held.amount, limit, overLimit: false, shared: true };
     }
     // A lapsed hold the alarm has not cleared yet gives its amount back first.
-    if (held) await this.#ledger.release(held.id);
-    const { committed, pending } = await this.#ledger.usage(request.metric);
-    const used = committed + pending;
+    if (held) await this.release(held.id);
+    const usage = await this.#usageOf(request.metric);
+    const used = usage.committed + usage.pending;
     const overLimit = limit !== -1 && used + request.amount > limit;
     if (overLimit && request.enforce) return { ok: false, code: "quota_exceeded", used, limit };
 
     const reservationId = `rsv_${toBase64Url(randomBytes(12))}`;
     const expiresAt = now + (request.holdMs ?? DEFAULT_HOLD_MS);
     await this.#ledger.reserve(reservationId, request.metric, request.amount, expiresAt, request.holder ?? null);
+    usage.pending += request.amount;
+    if (request.holder) {
+      this.#holds?.set(request.holder, { id: reservationId, metric: request.metric, amount: request.amount, expires_at: expiresAt, holder: request.holder });
+      this.#holderOf.set(reservationId, request.holder);
+    }
     await this.#armNoLaterThan(expiresAt);
     return { ok: true, reservationId, used, limit, overLimit, shared: false };
   }
@@ -95,27 +113,42 @@ export class QuotaLedger extends DurableObject<Env> {
    * is counted all the same. True when a hold was committed.
    */
   async commitHeld(holder: string, metric: string): Promise<boolean> {
-    const held = await this.#ledger.held(holder);
-    if (held && (await this.#ledger.commit(held.id))) return true;
-    await this.#ledger.adjust(metric, 1);
+    const held = (await this.#holdsByHolder()).get(holder);
+    if (held && (await this.commit(held.id))) return true;
+    await this.adjust(metric, 1);
     return false;
   }
 
   async commit(reservationId: string): Promise<boolean> {
-    return this.#ledger.commit(reservationId);
+    const committed = await this.#ledger.commit(reservationId);
+    if (!committed) return false;
+    this.#forgetHold(reservationId);
+    const usage = this.#usage.get(committed.metric);
+    if (usage) {
+      usage.committed += committed.amount;
+      usage.pending = Math.max(0, usage.pending - committed.amount);
+    }
+    return true;
   }
 
   async release(reservationId: string): Promise<boolean> {
-    return this.#ledger.release(reservationId);
+    const released = await this.#ledger.release(reservationId);
+    if (!released) return false;
+    this.#forgetHold(reservationId);
+    const usage = this.#usage.get(released.metric);
+    if (usage) usage.pending = Math.max(0, usage.pending - released.amount);
+    return true;
   }
 
   async adjust(metric: string, delta: number): Promise<void> {
     await this.#ledger.adjust(metric, delta);
+    this.#usage.delete(metric);
   }
 
   /** Replaces committed usage with a count from its source of truth (e.g. the apps that exist). */
   async reconcile(metric: string, committed: number): Promise<void> {
     await this.#ledger.setCommitted(metric, committed);
+    this.#usage.delete(metric);
   }
 
   async usage(): Promise<Record<string, MetricUsage>> {
@@ -135,8 +168,39 @@ export class QuotaLedger extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.#armedAt = null;
     await this.#ledger.expire(Date.now());
+    this.#usage.clear();
+    this.#holds = null;
+    this.#holderOf.clear();
     const next = await this.#ledger.nextExpiry();
     if (next !== null) await this.#armNoLaterThan(next);
+  }
+
+  // This actor is the only writer of its tables, so what it read once it keeps
+  // in step itself: a reservation reads no row.
+  async #usageOf(metric: string): Promise<MetricUsage> {
+    let usage = this.#usage.get(metric);
+    if (!usage) {
+      usage = await this.#ledger.usage(metric);
+      this.#usage.set(metric, usage);
+    }
+    return usage;
+  }
+
+  async #holdsByHolder(): Promise<Map<string, Hold>> {
+    if (!this.#holds) {
+      const holds = await this.#ledger.holds();
+      this.#holds = new Map(holds.map((hold) => [hold.holder, hold]));
+      this.#holderOf.clear();
+      for (const hold of holds) this.#holderOf.set(hold.id, hold.holder);
+    }
+    return this.#holds;
+  }
+
+  #forgetHold(reservationId: string): void {
+    const holder = this.#holderOf.get(reservationId);
+    if (holder === undefined) return;
+    this.#holderOf.delete(reservationId);
+    if (this.#holds?.get(holder)?.id === reservationId) this.#holds.delete(holder);
   }
 
   async #limitOf(request: { tenantId?: string; quota?: QuotaMetric }): Promise<number> {
