@@ -1,12 +1,13 @@
 // `npm start`: the production path. Validates the configuration, generates the
-// first-run secrets, bundles the Worker and runs it under plain `workerd serve`
-// with selfhost/workerd.capnp, actor databases under DATA_DIR.
+// first-run secrets, bundles the Worker when its sources changed since the last
+// build, and runs it under plain `workerd serve` with selfhost/workerd.capnp,
+// actor databases under DATA_DIR.
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError, parseConfig, parseNodeConfig } from "../core/config.ts";
-import { ASSETS_DIR, ROOT, buildWorker } from "./build.ts";
+import { ASSETS_DIR, ROOT, buildWorker, workerIsCurrent } from "./build.ts";
 import { loadOrCreateSecrets, secretsPath } from "./secrets.ts";
 
 /** The workerd binary that wrangler, miniflare and the vitest plugin also use. */
@@ -41,7 +42,11 @@ function main() {
     fail(error instanceof ConfigError ? error.message : String(error));
   }
 
-  if (process.env.STREAMHUB_SKIP_BUILD !== "1") buildWorker({ quiet: true });
+  // The e2e harness builds once for all its nodes and sets STREAMHUB_SKIP_BUILD=1.
+  if (process.env.STREAMHUB_SKIP_BUILD !== "1" && !workerIsCurrent()) {
+    process.stdout.write("streamhub: bundling the Worker (new or changed sources)\n");
+    buildWorker({ quiet: true });
+  }
 
   const address = node.HOST.includes(":") ? `[${node.HOST}]:${node.PORT}` : `${node.HOST}:${node.PORT}`;
   const workerd = spawn(
