@@ -1,6 +1,8 @@
 import { EgressInfo, EgressStatus, FileInfo, IngressInfo, IngressInput, IngressState, IngressState_Status, ParticipantInfo, ParticipantInfo_Kind, ParticipantPermission, Room, TrackInfo, TrackSource, TrackType, WebhookEvent } from "@livekit/protocol";
 import { describe, expect, it } from "vitest";
-import { liveKitEventFromJson } from "./livekit.ts";
+import { TokenVerifier } from "livekit-server-sdk";
+import { liveKitEventFromJson, livekitClients, mintAccessToken } from "./livekit.ts";
+import { parseConfig } from "./config.ts";
 
 // LiveKit posts its webhooks as protobuf's JSON mapping; read straight from the
 // JSON, an event must say what the protobuf classes would have said.
@@ -66,5 +68,29 @@ describe("LiveKit webhook events from their JSON", () => {
     });
     expect(liveKitEventFromJson({ id: "x" })).toBeNull();
     expect(liveKitEventFromJson(null)).toBeNull();
+  });
+});
+
+describe("LiveKit access tokens", () => {
+  it("carry AccessToken's claims and verify with LiveKit's own verifier", async () => {
+    const lk = livekitClients(parseConfig({ LIVEKIT_API_KEY: "APItest", LIVEKIT_API_SECRET: "a-livekit-secret-of-at-least-32-characters", STREAMHUB_SECRET_KEY: "k".repeat(40), STREAMHUB_JWT_SECRET: "j".repeat(40) }))!;
+    const token = await mintAccessToken(lk, {
+      identity: "host",
+      name: "Host",
+      metadata: '{"seat":1}',
+      ttlSeconds: 600,
+      grant: { roomJoin: true, room: "demo-show", canPublish: true, canSubscribe: true, canPublishSources: [TrackSource.MICROPHONE] },
+    });
+    const claims = await new TokenVerifier("APItest", "a-livekit-secret-of-at-least-32-characters").verify(token);
+    expect(claims).toMatchObject({
+      iss: "APItest",
+      sub: "host",
+      name: "Host",
+      metadata: '{"seat":1}',
+      video: { roomJoin: true, room: "demo-show", canPublish: true, canSubscribe: true, canPublishSources: ["microphone"] },
+    });
+    expect(claims.exp! - claims.nbf!).toBe(600);
+    expect(JSON.parse(atob(token.split(".")[0]!))).toEqual({ alg: "HS256" });
+    await expect(new TokenVerifier("APItest", "another-secret-of-at-least-32-characters-x").verify(token)).rejects.toThrow();
   });
 });

@@ -76,15 +76,18 @@ export const jsonBody = (options: { maxBytes: (c: Parameters<MiddlewareHandler>[
     const limit = limitFor(maxBytes);
     return limit(c, async () => {
       const bytes = await c.req.arrayBuffer();
-      let parsed: unknown;
+      let text: string;
       try {
         // Strict UTF-8: bytes that are not text are an error, not replacement characters in stored names.
-        parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
+        text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+        JSON.parse(text);
       } catch {
         throw new ApiError("malformed_json", "request body is not valid UTF-8 JSON");
       }
-      // Hand the parsed value to Hono's validators, which read c.req.json().
-      c.req.bodyCache.json = Promise.resolve(parsed);
+      // Hono's validators read c.req.json(), which parses the cached text: without it
+      // Hono would turn the cached bytes into a Response to read them as text again.
+      // (Hono keeps promises in bodyCache, whatever its type says.)
+      c.req.bodyCache.text = Promise.resolve(text) as unknown as string;
       await next();
     });
   };

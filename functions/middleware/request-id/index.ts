@@ -13,6 +13,9 @@ export const requestId = (): MiddlewareHandler =>
     const incoming = c.req.header("X-Request-Id");
     const id = incoming && ACCEPTED.test(incoming) ? incoming : `req_${toBase64Url(randomBytes(12))}`;
     c.set("requestId", id);
-    await next();
+    // Set before the response exists, so it is built with it (setting it after would copy the response).
     c.header("X-Request-Id", id);
+    await next();
+    // A handler that returned a Response of its own (a proxied object, an asset) gets it now.
+    if (!c.res.headers.has("X-Request-Id")) c.header("X-Request-Id", id);
   };
