@@ -219,7 +219,7 @@ export const appMigrations: Migration[] = [
   },
   {
     version: 8,
-    name: "one schedule, usage counters",
+    name: "one schedule, usage counters, publisher slots in the ledger",
     statements: [
       // The one alarm's work: a row per task with when it is next due (durable/app/scheduler.ts).
       `CREATE TABLE schedule (
@@ -235,16 +235,7 @@ export const appMigrations: Migration[] = [
         count INTEGER NOT NULL,
         PRIMARY KEY (day, metric)
       )`,
-      `CREATE INDEX publisher_slots_expiry ON publisher_slots (expires_at)`,
-      `CREATE INDEX seen_events_age ON seen_events (seen_at)`,
-      `CREATE INDEX webhook_deliveries_finished ON webhook_deliveries (endpoint_id, status, created_at)`,
-    ],
-  },
-  {
-    version: 9,
-    name: "publisher slots held by the ledger",
-    statements: [
-      // A publisher token's slot is now held in the tenant's quota ledger (by room and identity), so a
+      // A publisher token's slot is held in the tenant's quota ledger (by room and identity), so a
       // mint writes nothing here. A slot held at the upgrade lapses there; its stream is still counted.
       `DROP TABLE publisher_slots`,
     ],

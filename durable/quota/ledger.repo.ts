@@ -6,9 +6,9 @@ export interface MetricUsage {
 }
 
 /**
- * Usage per metric: `committed` for what exists, `pending` for what open
- * reservations hold (kept as a running sum beside the reservations, changed in
- * the same transaction as they are).
+ * Usage per metric: `committed` for what exists (the `usage` table), `pending`
+ * for what open reservations hold (their sum). The ledger actor reads a
+ * metric's usage once and keeps it in step in memory.
  */
 export class LedgerRepository {
   readonly #db: SqlDriver;
@@ -18,22 +18,24 @@ export class LedgerRepository {
   }
 
   async usage(metric: string): Promise<MetricUsage> {
-    const row = await this.#db.one<MetricUsage>(sql`SELECT committed, pending FROM usage WHERE metric = ${metric}`);
+    const row = await this.#db.one<MetricUsage>(sql`
+      SELECT (SELECT committed FROM usage WHERE metric = ${metric}) AS committed,
+             (SELECT SUM(amount) FROM reservations WHERE metric = ${metric}) AS pending`);
     return { committed: row?.committed ?? 0, pending: row?.pending ?? 0 };
   }
 
-  /** Every metric ever counted or held. */
+  /** Every metric counted or held. */
   async allUsage(): Promise<Record<string, MetricUsage>> {
-    const rows = await this.#db.all<{ metric: string; committed: number; pending: number }>(sql`SELECT metric, committed, pending FROM usage ORDER BY metric`);
+    const rows = await this.#db.all<{ metric: string; committed: number; pending: number }>(sql`
+      SELECT metric, SUM(committed) AS committed, SUM(pending) AS pending FROM (
+        SELECT metric, committed, 0 AS pending FROM usage
+        UNION ALL SELECT metric, 0, amount FROM reservations
+      ) GROUP BY metric ORDER BY metric`);
     return Object.fromEntries(rows.map((row) => [row.metric, { committed: row.committed, pending: row.pending }]));
   }
 
   async reserve(id: string, metric: string, amount: number, expiresAt: number, holder: string | null = null): Promise<void> {
-    await this.#db.batch([
-      sql`INSERT INTO reservations (id, metric, amount, expires_at, holder) VALUES (${id}, ${metric}, ${amount}, ${expiresAt}, ${holder})`,
-      sql`INSERT INTO usage (metric, committed, pending) VALUES (${metric}, 0, ${amount})
-          ON CONFLICT (metric) DO UPDATE SET pending = pending + excluded.pending`,
-    ]);
+    await this.#db.run(sql`INSERT INTO reservations (id, metric, amount, expires_at, holder) VALUES (${id}, ${metric}, ${amount}, ${expiresAt}, ${holder})`);
   }
 
   /** Every open reservation held for someone. */
@@ -47,7 +49,8 @@ export class LedgerRepository {
     if (!reservation) return null;
     await this.#db.batch([
       sql`DELETE FROM reservations WHERE id = ${id}`,
-      sql`UPDATE usage SET committed = committed + ${reservation.amount}, pending = MAX(0, pending - ${reservation.amount}) WHERE metric = ${reservation.metric}`,
+      sql`INSERT INTO usage (metric, committed) VALUES (${reservation.metric}, ${reservation.amount})
+          ON CONFLICT (metric) DO UPDATE SET committed = committed + excluded.committed`,
     ]);
     return reservation;
   }
@@ -56,10 +59,7 @@ export class LedgerRepository {
   async release(id: string): Promise<{ metric: string; amount: number } | null> {
     const reservation = await this.#db.one<{ metric: string; amount: number }>(sql`SELECT metric, amount FROM reservations WHERE id = ${id}`);
     if (!reservation) return null;
-    await this.#db.batch([
-      sql`DELETE FROM reservations WHERE id = ${id}`,
-      sql`UPDATE usage SET pending = MAX(0, pending - ${reservation.amount}) WHERE metric = ${reservation.metric}`,
-    ]);
+    await this.#db.run(sql`DELETE FROM reservations WHERE id = ${id}`);
     return reservation;
   }
 
@@ -76,14 +76,9 @@ export class LedgerRepository {
       ON CONFLICT (metric) DO UPDATE SET committed = excluded.committed`);
   }
 
-  /** Lets every reservation held past `now` lapse; returns how many did. */
-  async expire(now: number): Promise<number> {
-    const results = await this.#db.batch([
-      sql`UPDATE usage SET pending = MAX(0, pending - (SELECT COALESCE(SUM(amount), 0) FROM reservations WHERE reservations.metric = usage.metric AND expires_at <= ${now}))
-          WHERE metric IN (SELECT metric FROM reservations WHERE expires_at <= ${now})`,
-      sql`DELETE FROM reservations WHERE expires_at <= ${now}`,
-    ]);
-    return results[1]?.changes ?? 0;
+  /** Lets every reservation held past `now` lapse; returns those that did. */
+  async expire(now: number): Promise<{ id: string; metric: string; amount: number }[]> {
+    return this.#db.all(sql`DELETE FROM reservations WHERE expires_at <= ${now} RETURNING id, metric, amount`);
   }
 
   async nextExpiry(): Promise<number | null> {

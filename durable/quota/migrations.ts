@@ -24,22 +24,14 @@ export const ledgerMigrations: Migration[] = [
   },
   {
     version: 2,
-    name: "pending kept beside committed",
-    statements: [
-      // Pending usage is kept as a running sum, so a reservation reads one row instead of summing every open one.
-      `ALTER TABLE usage ADD COLUMN pending INTEGER NOT NULL DEFAULT 0`,
-      `INSERT INTO usage (metric, committed) SELECT DISTINCT metric, 0 FROM reservations WHERE true ON CONFLICT (metric) DO NOTHING`,
-      `UPDATE usage SET pending = (SELECT COALESCE(SUM(amount), 0) FROM reservations WHERE reservations.metric = usage.metric)`,
-    ],
-  },
-  {
-    version: 3,
     name: "reservations held for someone",
     statements: [
       // A publisher token's slot is held for its room and identity: a token minted again shares it,
-      // and the stream that starts commits it (durable/app/livekit-events.ts).
+      // and the stream that starts commits it (durable/app/livekit-events.ts). The ledger keeps the
+      // open holds and each metric's pending sum in memory (it is their only writer), so a
+      // reservation is one row written, with no index but its expiry's to keep up.
       `ALTER TABLE reservations ADD COLUMN holder TEXT`,
-      `CREATE INDEX reservations_holder ON reservations (holder)`,
+      `DROP INDEX reservations_metric`,
     ],
   },
 ];

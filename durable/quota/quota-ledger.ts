@@ -167,10 +167,11 @@ export class QuotaLedger extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.#armedAt = null;
-    await this.#ledger.expire(Date.now());
-    this.#usage.clear();
-    this.#holds = null;
-    this.#holderOf.clear();
+    for (const lapsed of await this.#ledger.expire(Date.now())) {
+      this.#forgetHold(lapsed.id);
+      const usage = this.#usage.get(lapsed.metric);
+      if (usage) usage.pending = Math.max(0, usage.pending - lapsed.amount);
+    }
     const next = await this.#ledger.nextExpiry();
     if (next !== null) await this.#armNoLaterThan(next);
   }
