@@ -99,7 +99,10 @@ export class AppActor extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.#scheduler.fired();
     // A wiped (or never created) app has no work: its schedule goes.
-    if (!(await this.#settings.get("identity"))) return void (await this.#db.run({ text: "DELETE FROM schedule", params: [] }));
+    if (!(await this.#settings.get("identity"))) {
+      await this.#db.run({ text: "DELETE FROM schedule", params: [] });
+      return this.#scheduler.reset();
+    }
     await this.#scheduler.runDue(this.#runners);
   }
 

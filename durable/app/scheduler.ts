@@ -25,6 +25,12 @@ export class Scheduler {
   readonly #storage: DurableObjectStorage;
   /** The alarm time this actor last set (undefined: not known yet, ask storage). */
   #armedAt: number | null | undefined;
+  /**
+   * Each task's due time as this scheduler last wrote it (it is the table's
+   * only writer): asking again for a time no earlier costs no write — the
+   * common case, e.g. the webhook backstop asked for by every event of a burst.
+   */
+  readonly #dueAt = new Map<Task, number>();
 
   constructor(db: SqlDriver, storage: DurableObjectStorage) {
     this.#db = db;
@@ -33,9 +39,12 @@ export class Scheduler {
 
   /** Makes `task` due no later than `dueAt`. */
   async at(task: Task, dueAt: number): Promise<void> {
+    const known = this.#dueAt.get(task);
+    if (known !== undefined && known <= dueAt) return;
     await this.#db.run(sql`
       INSERT INTO schedule (task, due_at) VALUES (${task}, ${dueAt})
       ON CONFLICT (task) DO UPDATE SET due_at = MIN(due_at, excluded.due_at)`);
+    this.#dueAt.set(task, Math.min(dueAt, known ?? dueAt));
     await this.#armNoLaterThan(dueAt);
   }
 
@@ -50,6 +59,7 @@ export class Scheduler {
     const leaseUntil = now + LEASE_MS;
     for (const { task } of due) {
       await this.#db.run(sql`UPDATE schedule SET due_at = ${leaseUntil} WHERE task = ${task}`);
+      this.#dueAt.set(task, leaseUntil);
       let next: number | null;
       try {
         next = await runners[task](now);
@@ -66,6 +76,7 @@ export class Scheduler {
           UPDATE schedule SET due_at = CASE WHEN due_at = ${leaseUntil} THEN ${next} ELSE MIN(due_at, ${next}) END
           WHERE task = ${task}`);
       }
+      this.#dueAt.delete(task);
     }
     await this.arm();
     return due.map((row) => row.task);
@@ -87,9 +98,10 @@ export class Scheduler {
     this.#armedAt = null;
   }
 
-  /** Forgets what it knew of the alarm (the storage was wiped). */
+  /** Forgets what it knew of the alarm and the table (the storage was wiped). */
   reset(): void {
     this.#armedAt = undefined;
+    this.#dueAt.clear();
   }
 
   // Most calls find the alarm already early enough: no storage write then.
