@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { configFromEnv, type Config } from "../../core/config.ts";
+import { describeError, log } from "../../core/log.ts";
 import { secretBoxKey, type SecretBoxKey } from "../../core/crypto/secret-box.ts";
 import { ActorSqlDriver } from "../../core/db/actor-driver.ts";
 import { migrate } from "../../core/db/migrate.ts";
@@ -136,8 +137,19 @@ export class AppActor extends DurableObject<Env> {
     this.#identity = identity;
   }
 
-  /** Deletes every row of this app. The Registry calls it after removing the app. */
+  /**
+   * Deletes every row of this app (called once the Registry has removed it).
+   * Audit rows the global log does not have yet are handed over first: the
+   * record of what was done to an app outlives the app.
+   */
   async wipe(): Promise<void> {
+    if (await this.#settings.get("identity")) {
+      try {
+        while ((await this.#settings.forwardAudit(Date.now())) !== null);
+      } catch (error) {
+        log("error", "could not hand the app's last audit rows to the global log", { ...describeError(error) });
+      }
+    }
     await this.#reset();
   }
 
@@ -206,8 +218,9 @@ export class AppActor extends DurableObject<Env> {
     return this.#live.reconcile();
   }
 
-  /** Counts the Worker kept for tokens it minted without calling here (subscriber join tokens). */
+  /** Counts the Worker kept for tokens it minted without calling here. An app deleted meanwhile takes none. */
   async countTokens(counts: Partial<Record<UsageCounter, number>>): Promise<void> {
+    if (!(await this.#settings.get("identity"))) return;
     for (const [counter, n] of Object.entries(counts)) await this.#usage.count(counter as UsageCounter, n);
   }
 

@@ -226,8 +226,15 @@ export const appMigrations: Migration[] = [
         task TEXT PRIMARY KEY,
         due_at INTEGER NOT NULL
       )`,
-      // Every actor prunes its logs daily; an actor that never had the task gets it now.
-      `INSERT INTO schedule (task, due_at) VALUES ('retention', 0)`,
+      // An app from before the schedule table had its webhook retries, fan-out and LiveKit checks on
+      // its alarm, and prunes nothing yet: all of it is due now. (A new actor has no identity yet: no rows.)
+      `INSERT INTO schedule (task, due_at)
+        SELECT task, 0 FROM (SELECT 'webhooks' AS task UNION ALL SELECT 'reconcile' UNION ALL SELECT 'retention')
+        WHERE EXISTS (SELECT 1 FROM config WHERE key = 'identity')`,
+      // Its audit rows were written to the global log by the request itself: none is forwarded again.
+      `INSERT INTO config (key, value_json, updated_at)
+        SELECT 'audit_forwarded', CAST(last AS TEXT), strftime('%Y-%m-%dT%H:%M:%fZ') FROM (SELECT COALESCE(MAX(id), 0) AS last FROM audit_log)
+        WHERE EXISTS (SELECT 1 FROM config WHERE key = 'identity')`,
       // High-frequency machine traffic (join and play tokens) is counted, not audited row by row.
       `CREATE TABLE usage_counters (
         day TEXT NOT NULL,

@@ -34,6 +34,17 @@ describe("Settings capability: the app's audit log", () => {
     });
   });
 
+  it("forwards two calls that reused a client's X-Request-Id as two rows", async () => {
+    await withHost(async (host) => {
+      const settings = new Settings(host);
+      const identity = await host.identity();
+      await settings.appendAudit(entry("client-chosen-id"));
+      await settings.appendAudit({ ...entry("client-chosen-id"), path: "/api/v1/apps/x/vods/v1" });
+      await settings.forwardAudit(Date.now());
+      expect((await registry(host.env).listAudit({ app: identity.name }, 10, 0)).total).toBe(2);
+    });
+  });
+
   it("prunes only rows the global log already has", async () => {
     await withHost(async (host) => {
       const settings = new Settings(host);

@@ -112,7 +112,9 @@ export class Settings {
 
   // ── Audit ──────────────────────────────────────────────────────────────────
 
+  /** Throws for an app that is not (or no longer) initialized: its caller then writes to the global log instead. */
   async appendAudit(entry: AppAuditEntry): Promise<void> {
+    await this.#host.identity();
     await this.#repo.appendAudit(entry);
     await this.#host.scheduler.at("audit_forward", Date.now());
   }
@@ -127,7 +129,11 @@ export class Settings {
     const cursor = (await this.#repo.getConfig<number>("audit_forwarded")) ?? 0;
     const rows = await this.#repo.auditAfter(cursor, AUDIT_FORWARD_BATCH);
     if (rows.length === 0) return null;
-    await registry(this.#host.env).appendAuditBatch(rows.map(({ id: _, ...entry }) => ({ ...entry, tenantId: identity.tenantId, app: identity.name })));
+    // Which row of which incarnation of the app: a re-created app of the same name starts its ids again.
+    const incarnation = `${identity.name}@${(await this.#repo.getConfig<string>("initialized_at")) ?? ""}`;
+    await registry(this.#host.env).appendAuditBatch(
+      rows.map(({ id, ...entry }) => ({ ...entry, tenantId: identity.tenantId, app: identity.name, source: `${incarnation}#${id}` })),
+    );
     await this.#repo.putConfig("audit_forwarded", rows.at(-1)!.id, new Date(now).toISOString());
     return rows.length === AUDIT_FORWARD_BATCH ? now : null;
   }

@@ -131,6 +131,12 @@ export class WebhooksRepository {
     return rows.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
   }
 
+  /** Takes one pending delivery (a test ping, a replay) and leases it, as claimDue does. */
+  async claim(id: string, leaseUntil: number): Promise<DeliveryRow[]> {
+    return this.#db.all<DeliveryRow>(sql`
+      UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil} WHERE id = ${id} AND status = 'pending' RETURNING *`);
+  }
+
   async nextDue(): Promise<number | null> {
     return (
       (

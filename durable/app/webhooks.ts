@@ -142,7 +142,7 @@ export class Webhooks {
     const body = envelope(messageId, "webhook.test", identity.name, now, { endpointId: id, message: "This is a test event from StreamHub." });
     const deliveryId = `dlv_${toBase64Url(randomBytes(12))}`;
     await this.#repo.batch([this.#repo.insertDelivery({ id: deliveryId, endpoint_id: id, message_id: messageId, event: "webhook.test", body, next_attempt_at: now, created_at: new Date(now).toISOString() })]);
-    await this.deliverNow();
+    await this.#deliverOne(deliveryId);
     return deliveryId;
   }
 
@@ -164,7 +164,7 @@ export class Webhooks {
     if (!row || row.endpoint_id !== endpointId) return false;
     const now = Date.now();
     await this.#repo.requeue(deliveryId, now, new Date(now).toISOString());
-    await this.deliverNow();
+    await this.#deliverOne(deliveryId);
     return true;
   }
 
@@ -179,9 +179,13 @@ export class Webhooks {
     void this.pump().catch((error) => log("error", "webhook delivery failed", describeError(error)));
   }
 
-  /** Runs the outbox until nothing is due now (joining a run already under way); for `test` and `replay`. */
-  async deliverNow(): Promise<void> {
-    await this.pump();
+  /** Sends one delivery now, on its own: a test ping or a replay does not wait behind a backlog. */
+  async #deliverOne(deliveryId: string): Promise<void> {
+    const [delivery] = await this.#repo.claim(deliveryId, Date.now() + 2 * DELIVERY_TIMEOUT_MS);
+    if (!delivery) return;
+    const endpoint = await this.#repo.endpoint(delivery.endpoint_id);
+    if (!endpoint) return;
+    await this.#repo.batch(await this.#deliver(endpoint, delivery, await this.#signer(await this.#host.identity(), endpoint)));
   }
 
   /** Attempts everything due at `now` (a later time lets tests reach retries); returns how many were attempted. */
@@ -195,8 +199,13 @@ export class Webhooks {
     }
   }
 
-  /** The schedule's `webhooks` task: work the outbox, then say when the next retry is due. */
+  /**
+   * The schedule's `webhooks` task: work the outbox, then say when the next
+   * retry is due. A pump already under way keeps going on its own (the alarm
+   * does not wait behind a burst): the task only comes back to check on it.
+   */
   async runScheduled(): Promise<number | null> {
+    if (this.#pumping) return Date.now() + BACKSTOP_MS;
     await this.pump();
     return this.#repo.nextDue();
   }
@@ -236,7 +245,8 @@ export class Webhooks {
     const flush = async () => {
       if (results.length > 0) await this.#repo.batch(results.splice(0));
     };
-    await Promise.all(
+    // One endpoint that fails (its secret cannot be opened) leaves the others' recorded attempts to be written.
+    const outcomes = await Promise.allSettled(
       [...byEndpoint].map(async ([endpointId, deliveries]) => {
         const endpoint = await this.#repo.endpoint(endpointId);
         if (!endpoint) return;
@@ -254,6 +264,7 @@ export class Webhooks {
       }),
     );
     await flush();
+    for (const outcome of outcomes) if (outcome.status === "rejected") log("error", "webhook delivery to an endpoint failed; its deliveries go again after their lease", describeError(outcome.reason));
     return due.length;
   }
 

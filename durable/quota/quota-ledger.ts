@@ -65,6 +65,7 @@ const LIMITS_TTL_MS = 60_000;
 export class QuotaLedger extends DurableObject<Env> {
   readonly #ledger: LedgerRepository;
   #limits: { quotas: Quotas | null; until: number } | null = null;
+  #limitsRead: Promise<void> | null = null;
   /** Usage per metric as last read or written here. */
   readonly #usage = new Map<string, MetricUsage>();
   /** Open reservations held for someone, by holder (null: not read yet), and their holder by id. */
@@ -207,11 +208,20 @@ export class QuotaLedger extends DurableObject<Env> {
   async #limitOf(request: { tenantId?: string; quota?: QuotaMetric }): Promise<number> {
     if (!request.tenantId || !request.quota) return -1;
     if (!this.#limits || this.#limits.until <= Date.now()) {
-      const tenant = await registry(this.env).getTenant(request.tenantId);
-      this.#limits = { quotas: tenant?.quotas ?? null, until: Date.now() + LIMITS_TTL_MS };
+      // Concurrent reservations share one read of the Registry.
+      this.#limitsRead ??= registry(this.env)
+        .getTenant(request.tenantId)
+        .then((tenant) => {
+          this.#limits = { quotas: tenant?.quotas ?? null, until: Date.now() + LIMITS_TTL_MS };
+        })
+        .finally(() => {
+          this.#limitsRead = null;
+        });
+      await this.#limitsRead;
     }
-    return this.#limits.quotas?.[request.quota] ?? -1;
+    return this.#limits?.quotas?.[request.quota] ?? -1;
   }
+
 
   // Reservations mostly expire after the alarm already set: no storage write then.
   async #armNoLaterThan(at: number): Promise<void> {

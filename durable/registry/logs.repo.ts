@@ -102,16 +102,16 @@ export class LogsRepository {
   }
 
   /**
-   * Audit rows forwarded by app actors. A batch sent twice (an actor that died
-   * before recording that it was sent) adds nothing: each request id is kept once.
+   * Audit rows forwarded by app actors, each with its `source` (which actor
+   * row it is): a batch sent twice (an actor that died before recording that
+   * it was sent) adds nothing.
    */
-  async appendAuditBatch(entries: Omit<AuditEntry, "id">[]): Promise<void> {
+  async appendAuditBatch(entries: (Omit<AuditEntry, "id"> & { source: string })[]): Promise<void> {
     await this.#db.batch(
       entries.map(
         (entry) => sql`
-          INSERT INTO audit_log (ts, actor, via, tenant_id, app, method, path, status, ip, request_id)
-          SELECT ${entry.ts}, ${entry.actor}, ${entry.via}, ${entry.tenantId}, ${entry.app}, ${entry.method}, ${entry.path}, ${entry.status}, ${entry.ip}, ${entry.requestId}
-          WHERE NOT EXISTS (SELECT 1 FROM audit_log WHERE request_id = ${entry.requestId} AND app IS ${entry.app})`,
+          INSERT OR IGNORE INTO audit_log (ts, actor, via, tenant_id, app, method, path, status, ip, request_id, source)
+          VALUES (${entry.ts}, ${entry.actor}, ${entry.via}, ${entry.tenantId}, ${entry.app}, ${entry.method}, ${entry.path}, ${entry.status}, ${entry.ip}, ${entry.requestId}, ${entry.source})`,
       ),
     );
   }

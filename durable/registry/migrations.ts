@@ -119,10 +119,12 @@ export const registryMigrations: Migration[] = [
   },
   {
     version: 3,
-    name: "audit rows by request",
+    name: "audit rows forwarded by app actors",
     statements: [
-      // App actors forward their audit rows in batches; a batch sent twice is recognized by its request ids.
-      `CREATE INDEX audit_log_request ON audit_log (request_id)`,
+      // App actors forward their audit rows in batches; each row carries where it came from
+      // (`<app>@<initialized at>#<row id>`), so a batch sent twice adds nothing.
+      `ALTER TABLE audit_log ADD COLUMN source TEXT`,
+      `CREATE UNIQUE INDEX audit_log_source ON audit_log (source) WHERE source IS NOT NULL`,
     ],
   },
 ];

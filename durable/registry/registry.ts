@@ -385,7 +385,7 @@ export class Registry extends DurableObject<Env> {
   }
 
   /** App actors' audit rows, forwarded in batches (see durable/app/settings.ts). */
-  async appendAuditBatch(entries: Omit<AuditEntry, "id">[]): Promise<void> {
+  async appendAuditBatch(entries: (Omit<AuditEntry, "id"> & { source: string })[]): Promise<void> {
     await this.#logs.appendAuditBatch(entries);
   }
 

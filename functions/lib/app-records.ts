@@ -19,7 +19,14 @@ const byPrefix = new Map<string, { app: AppRecord | null; until: number }>();
 /** Rooms that belong to no app. */
 const byRoom = new Map<string, { app: AppRecord | null; until: number }>();
 
-function remember(cache: Map<string, { app: AppRecord | null; until: number }>, key: string, app: AppRecord | null): void {
+/**
+ * Bumped by every `forgetApp`: a Registry read that started before a change
+ * in this isolate must not put its (older) answer back into the cache.
+ */
+let generation = 0;
+
+function remember(cache: Map<string, { app: AppRecord | null; until: number }>, key: string, app: AppRecord | null, readAt: number): void {
+  if (readAt !== generation) return;
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(key, { app, until: Date.now() + APP_CACHE_MS });
 }
@@ -28,8 +35,9 @@ function remember(cache: Map<string, { app: AppRecord | null; until: number }>, 
 export async function appRecord(env: Env, name: string): Promise<AppRecord | null> {
   const cached = byName.get(name);
   if (cached && cached.until > Date.now()) return cached.app;
+  const readAt = generation;
   const app = await registry(env).getApp(name);
-  remember(byName, name, app);
+  remember(byName, name, app, readAt);
   return app;
 }
 
@@ -43,14 +51,16 @@ export async function appForRoom(env: Env, room: string): Promise<AppRecord | nu
   }
   const unknown = byRoom.get(room);
   if (unknown && unknown.until > now) return null;
+  const readAt = generation;
   const app = await registry(env).appForRoom(room);
-  if (app) remember(byPrefix, app.livekitRoomPrefix, app);
-  else remember(byRoom, room, null);
+  if (app) remember(byPrefix, app.livekitRoomPrefix, app, readAt);
+  else remember(byRoom, room, null, readAt);
   return app;
 }
 
 /** This isolate changed or deleted the app (or created one, which may claim rooms): stop using what was cached. */
 export function forgetApp(name: string): void {
+  generation++;
   byName.delete(name);
   byPrefix.clear();
   byRoom.clear();
@@ -67,7 +77,9 @@ export async function appList(env: Env, filter: { tenantId?: string; appId?: num
   const key = `${filter.tenantId ?? "*"}|${filter.appId ?? "*"}|${limit}|${offset}`;
   const cached = listings.get(key);
   if (cached && cached.until > Date.now()) return cached.page;
+  const readAt = generation;
   const page = await registry(env).listApps(filter, limit, offset);
+  if (readAt !== generation) return page;
   if (listings.size >= CACHE_MAX) listings.clear();
   listings.set(key, { page, until: Date.now() + APP_CACHE_MS });
   return page;

@@ -12,23 +12,32 @@ import type { AppEnv } from "./context.ts";
 const FLUSH_EVERY_MS = 5_000;
 
 let pending = new Map<string, Partial<Record<UsageCounter, number>>>();
-let flushedAt = Date.now();
+let flushing = false;
 
 /**
- * Counts a token. Counts are handed to each app's actor in the background at
- * most every few seconds, one call per app; an isolate that dies first loses
- * the last few seconds of counts (they are usage numbers, not an audit trail).
+ * Counts a token. Counts are handed to each app's actor in the background a
+ * few seconds after the first one since the last hand-over (the request that
+ * counted it keeps the isolate busy until then), one call per app; an isolate
+ * that dies first loses those few seconds of counts (usage numbers, not an
+ * audit trail).
  */
 export function countToken(c: Context<AppEnv>, app: string, counter: UsageCounter): void {
   const counts = pending.get(app) ?? {};
   counts[counter] = (counts[counter] ?? 0) + 1;
   pending.set(app, counts);
-  if (Date.now() - flushedAt >= FLUSH_EVERY_MS) c.executionCtx.waitUntil(flushTokenCounts(c.env));
+  if (flushing) return;
+  flushing = true;
+  c.executionCtx.waitUntil(new Promise((resolve) => setTimeout(resolve, FLUSH_EVERY_MS)).then(() => flushTokenCounts(c.env)));
+}
+
+/** An app deleted in this isolate: its counts go with it. */
+export function forgetTokenCounts(app: string): void {
+  pending.delete(app);
 }
 
 /** Hands every count kept so far to its app's actor. */
 export async function flushTokenCounts(env: Env): Promise<void> {
-  flushedAt = Date.now();
+  flushing = false;
   const byApp = pending;
   pending = new Map();
   await Promise.all(

@@ -26,7 +26,8 @@ export const audit = (): MiddlewareHandler<AppEnv> =>
     await next();
     if (!MUTATING.has(c.req.method) || NOT_AUDITED.test(c.req.path)) return;
     const app = c.get("app");
-    if (c.req.method === "POST" && JOIN_TOKENS.test(c.req.path) && app && !app.settings.auditTokens) return;
+    // A refused mint (403, 429, 400) is not routine traffic: it is audited.
+    if (c.req.method === "POST" && JOIN_TOKENS.test(c.req.path) && c.res.status < 300 && app && !app.settings.auditTokens) return;
     const auth = c.get("auth");
     const entry = {
       ts: new Date().toISOString(),
@@ -38,11 +39,18 @@ export const audit = (): MiddlewareHandler<AppEnv> =>
       ip: await clientIp(c, c.var.config),
       requestId: c.var.requestId,
     };
+    const global = () => registry(c.env).appendAudit({ ...entry, tenantId: app?.tenantId ?? auth?.tenantId ?? null, app: app?.name ?? appNameIn(c.req.path) });
     try {
       // Only apps that exist (and that the caller reached) keep the row; a deleted app's database is gone.
       const appKeepsIt = app && c.res.status < 500 && !(c.req.method === "DELETE" && c.req.path.replace(/\/$/, "") === `/api/v1/apps/${app.name}`);
-      if (appKeepsIt) await appActor(c.env, app.name).appendAudit(entry);
-      else await registry(c.env).appendAudit({ ...entry, tenantId: app?.tenantId ?? auth?.tenantId ?? null, app: app?.name ?? appNameIn(c.req.path) });
+      if (!appKeepsIt) return await global();
+      try {
+        await appActor(c.env, app.name).appendAudit(entry);
+      } catch (error) {
+        // The app could not take it (deleted meanwhile, or failing): the global log does.
+        log("warn", "the app did not take its audit row; writing it to the global log", { requestId: c.var.requestId, ...describeError(error) });
+        await global();
+      }
     } catch (error) {
       log("error", "could not write the audit log", { requestId: c.var.requestId, ...describeError(error) });
     }

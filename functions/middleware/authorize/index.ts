@@ -60,6 +60,8 @@ export const authorize = (requirement: Requirement): MiddlewareHandler<AppEnv> =
       if (auth.scope === "app" && auth.appName !== appName) throw appNotFound(appName);
       const app = APP_NAME.test(appName) ? await appRecord(c.env, appName) : null;
       if (!app) throw appNotFound(appName);
+      // By id too: a token of a deleted app must not reach a new app of the same name.
+      if (auth.scope === "app" && auth.appId !== app.id) throw appNotFound(appName);
       c.set("app", app);
       if (!auth.isSuperadmin && auth.scope !== "app" && app.tenantId !== auth.tenantId) {
         await deny(c, auth, requirement, { status: 404, message: "the app belongs to another tenant" });

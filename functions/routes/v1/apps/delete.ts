@@ -1,5 +1,6 @@
 import { appActor, registry } from "../../../../core/actors.ts";
 import { forgetApp } from "../../../lib/app-records.ts";
+import { forgetTokenCounts } from "../../../lib/token-traffic.ts";
 import { appRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, ok } from "../../../lib/envelope.ts";
 import { forgetTokens } from "../../../lib/auth/authenticate.ts";
@@ -24,6 +25,7 @@ export const registerAppsDelete = (app: App) =>
     const { app: name } = c.req.valid("param");
     if (!APP_NAME.test(name) || !(await registry(c.env).deleteApp(name))) throw appNotFound(name);
     forgetApp(name);
+    forgetTokenCounts(name);
     // Its tokens went with it; stop honouring cached ones now.
     forgetTokens((principal) => principal.appName === name);
     // The app is gone from the API from here on. Should the wipe fail, the
