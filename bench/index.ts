@@ -24,7 +24,7 @@ import { LiveKitStandin } from "../test/livekit/standin.ts";
 import { bundleBaseline, startBaseline, type RunningBaseline } from "./lib/baseline.ts";
 import { cleanupAll, interrupted, median, onCleanup } from "./lib/processes.ts";
 import { startArrivalReceiver, type ArrivalReceiver } from "./lib/receiver.ts";
-import { timeNpmStart, timeWorkerdAlone } from "./lib/startup.ts";
+import { timeNpmStart, timeStreamHubWorkerd, timeWorkerdAlone } from "./lib/startup.ts";
 import { assertWrkInstalled, wrk, type WrkResult } from "./lib/wrk.ts";
 import { runWebhookBurst, type BurstResult } from "./webhooks.ts";
 
@@ -359,7 +359,8 @@ async function main(): Promise<void> {
   await registered.run();
 
   progress(`start-up: workerd alone ×${WORKERD_STARTS}, npm start ×${STARTS}`);
-  const workerdTimes = await timeWorkerdAlone(WORKERD_STARTS);
+  const workerdTimes = await timeStreamHubWorkerd(WORKERD_STARTS);
+  const bareWorkerdTimes = await timeWorkerdAlone(WORKERD_STARTS);
   const startTimes = await timeNpmStart(STARTS);
 
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -390,6 +391,7 @@ async function main(): Promise<void> {
     requestRow(apps, "apps/s", { perSecond: 300 }),
     startupRow("npm start → first 200", startTimes, 1000),
     startupRow("workerd alone → first 200", workerdTimes, 100),
+    { ...startupRow("  (bare Worker, for reference)", bareWorkerdTimes, 100), target: "", met: undefined, why: undefined },
   ];
 
   console.log();

@@ -1,13 +1,14 @@
 // Start-up times, spawn to the first 200: `npm start` (selfhost/start.ts under
 // the project's pinned Node, as `npm start` runs it, with a fresh DATA_DIR and
-// the bundle already built — so only what start.ts itself does counts), and
-// workerd alone (the baseline Worker).
+// the bundle already built — so only what start.ts itself does counts);
+// workerd alone with StreamHub's bundle and config (what start.ts spawns, to
+// the first 200 on health); and, for reference, workerd with the bare baseline Worker.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../../selfhost/build.ts";
 import { freePort } from "../../test/e2e/harness.ts";
-import { startBaseline } from "./baseline.ts";
+import { startBaseline, workerdBinary } from "./baseline.ts";
 import { firstOk, onCleanup, spawnGroup } from "./processes.ts";
 
 export async function timeNpmStart(runs: number): Promise<number[]> {
@@ -21,6 +22,27 @@ export async function timeNpmStart(runs: number): Promise<number[]> {
     for (const name of ["STREAMHUB_SKIP_BUILD", "STREAMHUB_API_TOKEN", "STREAMHUB_SECRET_KEY", "STREAMHUB_JWT_SECRET"]) delete env[name];
     const started = performance.now();
     const child = spawnGroup(process.execPath, [`${ROOT}selfhost/start.ts`], { cwd: ROOT, env });
+    try {
+      times.push(await firstOk(`http://127.0.0.1:${port}/api/v1/health`, child, started, 60_000, 5));
+    } finally {
+      await child.stop();
+      await removeDataDir.run();
+    }
+  }
+  return times;
+}
+
+/** StreamHub's own bundle under plain workerd, as selfhost/start.ts runs it, with a fresh data folder. */
+export async function timeStreamHubWorkerd(runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const dataDir = mkdtempSync(join(tmpdir(), "streamhub-bench-workerd-"));
+    const removeDataDir = onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, STREAMHUB_SECRET_KEY: "bench-secret-key-0123456789abcdef0123456789", STREAMHUB_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789" };
+    const args = ["serve", `${ROOT}selfhost/workerd.capnp`, "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `data=${dataDir}`, "--directory-path", `assets=${ROOT}web/dist`];
+    const started = performance.now();
+    const child = spawnGroup(workerdBinary, args, { cwd: ROOT, env });
     try {
       times.push(await firstOk(`http://127.0.0.1:${port}/api/v1/health`, child, started, 60_000, 5));
     } finally {
