@@ -11,17 +11,16 @@ import { freePort } from "../../test/e2e/harness.ts";
 import { startBaseline, workerdBinary } from "./baseline.ts";
 import { firstOk, onCleanup, spawnGroup } from "./processes.ts";
 
-export async function timeNpmStart(runs: number): Promise<number[]> {
+/** Spawns what `launch` says `runs` times, each with a fresh data folder and port, and times spawn → first 200 on health. */
+async function timeToHealth(runs: number, launch: (dataDir: string, port: number) => { command: string; args: string[]; env: NodeJS.ProcessEnv }): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const dataDir = mkdtempSync(join(tmpdir(), "streamhub-bench-start-"));
     const removeDataDir = onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" };
-    // A first run as an operator would make it: nothing skipped, nothing preset.
-    for (const name of ["STREAMHUB_SKIP_BUILD", "STREAMHUB_API_TOKEN", "STREAMHUB_SECRET_KEY", "STREAMHUB_JWT_SECRET"]) delete env[name];
+    const { command, args, env } = launch(dataDir, port);
     const started = performance.now();
-    const child = spawnGroup(process.execPath, [`${ROOT}selfhost/start.ts`], { cwd: ROOT, env });
+    const child = spawnGroup(command, args, { cwd: ROOT, env });
     try {
       times.push(await firstOk(`http://127.0.0.1:${port}/api/v1/health`, child, started, 60_000, 5));
     } finally {
@@ -32,25 +31,22 @@ export async function timeNpmStart(runs: number): Promise<number[]> {
   return times;
 }
 
-/** StreamHub's own bundle under plain workerd, as selfhost/start.ts runs it, with a fresh data folder. */
-export async function timeStreamHubWorkerd(runs: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const dataDir = mkdtempSync(join(tmpdir(), "streamhub-bench-workerd-"));
-    const removeDataDir = onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, STREAMHUB_SECRET_KEY: "bench-secret-key-0123456789abcdef0123456789", STREAMHUB_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789" };
-    const args = ["serve", `${ROOT}selfhost/workerd.capnp`, "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `data=${dataDir}`, "--directory-path", `assets=${ROOT}web/dist`];
-    const started = performance.now();
-    const child = spawnGroup(workerdBinary, args, { cwd: ROOT, env });
-    try {
-      times.push(await firstOk(`http://127.0.0.1:${port}/api/v1/health`, child, started, 60_000, 5));
-    } finally {
-      await child.stop();
-      await removeDataDir.run();
-    }
-  }
-  return times;
+export function timeNpmStart(runs: number): Promise<number[]> {
+  return timeToHealth(runs, (dataDir, port) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" };
+    // A first run as an operator would make it: nothing skipped, nothing preset.
+    for (const name of ["STREAMHUB_SKIP_BUILD", "STREAMHUB_API_TOKEN", "STREAMHUB_SECRET_KEY", "STREAMHUB_JWT_SECRET"]) delete env[name];
+    return { command: process.execPath, args: [`${ROOT}selfhost/start.ts`], env };
+  });
+}
+
+/** StreamHub's own bundle under plain workerd, as selfhost/start.ts runs it. */
+export function timeStreamHubWorkerd(runs: number): Promise<number[]> {
+  return timeToHealth(runs, (dataDir, port) => ({
+    command: workerdBinary,
+    args: ["serve", `${ROOT}selfhost/workerd.capnp`, "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `data=${dataDir}`, "--directory-path", `assets=${ROOT}web/dist`],
+    env: { ...process.env, STREAMHUB_SECRET_KEY: "bench-secret-key-0123456789abcdef0123456789", STREAMHUB_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789" },
+  }));
 }
 
 export async function timeWorkerdAlone(runs: number): Promise<number[]> {
