@@ -202,3 +202,12 @@ export function classifyLiveKitError(error: unknown): LiveKitFailure {
   }
   return { kind: "unavailable", message: error instanceof Error ? error.message : String(error) };
 }
+
+/**
+ * Whether LiveKit said the thing is not there (404), or an egress no longer
+ * running (412): what deleting or stopping it wanted anyway.
+ */
+export function liveKitGone(error: unknown, options: { stoppedEgress?: boolean } = {}): boolean {
+  const failure = classifyLiveKitError(error);
+  return failure.kind === "refused" && (failure.status === 404 || (options.stoppedEgress === true && failure.status === 412));
+}

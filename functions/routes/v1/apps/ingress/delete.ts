@@ -1,3 +1,4 @@
+import { liveKitGone } from "../../../../../core/livekit.ts";
 import { z } from "@hono/zod-openapi";
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, type App } from "../../../../lib/app.ts";
@@ -29,7 +30,7 @@ export const registerIngressDelete = (app: App) =>
     try {
       await livekit(c.var.config).ingress.deleteIngress(ingressId);
     } catch (error) {
-      if ((error as { status?: number }).status !== 404) throw livekitError(c.var.requestId, "delete the ingress", error);
+      if (!liveKitGone(error)) throw livekitError(c.var.requestId, "delete the ingress", error);
     }
     await actor.removeIngress(ingressId);
     return ok(c, { ingressId, deleted: true as const });

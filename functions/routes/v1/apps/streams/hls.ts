@@ -7,7 +7,7 @@ import type { AppEnv } from "../../../../lib/context.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { hlsFolder, PLAYLIST, playlistUrl } from "../../../../lib/hls.ts";
-import { egressUpload } from "../../../../../core/livekit.ts";
+import { egressUpload, liveKitGone } from "../../../../../core/livekit.ts";
 import { livekit } from "../../../../lib/livekit.ts";
 import { describeError, log } from "../../../../../core/log.ts";
 import { StreamParams } from "./schema.ts";
@@ -100,7 +100,7 @@ export function registerHls(app: App) {
       try {
         await livekit(c.var.config).egress.stopEgress(current.egress_id);
       } catch (error) {
-        if ((error as { status?: number }).status !== 404 && (error as { status?: number }).status !== 412) {
+        if (!liveKitGone(error, { stoppedEgress: true })) {
           log("error", "LiveKit did not stop HLS", { requestId: c.var.requestId, room, ...describeError(error) });
           throw new ApiError("livekit_error", "LiveKit did not stop HLS; try again");
         }

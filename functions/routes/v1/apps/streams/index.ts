@@ -1,3 +1,4 @@
+import { liveKitGone } from "../../../../../core/livekit.ts";
 import { z } from "@hono/zod-openapi";
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, newApp } from "../../../../lib/app.ts";
@@ -54,9 +55,6 @@ const stopRoute = appRoute("stream:stop", {
 
 const streamNotFound = (id: string) => new ApiError("stream_not_found", `stream "${id}" not found`);
 
-/** LiveKit's "not found" means the thing is already gone, which is what stopping wants. */
-const goneAlready = (error: unknown) => (error as { status?: number }).status === 404;
-
 /** /api/v1/apps/{app}/streams */
 export const streamsApi = newApp();
 
@@ -86,7 +84,7 @@ streamsApi.openapi(stopRoute, async (c) => {
     const others = (await actor.activeStreamsIn(stream.room)).filter((other) => other.streamId !== stream.streamId);
     if (others.length === 0) await lk.rooms.deleteRoom(stream.room);
   } catch (error) {
-    if (!goneAlready(error)) {
+    if (!liveKitGone(error)) {
       log("error", "LiveKit refused to stop a stream", { requestId: c.var.requestId, streamId: id, ...describeError(error) });
       throw new ApiError("livekit_error", "LiveKit did not stop the stream; try again");
     }
