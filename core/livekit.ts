@@ -2,6 +2,7 @@ import { claimsToJwtPayload, EgressClient, IngressClient, RoomServiceClient, Ser
 import { S3Upload } from "@livekit/protocol";
 import { jwtVerify } from "jose";
 import type { Config } from "./config.ts";
+import { toBase64Url } from "./crypto/encoding.ts";
 import { endpointOf, type S3Credentials, type S3Settings } from "./s3.ts";
 
 // Every LiveKit call goes through livekit-server-sdk with the key, secret and
@@ -88,15 +89,14 @@ export async function mintAccessToken(
     nbf: now,
     exp: now + claims.ttlSeconds,
   };
-  const signingInput = `${JWT_HEADER}.${base64Url(encoder.encode(JSON.stringify(payload)))}`;
+  const signingInput = `${JWT_HEADER}.${toBase64Url(encoder.encode(JSON.stringify(payload)))}`;
   const signature = await crypto.subtle.sign("HMAC", await signingKey(lk.apiSecret), encoder.encode(signingInput));
-  return `${signingInput}.${base64Url(new Uint8Array(signature))}`;
+  return `${signingInput}.${toBase64Url(new Uint8Array(signature))}`;
 }
 
 const encoder = new TextEncoder();
-const base64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 /** `{"alg":"HS256"}`, the protected header LiveKit's SDK writes. */
-const JWT_HEADER = base64Url(encoder.encode(JSON.stringify({ alg: "HS256" })));
+const JWT_HEADER = toBase64Url(encoder.encode(JSON.stringify({ alg: "HS256" })));
 
 /** How far LiveKit's clock may be from ours (livekit-server-sdk's default). */
 const WEBHOOK_CLOCK_TOLERANCE_S = 10;

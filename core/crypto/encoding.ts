@@ -3,11 +3,21 @@
 
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>;
 
-export function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
+type WithToBase64 = Uint8Array & { toBase64(options: { alphabet: "base64url"; omitPadding: boolean }): string };
+
+/**
+ * base64url without padding: the runtime's own `Uint8Array.prototype.toBase64`
+ * where it has one (workerd does; it is the cost of every token StreamHub
+ * signs), else through btoa.
+ */
+export const toBase64Url: (bytes: Uint8Array) => string =
+  typeof (Uint8Array.prototype as Partial<WithToBase64>).toBase64 === "function"
+    ? (bytes) => (bytes as WithToBase64).toBase64({ alphabet: "base64url", omitPadding: true })
+    : (bytes) => {
+        let binary = "";
+        for (const byte of bytes) binary += String.fromCharCode(byte);
+        return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      };
 
 /** Throws on anything that is not base64url, so tampered input never decodes to garbage silently. */
 export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
