@@ -2,7 +2,7 @@ import { claimsToJwtPayload, EgressClient, IngressClient, RoomServiceClient, Ser
 import { S3Upload } from "@livekit/protocol";
 import { jwtVerify } from "jose";
 import type { Config } from "./config.ts";
-import { toBase64Url } from "./crypto/encoding.ts";
+import { toBase64, toBase64Url } from "./crypto/encoding.ts";
 import { endpointOf, type S3Credentials, type S3Settings } from "./s3.ts";
 
 // Every LiveKit call goes through livekit-server-sdk with the key, secret and
@@ -116,7 +116,7 @@ export async function receiveWebhook(lk: LiveKit, body: string, authorization: s
       algorithms: ["HS256"],
     });
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
-    if (payload.sha256 !== btoa(String.fromCharCode(...digest))) return null;
+    if (payload.sha256 !== toBase64(digest)) return null;
     return liveKitEventFromJson(JSON.parse(body));
   } catch {
     return null;

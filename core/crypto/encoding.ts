@@ -3,21 +3,27 @@
 
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>;
 
-type WithToBase64 = Uint8Array & { toBase64(options: { alphabet: "base64url"; omitPadding: boolean }): string };
+// The runtime's own encoders (`Uint8Array.prototype.toBase64` / `toHex`) where it
+// has them — workerd does, and they are the cost of every token and signature
+// StreamHub makes — else plain JavaScript (Node 20/22 for the tools).
+type WithEncoders = Uint8Array & { toBase64(options?: { alphabet?: "base64" | "base64url"; omitPadding?: boolean }): string; toHex(): string };
+const native = Uint8Array.prototype as Partial<WithEncoders>;
 
-/**
- * base64url without padding: the runtime's own `Uint8Array.prototype.toBase64`
- * where it has one (workerd does; it is the cost of every token StreamHub
- * signs), else through btoa.
- */
-export const toBase64Url: (bytes: Uint8Array) => string =
-  typeof (Uint8Array.prototype as Partial<WithToBase64>).toBase64 === "function"
-    ? (bytes) => (bytes as WithToBase64).toBase64({ alphabet: "base64url", omitPadding: true })
+/** Standard base64, padded. */
+export const toBase64: (bytes: Uint8Array) => string =
+  typeof native.toBase64 === "function"
+    ? (bytes) => (bytes as WithEncoders).toBase64()
     : (bytes) => {
         let binary = "";
         for (const byte of bytes) binary += String.fromCharCode(byte);
-        return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+        return btoa(binary);
       };
+
+/** base64url without padding. */
+export const toBase64Url: (bytes: Uint8Array) => string =
+  typeof native.toBase64 === "function"
+    ? (bytes) => (bytes as WithEncoders).toBase64({ alphabet: "base64url", omitPadding: true })
+    : (bytes) => toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
 /** Throws on anything that is not base64url, so tampered input never decodes to garbage silently. */
 export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
@@ -28,6 +34,7 @@ export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-export const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+export const toHex: (bytes: Uint8Array) => string =
+  typeof native.toHex === "function" ? (bytes) => (bytes as WithEncoders).toHex() : (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 export const randomBytes = (length: number): Uint8Array<ArrayBuffer> => crypto.getRandomValues(new Uint8Array(length));

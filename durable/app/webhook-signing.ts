@@ -1,4 +1,4 @@
-import { fromBase64Url, randomBytes, toHex, utf8 } from "../../core/crypto/encoding.ts";
+import { fromBase64Url, randomBytes, toBase64, toHex, utf8 } from "../../core/crypto/encoding.ts";
 
 // Outbound webhook signatures: Standard Webhooks (`webhook-signature: v1,<base64
 // HMAC-SHA256 of "id.timestamp.body">`), plus the original StreamHub's
@@ -6,7 +6,7 @@ import { fromBase64Url, randomBytes, toHex, utf8 } from "../../core/crypto/encod
 // written against it.
 
 /** `whsec_` + base64 of 32 random bytes, as Standard Webhooks libraries expect. */
-export const generateWebhookSecret = () => `whsec_${btoa(String.fromCharCode(...randomBytes(32)))}`;
+export const generateWebhookSecret = () => `whsec_${toBase64(randomBytes(32))}`;
 
 /** The HMAC key of a secret: the decoded bytes after `whsec_`, or a legacy secret's UTF-8 bytes. */
 function keyBytes(secret: string): Uint8Array<ArrayBuffer> {
@@ -40,12 +40,11 @@ async function hmac(key: Promise<CryptoKey>, message: string): Promise<Uint8Arra
   return new Uint8Array(await crypto.subtle.sign("HMAC", await key, utf8(message)));
 }
 
-const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 
 /** `v1,<sig>` for each secret (newest first), space-separated: receivers accept any one that verifies. */
 export async function standardSignature(secrets: string[], messageId: string, timestamp: number, body: string): Promise<string> {
   const signatures = [];
-  for (const secret of secrets) signatures.push(`v1,${base64(await hmac(hmacKey(`v1:${secret}`, () => keyBytes(secret)), `${messageId}.${timestamp}.${body}`))}`);
+  for (const secret of secrets) signatures.push(`v1,${toBase64(await hmac(hmacKey(`v1:${secret}`, () => keyBytes(secret)), `${messageId}.${timestamp}.${body}`))}`);
   return signatures.join(" ");
 }
 
