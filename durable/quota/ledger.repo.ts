@@ -34,8 +34,9 @@ export class LedgerRepository {
     return Object.fromEntries(rows.map((row) => [row.metric, { committed: row.committed, pending: row.pending }]));
   }
 
-  async reserve(id: string, metric: string, amount: number, expiresAt: number, holder: string | null = null): Promise<void> {
-    await this.#db.run(sql`INSERT INTO reservations (id, metric, amount, expires_at, holder) VALUES (${id}, ${metric}, ${amount}, ${expiresAt}, ${holder})`);
+  /** Several reservations in one transaction. */
+  async reserveMany(rows: { id: string; metric: string; amount: number; expiresAt: number; holder: string | null }[]): Promise<void> {
+    await this.#db.batch(rows.map((r) => sql`INSERT INTO reservations (id, metric, amount, expires_at, holder) VALUES (${r.id}, ${r.metric}, ${r.amount}, ${r.expiresAt}, ${r.holder})`));
   }
 
   /** Every open reservation held for someone. */

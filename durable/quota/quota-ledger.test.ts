@@ -125,4 +125,19 @@ describe("QuotaLedger", () => {
     expect(first.ok && second.ok && first.reservationId !== second.reservationId).toBe(true);
     expect((await tenant.usage()).maxConcurrentStreams).toEqual({ committed: 0, pending: 1 });
   });
+
+  it("stores reservations decided together in one commit, each answered only once stored; one holder gets one slot", async () => {
+    const tenant = ledger();
+    const results = await Promise.all([
+      ...Array.from({ length: 20 }, (_, i) => tenant.reserve({ metric: "maxConcurrentStreams", amount: 1, limit: 10, enforce: true, holder: `publisher:r/p${i % 5}` })),
+    ]);
+    // Five holders, four tokens each: five slots, shared.
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(new Set(results.map((r) => (r.ok ? r.reservationId : null))).size).toBe(5);
+    expect(results.filter((r) => r.ok && !r.shared)).toHaveLength(5);
+    expect((await tenant.usage()).maxConcurrentStreams).toEqual({ committed: 0, pending: 5 });
+    // Every one of them is in the database: committing by holder finds it.
+    for (let i = 0; i < 5; i++) expect(await tenant.commitHeld(`publisher:r/p${i}`, "maxConcurrentStreams")).toBe(true);
+    expect((await tenant.usage()).maxConcurrentStreams).toEqual({ committed: 5, pending: 0 });
+  });
 });

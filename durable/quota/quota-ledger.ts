@@ -66,6 +66,8 @@ export class QuotaLedger extends DurableObject<Env> {
   readonly #ledger: LedgerRepository;
   #limits: { quotas: Quotas | null; until: number } | null = null;
   #limitsRead: Promise<void> | null = null;
+  #unwritten: { id: string; metric: string; amount: number; expiresAt: number; holder: string | null }[] = [];
+  #writing: Promise<void> | null = null;
   /** Usage per metric as last read or written here. */
   readonly #usage = new Map<string, MetricUsage>();
   /** Open reservations held for someone, by holder (null: not read yet), and their holder by id. */
@@ -98,12 +100,13 @@ export class QuotaLedger extends DurableObject<Env> {
 
     const reservationId = `rsv_${toBase64Url(randomBytes(12))}`;
     const expiresAt = now + (request.holdMs ?? DEFAULT_HOLD_MS);
-    await this.#ledger.reserve(reservationId, request.metric, request.amount, expiresAt, request.holder ?? null);
+    // Counted and held in memory at once (concurrent calls decide against it), stored with the next group commit.
     usage.pending += request.amount;
     if (request.holder) {
       this.#holds?.set(request.holder, { id: reservationId, metric: request.metric, amount: request.amount, expires_at: expiresAt, holder: request.holder });
       this.#holderOf.set(reservationId, request.holder);
     }
+    await this.#written({ id: reservationId, metric: request.metric, amount: request.amount, expiresAt, holder: request.holder ?? null });
     await this.#armNoLaterThan(expiresAt);
     return { ok: true, reservationId, used, limit, overLimit, shared: false };
   }
@@ -114,6 +117,7 @@ export class QuotaLedger extends DurableObject<Env> {
    * is counted all the same. True when a hold was committed.
    */
   async commitHeld(holder: string, metric: string): Promise<boolean> {
+    await this.#settled();
     const held = (await this.#holdsByHolder()).get(holder);
     if (held && (await this.commit(held.id))) return true;
     await this.adjust(metric, 1);
@@ -121,6 +125,7 @@ export class QuotaLedger extends DurableObject<Env> {
   }
 
   async commit(reservationId: string): Promise<boolean> {
+    await this.#settled();
     const committed = await this.#ledger.commit(reservationId);
     if (!committed) return false;
     this.#forgetHold(reservationId);
@@ -133,6 +138,7 @@ export class QuotaLedger extends DurableObject<Env> {
   }
 
   async release(reservationId: string): Promise<boolean> {
+    await this.#settled();
     const released = await this.#ledger.release(reservationId);
     if (!released) return false;
     this.#forgetHold(reservationId);
@@ -153,6 +159,7 @@ export class QuotaLedger extends DurableObject<Env> {
   }
 
   async usage(): Promise<Record<string, MetricUsage>> {
+    await this.#settled();
     return this.#ledger.allUsage();
   }
 
@@ -168,6 +175,7 @@ export class QuotaLedger extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.#armedAt = null;
+    await this.#settled();
     for (const lapsed of await this.#ledger.expire(Date.now())) {
       this.#forgetHold(lapsed.id);
       const usage = this.#usage.get(lapsed.metric);
@@ -175,6 +183,36 @@ export class QuotaLedger extends DurableObject<Env> {
     }
     const next = await this.#ledger.nextExpiry();
     if (next !== null) await this.#armNoLaterThan(next);
+  }
+
+  /**
+   * Reservations decided meanwhile are written together, in one transaction (a
+   * group commit): each caller is answered only once its row is stored.
+   */
+  #written(row: { id: string; metric: string; amount: number; expiresAt: number; holder: string | null }): Promise<void> {
+    this.#unwritten.push(row);
+    this.#writing ??= new Promise((resolve) => setTimeout(resolve, 0)).then(async () => {
+      const rows = this.#unwritten;
+      this.#unwritten = [];
+      this.#writing = null;
+      try {
+        await this.#ledger.reserveMany(rows);
+      } catch (error) {
+        // Not stored, so not held: what was counted in memory for them goes back.
+        for (const row of rows) {
+          this.#forgetHold(row.id);
+          const usage = this.#usage.get(row.metric);
+          if (usage) usage.pending = Math.max(0, usage.pending - row.amount);
+        }
+        throw error;
+      }
+    });
+    return this.#writing;
+  }
+
+  /** Reservations still being written are stored before anything reads or changes them in the database. */
+  async #settled(): Promise<void> {
+    while (this.#writing) await this.#writing.catch(() => {});
   }
 
   // This actor is the only writer of its tables, so what it read once it keeps
