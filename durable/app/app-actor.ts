@@ -58,6 +58,7 @@ export class AppActor extends DurableObject<Env> {
   readonly #live: Live;
   readonly #runners: Record<Task, TaskRunner>;
   #identity: AppIdentity | null = null;
+  #arrived: { event: LiveKitEvent; resolve: (outcome: { duplicate: boolean; startedRooms: string[] }) => void; reject: (error: unknown) => void }[] = [];
   #config: Config | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -205,7 +206,7 @@ export class AppActor extends DurableObject<Env> {
    * off, and auto-record started where a stream began.
    */
   async handleLiveKitEvent(event: LiveKitEvent, options: LiveKitEventOptions = { autoRecord: false, recordingEnabled: true }): Promise<{ duplicate: boolean; startedRooms: string[] }> {
-    const outcome = await this.#live.apply(event);
+    const outcome = await this.#applied(event);
     if (outcome.duplicate) return outcome;
     if (event.event === "ingress_started" && event.ingress) await this.#ingresses.admitStart(event.ingress.ingressId);
     if (options.autoRecord && outcome.startedRooms.length > 0) {
@@ -216,6 +217,29 @@ export class AppActor extends DurableObject<Env> {
 
   async reconcile(): Promise<number> {
     return this.#live.reconcile();
+  }
+
+  /**
+   * LiveKit's webhooks arriving together are applied together, in order, in
+   * one turn, so that their writes share one commit (a group commit, as the
+   * quota ledger does); each caller is answered once its event is stored.
+   */
+  #applied(event: LiveKitEvent): Promise<{ duplicate: boolean; startedRooms: string[] }> {
+    return new Promise((resolve, reject) => {
+      this.#arrived.push({ event, resolve, reject });
+      if (this.#arrived.length > 1) return;
+      setTimeout(async () => {
+        const batch = this.#arrived;
+        this.#arrived = [];
+        for (const { event: next, resolve: done, reject: fail } of batch) {
+          try {
+            done(await this.#live.apply(next));
+          } catch (error) {
+            fail(error);
+          }
+        }
+      }, 0);
+    });
   }
 
   /** Counts the Worker kept for tokens it minted without calling here. An app deleted meanwhile takes none. */
