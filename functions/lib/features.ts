@@ -1,3 +1,5 @@
+import type { Context } from "hono";
+import type { AppEnv } from "./context.ts";
 import type { AppRecord } from "../../durable/registry/apps.repo.ts";
 
 /** API.md feature defaults: off unless turned on, or on unless explicitly turned off. */
@@ -14,6 +16,15 @@ const DEFAULTS = {
 export type Features = { -readonly [K in keyof typeof DEFAULTS]: boolean };
 
 export const featuresOf = (app: AppRecord): Features => ({ ...DEFAULTS, ...app.settings.features });
+
+/** Where links to this node point: PUBLIC_BASE_URL, else the origin the request came to. */
+export function publicBase(c: Context<AppEnv>): string {
+  if (c.var.config.PUBLIC_BASE_URL) return c.var.config.PUBLIC_BASE_URL;
+  // The request URL's origin, without parsing the whole URL.
+  const url = c.req.url;
+  const pathStart = url.indexOf("/", url.indexOf("//") + 2);
+  return pathStart === -1 ? url : url.slice(0, pathStart);
+}
 
 /** Public links to the player and embed page of a room. */
 export function playerLinks(base: string, app: string, room: string) {

@@ -40,6 +40,9 @@ const isJson = (contentType: string | undefined) => {
  * handler runs, so a bad request never reaches storage. The parsed body is
  * cached by Hono, so validators read it without parsing again.
  */
+/** Strict UTF-8 (a whole body per call, so one decoder serves every request). */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 // Hono's body-limit middleware, made once per limit rather than per request.
 const limits = new Map<number, MiddlewareHandler>();
 function limitFor(maxBytes: number): MiddlewareHandler {
@@ -79,7 +82,7 @@ export const jsonBody = (options: { maxBytes: (c: Parameters<MiddlewareHandler>[
       let text: string;
       try {
         // Strict UTF-8: bytes that are not text are an error, not replacement characters in stored names.
-        text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+        text = strictUtf8.decode(bytes);
         JSON.parse(text);
       } catch {
         throw new ApiError("malformed_json", "request body is not valid UTF-8 JSON");

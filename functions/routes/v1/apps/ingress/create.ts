@@ -4,7 +4,7 @@ import { hashPassword } from "../../../../../core/crypto/password.ts";
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, type App } from "../../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../../lib/envelope.ts";
-import { featuresOf, playerLinks } from "../../../../lib/features.ts";
+import { featuresOf, playerLinks, publicBase } from "../../../../lib/features.ts";
 import { namespacedRoom } from "../../../../../core/livekit.ts";
 import { livekit, livekitError } from "../../../../lib/livekit.ts";
 import { reserveQuota } from "../../../../lib/quota.ts";
@@ -73,7 +73,7 @@ export const registerIngressCreate = (app: App) =>
       passwordHash: password ? await hashPassword(password) : null,
       transcoding,
     });
-    const links = playerLinks(config.PUBLIC_BASE_URL ?? new URL(c.req.url).origin, record.name, room);
+    const links = playerLinks(publicBase(c), record.name, room);
     const publish = publishUrl(config, view);
     return created(c, {
       ...view,

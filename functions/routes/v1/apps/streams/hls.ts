@@ -4,6 +4,7 @@ import { keyUnder } from "../../../../../core/s3.ts";
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, type App } from "../../../../lib/app.ts";
 import type { AppEnv } from "../../../../lib/context.ts";
+import { publicBase } from "../../../../lib/features.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { hlsFolder, PLAYLIST, playlistUrl } from "../../../../lib/hls.ts";
@@ -55,7 +56,7 @@ async function streamRoom(c: Context<AppEnv>, id: string, mustBeActive: boolean)
   return stream.room;
 }
 
-const base = (c: Context<AppEnv>) => c.var.config.PUBLIC_BASE_URL ?? new URL(c.req.url).origin;
+const base = publicBase;
 
 export function registerHls(app: App) {
   app.openapi(startRoute, async (c) => {

@@ -2,7 +2,7 @@ import type { VideoGrant } from "livekit-server-sdk";
 import { TrackSource } from "@livekit/protocol";
 import { appRoute, type App } from "../../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../../lib/envelope.ts";
-import { featuresOf, playerLinks } from "../../../../lib/features.ts";
+import { featuresOf, playerLinks, publicBase } from "../../../../lib/features.ts";
 import { mintAccessToken, namespacedRoom } from "../../../../../core/livekit.ts";
 import { livekit } from "../../../../lib/livekit.ts";
 import { publisherHolder } from "../../../../../durable/app/livekit-events.ts";
@@ -65,7 +65,7 @@ export const registerJoinTokens = (app: App) =>
     countToken(c, record.name, canPublish ? "publisher_tokens" : "join_tokens");
 
     const token = await mintAccessToken(lk, { identity, name: body.name, metadata: body.metadata, ttlSeconds, grant });
-    const base = config.PUBLIC_BASE_URL ?? new URL(c.req.url).origin;
+    const base = publicBase(c);
     return created(c, {
       token,
       app: record.name,
