@@ -2,7 +2,8 @@ import { claimsToJwtPayload, EgressClient, IngressClient, RoomServiceClient, Ser
 import { S3Upload } from "@livekit/protocol";
 import { jwtVerify } from "jose";
 import type { Config } from "./config.ts";
-import { toBase64, toBase64Url } from "./crypto/encoding.ts";
+import { toBase64, toBase64Url, utf8 } from "./crypto/encoding.ts";
+import { hmacKey } from "./crypto/hmac.ts";
 import { endpointOf, type S3Credentials, type S3Settings } from "./s3.ts";
 
 // Every LiveKit call goes through livekit-server-sdk with the key, secret and
@@ -56,18 +57,9 @@ export function livekitClients(config: Config): LiveKit | null {
   return lk;
 }
 
-// The HMAC key of the API secret, imported once per isolate: LiveKit's SDK
-// imports it again for every token it signs or verifies, which is most of the
-// cost of a token on the hot path.
-const keys = new Map<string, Promise<CryptoKey>>();
-const signingKey = (secret: string): Promise<CryptoKey> => {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-    keys.set(secret, key);
-  }
-  return key;
-};
+// The API secret's HMAC key, imported once per isolate (LiveKit's SDK imports
+// it again for every token it signs or verifies).
+const signingKey = (secret: string) => hmacKey(`livekit:${secret}`, () => utf8(secret));
 
 /**
  * A participant's access token carrying exactly `grant`: the claims of

@@ -1,4 +1,5 @@
 import { fromBase64Url, randomBytes, toBase64, toHex, utf8 } from "../../core/crypto/encoding.ts";
+import { hmacKey } from "../../core/crypto/hmac.ts";
 
 // Outbound webhook signatures: Standard Webhooks (`webhook-signature: v1,<base64
 // HMAC-SHA256 of "id.timestamp.body">`), plus the original StreamHub's
@@ -19,21 +20,6 @@ function keyBytes(secret: string): Uint8Array<ArrayBuffer> {
     }
   }
   return utf8(secret);
-}
-
-// Imported HMAC keys by secret: an endpoint's secret signs every delivery to it,
-// so it is imported once per isolate rather than per signature.
-const KEYS_MAX = 1_000;
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function hmacKey(secret: string, bytes: () => Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    if (keys.size >= KEYS_MAX) keys.clear();
-    key = crypto.subtle.importKey("raw", bytes(), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    keys.set(secret, key);
-  }
-  return key;
 }
 
 async function hmac(key: Promise<CryptoKey>, message: string): Promise<Uint8Array> {

@@ -1,0 +1,17 @@
+// HMAC-SHA256 keys imported once per isolate. Importing a key costs more than
+// the signature it makes, and the same few keys (LiveKit's API secret, each
+// webhook endpoint's secret) sign or verify on every hot request.
+
+const KEYS_MAX = 1_000;
+const keys = new Map<string, Promise<CryptoKey>>();
+
+/** The imported key for `id` (a name for the key material; it is imported from `material()` once). */
+export function hmacKey(id: string, material: () => Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  let key = keys.get(id);
+  if (!key) {
+    if (keys.size >= KEYS_MAX) keys.clear();
+    key = crypto.subtle.importKey("raw", material(), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    keys.set(id, key);
+  }
+  return key;
+}
