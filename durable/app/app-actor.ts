@@ -86,14 +86,13 @@ export class AppActor extends DurableObject<Env> {
       webhooks: () => this.#webhooks.runScheduled(),
       reconcile: (now) => this.#live.runScheduled(now),
       audit_forward: (now) => this.#settings.forwardAudit(now),
-      counters: () => this.#usage.flush(),
       retention: (now) => this.#retention(now),
     };
     void ctx.blockConcurrencyWhile(async () => {
       await migrate(this.#db, appMigrations);
       // An actor from before the schedule table (or one whose alarm was lost) is brought in line;
       // one not yet initialized has nothing to do until `init`.
-      if (await this.#settings.get("identity")) await this.#scheduler.arm();
+      if (await this.#initialized()) await this.#scheduler.arm();
     });
   }
 
@@ -101,10 +100,7 @@ export class AppActor extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.#scheduler.fired();
     // A wiped (or never created) app has no work: its schedule goes.
-    if (!(await this.#settings.get("identity"))) {
-      await this.#db.run({ text: "DELETE FROM schedule", params: [] });
-      return this.#scheduler.reset();
-    }
+    if (!(await this.#initialized())) return this.#scheduler.clear();
     await this.#scheduler.runDue(this.#runners);
   }
 
@@ -116,13 +112,10 @@ export class AppActor extends DurableObject<Env> {
    * app never inherits data.
    */
   async init(identity: AppIdentity): Promise<AppActorSummary> {
-    if (await this.#settings.get("identity")) await this.#reset();
+    if (await this.#initialized()) await this.#reset();
     const now = new Date().toISOString();
-    await this.#db.batch([
-      { text: "INSERT INTO config (key, value_json, updated_at) VALUES ('identity', ?, ?), ('initialized_at', ?, ?)", params: [JSON.stringify(identity), now, JSON.stringify(now), now] },
-      { text: "INSERT INTO schedule (task, due_at) VALUES ('retention', ?) ON CONFLICT (task) DO UPDATE SET due_at = excluded.due_at", params: [Date.now() + DAY_MS] },
-    ]);
-    await this.#scheduler.arm();
+    await this.#settings.initialize(identity, now);
+    await this.#scheduler.at("retention", Date.now() + DAY_MS);
     this.#identity = identity;
     return { identity, initializedAt: now, secretNames: [] };
   }
@@ -144,7 +137,7 @@ export class AppActor extends DurableObject<Env> {
    * record of what was done to an app outlives the app.
    */
   async wipe(): Promise<void> {
-    if (await this.#settings.get("identity")) {
+    if (await this.#initialized()) {
       try {
         while ((await this.#settings.forwardAudit(Date.now())) !== null);
       } catch (error) {
@@ -244,8 +237,8 @@ export class AppActor extends DurableObject<Env> {
 
   /** Counts the Worker kept for tokens it minted without calling here. An app deleted meanwhile takes none. */
   async countTokens(counts: Partial<Record<UsageCounter, number>>): Promise<void> {
-    if (!(await this.#settings.get("identity"))) return;
-    for (const [counter, n] of Object.entries(counts)) await this.#usage.count(counter as UsageCounter, n);
+    if (!(await this.#initialized())) return;
+    await this.#usage.add(counts);
   }
 
   /** Token counts per day for the last `days` days. */
@@ -414,15 +407,18 @@ export class AppActor extends DurableObject<Env> {
     // deleteAll also dropped the schema; this instance keeps serving, so restore it
     // (with nothing scheduled: a wiped app has no work until it is created again).
     await migrate(this.#db, appMigrations);
-    await this.#db.run({ text: "DELETE FROM schedule", params: [] });
-    await this.ctx.storage.deleteAlarm();
-    this.#scheduler.reset();
+    await this.#scheduler.clear();
+  }
+
+  /** Whether this actor is an app (created, and not wiped since). */
+  async #initialized(): Promise<boolean> {
+    this.#identity ??= await this.#settings.get<AppIdentity>("identity");
+    return this.#identity !== null;
   }
 
   async #requireIdentity(): Promise<AppIdentity> {
-    this.#identity ??= await this.#settings.get<AppIdentity>("identity");
-    if (!this.#identity) throw new Error("app actor used before init");
-    return this.#identity;
+    if (!(await this.#initialized())) throw new Error("app actor used before init");
+    return this.#identity!;
   }
 
   #secretKey(): Promise<SecretBoxKey> {

@@ -51,19 +51,18 @@ describe("Live capability", () => {
 });
 
 describe("Usage capability", () => {
-  it("keeps counts in memory, writes them on the schedule's counters task, and reports both", async () => {
+  it("adds the counts handed over to the day's counters, one write each time", async () => {
     await withHost(async (host) => {
       const usage = new Usage(host);
       const today = new Date().toISOString().slice(0, 10);
-      await usage.count("join_tokens", 3);
-      await usage.count("join_tokens");
-      expect(await host.scheduler.dueAt("counters")).not.toBeNull();
-      expect(await host.db.all({ text: "SELECT * FROM usage_counters", params: [] })).toEqual([]);
+      await usage.add({ join_tokens: 4, play_tokens: 0 });
       expect(await usage.daily(1)).toEqual([{ day: today, metric: "join_tokens", count: 4 }]);
-      expect(await usage.flush()).toBeNull();
-      await usage.count("join_tokens", 2);
-      await usage.flush();
-      expect(await host.db.all({ text: "SELECT day, metric, count FROM usage_counters", params: [] })).toEqual([{ day: today, metric: "join_tokens", count: 6 }]);
+      await usage.add({ join_tokens: 2, publisher_tokens: 1 });
+      expect(await host.db.all({ text: "SELECT day, metric, count FROM usage_counters ORDER BY metric", params: [] })).toEqual([
+        { day: today, metric: "join_tokens", count: 6 },
+        { day: today, metric: "publisher_tokens", count: 1 },
+      ]);
+      expect(await host.scheduler.dueAt("retention")).toBeNull();
     });
   });
 });

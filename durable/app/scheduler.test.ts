@@ -7,7 +7,6 @@ const idle: Record<Task, TaskRunner> = {
   reconcile: async () => null,
   retention: async () => null,
   audit_forward: async () => null,
-  counters: async () => null,
 };
 
 describe("Scheduler: one alarm over one schedule table", () => {
@@ -51,7 +50,7 @@ describe("Scheduler: one alarm over one schedule table", () => {
     await withHost(async ({ scheduler }) => {
       const now = Date.now();
       await scheduler.at("webhooks", now - 1);
-      await scheduler.at("counters", now - 1);
+      await scheduler.at("audit_forward", now - 1);
       await scheduler.runDue(
         {
           ...idle,
@@ -60,14 +59,14 @@ describe("Scheduler: one alarm over one schedule table", () => {
             await scheduler.at("webhooks", now + 500);
             return null;
           },
-          counters: async () => {
+          audit_forward: async () => {
             throw new Error("storage hiccup");
           },
         },
         now,
       );
       expect(await scheduler.dueAt("webhooks")).toBe(now + 500);
-      const retry = await scheduler.dueAt("counters");
+      const retry = await scheduler.dueAt("audit_forward");
       expect(retry).toBeGreaterThan(now + 20_000);
       expect(retry).toBeLessThan(Date.now() + 31_000);
     });
@@ -76,7 +75,7 @@ describe("Scheduler: one alarm over one schedule table", () => {
   it("clears the alarm when nothing is left", async () => {
     await withHost(async ({ scheduler, storage, db }) => {
       await db.run({ text: "DELETE FROM schedule", params: [] });
-      await scheduler.at("counters", Date.now() - 1);
+      await scheduler.at("audit_forward", Date.now() - 1);
       await scheduler.runDue(idle);
       expect(await storage.getAlarm()).toBeNull();
     });

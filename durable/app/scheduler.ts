@@ -2,7 +2,7 @@ import { sql, type SqlDriver } from "../../core/db/sql.ts";
 import { describeError, log } from "../../core/log.ts";
 
 /** Everything time-based an app actor does, each a row of the one schedule table. */
-export type Task = "webhooks" | "reconcile" | "retention" | "audit_forward" | "counters";
+export type Task = "webhooks" | "reconcile" | "retention" | "audit_forward";
 
 /** A task's work: runs what is due and says when it is next due (null: nothing left to do). */
 export type TaskRunner = (now: number) => Promise<number | null>;
@@ -96,6 +96,13 @@ export class Scheduler {
   /** The alarm fired: it is no longer set. */
   fired(): void {
     this.#armedAt = null;
+  }
+
+  /** Drops every task and the alarm (an app that is no more has no work). */
+  async clear(): Promise<void> {
+    await this.#db.run(sql`DELETE FROM schedule`);
+    await this.#storage.deleteAlarm();
+    this.reset();
   }
 
   /** Forgets what it knew of the alarm and the table (the storage was wiped). */

@@ -36,6 +36,11 @@ export class Settings {
     await this.#repo.putConfig(key, value, new Date().toISOString());
   }
 
+  /** Writes who the app is (a new app, or one re-created in an emptied database). */
+  async initialize(identity: AppIdentity, now: string): Promise<void> {
+    await this.#host.db.batch([this.#repo.putConfigStatement("identity", identity, now), this.#repo.putConfigStatement("initialized_at", now, now)]);
+  }
+
   async summary(): Promise<AppActorSummary | null> {
     const identity = await this.#repo.getConfig<AppIdentity>("identity");
     const initializedAt = await this.#repo.getConfig<string>("initialized_at");

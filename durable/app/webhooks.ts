@@ -1,8 +1,9 @@
 import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
 import { openSecret, sealSecret } from "../../core/crypto/secret-box.ts";
-import { sql, type Statement } from "../../core/db/sql.ts";
+import type { Statement } from "../../core/db/sql.ts";
 import { describeError, log } from "../../core/log.ts";
 import { isPrivateTarget } from "../../core/net.ts";
+import { AppStateRepository } from "./app-state.repo.ts";
 import { webhookSecretContext, type AppHost, type AppIdentity } from "./host.ts";
 import { attempt, DELIVERY_TIMEOUT_MS, DISABLE_FAILING_AFTER_MS, MAX_IN_FLIGHT_PER_ENDPOINT, verdict, type AttemptResult } from "./webhook-delivery.ts";
 import { generateWebhookSecret, legacySignature, standardSignature } from "./webhook-signing.ts";
@@ -33,12 +34,15 @@ const BACKSTOP_MS = 2_000;
 export class Webhooks {
   readonly #host: AppHost;
   readonly #repo: WebhooksRepository;
+  /** The app's key-value config, where the fan-out cursor is kept. */
+  readonly #config: AppStateRepository;
   #pumping: Promise<void> | null = null;
   #again = false;
 
   constructor(host: AppHost) {
     this.#host = host;
     this.#repo = new WebhooksRepository(host.db);
+    this.#config = new AppStateRepository(host.db);
   }
 
   // ── Endpoints ──────────────────────────────────────────────────────────────
@@ -277,8 +281,7 @@ export class Webhooks {
   async #fanOut(now: number): Promise<void> {
     const identity = await this.#host.identity();
     for (;;) {
-      const cursor = (await this.#host.db.one<{ value_json: string }>(sql`SELECT value_json FROM config WHERE key = 'webhook_cursor'`))?.value_json;
-      const events = await this.#host.events.after(cursor ? Number(JSON.parse(cursor)) : 0, FAN_OUT_BATCH);
+      const events = await this.#host.events.after((await this.#config.getConfig<number>("webhook_cursor")) ?? 0, FAN_OUT_BATCH);
       if (events.length === 0) return;
       const endpoints = (await this.#repo.endpoints()).filter((e) => e.enabled === 1);
       const nowIso = new Date(now).toISOString();
@@ -293,9 +296,7 @@ export class Webhooks {
           statements.push(this.#repo.insertDelivery({ id: `dlv_${toBase64Url(randomBytes(12))}`, endpoint_id: endpoint.id, message_id: messageId, event: event.type, body, next_attempt_at: now, created_at: nowIso }));
         }
       }
-      statements.push(sql`
-        INSERT INTO config (key, value_json, updated_at) VALUES ('webhook_cursor', ${JSON.stringify(events.at(-1)!.id)}, ${nowIso})
-        ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at`);
+      statements.push(this.#config.putConfigStatement("webhook_cursor", events.at(-1)!.id, nowIso));
       await this.#repo.batch(statements);
     }
   }
