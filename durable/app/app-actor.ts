@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { configFromEnv, type Config } from "../../core/config.ts";
+import { registry } from "../../core/actors.ts";
 import { describeError, log } from "../../core/log.ts";
 import { secretBoxKey, type SecretBoxKey } from "../../core/crypto/secret-box.ts";
 import { ActorSqlDriver } from "../../core/db/actor-driver.ts";
@@ -58,6 +59,7 @@ export class AppActor extends DurableObject<Env> {
   readonly #live: Live;
   readonly #runners: Record<Task, TaskRunner>;
   #identity: AppIdentity | null = null;
+  #adoption: Promise<AppIdentity | null> | null = null;
   #arrived: { event: LiveKitEvent; resolve: (outcome: { duplicate: boolean; startedRooms: string[] }) => void; reject: (error: unknown) => void }[] = [];
   #config: Config | null = null;
 
@@ -91,8 +93,8 @@ export class AppActor extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       await migrate(this.#db, appMigrations);
       // An actor from before the schedule table (or one whose alarm was lost) is brought in line;
-      // one not yet initialized has nothing to do until `init`.
-      if (await this.#initialized()) await this.#scheduler.arm();
+      // one not yet adopted has nothing to do until its first use.
+      if ((await this.#settings.get("identity")) !== null) await this.#scheduler.arm();
     });
   }
 
@@ -106,22 +108,8 @@ export class AppActor extends DurableObject<Env> {
 
   // ── The app ────────────────────────────────────────────────────────────────
 
-  /**
-   * Starts the app with an empty database. Anything left from an earlier app of
-   * the same name (a wipe that did not finish) is removed first, so a re-created
-   * app never inherits data.
-   */
-  async init(identity: AppIdentity): Promise<AppActorSummary> {
-    if (await this.#initialized()) await this.#reset();
-    const now = new Date().toISOString();
-    await this.#settings.initialize(identity, now);
-    await this.#scheduler.at("retention", Date.now() + DAY_MS);
-    this.#identity = identity;
-    return { identity, initializedAt: now, secretNames: [] };
-  }
-
   async summary(): Promise<AppActorSummary | null> {
-    return this.#settings.summary();
+    return (await this.#initialized()) ? this.#settings.summary() : null;
   }
 
   /** Keeps the room prefix the actor uses for LiveKit in step with the Registry. */
@@ -410,10 +398,31 @@ export class AppActor extends DurableObject<Env> {
     await this.#scheduler.clear();
   }
 
-  /** Whether this actor is an app (created, and not wiped since). */
+  /**
+   * Whether this actor is an app: one the Registry has (its identity stored
+   * here, or adopted at this first use), not wiped since.
+   */
   async #initialized(): Promise<boolean> {
     this.#identity ??= await this.#settings.get<AppIdentity>("identity");
+    this.#identity ??= await (this.#adoption ??= this.#adopt().finally(() => (this.#adoption = null)));
     return this.#identity !== null;
+  }
+
+  /**
+   * An app's database comes into being at its first use, not when the app is
+   * created (a create is one Registry write, and an app never used costs no
+   * database): the actor learns who it is from the Registry, by the name it
+   * is addressed by. One adoption at a time; callers arriving meanwhile share it.
+   */
+  async #adopt(): Promise<AppIdentity | null> {
+    const name = this.ctx.id.name;
+    const record = name === undefined ? null : await registry(this.env).getApp(name);
+    if (record === null) return null;
+    // A create that reused a deleted app's name wiped this database first (the create route): it starts empty.
+    const identity: AppIdentity = { name: record.name, roomPrefix: record.livekitRoomPrefix, tenantId: record.tenantId ?? "platform" };
+    await this.#settings.initialize(identity, new Date().toISOString());
+    await this.#scheduler.at("retention", Date.now() + DAY_MS);
+    return identity;
   }
 
   async #requireIdentity(): Promise<AppIdentity> {

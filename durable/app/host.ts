@@ -4,7 +4,7 @@ import type { SqlDriver } from "../../core/db/sql.ts";
 import type { EventLog } from "./event-log.ts";
 import type { Scheduler } from "./scheduler.ts";
 
-/** Who an app actor is; written by `init` when the app is created. */
+/** Who an app actor is: adopted from the Registry at the app's first use (AppActor), then stored. */
 export interface AppIdentity {
   name: string;
   roomPrefix: string;

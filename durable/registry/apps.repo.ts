@@ -84,16 +84,20 @@ export class AppsRepository {
   /**
    * Whether another app's room prefix overlaps this one: equal, or one of them
    * followed by "-" starts the other. Overlapping prefixes would let one app
-   * mint tokens for, and receive webhooks of, another app's rooms.
+   * mint tokens for, and receive webhooks of, another app's rooms. Both halves
+   * are lookups in the prefix's unique index, not a scan over every app: the
+   * prefixes this one starts with are its "-"-delimited starts, and those that
+   * start with `prefix-` sort between `prefix-` and `prefix.` ("." follows "-").
    */
   async prefixOverlaps(prefix: string, exceptName: string | null): Promise<boolean> {
-    const row = await this.#db.one<{ name: string }>(sql`
-      SELECT name FROM apps
-      WHERE name IS NOT ${exceptName}
-        AND (livekit_room_prefix = ${prefix}
-          OR substr(livekit_room_prefix, 1, length(${prefix}) + 1) = ${prefix} || '-'
-          OR substr(${prefix}, 1, length(livekit_room_prefix) + 1) = livekit_room_prefix || '-')
-      LIMIT 1`);
+    const starts = roomPrefixCandidates(prefix);
+    const row = await this.#db.one<{ name: string }>({
+      text: `SELECT name FROM apps WHERE livekit_room_prefix IN (${starts.map(() => "?").join(", ")}) AND name IS NOT ?
+        UNION ALL
+        SELECT name FROM apps WHERE livekit_room_prefix >= ? AND livekit_room_prefix < ? AND name IS NOT ?
+        LIMIT 1`,
+      params: [...starts, exceptName, `${prefix}-`, `${prefix}.`, exceptName],
+    });
     return row !== null;
   }
 
@@ -119,7 +123,6 @@ export class AppsRepository {
     return row ? toAppRecord(row) : null;
   }
 
-  /** The app a LiveKit room belongs to: the longest room prefix that is the room or starts it followed by "-". */
   /**
    * The app whose room prefix the room carries (`prefix` or `prefix-…`): each
    * "-"-delimited start of the room name is a candidate, looked up by the
@@ -183,12 +186,19 @@ export class AppsRepository {
   }
 
   /** Removes the app and every API token bound to it, together. */
-  async delete(name: string): Promise<boolean> {
+  /** Removes the app and its tokens, and retires its name (see `reuseName`). */
+  async delete(name: string, now: string): Promise<boolean> {
     const results = await this.#db.batch([
       sql`DELETE FROM api_tokens WHERE app_id = (SELECT id FROM apps WHERE name = ${name})`,
+      sql`INSERT OR REPLACE INTO retired_app_names (name, retired_at) SELECT name, ${now} FROM apps WHERE name = ${name}`,
       sql`DELETE FROM apps WHERE name = ${name}`,
     ]);
-    return (results[1]?.changes ?? 0) > 0;
+    return (results[2]?.changes ?? 0) > 0;
+  }
+
+  /** Whether the name was a deleted app's (whose actor database may not have been wiped); it is no longer retired. */
+  async reuseName(name: string): Promise<boolean> {
+    return (await this.#db.one(sql`DELETE FROM retired_app_names WHERE name = ${name} RETURNING name`)) !== null;
   }
 }
 

@@ -127,4 +127,16 @@ export const registryMigrations: Migration[] = [
       `CREATE UNIQUE INDEX audit_log_source ON audit_log (source) WHERE source IS NOT NULL`,
     ],
   },
+  {
+    version: 4,
+    name: "retired app names",
+    statements: [
+      // An app's actor database is created at its first use and wiped when the app is deleted. A
+      // create that reuses a deleted app's name wipes it again first, in case that wipe never finished.
+      `CREATE TABLE retired_app_names (
+        name TEXT PRIMARY KEY,
+        retired_at TEXT NOT NULL
+      )`,
+    ],
+  },
 ];

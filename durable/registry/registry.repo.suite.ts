@@ -64,6 +64,21 @@ export function registryRepositorySuite(name: string, withDriver: WithDriver) {
         expect((await apps.list({}, 10, 0)).total).toBe(1);
       }));
 
+    it("finds overlapping room prefixes both ways, by the prefix index, ignoring the app itself", () =>
+      withDriver(async (db) => {
+        await migrate(db, registryMigrations);
+        const apps = new AppsRepository(db);
+        await apps.insert(newApp("acme", "acme-prod-eu"), T0);
+        for (const taken of ["acme-prod-eu", "acme-prod", "acme", "acme-prod-eu-2", "acme-prod-eu-2-b"]) {
+          expect([taken, await apps.prefixOverlaps(taken, null)]).toEqual([taken, true]);
+        }
+        for (const free of ["acme-pro", "acme-prod-e", "acme-prod-eu2", "acme-prodeu", "acm", "acmeprod", "prod-eu", "b"]) {
+          expect([free, await apps.prefixOverlaps(free, null)]).toEqual([free, false]);
+        }
+        expect(await apps.prefixOverlaps("acme-prod", "acme")).toBe(false);
+        expect(await apps.update("acme", { roomPrefix: "acme" }, T1)).toMatchObject({ livekitRoomPrefix: "acme" });
+      }));
+
     it("merges settings on update and keeps what was not given", () =>
       withDriver(async (db) => {
         await migrate(db, registryMigrations);
@@ -104,13 +119,18 @@ export function registryRepositorySuite(name: string, withDriver: WithDriver) {
         await tokens.insert(token("t-other", other.id), T0);
         await tokens.insert(token("t-global", null), T0);
 
-        expect(await apps.delete("demo")).toBe(true);
-        expect(await apps.delete("demo")).toBe(false);
+        expect(await apps.reuseName("demo")).toBe(false);
+        expect(await apps.delete("demo", T1)).toBe(true);
+        expect(await apps.delete("demo", T1)).toBe(false);
         expect(await apps.findByName("demo")).toBeNull();
         const left = await db.all<{ id: string }>(sql`SELECT id FROM api_tokens ORDER BY id`);
         expect(left.map((t) => t.id)).toEqual(["t-global", "t-other"]);
         // A new app never reuses a deleted app's id.
         expect(((await apps.insert(newApp("demo"), T1)) as AppRecord).id).toBe(3);
+        // Its name was retired: the first reuse says so (the caller wipes the old database), once.
+        expect(await apps.reuseName("demo")).toBe(true);
+        expect(await apps.reuseName("demo")).toBe(false);
+        expect(await apps.reuseName("other")).toBe(false);
       }));
 
     it("finds active tokens by hash only, and revoked ones only for seeding", () =>

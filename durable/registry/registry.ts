@@ -172,7 +172,7 @@ export class Registry extends DurableObject<Env> {
    * refused.
    */
   async createApp(app: NewApp & { tenantId: string }, quota: { enforce: boolean }): Promise<
-    | { ok: true; value: AppRecord; overLimit: boolean; used: number; limit: number }
+    | { ok: true; value: AppRecord; overLimit: boolean; used: number; limit: number; reusedName: boolean }
     | { ok: false; code: AppWriteConflict | "tenant_not_found" }
     | { ok: false; code: "quota_exceeded"; used: number; limit: number }
   > {
@@ -183,7 +183,8 @@ export class Registry extends DurableObject<Env> {
     const overLimit = limit !== -1 && used >= limit;
     if (overLimit && quota.enforce) return { ok: false, code: "quota_exceeded", used, limit };
     const created = await this.#apps.insert(app, now());
-    return typeof created === "string" ? { ok: false, code: created } : { ok: true, value: created, overLimit, used, limit };
+    if (typeof created === "string") return { ok: false, code: created };
+    return { ok: true, value: created, overLimit, used, limit, reusedName: await this.#apps.reuseName(app.name) };
   }
 
   async updateApp(name: string, changes: AppChanges): Promise<Result<AppRecord, AppWriteConflict | "app_not_found">> {
@@ -194,7 +195,7 @@ export class Registry extends DurableObject<Env> {
 
   /** Removes the app's row and its tokens; the caller then wipes the app's actor. */
   async deleteApp(name: string): Promise<boolean> {
-    return this.#apps.delete(name);
+    return this.#apps.delete(name, now());
   }
 
   // ── Tenants ────────────────────────────────────────────────────────────────

@@ -40,9 +40,11 @@ describe("npm start on a fresh DATA_DIR", () => {
     expect((await call(first.url, "GET", "/api/v1/apps")).status).toBe(401);
     const created = await call(first.url, "POST", "/api/v1/apps", { token, json: { name: "survivor", displayName: "Survivor" } });
     expect(created.status).toBe(201);
-    expect(appDatabases(dataDir)).toHaveLength(1);
+    // The app's own database comes into being at its first use: here, its callback secret.
+    expect(appDatabases(dataDir)).toHaveLength(0);
     const patched = await call(first.url, "PATCH", "/api/v1/apps/survivor", { token, json: { splitMinutes: 15, callbackSecret: "a-callback-secret-1" } });
     expect(patched.status).toBe(200);
+    expect(appDatabases(dataDir)).toHaveLength(1);
 
     // The secret is not on disk in the clear.
     for (const file of readdirSync(join(dataDir, "actors", "streamhub-app"))) {

@@ -1,4 +1,5 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
+import { registry } from "../../../../core/actors.ts";
 import { describe, expect, it } from "vitest";
 import { api, uniqueAppName } from "../../../testing.ts";
 
@@ -104,5 +105,26 @@ describe("apps: create, read, list, change, delete", () => {
     expect(again.body.data.settings).toEqual({});
     expect((await actorOf(name).summary())?.secretNames).toEqual([]);
     expect(await actorOf(name).revealSecret("callbackSecret")).toBeNull();
+  });
+
+  it("creates no database until the app is first used, then adopts who it is from the registry", async () => {
+    const name = uniqueAppName();
+    await api("POST", "/api/v1/apps", { json: { name, roomPrefix: `first-${name}`.slice(0, 40) } });
+    const before = await runInDurableObject(actorOf(name), async (_instance, state) => state.storage.sql.exec("SELECT key FROM config").toArray());
+    expect(before).toEqual([]);
+    expect((await actorOf(name).summary())?.identity).toEqual({ name, roomPrefix: `first-${name}`.slice(0, 40), tenantId: "platform" });
+  });
+
+  it("a create that reuses a deleted app's name starts empty even when that app's wipe never ran", async () => {
+    const name = uniqueAppName();
+    await api("POST", "/api/v1/apps", { json: { name, roomPrefix: `old-${name}`.slice(0, 40) } });
+    await api("PATCH", `/api/v1/apps/${name}`, { json: { callbackSecret: "left-behind-secret-1" } });
+    // The registry row goes, but the actor is never wiped (a crash between the two).
+    expect(await registry(env).deleteApp(name)).toBe(true);
+    expect(await actorOf(name).revealSecret("callbackSecret")).toBe("left-behind-secret-1");
+
+    expect((await api("POST", "/api/v1/apps", { json: { name } })).status).toBe(201);
+    expect(await actorOf(name).revealSecret("callbackSecret")).toBeNull();
+    expect((await actorOf(name).summary())?.identity.roomPrefix).toBe(name);
   });
 });

@@ -13,7 +13,7 @@ const route = protectedRoute("app:create", {
   tags: ["apps"],
   summary: "Create an app",
   description:
-    "Creates the app's registry row and its own actor database, in the caller's tenant (superadmins may name one). `roomPrefix` defaults to the name. Counts against the tenant's `maxApps`.",
+    "Creates the app in the caller's tenant (superadmins may name one). `roomPrefix` defaults to the name. Counts against the tenant's `maxApps`. The app's own database is created at its first use.",
   request: { body: { required: true, content: { "application/json": { schema: CreateAppBody } } } },
   responses: {
     201: { description: "The new app", content: { "application/json": { schema: envelopeSchema(AppRecordSchema) } } },
@@ -42,14 +42,18 @@ export const registerAppsCreate = (app: App) =>
     }
     if (result.overLimit) await recordOverLimit(c, tenantId, "maxApps", result.limit, result.used);
 
-    try {
-      await appActor(c.env, body.name).init({ name: body.name, roomPrefix, tenantId });
-    } catch (error) {
-      // Without its database the app cannot work: take the registry row back so the create can be retried.
-      log("error", "app actor init failed; rolling back the app", { requestId: c.var.requestId, app: body.name, ...describeError(error) });
-      await registry(c.env).deleteApp(body.name);
-      forgetApp(body.name);
-      throw error;
+    // The app's own database is created at its first use (AppActor). A name that was a deleted
+    // app's is wiped once more first, in case that app's wipe never finished.
+    if (result.reusedName) {
+      try {
+        await appActor(c.env, body.name).wipe();
+      } catch (error) {
+        // A database that could still hold the old app's data must not become the new app's: take the row back.
+        log("error", "could not wipe a deleted app's database; rolling back the app", { requestId: c.var.requestId, app: body.name, ...describeError(error) });
+        await registry(c.env).deleteApp(body.name);
+        forgetApp(body.name);
+        throw error;
+      }
     }
     // A lookup of this name (or of a room under its prefix) may have been cached as "no such app".
     forgetApp(body.name);

@@ -29,7 +29,7 @@ export const registerAppsDelete = (app: App) =>
     // Its tokens went with it; stop honouring cached ones now.
     forgetTokens((principal) => principal.appName === name);
     // The app is gone from the API from here on. Should the wipe fail, the
-    // next create of this name wipes again before it starts (AppActor.init).
+    // next create of this name wipes again before it starts (the create route).
     await appActor(c.env, name).wipe();
     return ok(c, { deleted: true as const, name });
   });
