@@ -94,6 +94,9 @@ export const nodeConfigSchema = z.object({
   DATA_DIR: withDefault(z.string(), "./data"),
   HOST: withDefault(z.union([z.ipv4(), z.ipv6(), z.literal("localhost")], { error: "must be an IP address" }), "127.0.0.1"),
   PORT: withDefault(z.coerce.number({ error: "must be a port number" }).int().min(1).max(65535, "must be a port number"), "3020"),
+  // The local LiveKit `npm start` runs when LIVEKIT_URL is unset: its HTTP port; RTC over UDP on this port + 2 (as LiveKit's 7880/7882).
+  LIVEKIT_LOCAL_PORT: withDefault(z.coerce.number({ error: "must be a port number" }).int().min(1).max(65533, "must be a port number below 65534"), "7880"),
+  STREAMHUB_LOCAL_LIVEKIT: withDefault(z.enum(["auto", "off"], { error: "must be auto or off" }), "auto"),
 });
 
 export type NodeConfig = z.output<typeof nodeConfigSchema>;

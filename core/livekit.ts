@@ -20,6 +20,7 @@ export interface LiveKitEvent {
   event: string;
   createdAt: number;
   room?: { name: string; sid: string };
+  /** `hidden`: left out of viewer counts — see `leftOutOfCounts`. */
   participant?: { identity: string; sid: string; name: string; hidden: boolean; kind: string };
   track?: { sid: string; type: string; source: string; muted: boolean };
   ingress?: { ingressId: string; inputType: string; roomName: string; participantIdentity: string; status: string };
@@ -71,11 +72,12 @@ const signingKey = (secret: string) => hmacKey(`livekit:${secret}`, () => utf8(s
  */
 export async function mintAccessToken(
   lk: LiveKit,
-  claims: { identity: string; name?: string; metadata?: string; ttlSeconds: number; grant: VideoGrant },
+  claims: { identity: string; name?: string; metadata?: string; attributes?: Record<string, string>; ttlSeconds: number; grant: VideoGrant },
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const payload = {
     ...claimsToJwtPayload({ video: { ...claims.grant }, ...(claims.name ? { name: claims.name } : {}), ...(claims.metadata ? { metadata: claims.metadata } : {}) }),
+    ...(claims.attributes ? { attributes: claims.attributes } : {}),
     iss: lk.apiKey,
     sub: claims.identity,
     nbf: now,
@@ -85,6 +87,17 @@ export async function mintAccessToken(
   const signature = await crypto.subtle.sign("HMAC", await signingKey(lk.apiSecret), encoder.encode(signingInput));
   return `${signingInput}.${toBase64Url(new Uint8Array(signature))}`;
 }
+
+/**
+ * The participant attribute a public play token carries. Its viewer is hidden
+ * from the room's other participants, as QC and recorder participants are,
+ * but unlike them it counts as a viewer (API.md decision 11); LiveKit reports
+ * the attribute back in webhooks and participant lists.
+ */
+export const PUBLIC_VIEWER_ATTRIBUTES: Record<string, string> = { "streamhub.viewer": "public" };
+
+/** Whether a participant is left out of viewer counts: hidden, and not a public play-token viewer. */
+export const leftOutOfCounts = (hidden: boolean, attributes: Record<string, unknown> | undefined | null) => hidden && attributes?.["streamhub.viewer"] !== "public";
 
 const encoder = new TextEncoder();
 /** `{"alg":"HS256"}`, the protected header LiveKit's SDK writes. */
@@ -136,7 +149,7 @@ export function liveKitEventFromJson(json: Json): LiveKitEvent | null {
     createdAt: Number(json.createdAt ?? json.created_at ?? 0),
     room: room ? { name: str(room.name), sid: str(room.sid) } : undefined,
     participant: participant
-      ? { identity: str(participant.identity), sid: str(participant.sid), name: str(participant.name), hidden: obj(participant.permission)?.hidden === true, kind: str(participant.kind, "STANDARD") }
+      ? { identity: str(participant.identity), sid: str(participant.sid), name: str(participant.name), hidden: leftOutOfCounts(obj(participant.permission)?.hidden === true, obj(participant.attributes)), kind: str(participant.kind, "STANDARD") }
       : undefined,
     track: track ? { sid: str(track.sid), type: str(track.type, "AUDIO"), source: str(track.source, "UNKNOWN"), muted: track.muted === true } : undefined,
     ingress: ingress

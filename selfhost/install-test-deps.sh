@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The Debian packages the test suite drives for real (run as root, or with sudo):
+#   chromium                        the browser that publishes and plays through the real LiveKit
 #   ffmpeg                          the RTSP relay sidecar, and the tests' RTMP receiver
 #   gir1.2-gst-rtsp-server-1.0 …    GStreamer's RTSP server: a real camera on loopback
 #   wrk                             the HTTP load generator of `npm run bench`
-# Production nodes need only ffmpeg (for the relay).
+# Production nodes need only ffmpeg (for the relay). The real LiveKit server the
+# tests run is built by the tests themselves from its pinned Go module (Go must
+# be installed: `go version`), see selfhost/livekit/build.sh.
 set -euo pipefail
-packages=(ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly wrk)
+packages=(chromium ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly wrk)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

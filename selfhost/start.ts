@@ -1,14 +1,17 @@
 // `npm start`: the production path. Validates the configuration, generates the
 // first-run secrets, bundles the Worker when its sources changed since the last
 // build, and runs it under plain `workerd serve` with selfhost/workerd.capnp,
-// actor databases under DATA_DIR.
+// actor databases under DATA_DIR. Unless LIVEKIT_URL names a LiveKit server,
+// it also runs a local one on loopback (selfhost/local-livekit.ts) and stops it
+// on shutdown.
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError, parseConfig, parseNodeConfig } from "../core/config.ts";
 import { ASSETS_DIR, ROOT, buildWorker, workerIsCurrent } from "./build.ts";
-import { loadOrCreateSecrets, secretsPath } from "./secrets.ts";
+import { findLiveKitBinary, startLocalLiveKit, type LocalLiveKit } from "./local-livekit.ts";
+import { loadOrCreateLiveKitKeys, loadOrCreateSecrets, secretsPath } from "./secrets.ts";
 
 /** The workerd binary that wrangler, miniflare and the vitest plugin also use. */
 const workerdBinary = join(dirname(createRequire(import.meta.url).resolve("workerd/package.json")), "bin", "workerd");
@@ -17,6 +20,8 @@ function fail(message: string): never {
   process.stderr.write(`streamhub: ${message}\n`);
   process.exit(1);
 }
+
+const say = (line: string) => process.stdout.write(`streamhub: ${line}\n`);
 
 function main() {
   let node;
@@ -34,7 +39,20 @@ function main() {
   // The operator's environment wins; generated secrets fill only what is unset.
   const { secrets, created } = loadOrCreateSecrets(dataDir);
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const [name, value] of Object.entries(secrets)) if (!env[name]) env[name] = value;
+  for (const [name, value] of Object.entries(secrets)) if (!env[name] && !name.startsWith("LIVEKIT_")) env[name] = value;
+
+  // The media plane: the operator's LiveKit (LIVEKIT_URL), or one of our own on loopback.
+  let localLiveKit: { binary: string; source: string; apiKey: string; apiSecret: string } | null = null;
+  if (!process.env.LIVEKIT_URL && node.STREAMHUB_LOCAL_LIVEKIT === "auto") {
+    const found = findLiveKitBinary({ build: true });
+    if (found.path === null) {
+      say(`no local LiveKit (${found.reason}): serving the API alone; set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET to use a LiveKit server (README: "LiveKit")`);
+    } else {
+      const keys = env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET ? { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET } : loadOrCreateLiveKitKeys(dataDir);
+      localLiveKit = { binary: found.path, source: found.source, ...keys };
+      Object.assign(env, { LIVEKIT_URL: `ws://127.0.0.1:${node.LIVEKIT_LOCAL_PORT}`, LIVEKIT_API_KEY: keys.apiKey, LIVEKIT_API_SECRET: keys.apiSecret });
+    }
+  }
 
   try {
     parseConfig(env);
@@ -78,10 +96,45 @@ function main() {
     );
   }
 
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => workerd.kill(signal));
+  // LiveKit starts beside workerd rather than before it: the API serves at once, and LiveKit's
+  // webhooks are retried by LiveKit should one arrive before workerd listens.
+  let livekit: LocalLiveKit | null = null;
+  let stopping = false;
+  if (localLiveKit) {
+    const webhookHost = ["0.0.0.0", "::"].includes(node.HOST) ? "127.0.0.1" : node.HOST.includes(":") ? `[${node.HOST}]` : node.HOST;
+    startLocalLiveKit({
+      binary: localLiveKit.binary,
+      dir: resolve(dataDir, "livekit"),
+      apiKey: localLiveKit.apiKey,
+      apiSecret: localLiveKit.apiSecret,
+      ports: { http: node.LIVEKIT_LOCAL_PORT, rtcUdp: node.LIVEKIT_LOCAL_PORT + 2 },
+      webhookUrl: `http://${webhookHost}:${node.PORT}/api/v1/webhooks/livekit`,
+      onOutput: (line) => process.stdout.write(`livekit: ${line}\n`),
+    }).then(
+      (started) => {
+        livekit = started;
+        say(`local LiveKit (${localLiveKit.source}) on ${started.url}, development mode, loopback only (config in ${resolve(dataDir, "livekit")})`);
+        if (stopping) void started.stop();
+        void started.exited.then((code) => {
+          if (!stopping) say(`the local LiveKit exited (${code}); the API keeps serving without a media plane`);
+        });
+      },
+      (error: Error) => say(`the local LiveKit could not start, so the API serves without a media plane: ${error.message.split("\n").slice(0, 3).join(" | ")}`),
+    );
   }
-  workerd.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      stopping = true;
+      workerd.kill(signal);
+      void livekit?.stop();
+    });
+  }
+  workerd.on("exit", async (code, signal) => {
+    stopping = true;
+    await livekit?.stop();
+    process.exit(code ?? (signal ? 1 : 0));
+  });
 }
 
 main();

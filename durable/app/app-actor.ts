@@ -10,14 +10,14 @@ import type { LiveKitEvent } from "../../core/livekit.ts";
 import type { S3Credentials, S3Settings } from "../../core/s3.ts";
 import type { AppAuditEntry } from "./app-state.repo.ts";
 import { EventLog, type AppEvent } from "./event-log.ts";
-import type { AppHost, AppIdentity } from "./host.ts";
+import type { AppHost, AppIdentity, AppTask } from "./host.ts";
 import type { NewIngress } from "./ingress.repo.ts";
 import { Ingresses, type IngressView } from "./ingresses.ts";
 import { Live } from "./live.ts";
 import type { StreamRecord } from "./live.repo.ts";
 import { appMigrations } from "./migrations.ts";
 import { Recordings, type RecordingRequest, type StartRecordingResult } from "./recordings.ts";
-import { Scheduler, type Task, type TaskRunner } from "./scheduler.ts";
+import { Scheduler, type TaskRunner } from "../lib/scheduler.ts";
 import { Settings, type AppActorSummary } from "./settings.ts";
 import { Usage, type UsageCounter } from "./usage.ts";
 import type { HlsRow, Vod, VodFilter } from "./vods.repo.ts";
@@ -50,14 +50,14 @@ export interface LiveKitEventOptions {
 export class AppActor extends DurableObject<Env> {
   readonly #db: ActorSqlDriver;
   readonly #host: AppHost;
-  readonly #scheduler: Scheduler;
+  readonly #scheduler: Scheduler<AppTask>;
   readonly #settings: Settings;
   readonly #usage: Usage;
   readonly #webhooks: Webhooks;
   readonly #ingresses: Ingresses;
   readonly #recordings: Recordings;
   readonly #live: Live;
-  readonly #runners: Record<Task, TaskRunner>;
+  readonly #runners: Record<AppTask, TaskRunner>;
   #identity: AppIdentity | null = null;
   #adoption: Promise<AppIdentity | null> | null = null;
   #arrived: { event: LiveKitEvent; resolve: (outcome: { duplicate: boolean; startedRooms: string[] }) => void; reject: (error: unknown) => void }[] = [];
@@ -198,6 +198,11 @@ export class AppActor extends DurableObject<Env> {
 
   async reconcile(): Promise<number> {
     return this.#live.reconcile();
+  }
+
+  /** The Registry's sweep of LiveKit's room list: reconciles soon where this app knows otherwise. */
+  async noticeRooms(rooms: string[]): Promise<boolean> {
+    return this.#live.notice(rooms);
   }
 
   /**
@@ -373,7 +378,7 @@ export class AppActor extends DurableObject<Env> {
   }
 
   /** When a scheduled task is next due (null: not scheduled); for tests and operators. */
-  async scheduledAt(task: Task): Promise<number | null> {
+  async scheduledAt(task: AppTask): Promise<number | null> {
     return this.#scheduler.dueAt(task);
   }
 

@@ -2,7 +2,10 @@ import type { Config } from "../../core/config.ts";
 import type { SecretBoxKey } from "../../core/crypto/secret-box.ts";
 import type { SqlDriver } from "../../core/db/sql.ts";
 import type { EventLog } from "./event-log.ts";
-import type { Scheduler } from "./scheduler.ts";
+import type { Scheduler } from "../lib/scheduler.ts";
+
+/** Everything time-based an app actor does, each a row of its one schedule table (durable/lib/scheduler.ts). */
+export type AppTask = "webhooks" | "reconcile" | "retention" | "audit_forward";
 
 /** Who an app actor is: adopted from the Registry at the app's first use (AppActor), then stored. */
 export interface AppIdentity {
@@ -22,7 +25,7 @@ export interface AppHost {
   readonly db: SqlDriver;
   readonly env: Env;
   readonly events: EventLog;
-  readonly scheduler: Scheduler;
+  readonly scheduler: Scheduler<AppTask>;
   config(): Config;
   identity(): Promise<AppIdentity>;
   secretKey(): Promise<SecretBoxKey>;

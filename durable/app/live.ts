@@ -99,6 +99,19 @@ export class Live {
     return applied;
   }
 
+  /**
+   * LiveKit's rooms of this app, as the Registry's sweep saw them. A room this
+   * app does not know is live means webhooks were missed (StreamHub was down,
+   * or LiveKit gave up on them): a reconciliation is due now. Rooms it knows
+   * are live are reconciled on its own schedule. Says whether one was asked for.
+   */
+  async notice(rooms: string[]): Promise<boolean> {
+    const known = new Set(await this.#repo.liveRooms());
+    if (rooms.every((room) => known.has(room))) return false;
+    await this.#host.scheduler.at("reconcile", Date.now());
+    return true;
+  }
+
   /** The schedule's `reconcile` task: check now, and again in a minute while anything is live. */
   async runScheduled(now: number): Promise<number | null> {
     await this.reconcile();

@@ -1,6 +1,6 @@
 import type { ParticipantInfo } from "@livekit/protocol";
 import type { LiveRepository } from "./live.repo.ts";
-import type { LiveKitEvent } from "../../core/livekit.ts";
+import { leftOutOfCounts, type LiveKitEvent } from "../../core/livekit.ts";
 
 /** What LiveKit reports about one room: null when the room does not exist there. */
 export type LiveKitRoom = { name: string; sid: string; participants: ParticipantInfo[] } | null;
@@ -39,7 +39,7 @@ export async function reconciliationEvents(live: LiveRepository, room: string, a
       identity: participant.identity,
       sid: participant.sid,
       name: participant.name,
-      hidden: Boolean(participant.permission?.hidden),
+      hidden: leftOutOfCounts(Boolean(participant.permission?.hidden), participant.attributes),
       kind: KIND_NAMES[participant.kind] ?? "STANDARD",
     };
     if (!known) events.push(event("participant_joined", { room: roomRef, participant: ref }));

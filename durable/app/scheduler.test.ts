@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Task, TaskRunner } from "./scheduler.ts";
+import type { TaskRunner } from "../lib/scheduler.ts";
+import type { AppTask as Task } from "./host.ts";
 import { withHost } from "./testing.ts";
 
 const idle: Record<Task, TaskRunner> = {

@@ -7,7 +7,7 @@ import { secretBoxKey } from "../../core/crypto/secret-box.ts";
 import { ActorSqlDriver } from "../../core/db/actor-driver.ts";
 import { EventLog } from "./event-log.ts";
 import type { AppHost, AppIdentity } from "./host.ts";
-import { Scheduler } from "./scheduler.ts";
+import { Scheduler } from "../lib/scheduler.ts";
 
 export interface TestHost extends AppHost {
   storage: DurableObjectStorage;

@@ -139,4 +139,15 @@ export const registryMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 5,
+    name: "one schedule",
+    statements: [
+      // The Registry's one alarm: the daily log retention and the LiveKit sweep (durable/lib/scheduler.ts).
+      `CREATE TABLE schedule (
+        task TEXT PRIMARY KEY,
+        due_at INTEGER NOT NULL
+      )`,
+    ],
+  },
 ];

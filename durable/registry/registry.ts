@@ -1,11 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
-import { quotaLedger } from "../../core/actors.ts";
+import { appActor, quotaLedger } from "../../core/actors.ts";
 import { configFromEnv } from "../../core/config.ts";
 import { generateApiToken, hashApiToken } from "../../core/crypto/api-token.ts";
 import { randomBytes, toBase64Url, utf8 } from "../../core/crypto/encoding.ts";
 import { ActorSqlDriver } from "../../core/db/actor-driver.ts";
 import { migrate } from "../../core/db/migrate.ts";
 import { raw } from "../../core/db/sql.ts";
+import { livekitClients } from "../../core/livekit.ts";
+import { describeError, log } from "../../core/log.ts";
+import { Scheduler } from "../lib/scheduler.ts";
 import { ApiTokensRepository, toApiTokenView, type ApiTokenView, type TokenScope } from "./api-tokens.repo.ts";
 import { AppsRepository, type AppChanges, type AppRecord, type AppWriteConflict, type NewApp } from "./apps.repo.ts";
 import { LogsRepository, type AuditEntry, type LogFilter, type ServerLog } from "./logs.repo.ts";
@@ -42,6 +45,12 @@ export interface RegistryHealth {
 /** How often old log rows are pruned. */
 const RETENTION_INTERVAL_MS = 24 * 3600_000;
 
+/** How often LiveKit's room list is compared with what the apps know (and once at every start). */
+export const LIVE_SWEEP_INTERVAL_MS = 60_000;
+
+/** The Registry's scheduled work. */
+type RegistryTask = "retention" | "live_sweep";
+
 /** How often `lastUsedAt` is written for a busy token: at most once per minute. */
 const LAST_USED_GRANULARITY_MS = 60_000;
 
@@ -62,9 +71,12 @@ export class Registry extends DurableObject<Env> {
   readonly #sessions: SessionsRepository;
   readonly #logs: LogsRepository;
 
+  readonly #scheduler: Scheduler<RegistryTask>;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#db = new ActorSqlDriver(ctx.storage);
+    this.#scheduler = new Scheduler(this.#db, ctx.storage);
     this.#apps = new AppsRepository(this.#db);
     this.#tokens = new ApiTokensRepository(this.#db);
     this.#tenants = new TenantsRepository(this.#db);
@@ -74,15 +86,62 @@ export class Registry extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       await migrate(this.#db, registryMigrations);
       await this.#seedBootstrapToken();
-      if ((await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(Date.now() + RETENTION_INTERVAL_MS);
+      // A start sweeps at once: what LiveKit did while this node was down shows up without waiting.
+      await this.#scheduler.at("live_sweep", Date.now());
+      await this.#scheduler.at("retention", Date.now() + RETENTION_INTERVAL_MS);
     });
   }
 
-  /** Daily: the server log and the global audit log keep LOG_RETENTION_DAYS. */
   override async alarm(): Promise<void> {
+    this.#scheduler.fired();
+    await this.#scheduler.runDue({ retention: (now) => this.#prune(now), live_sweep: (now) => this.#sweepLiveKit(now) });
+  }
+
+  /** Daily: the server log and the global audit log keep LOG_RETENTION_DAYS. */
+  async #prune(now: number): Promise<number> {
     const days = configFromEnv(this.env).LOG_RETENTION_DAYS;
-    await this.#logs.pruneBefore(new Date(Date.now() - days * 86_400_000).toISOString());
-    await this.ctx.storage.setAlarm(Date.now() + RETENTION_INTERVAL_MS);
+    await this.#logs.pruneBefore(new Date(now - days * 86_400_000).toISOString());
+    return now + RETENTION_INTERVAL_MS;
+  }
+
+  /**
+   * LiveKit's rooms, handed to the apps they belong to, which reconcile the
+   * rooms they did not know were live: webhooks LiveKit could not deliver
+   * (this node was down, the network failed) heal without anyone asking. One
+   * room list per sweep; an app is called only when LiveKit has a room of
+   * its, and calls LiveKit again only for a room it did not know. (Rooms it
+   * knows are live it checks itself, every minute.)
+   */
+  async #sweepLiveKit(now: number): Promise<number> {
+    const lk = livekitClients(configFromEnv(this.env));
+    if (!lk) return now + LIVE_SWEEP_INTERVAL_MS;
+    let rooms;
+    try {
+      rooms = await lk.rooms.listRooms();
+    } catch (error) {
+      log("warn", "LiveKit's room list is unreachable; the live sweep tries again in a minute", describeError(error));
+      return now + LIVE_SWEEP_INTERVAL_MS;
+    }
+    // Every room, whatever its participant count says: LiveKit updates that count lazily (a room
+    // with a publisher in it can still report 0), and LiveKit drops empty rooms soon enough.
+    const byApp = new Map<string, string[]>();
+    for (const room of rooms) {
+      const app = await this.#apps.findByRoom(room.name);
+      if (app) byApp.set(app.name, [...(byApp.get(app.name) ?? []), room.name]);
+    }
+    await Promise.all(
+      [...byApp].map(([name, live]) =>
+        appActor(this.env, name)
+          .noticeRooms(live)
+          .catch((error: unknown) => log("error", "the live sweep could not reach an app", { app: name, ...describeError(error) })),
+      ),
+    );
+    return Date.now() + LIVE_SWEEP_INTERVAL_MS;
+  }
+
+  /** When a scheduled task is next due (null: not scheduled); for tests and operators. */
+  async scheduledAt(task: RegistryTask): Promise<number | null> {
+    return this.#scheduler.dueAt(task);
   }
 
   /**

@@ -11,6 +11,8 @@ describe("Registry log retention", () => {
         state.storage.sql.exec("INSERT INTO server_logs (ts, level, source, message) VALUES (?, 'info', 'test', ?)", ts, `retention-${ts}`);
         state.storage.sql.exec("INSERT INTO audit_log (ts, actor, method, path, status, request_id) VALUES (?, 'test', 'POST', ?, 200, 'r')", ts, `/retention/${ts}`);
       }
+      // A day has passed.
+      state.storage.sql.exec("UPDATE schedule SET due_at = ? WHERE task = 'retention'", Date.now() - 1);
     });
     expect(await runDurableObjectAlarm(registry)).toBe(true);
     const left = await runInDurableObject(registry, (_instance, state) => ({
@@ -19,5 +21,7 @@ describe("Registry log retention", () => {
     }));
     expect(left.logs).toEqual([fresh]);
     expect(left.audit).toEqual([fresh]);
+    // And again in a day.
+    expect(await registry.scheduledAt("retention")).toBeGreaterThan(Date.now() + 86_400_000 - 60_000);
   });
 });

@@ -16,6 +16,8 @@ export interface RunningStreamHub {
   /** The token printed on first run, if it was printed. */
   printedToken: () => string | undefined;
   stop: () => Promise<void>;
+  /** SIGTERM to `npm start`'s own process only, as systemd or a shell would send it: it stops what it started. */
+  terminate: () => Promise<number | null>;
   /** SIGKILL to the whole process group: workerd gets no chance to flush anything. */
   kill9: () => Promise<void>;
   exited: Promise<number | null>;
@@ -35,14 +37,18 @@ export const tempDataDir = () => mkdtempSync(join(tmpdir(), "streamhub-e2e-"));
 
 export const removeDataDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
 
-export async function startStreamHub(options: { dataDir?: string; env?: Record<string, string>; waitForHealth?: boolean } = {}): Promise<RunningStreamHub> {
+export async function startStreamHub(options: { dataDir?: string; port?: number; env?: Record<string, string>; waitForHealth?: boolean } = {}): Promise<RunningStreamHub> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", STREAMHUB_SKIP_BUILD: "1", ...options.env };
+  const port = options.port ?? (await freePort());
+  // No local LiveKit unless a test asks for one: each test says which LiveKit it runs against.
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", STREAMHUB_SKIP_BUILD: "1", STREAMHUB_LOCAL_LIVEKIT: "off", ...options.env };
   // A developer's own settings must not leak into the tests.
   delete env.STREAMHUB_API_TOKEN;
   delete env.STREAMHUB_SECRET_KEY;
   delete env.STREAMHUB_JWT_SECRET;
+  delete env.LIVEKIT_URL;
+  delete env.LIVEKIT_API_KEY;
+  delete env.LIVEKIT_API_SECRET;
   Object.assign(env, options.env);
 
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, "selfhost/start.ts")], {
@@ -74,6 +80,10 @@ export async function startStreamHub(options: { dataDir?: string; env?: Record<s
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
       signalGroup("SIGKILL");
       await exited;
+    },
+    terminate: async () => {
+      child.kill("SIGTERM");
+      return exited;
     },
     kill9: async () => {
       signalGroup("SIGKILL");
@@ -120,4 +130,20 @@ export async function call(base: string, method: string, path: string, options: 
     // keep text
   }
   return { status: response.status, headers: response.headers, body: parsed };
+}
+
+/**
+ * Polls `read` until `done` holds (every 100 ms, at most `timeoutMs`), for
+ * waits on something observable rather than fixed sleeps. Fails saying what
+ * was expected, the last value seen, and whatever `context` adds (a server's log).
+ */
+export async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, options: { timeoutMs?: number; context?: () => string } = {}): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`expected ${what} within ${timeoutMs} ms; last seen: ${JSON.stringify(value)}${options.context ? `\n${options.context()}` : ""}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -25,7 +25,7 @@ afterAll(async () => {
 
 const api = (method: string, path: string, json?: unknown) => call(node.url, method, path, { token: TOKEN, json });
 
-describe("LiveKit control plane on a running node", () => {
+describe("against the LiveKit stand-in: LiveKit control plane on a running node", () => {
   it("publisher, viewers, ingresses and the end of a stream, through real webhooks", async () => {
     await api("POST", "/api/v1/tenants", { id: "studio", name: "Studio", quotas: { maxConcurrentStreams: 2 } });
     expect((await api("POST", "/api/v1/apps", { name: "live", tenantId: "studio" })).status).toBe(201);

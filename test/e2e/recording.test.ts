@@ -33,7 +33,7 @@ afterAll(async () => {
 const api = (method: string, path: string, json?: unknown) => call(node.url, method, path, { token: TOKEN, json });
 const s3Settings = (secret: string) => ({ provider: "minio", endpoint: s3.url, region: s3.region, bucket: "media", key: s3.credentials.accessKeyId, secret });
 
-describe("recording on a running node", () => {
+describe("against the LiveKit stand-in: recording on a running node", () => {
   it("wrong secret refused and nothing saved; record, stop, download an H.264 MP4; delete removes the object", async () => {
     expect((await api("POST", "/api/v1/apps", { name: "shows" })).status).toBe(201);
     const refused = await api("PUT", "/api/v1/apps/shows/s3", s3Settings("definitely-not-the-secret-0123"));

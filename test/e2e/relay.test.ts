@@ -70,7 +70,7 @@ afterAll(async () => {
   await standin?.close();
 });
 
-describe("RTSP → RTMP relay", () => {
+describe("against the LiveKit stand-in: RTSP → RTMP relay", () => {
   it("moves real frames from the camera to the ingress, reports its state, restarts after a failure", async () => {
     expect((await call(node.url, "POST", "/api/v1/apps", { token: TOKEN, json: { name: "gatecam" } })).status).toBe(201);
     const created = await call(node.url, "POST", "/api/v1/apps/gatecam/ingress", {

@@ -33,7 +33,7 @@ afterAll(async () => {
 
 const received = async (inbox: string) => (await (await fetch(`${receiver.url}/_received/${inbox}`)).json()) as { body: string; verified: boolean; headers: Record<string, string> }[];
 
-describe("outbound webhooks across a crash", () => {
+describe("against the LiveKit stand-in: outbound webhooks across a crash", () => {
   it("delivers every acknowledged event of a 1,000-event burst interrupted by kill -9", async () => {
     let node = await startStreamHub({ dataDir, env: { ...ENV, LIVEKIT_URL: standin.url } });
     nodes.push(node);

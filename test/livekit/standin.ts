@@ -287,6 +287,8 @@ export class LiveKitStandin {
       identity: grants.sub,
       name: grants.name ?? "",
       metadata: grants.metadata ?? "",
+      // As LiveKit does: the token's attributes become the participant's.
+      attributes: grants.attributes ?? {},
       permission: new ParticipantPermission({
         canPublish: video.canPublish ?? true,
         canSubscribe: video.canSubscribe ?? true,

@@ -2,7 +2,7 @@ import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { api, createApp, livekit } from "../../../testing.ts";
 
-describe("public play tokens", () => {
+describe("against the LiveKit stand-in: public play tokens", () => {
   it("are subscribe-only hidden viewer tokens for anyone, with CORS", async () => {
     const app = await createApp();
     const response = await api("GET", `/api/v1/apps/${app.name}/play-token/lobby`, { token: null });

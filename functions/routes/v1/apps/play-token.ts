@@ -7,7 +7,7 @@ import { clientIp } from "../../../lib/auth/ip.ts";
 import { envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { ApiError, appNotFound } from "../../../lib/errors.ts";
 import { featuresOf } from "../../../lib/features.ts";
-import { mintAccessToken, namespacedRoom } from "../../../../core/livekit.ts";
+import { mintAccessToken, namespacedRoom, PUBLIC_VIEWER_ATTRIBUTES } from "../../../../core/livekit.ts";
 import { livekit } from "../../../lib/livekit.ts";
 import { APP_NAME, ROOM } from "./schema.ts";
 
@@ -64,6 +64,8 @@ export const registerPlayToken = (app: App) =>
     const token = await mintAccessToken(lk, {
       identity,
       ttlSeconds: PLAY_TTL_SECONDS,
+      // Hidden from the room, counted as a viewer.
+      attributes: PUBLIC_VIEWER_ATTRIBUTES,
       grant: { roomJoin: true, room, canPublish: false, canSubscribe: true, canPublishData: false, hidden: true },
     });
     return ok(c, {

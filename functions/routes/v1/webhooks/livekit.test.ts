@@ -15,8 +15,8 @@ async function joinAs(app: string, json: Record<string, unknown>, token?: string
   return minted;
 }
 
-describe("streams from LiveKit's webhooks", () => {
-  it("a publisher and viewers: listed with one viewer, hidden ones not counted; the end releases the quota and is recorded", async () => {
+describe("against the LiveKit stand-in: streams from LiveKit's webhooks", () => {
+  it("a publisher and viewers: a fan and a public play-token viewer counted, a hidden QC not; the end releases the quota and is recorded", async () => {
     const tenant = await createTenant({ maxApps: 5, maxConcurrentStreams: 3 });
     const app = await createApp(tenant.id);
     const owner = await createUser(tenant.id, "owner");
@@ -28,10 +28,12 @@ describe("streams from LiveKit's webhooks", () => {
     expect(published.delivered).toEqual([200]);
     await joinAs(app.name, { room: "show", identity: "fan", canPublish: false }, jwt);
     await joinAs(app.name, { room: "show", identity: "qc", hidden: true }, jwt);
+    // Hidden from the room like the QC, but a viewer (API.md decision 11).
+    await livekit("join", { token: (await api("GET", `/api/v1/apps/${app.name}/play-token/show`)).body.data.token });
 
     const listed = await api("GET", `/api/v1/apps/${app.name}/streams`, { token: jwt });
     expect(listed.body.data).toEqual([
-      expect.objectContaining({ streamId: `${publisher.room}/host`, type: "webrtc", room: publisher.room, participant: "host", status: "active", viewers: 1 }),
+      expect.objectContaining({ streamId: `${publisher.room}/host`, type: "webrtc", room: publisher.room, participant: "host", status: "active", viewers: 2 }),
     ]);
     expect(await usage(tenant.id)).toBe(1);
 
@@ -67,7 +69,7 @@ describe("streams from LiveKit's webhooks", () => {
   });
 });
 
-describe("POST /api/v1/webhooks/livekit", () => {
+describe("against the LiveKit stand-in: POST /api/v1/webhooks/livekit", () => {
   const digestOf = async (body: string) => btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)))));
   const signed = async (body: string, secret = bindings.LIVEKIT_API_SECRET!, key = bindings.LIVEKIT_API_KEY!, sha?: string) => {
     const token = new AccessToken(key, secret, { ttl: "5m" });

@@ -4,7 +4,7 @@ import { api, createApp, createTenant, createUser, LIVEKIT_URL, livekit, login }
 const standinState = async () => (await (await fetch(`${LIVEKIT_URL}/_test/state`, { method: "POST" })).json()) as any;
 const create = (app: string, json: Record<string, unknown>, token?: string) => api("POST", `/api/v1/apps/${app}/ingress`, { json, token });
 
-describe("ingress", () => {
+describe("against the LiveKit stand-in: ingress", () => {
   it("creates RTMP, WHIP and URL ingresses in LiveKit, in the app's namespace", async () => {
     const app = await createApp();
     const rtmp = await create(app.name, { inputType: "rtmp", room: "studio" });
@@ -99,7 +99,7 @@ describe("ingress", () => {
   });
 });
 
-describe("RTMP passwords at publish time", () => {
+describe("against the LiveKit stand-in: RTMP passwords at publish time", () => {
   it("cuts off a start that did not validate the password, and admits one that did (once)", async () => {
     const app = await createApp();
     await api("PATCH", `/api/v1/apps/${app.name}`, { json: { features: { rtmpPassword: true } } });

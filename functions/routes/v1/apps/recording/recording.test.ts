@@ -15,7 +15,7 @@ async function liveRoom(app: string, room: string) {
   return publisher.room as string;
 }
 
-describe("recording to the app's bucket", () => {
+describe("against the LiveKit stand-in: recording to the app's bucket", () => {
   it("start → stop → a ready VOD whose presigned URL serves the MP4 → delete removes the object", async () => {
     const app = await createApp();
     const room = await liveRoom(app.name, "show");
@@ -86,7 +86,7 @@ describe("recording to the app's bucket", () => {
   });
 });
 
-describe("recording by the stream, and auto-record", () => {
+describe("against the LiveKit stand-in: recording by the stream, and auto-record", () => {
   it("records a live stream's room, idempotently, and stops it", async () => {
     const app = await createApp();
     const room = await liveRoom(app.name, "by-stream");

@@ -14,7 +14,7 @@ async function liveStream(app: string, room: string) {
 
 const get = (url: string) => SELF.fetch(url.replace(/^https?:\/\/[^/]+/, "http://streamhub.test"));
 
-describe("live HLS", () => {
+describe("against the LiveKit stand-in: live HLS", () => {
   it("starts (idempotently), serves the playlist and segments from the bucket, and stops", async () => {
     const app = await createApp();
     const { room, id } = await liveStream(app.name, "show");

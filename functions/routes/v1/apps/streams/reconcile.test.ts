@@ -1,12 +1,15 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { RECONCILE_INTERVAL_MS } from "../../../../../durable/app/app-actor.ts";
-import { describe, expect, it } from "vitest";
-import { api, createApp, createTenant, livekit } from "../../../../testing.ts";
+import { LIVE_SWEEP_INTERVAL_MS } from "../../../../../durable/registry/registry.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { api, createApp, createTenant, livekit, pauseLiveSweep } from "../../../../testing.ts";
 
 const actorOf = (name: string) => env.APP.get(env.APP.idFromName(name));
 const usage = async (tenantId: string) => (await api("GET", `/api/v1/tenants/${tenantId}/usage`)).body.data.usage.concurrentStreams;
 
-describe("reconciliation with LiveKit", () => {
+describe("against the LiveKit stand-in: reconciliation with LiveKit", () => {
+  beforeAll(pauseLiveSweep);
+
   it("checks LiveKit on the alarm a minute after someone joins, and heals what a lost webhook left behind", async () => {
     const app = await createApp();
     const minted = (await api("POST", `/api/v1/apps/${app.name}/tokens`, { json: { room: "watched", identity: "host" } })).body.data;
@@ -27,6 +30,27 @@ describe("reconciliation with LiveKit", () => {
     expect((await api("GET", `/api/v1/apps/${app.name}/streams`)).body.data).toEqual([expect.objectContaining({ participant: "host", status: "active" })]);
     // Still live: the next check is a minute away.
     expect(await actorOf(app.name).scheduledAt("reconcile")).toBeGreaterThan(Date.now() + RECONCILE_INTERVAL_MS - 5_000);
+  });
+
+  it("the Registry's sweep of LiveKit's room list finds a publisher none of whose webhooks arrived, and its app heals at once", async () => {
+    const app = await createApp();
+    const minted = (await api("POST", `/api/v1/apps/${app.name}/tokens`, { json: { room: "unheard", identity: "host" } })).body.data;
+    await livekit("faults", { drop: 3, room: minted.room });
+    expect((await livekit("join", { token: minted.token })).webhooks).toEqual([]);
+    expect((await livekit("publish", { room: minted.room, identity: "host" })).webhooks).toEqual([]);
+    // Nothing was heard, so nothing is scheduled for the app.
+    expect(await actorOf(app.name).scheduledAt("reconcile")).toBeNull();
+
+    const registry = env.REGISTRY.get(env.REGISTRY.idFromName("registry"));
+    await runInDurableObject(registry, (_instance, state) => {
+      state.storage.sql.exec("UPDATE schedule SET due_at = ? WHERE task = 'live_sweep'", Date.now() - 1);
+    });
+    await runDurableObjectAlarm(registry);
+    expect(await actorOf(app.name).scheduledAt("reconcile")).toBeLessThanOrEqual(Date.now());
+    expect(await registry.scheduledAt("live_sweep")).toBeGreaterThan(Date.now() + LIVE_SWEEP_INTERVAL_MS - 5_000);
+
+    await runDurableObjectAlarm(actorOf(app.name));
+    expect((await api("GET", `/api/v1/apps/${app.name}/streams`)).body.data).toEqual([expect.objectContaining({ participant: "host", status: "active" })]);
   });
 
   it("heals a lost track_published and a lost participant_left when it checks", async () => {

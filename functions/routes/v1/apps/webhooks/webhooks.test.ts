@@ -31,7 +31,7 @@ async function streamEvents(appName: string) {
   await livekit("publish", { room: minted.room, identity: "host" });
 }
 
-describe("outbound webhooks", () => {
+describe("against the LiveKit stand-in: outbound webhooks", () => {
   it("deliver every app event, signed so that the standardwebhooks library verifies it, with the legacy headers too", async () => {
     const record = await createApp();
     const endpoint = await endpointFor(record.name);
@@ -168,7 +168,7 @@ describe("outbound webhooks", () => {
   });
 });
 
-describe("the legacy callback settings", () => {
+describe("against the LiveKit stand-in: the legacy callback settings", () => {
   it("map onto one endpoint signed with the app's callbackSecret, changed and removed with them", async () => {
     const record = await createApp();
     const secret = "legacy-plain-secret-123";
@@ -188,7 +188,7 @@ describe("the legacy callback settings", () => {
   });
 });
 
-describe("an endpoint that keeps failing", () => {
+describe("against the LiveKit stand-in: an endpoint that keeps failing", () => {
   it("is disabled, with an event, once it has failed for over 3 days", async () => {
     const { runInDurableObject } = await import("cloudflare:test");
     const record = await createApp();

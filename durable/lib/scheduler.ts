@@ -1,9 +1,6 @@
 import { sql, type SqlDriver } from "../../core/db/sql.ts";
 import { describeError, log } from "../../core/log.ts";
 
-/** Everything time-based an app actor does, each a row of the one schedule table. */
-export type Task = "webhooks" | "reconcile" | "retention" | "audit_forward";
-
 /** A task's work: runs what is due and says when it is next due (null: nothing left to do). */
 export type TaskRunner = (now: number) => Promise<number | null>;
 
@@ -13,14 +10,15 @@ const LEASE_MS = 60_000;
 const RETRY_AFTER_ERROR_MS = 30_000;
 
 /**
- * The one alarm of an app actor, over one schedule table (Cloudflare's
- * `agents` scheduler in miniature). Capabilities say when a task is due with
+ * The one alarm of an actor, over one schedule table (Cloudflare's `agents`
+ * scheduler in miniature): `schedule (task TEXT PRIMARY KEY, due_at INTEGER)`
+ * in the actor's own database, one row per kind of work. Capabilities say when a task is due with
  * `at` (the earliest request wins) and the alarm runs every due task, then
  * re-arms itself to the earliest row. A task that is running holds its row for
  * a lease, so a crash mid-run only delays it; work asked for during a run is
  * kept, not overwritten by the run's own answer.
  */
-export class Scheduler {
+export class Scheduler<Task extends string> {
   readonly #db: SqlDriver;
   readonly #storage: DurableObjectStorage;
   /** The alarm time this actor last set (undefined: not known yet, ask storage). */
@@ -98,7 +96,7 @@ export class Scheduler {
     this.#armedAt = null;
   }
 
-  /** Drops every task and the alarm (an app that is no more has no work). */
+  /** Drops every task and the alarm (an actor that is no more, such as a deleted app, has no work). */
   async clear(): Promise<void> {
     await this.#db.run(sql`DELETE FROM schedule`);
     await this.#storage.deleteAlarm();

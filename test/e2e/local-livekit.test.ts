@@ -1,0 +1,104 @@
+// `npm start` on its embedded defaults brings its own media plane: the real
+// LiveKit server (built from the Go module pinned in selfhost/livekit/go.mod)
+// on loopback, keys generated into DATA_DIR/secrets.json, webhooks pointed at
+// this StreamHub, stopped with it. Tried as a new user would: the printed
+// token, an app, a browser publishing, another page playing real frames.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWebhookReceiver, type WebhookReceiver } from "../webhooks/receiver.ts";
+import { launchChromium, openPage, startPageServer, type PageServer } from "./browser.ts";
+import { call, freePort, removeDataDir, startStreamHub, until, type RunningStreamHub } from "./harness.ts";
+
+const running: RunningStreamHub[] = [];
+let receiver: WebhookReceiver;
+let pages: PageServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+  pages = await startPageServer();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await pages?.close();
+  await receiver?.close();
+  for (const node of running) {
+    await node.stop();
+    removeDataDir(node.dataDir);
+  }
+});
+
+const start = async (env: Record<string, string>) => {
+  const node = await startStreamHub({ env });
+  running.push(node);
+  return node;
+};
+
+const answers = (port: number) =>
+  fetch(`http://127.0.0.1:${port}/`).then(
+    (response) => response.ok,
+    () => false,
+  );
+
+describe("npm start with the local LiveKit (the real server, on loopback)", () => {
+  it("runs LiveKit with generated keys, and a browser publishes and another plays through it; stopping StreamHub stops LiveKit", async () => {
+    const livekitPort = await freePort();
+    const node = await start({ STREAMHUB_LOCAL_LIVEKIT: "auto", LIVEKIT_LOCAL_PORT: String(livekitPort), STREAMHUB_WEBHOOK_ALLOW_PRIVATE: "1" });
+    const token = node.printedToken()!;
+    expect(token).toMatch(/^sk_/);
+    await until("the local LiveKit reachable in health", async () => (await call(node.url, "GET", "/api/v1/health")).body.data.livekit.reachable, (up) => up === true);
+    expect(node.output()).toContain(`local LiveKit`);
+    expect(node.output()).toContain(`ws://127.0.0.1:${livekitPort}`);
+
+    // Its keys are the node's own, kept with the other first-run secrets; its configuration is not readable by others.
+    const secrets = JSON.parse(readFileSync(join(node.dataDir, "secrets.json"), "utf8"));
+    expect(secrets.LIVEKIT_API_KEY).toMatch(/^API[0-9a-f]{12}$/);
+    expect(secrets.LIVEKIT_API_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(statSync(join(node.dataDir, "secrets.json")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(node.dataDir, "livekit", "livekit.yaml")).mode & 0o777).toBe(0o600);
+
+    const api = (method: string, path: string, json?: unknown) => call(node.url, method, path, { token, json });
+    expect((await api("POST", "/api/v1/apps", { name: "demo" })).status).toBe(201);
+    const endpoint = (await api("POST", "/api/v1/apps/demo/webhooks", { url: `${receiver.url}/r/local`, events: ["stream_started", "stream_ended"] })).body.data;
+    await fetch(`${receiver.url}/_config/local`, { method: "POST", body: JSON.stringify({ secrets: [endpoint.secret] }) });
+
+    const join_ = (await api("POST", "/api/v1/apps/demo/tokens", { room: "show", identity: "host" })).body.data;
+    expect(join_.wsUrl).toBe(`ws://127.0.0.1:${livekitPort}`);
+    const host = await openPage(browser, pages);
+    await host.evaluate(([url, jwt]) => (globalThis as any).publish(url, jwt), [join_.wsUrl, join_.token] as const);
+    const play = (await call(node.url, "GET", "/api/v1/apps/demo/play-token/show")).body.data;
+    const viewer = await openPage(browser, pages);
+    await viewer.evaluate(([url, jwt]) => (globalThis as any).watch(url, jwt, 20_000), [play.wsUrl, play.token] as const);
+    await until("frames decoded at the viewer", () => viewer.evaluate(() => (globalThis as any).framesDecoded() as Promise<number>), (n) => n > 5);
+    await until("the stream listed with its viewer", async () => (await api("GET", "/api/v1/apps/demo/streams")).body.data, (list: any[]) => list[0]?.viewers === 1);
+
+    await host.evaluate(() => (globalThis as any).leave());
+    const delivered = await until("stream_started and stream_ended delivered", async () => (await (await fetch(`${receiver.url}/_received/local`)).json()) as { body: string; verified: boolean }[], (list) => list.length >= 2);
+    expect(delivered.map((d) => [JSON.parse(d.body).type, d.verified])).toEqual([
+      ["stream_started", true],
+      ["stream_ended", true],
+    ]);
+
+    // SIGTERM to npm start alone (not its process group): it stops the LiveKit it started.
+    expect(await answers(livekitPort)).toBe(true);
+    await node.terminate();
+    await until("the local LiveKit stopped", () => answers(livekitPort), (up) => up === false, { timeoutMs: 10_000 });
+  });
+
+  it("without a LiveKit binary, says so in one line and serves the API alone", async () => {
+    const node = await start({ STREAMHUB_LOCAL_LIVEKIT: "auto", LIVEKIT_BIN: "/nonexistent/livekit-server" });
+    const lines = node.output().split("\n").filter((line) => line.includes("LiveKit"));
+    expect(lines).toEqual([expect.stringMatching(/^streamhub: no local LiveKit \(LIVEKIT_BIN=\/nonexistent\/livekit-server does not exist\): serving the API alone; set LIVEKIT_URL/)]);
+    expect((await call(node.url, "GET", "/api/v1/health")).body.data).toMatchObject({ status: "ok", livekit: { reachable: false } });
+  });
+
+  it("an operator's LIVEKIT_URL is used as it is: no local LiveKit, no keys generated", async () => {
+    const node = await start({ STREAMHUB_LOCAL_LIVEKIT: "auto", LIVEKIT_URL: `ws://127.0.0.1:${await freePort()}`, LIVEKIT_API_KEY: "APIoperator", LIVEKIT_API_SECRET: "operator-livekit-secret-0123456789abcdef" });
+    expect(node.output()).not.toContain("LiveKit");
+    expect(existsSync(join(node.dataDir, "livekit"))).toBe(false);
+    expect(JSON.parse(readFileSync(join(node.dataDir, "secrets.json"), "utf8")).LIVEKIT_API_KEY).toBeUndefined();
+  });
+});
