@@ -9,6 +9,9 @@ import { jsonBody } from "./middleware/json-body/index.ts";
 import { requestId } from "./middleware/request-id/index.ts";
 import { assetsApi } from "./routes/assets.ts";
 import { hlsApi } from "./routes/hls.ts";
+import { pagesApi } from "./routes/pages.ts";
+import { samplesApi } from "./routes/samples.ts";
+import { sdkApi } from "./routes/sdk.ts";
 import { v1 } from "./routes/v1/index.ts";
 
 const app = newApp();
@@ -23,6 +26,10 @@ app.use("/api/*", jsonBody({ maxBytes: (c) => c.var.config.STREAMHUB_MAX_BODY_BY
 // v1 carries its own base path, /api/v1 (see routes/v1/index.ts).
 app.route("/", v1);
 app.route("/hls", hlsApi);
+app.route("/sdk", sdkApi);
+app.route("/samples", samplesApi);
+// /play/{app}/{room} and /embed/{app}/{room}.
+app.route("/", pagesApi);
 // Last: the dashboard answers whatever no route above did.
 app.route("/", assetsApi);
 

@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { ConfigError, parseConfig, parseNodeConfig } from "../core/config.ts";
 import { ASSETS_DIR, ROOT, buildWorker, workerIsCurrent } from "./build.ts";
+import { buildSdk, sdkIsCurrent } from "./build-sdk.ts";
 import { findLiveKitBinary, startLocalLiveKit, type LocalLiveKit } from "./local-livekit.ts";
 import { loadOrCreateLiveKitKeys, loadOrCreateSecrets, secretsPath } from "./secrets.ts";
 
@@ -23,7 +24,7 @@ function fail(message: string): never {
 
 const say = (line: string) => process.stdout.write(`streamhub: ${line}\n`);
 
-function main() {
+async function main() {
   let node;
   try {
     node = parseNodeConfig(process.env);
@@ -64,6 +65,10 @@ function main() {
   if (process.env.STREAMHUB_SKIP_BUILD !== "1" && !workerIsCurrent()) {
     process.stdout.write("streamhub: bundling the Worker (new or changed sources)\n");
     buildWorker({ quiet: true });
+  }
+  if (process.env.STREAMHUB_SKIP_BUILD !== "1" && !sdkIsCurrent()) {
+    process.stdout.write("streamhub: building the browser SDK and player (new or changed sources)\n");
+    await buildSdk();
   }
 
   const address = node.HOST.includes(":") ? `[${node.HOST}]:${node.PORT}` : `${node.HOST}:${node.PORT}`;
@@ -137,4 +142,4 @@ function main() {
   });
 }
 
-main();
+await main();

@@ -1,0 +1,102 @@
+// Builds the browser code in sdk/ into web/dist/sdk/, which the Worker serves
+// at /sdk/ (functions/routes/sdk.ts):
+//
+//   streamhub-adaptor.global.js  the original SDK's drop-in, an IIFE defining
+//                                the global `webrtc_adaptor` (`webrtc_adaptor.WebRTCAdaptor`)
+//   streamhub-adaptor.mjs        the same as an ES module
+//   player.js (+ chunks/)        the player and the <streamhub-player> element,
+//                                an ES module; hls.js is a chunk of its own,
+//                                loaded only when the player falls back to HLS
+//
+// livekit-client and hls.js are bundled in: a page needs nothing else. Like
+// the Worker, it builds again only when an input changed (a digest of sdk/
+// and the lockfile, kept in web/dist/sdk/build.json).
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { build, type Metafile } from "esbuild";
+import { ASSETS_DIR, ROOT } from "./build.ts";
+
+export const SDK_DIR = `${ASSETS_DIR}/sdk`;
+const RECORD = `${SDK_DIR}/build.json`;
+const INPUT_FILES = ["package-lock.json", "node_modules/.package-lock.json", "selfhost/build-sdk.ts"];
+
+/** SHA-256 over every file of sdk/ and the lockfiles, by path and content. */
+export function sdkInputsDigest(): string {
+  const paths = [...INPUT_FILES];
+  for (const entry of readdirSync(`${ROOT}sdk`, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) paths.push(`${entry.parentPath.slice(ROOT.length)}/${entry.name}`);
+  }
+  paths.sort();
+  const hash = createHash("sha256");
+  for (const path of paths) {
+    let data: Buffer | null = null;
+    try {
+      data = readFileSync(`${ROOT}${path}`);
+    } catch {
+      // A missing input counts as missing.
+    }
+    hash.update(`${path.length}:${path}:${data === null ? "-" : data.length}:`);
+    if (data) hash.update(data);
+  }
+  return hash.digest("hex");
+}
+
+export function sdkIsCurrent(): boolean {
+  try {
+    return JSON.parse(readFileSync(RECORD, "utf8")).inputs === sdkInputsDigest();
+  } catch {
+    return false;
+  }
+}
+
+export interface SdkSizes {
+  /** Gzipped bytes of each output file, by its path under web/dist/sdk/. */
+  [file: string]: number;
+}
+
+/** Builds every SDK output; returns the gzipped size of each file written. */
+export async function buildSdk(): Promise<SdkSizes> {
+  const inputs = sdkInputsDigest();
+  rmSync(SDK_DIR, { recursive: true, force: true });
+  mkdirSync(SDK_DIR, { recursive: true });
+  const common = {
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    target: "es2022",
+    platform: "browser" as const,
+    legalComments: "linked" as const,
+    logLevel: "error" as const,
+    metafile: true,
+    // Paths in the metafile are then relative to the checkout.
+    absWorkingDir: ROOT,
+  };
+  const results = await Promise.all([
+    build({ ...common, entryPoints: [`${ROOT}sdk/src/adaptor/index.ts`], outfile: `${SDK_DIR}/streamhub-adaptor.global.js`, format: "iife", globalName: "webrtc_adaptor" }),
+    build({ ...common, entryPoints: [`${ROOT}sdk/src/adaptor/index.ts`], outfile: `${SDK_DIR}/streamhub-adaptor.mjs`, format: "esm" }),
+    build({
+      ...common,
+      entryPoints: { player: `${ROOT}sdk/src/player/index.ts` },
+      outdir: SDK_DIR,
+      format: "esm",
+      splitting: true,
+      chunkNames: "chunks/[name]-[hash]",
+    }),
+  ]);
+  const sizes: SdkSizes = {};
+  for (const result of results) {
+    for (const file of Object.keys((result.metafile as Metafile).outputs)) {
+      if (file.endsWith(".map") || file.endsWith(".LEGAL.txt")) continue;
+      sizes[file.slice(file.indexOf("web/dist/sdk/") + "web/dist/sdk/".length)] = gzipSync(readFileSync(`${ROOT}${file}`)).length;
+    }
+  }
+  writeFileSync(`${RECORD}.tmp`, `${JSON.stringify({ inputs, gzipBytes: sizes }, null, 2)}\n`);
+  renameSync(`${RECORD}.tmp`, RECORD);
+  return sizes;
+}
+
+if (import.meta.main) {
+  const sizes = await buildSdk();
+  for (const [file, bytes] of Object.entries(sizes)) process.stdout.write(`${file.padEnd(48)} ${(bytes / 1024).toFixed(1)} KB gzip\n`);
+}
