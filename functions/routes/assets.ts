@@ -1,4 +1,5 @@
 import { newApp } from "../lib/app.ts";
+import { contentTypeFor } from "../lib/content-types.ts";
 
 /**
  * Everything outside the API is the dashboard: static files from `ASSETS`
@@ -11,8 +12,16 @@ assetsApi.get("*", async (c, next) => {
   const path = c.req.path;
   if (path.startsWith("/api/") || path === "/api") return next();
   const response = await c.env.ASSETS.fetch(c.req.raw);
-  if (response.status !== 404 || /\.[a-z0-9]+$/i.test(path)) return response;
+  if (response.status !== 404 || /\.[a-z0-9]+$/i.test(path)) return withContentType(response, path);
   // A client-side route: answer with the app shell.
   const shell = await c.env.ASSETS.fetch(new Request(new URL("/index.html", c.req.url)));
-  return shell.status === 404 ? next() : shell;
+  return shell.status === 404 ? next() : withContentType(shell, "/index.html");
 });
+
+function withContentType(response: Response, path: string): Response {
+  const type = contentTypeFor(path);
+  if (!response.ok || !type) return response;
+  const headers = new Headers(response.headers);
+  headers.set("Content-Type", type);
+  return new Response(response.body, { status: response.status, headers });
+}

@@ -1,8 +1,143 @@
+import type { Context } from "hono";
+import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
 import { newApp } from "../lib/app.ts";
+import { appRecord } from "../lib/app-records.ts";
+import type { AppEnv } from "../lib/context.ts";
+import { featuresOf, playerLinks, publicBase } from "../lib/features.ts";
+import { APP_NAME, ROOM } from "./v1/apps/schema.ts";
 
 /**
  * /play/{app}/{room} (a full page with a share panel) and /embed/{app}/{room}
- * (bare, frameable): the player, rendered for the app. (Being written: see
- * the issue on the SDK.)
+ * (bare, for an <iframe>): the player (`<streamhub-player>`, /sdk/player.js),
+ * rendered for the app — its display name, and whether its playback is public
+ * (when it is not, the page plays only with a `token`, and says so instead of
+ * failing). Both are frameable by any site.
+ *
+ * Query parameters, as Ant Media's play.html, Mux and Cloudflare Stream embeds
+ * take them: autoplay, muted, controls, loop, poster, token, playOrder
+ * (`webrtc,hls` or `hls`), primaryColor. Unknown ones are ignored; invalid
+ * values fall back to the defaults.
  */
 export const pagesApi = newApp();
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** `1`, `true` or present-and-empty is on; `0` and `false` are off; absent is the default. */
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  return !["0", "false", "no", "off"].includes(value.toLowerCase());
+}
+
+interface PageQuery {
+  autoplay: boolean;
+  muted: boolean;
+  controls: boolean;
+  loop: boolean;
+  poster: string | null;
+  token: string | null;
+  playOrder: string;
+  primaryColor: string | null;
+}
+
+function pageQuery(c: Context<AppEnv>): PageQuery {
+  const q = (name: string) => c.req.query(name);
+  // A live stream starts playing by itself unless told not to.
+  const autoplay = flag(q("autoplay"), true);
+  const poster = q("poster") ?? "";
+  const token = q("token") ?? "";
+  const order = (q("playOrder") ?? "").toLowerCase();
+  const color = q("primaryColor") ?? "";
+  return {
+    autoplay,
+    // Autoplay with sound is blocked by browsers: autoplaying starts muted unless told otherwise.
+    muted: flag(q("muted"), autoplay),
+    controls: flag(q("controls"), true),
+    loop: flag(q("loop"), false),
+    poster: /^https?:\/\/[^\s"'<>]{1,2000}$/.test(poster) ? poster : null,
+    token: /^[\w.-]{20,4096}$/.test(token) ? token : null,
+    playOrder: order === "hls" || order === "hls,webrtc" ? order : "webrtc,hls",
+    primaryColor: /^#?[0-9a-fA-F]{3,8}$/.test(color) ? (color.startsWith("#") ? color : `#${color}`) : /^[a-z]{3,20}$/.test(color) ? color : null,
+  };
+}
+
+async function renderPage(c: Context<AppEnv>, embed: boolean) {
+  const name = c.req.param("app") ?? "";
+  const room = c.req.param("room") ?? "";
+  const record = APP_NAME.test(name) && ROOM.test(room) ? await appRecord(c.env, name) : null;
+  const nonce = toBase64Url(randomBytes(16));
+  c.header("Content-Security-Policy", [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    // LiveKit may be on another origin (PUBLIC_WS_URL); posters come from anywhere.
+    "connect-src 'self' ws: wss: http: https:",
+    "media-src 'self' blob: https: http:",
+    "img-src 'self' data: https: http:",
+    "style-src 'self' 'unsafe-inline'",
+    "frame-ancestors *",
+  ].join("; "));
+  c.header("Referrer-Policy", "strict-origin-when-cross-origin");
+  c.header("Cache-Control", "no-store");
+  if (!record) return c.html(shell("Stream not found", `<p class="notice">There is no stream here. Check the link.</p>`, embed, nonce), 404);
+
+  const query = pageQuery(c);
+  const title = `${record.displayName} · ${room}`;
+  const needsToken = !featuresOf(record).publicPlayback && query.token === null;
+  const attributes = [
+    `app="${escape(record.name)}"`,
+    `room="${escape(room)}"`,
+    `play-order="${query.playOrder}"`,
+    query.autoplay ? "autoplay" : "",
+    query.muted ? "muted" : "",
+    query.controls ? "controls" : "",
+    query.loop ? "loop" : "",
+    query.poster ? `poster="${escape(query.poster)}"` : "",
+    query.primaryColor ? `primary-color="${escape(query.primaryColor)}"` : "",
+    // A viewer token minted by the app's backend: LiveKit's URL comes with it.
+    query.token ? `token="${escape(query.token)}" ws-url="${escape(c.var.config.PUBLIC_WS_URL ?? c.var.config.LIVEKIT_URL)}"` : "",
+  ].filter(Boolean);
+  const player = needsToken
+    ? `<p class="notice">This stream is not public. Open it with the link its owner shared, which carries a token.</p>`
+    : `<streamhub-player ${attributes.join(" ")}></streamhub-player>`;
+  if (embed) return c.html(shell(title, player, true, nonce));
+
+  const links = playerLinks(publicBase(c), record.name, room);
+  const share = `
+<section class="share" aria-label="Share">
+<label>Link <input readonly value="${escape(links.playUrl)}"></label><button type="button" data-copy="0">Copy</button>
+<label>Embed <input readonly value="${escape(links.iframe)}"></label><button type="button" data-copy="1">Copy</button>
+</section>
+<script nonce="${nonce}">
+for (const button of document.querySelectorAll("[data-copy]")) {
+button.addEventListener("click", async () => {
+  const input = document.querySelectorAll(".share input")[Number(button.dataset.copy)];
+  input.select();
+  await navigator.clipboard?.writeText(input.value).catch(() => document.execCommand("copy"));
+  button.textContent = "Copied";
+});
+}
+</script>`;
+    return c.html(shell(title, `<h1>${escape(title)}</h1>${player}${share}`, false, nonce));
+}
+
+function shell(title: string, body: string, embed: boolean, nonce: string): string {
+  const style = embed
+    ? "html,body{margin:0;height:100%;background:#000;color:#fff;font:15px system-ui,sans-serif}streamhub-player{width:100%;height:100%;aspect-ratio:auto}.notice{margin:0;display:flex;height:100%;align-items:center;justify-content:center;padding:1em;text-align:center}"
+    : "body{margin:0 auto;max-width:960px;padding:1.5em;font:15px/1.5 system-ui,sans-serif;background:#0b0d12;color:#e6e8ee}h1{font-size:1.25em;font-weight:600}streamhub-player{border-radius:.5em;overflow:hidden}.share{display:grid;grid-template-columns:1fr auto;gap:.5em;margin-top:1em}.share label{display:flex;gap:.5em;align-items:center}.share input{flex:1;font:inherit;padding:.4em;background:#151922;color:inherit;border:1px solid #2a3140;border-radius:.3em}.share button{font:inherit;padding:.4em .9em}.notice{padding:2em;text-align:center;background:#151922;border-radius:.5em}";
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(title)}</title>
+<style>${style}</style>
+<script type="module" src="/sdk/player.js" nonce="${nonce}"></script>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+pagesApi.get("/play/:app/:room", (c) => renderPage(c, false));
+pagesApi.get("/embed/:app/:room", (c) => renderPage(c, true));

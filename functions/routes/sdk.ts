@@ -1,4 +1,5 @@
 import { newApp } from "../lib/app.ts";
+import { contentTypeFor } from "../lib/content-types.ts";
 import { errorBody } from "../lib/envelope.ts";
 import { ERRORS } from "../lib/errors.ts";
 
@@ -17,6 +18,7 @@ sdkApi.get("/*", async (c) => {
   const headers = new Headers(response.headers);
   headers.set("Access-Control-Allow-Origin", "*");
   headers.set("Cache-Control", c.req.path.includes("/chunks/") ? "public, max-age=31536000, immutable" : "public, max-age=300");
+  headers.set("Content-Type", contentTypeFor(c.req.path) ?? "application/octet-stream");
   headers.set("X-Content-Type-Options", "nosniff");
   return new Response(response.body, { status: response.status, headers });
 });

@@ -33,10 +33,11 @@ describe("against the LiveKit stand-in: public play tokens", () => {
     expect((await from("192.0.2.201:1")).status).toBe(200);
   });
 
-  it("open a stand-in room as a viewer that is never counted", async () => {
+  it("open a stand-in room as a viewer hidden from the room, but marked to be counted (API.md decision 11)", async () => {
     const app = await createApp();
     const token = (await api("GET", `/api/v1/apps/${app.name}/play-token/show`, { token: null })).body.data.token;
     const joined = await livekit("join", { token });
     expect(joined.participant.permission.hidden).toBe(true);
+    expect(joined.participant.attributes).toEqual({ "streamhub.viewer": "public" });
   });
 });

@@ -1,0 +1,96 @@
+import type { PlaybackPath } from "./types.ts";
+
+const REPORT_EVERY_MS = 30_000;
+const MAX_ERRORS = 10;
+
+/**
+ * Quality of experience of one view, reported to the app
+ * (`POST /api/v1/apps/{app}/qoe`): time to first frame, time spent
+ * rebuffering, the path that played, error codes. Nothing about the viewer:
+ * the view id is random and lives as long as the page. Reports go every 30 s
+ * while the view lasts and once more when the page goes away, by
+ * `sendBeacon` so that the last one survives the page closing.
+ */
+export class QoeReport {
+  readonly #url: string;
+  readonly #room: string;
+  readonly #viewId = crypto.randomUUID().replaceAll("-", "");
+  readonly #startedAt = performance.now();
+  #path: PlaybackPath = "none";
+  #firstFrameMs: number | null = null;
+  #rebufferMs = 0;
+  #rebufferCount = 0;
+  #stalledSince: number | null = null;
+  #playingSince: number | null = null;
+  #watchedMs = 0;
+  readonly #errors: string[] = [];
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #sent = false;
+
+  constructor(apiBase: string, app: string, room: string) {
+    this.#url = `${apiBase}/api/v1/apps/${encodeURIComponent(app)}/qoe`;
+    this.#room = room;
+    addEventListener("pagehide", () => this.send(true));
+  }
+
+  /** Follows a <video>: its first frame, its stalls and how long it plays. */
+  watch(video: HTMLVideoElement, path: PlaybackPath): void {
+    this.#path = path;
+    video.addEventListener("playing", () => {
+      const now = performance.now();
+      this.#firstFrameMs ??= Math.round(now - this.#startedAt);
+      if (this.#stalledSince !== null) this.#rebufferMs += now - this.#stalledSince;
+      this.#stalledSince = null;
+      this.#playingSince ??= now;
+      this.#timer ??= setInterval(() => this.send(false), REPORT_EVERY_MS);
+    });
+    video.addEventListener("waiting", () => {
+      // Only a stall after playing began is a rebuffer; before it, it is start-up.
+      if (this.#firstFrameMs === null || this.#stalledSince !== null) return;
+      this.#stalledSince = performance.now();
+      this.#rebufferCount++;
+      this.#pause();
+    });
+    video.addEventListener("pause", () => this.#pause());
+  }
+
+  error(code: string): void {
+    if (this.#errors.length < MAX_ERRORS && !this.#errors.includes(code)) this.#errors.push(code);
+  }
+
+  /** The playback is over (ended, or the element left the page). */
+  finish(): void {
+    this.#pause();
+    this.send(true);
+  }
+
+  send(final: boolean): void {
+    if (this.#sent) return;
+    if (final) {
+      this.#sent = true;
+      if (this.#timer) clearInterval(this.#timer);
+    }
+    const watched = this.#watchedMs + (this.#playingSince === null ? 0 : performance.now() - this.#playingSince);
+    const body = JSON.stringify({
+      viewId: this.#viewId,
+      room: this.#room,
+      path: this.#path,
+      firstFrameMs: this.#firstFrameMs,
+      rebufferMs: Math.round(this.#rebufferMs),
+      rebufferCount: this.#rebufferCount,
+      watchedMs: Math.round(watched),
+      errors: this.#errors,
+      final,
+    });
+    // text/plain: a beacon the browser may send across origins without a preflight.
+    if (!navigator.sendBeacon?.(this.#url, new Blob([body], { type: "text/plain" }))) {
+      void fetch(this.#url, { method: "POST", body, keepalive: true, credentials: "omit" }).catch(() => undefined);
+    }
+  }
+
+  #pause(): void {
+    if (this.#playingSince === null) return;
+    this.#watchedMs += performance.now() - this.#playingSince;
+    this.#playingSince = null;
+  }
+}

@@ -1,0 +1,143 @@
+// The player (/sdk/player.js, <streamhub-player>) on its pages, /play and
+// /embed, against the real LiveKit server: a browser publishes with a join
+// token, other pages — one of them a site on another origin framing /embed —
+// must decode the video, hear the player's events, and see the stream end.
+import type { Browser, Frame, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, openPage, startPageServer, type PageServer } from "./browser.ts";
+import { call, freePort, removeDataDir, startStreamHub, until, type RunningStreamHub } from "./harness.ts";
+import { startRealLiveKit, type RealLiveKit } from "./real-livekit.ts";
+
+// Code in page.evaluate runs in the browser; these are its globals (this project is typed for Node).
+declare const document: any;
+declare const performance: any;
+declare function addEventListener(type: string, listener: (event: any) => void): void;
+
+const TOKEN = "sk_player_e2e_token_0123456789abcdefghijklmno";
+let livekit: RealLiveKit;
+let node: RunningStreamHub;
+let pages: PageServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  const port = await freePort();
+  livekit = await startRealLiveKit({ webhookUrl: `http://127.0.0.1:${port}/api/v1/webhooks/livekit` });
+  node = await startStreamHub({ port, env: { STREAMHUB_API_TOKEN: TOKEN, LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret } });
+  pages = await startPageServer();
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await pages?.close();
+  await node?.stop();
+  if (node) removeDataDir(node.dataDir);
+  await livekit?.close();
+});
+
+const api = (method: string, path: string, json?: unknown) => call(node.url, method, path, { token: TOKEN, json });
+const context = () => `LiveKit said:\n${livekit.output().slice(-1500)}\nStreamHub said:\n${node.output().slice(-1500)}`;
+
+async function publisher(app: string, room: string): Promise<Page> {
+  const page = await openPage(browser, pages);
+  const join = (await api("POST", `/api/v1/apps/${app}/tokens`, { room, identity: `host-${room}` })).body.data;
+  await page.evaluate(([url, jwt]) => (globalThis as any).publish(url, jwt), [join.wsUrl, join.token] as const);
+  return page;
+}
+
+/** The player's state and the frames its <video> has presented, in a page or a frame. */
+const playerView = (where: Page | Frame) =>
+  where.evaluate(() => {
+    const player = document.querySelector("streamhub-player") as any;
+    return { state: player?.state as string, path: player?.path as string, frames: (player?.video?.getVideoPlaybackQuality().totalVideoFrames ?? 0) as number };
+  });
+
+describe("against the real LiveKit server: the player on /play and /embed", () => {
+  it("/play shows the live stream (frames decoded) and moves to ended when the publisher stops", async () => {
+    expect((await api("POST", "/api/v1/apps", { name: "theatre", displayName: "The Theatre" })).status).toBe(201);
+    const host = await publisher("theatre", "stage");
+    const viewer = await browser.newPage();
+    await viewer.goto(`${node.url}/play/theatre/stage`);
+    expect(await viewer.title()).toBe("The Theatre · stage");
+    const live = await until("the player live over WebRTC with frames", () => playerView(viewer), (v) => v.state === "live" && v.frames > 5, { context });
+    expect(live.path).toBe("webrtc");
+    // The public play token made it a counted viewer.
+    await until("the viewer counted", async () => (await api("GET", "/api/v1/apps/theatre/streams")).body.data[0]?.viewers, (n) => n === 1, { context });
+
+    await host.evaluate(() => (globalThis as any).leave());
+    await until("the player in its ended state", () => playerView(viewer), (v) => v.state === "ended", { context });
+    expect(await viewer.locator("streamhub-player").evaluate((el) => el.shadowRoot!.querySelector(".overlay")!.textContent)).toBe("The stream has ended");
+  });
+
+  it("an <iframe> of /embed on another site autoplays muted, decodes frames and tells the site what happens", async () => {
+    expect((await api("POST", "/api/v1/apps", { name: "gallery" })).status).toBe(201);
+    const host = await publisher("gallery", "hall");
+    // A page on the page server's origin, not StreamHub's.
+    const site = await openPage(browser, pages);
+    expect(new URL(site.url()).origin).not.toBe(new URL(node.url).origin);
+    await site.evaluate((src) => {
+      (globalThis as any).messages = [];
+      addEventListener("message", (event) => (globalThis as any).messages.push(event.data));
+      const frame = document.createElement("iframe");
+      frame.src = src;
+      frame.allow = "autoplay";
+      frame.width = "640";
+      frame.height = "360";
+      document.body.append(frame);
+    }, `${node.url}/embed/gallery/hall?autoplay=1&muted=1`);
+    const frame = await until("the embed frame loaded", async () => site.frames().find((f) => f.url().includes("/embed/gallery/hall")) ?? null, (f) => f !== null);
+    await until("frames decoded in the embed", () => playerView(frame!), (v) => v.state === "live" && v.frames > 5, { context });
+    expect(await frame!.evaluate(() => (document.querySelector("streamhub-player") as any).video.muted)).toBe(true);
+
+    await host.evaluate(() => (globalThis as any).leave());
+    const messages = await until(
+      "ready, playing and ended posted to the site",
+      () => site.evaluate(() => (globalThis as any).messages as { source: string; event: string; state: string; app: string; room: string }[]),
+      (list) => list.some((m) => m.event === "ended"),
+      { context },
+    );
+    const events = messages.filter((m) => m.source === "streamhub-player").map((m) => m.event);
+    expect(events).toEqual(expect.arrayContaining(["ready", "playing", "ended"]));
+    expect(events.indexOf("ready")).toBeLessThan(events.indexOf("playing"));
+    expect(messages.find((m) => m.event === "playing")).toMatchObject({ app: "gallery", room: "hall", state: "live", path: "webrtc" });
+  });
+
+  it("with public playback off, /play asks for a token; with a viewer token from the app's backend it plays", async () => {
+    expect((await api("POST", "/api/v1/apps", { name: "private" })).status).toBe(201);
+    await api("PATCH", "/api/v1/apps/private", { features: { publicPlayback: false } });
+    await publisher("private", "board");
+    const viewer = await browser.newPage();
+    await viewer.goto(`${node.url}/play/private/board`);
+    expect(await viewer.locator(".notice").textContent()).toContain("This stream is not public");
+    const token = (await api("POST", "/api/v1/apps/private/tokens", { room: "board", identity: "member", canPublish: false })).body.data.token;
+    await viewer.goto(`${node.url}/play/private/board?token=${token}`);
+    await until("the private stream playing with the given token", () => playerView(viewer), (v) => v.state === "live" && v.frames > 5, { context });
+  });
+
+  it("before anyone publishes it waits, then plays when the stream starts", async () => {
+    expect((await api("POST", "/api/v1/apps", { name: "early" })).status).toBe(201);
+    const viewer = await browser.newPage();
+    await viewer.goto(`${node.url}/embed/early/soon`);
+    await until("the player waiting", () => playerView(viewer), (v) => v.state === "waiting", { context });
+    await publisher("early", "soon");
+    await until("the player live once the stream starts", () => playerView(viewer), (v) => v.state === "live" && v.frames > 5, { context });
+  });
+
+  it("time to first frame through /embed, median and p95 of 20 (reported, not asserted)", { timeout: 180_000 }, async () => {
+    expect((await api("POST", "/api/v1/apps", { name: "stopwatch" })).status).toBe(201);
+    await publisher("stopwatch", "lap");
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const viewer = await browser.newPage();
+      // From navigation to the player's first "playing": what a visitor waits for.
+      await viewer.goto(`${node.url}/embed/stopwatch/lap?autoplay=1&muted=1`);
+      await until("the embed playing", () => playerView(viewer), (v) => v.state === "live", { context });
+      times.push(await viewer.evaluate(() => performance.getEntriesByName("streamhub:playing")[0]?.startTime ?? performance.now()));
+      await viewer.close();
+    }
+    times.sort((a, b) => a - b);
+    const median = (times[9]! + times[10]!) / 2;
+    console.log(`/embed time to first frame: median ${Math.round(median)} ms, p95 ${Math.round(times[18]!)} ms (of 20: ${times.map(Math.round).join(", ")})`);
+    expect(times).toHaveLength(20);
+  });
+});
