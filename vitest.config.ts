@@ -34,6 +34,9 @@ export default defineConfig({
                 STREAMHUB_WEBHOOK_ALLOW_PRIVATE: "1",
                 // So is the test S3.
                 STREAMHUB_S3_ALLOW_PRIVATE: "1",
+                // No sweep of the stand-in's rooms behind the tests' backs: it would race the webhooks
+                // they deliver (reconcile.test.ts makes one come due when it means to).
+                LIVE_SWEEP_INTERVAL_S: "0",
               },
             },
           })),

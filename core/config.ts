@@ -70,6 +70,8 @@ export const configSchema = z
     WEBHOOK_TIMEOUT_MS: withDefault(positiveInt, "10000"),
     WEBHOOK_RETENTION_DAYS: withDefault(positiveInt, "30"),
     WEBHOOK_ROTATION_GRACE_S: withDefault(positiveInt, "86400"),
+    // How often (and at start) LiveKit's room list is compared with what the apps know; 0: never.
+    LIVE_SWEEP_INTERVAL_S: withDefault(z.coerce.number({ error: "must be a number" }).int("must be an integer").min(0, "must be 0 or more"), "60"),
     CORS_ALLOWED_ORIGINS: withDefault(commaList.pipe(z.array(url(["http", "https"]))), ""),
     STREAMHUB_MAX_BODY_BYTES: withDefault(positiveInt.max(64 * 1024 * 1024, "must be at most 64 MiB"), "1048576"),
   })

@@ -23,11 +23,20 @@ describe("LiveKit webhook events from their JSON", () => {
       event: "track_published",
       createdAt: 1795334400,
       room: { name: "demo-show", sid: "RM_1" },
-      participant: { identity: "cam", sid: "PA_1", name: "Camera", hidden: true, kind: "INGRESS" },
+      participant: { identity: "cam", sid: "PA_1", name: "Camera", hidden: true, uncounted: true, kind: "INGRESS" },
       track: { sid: "TR_1", type: "VIDEO", source: "CAMERA", muted: true },
       ingress: undefined,
       egress: undefined,
     });
+  });
+
+  it("tells a public play-token viewer (hidden, but counted) from a hidden QC participant by its attribute", () => {
+    const joined = (attributes: Record<string, string>) =>
+      liveKitEventFromJson(asPosted(new WebhookEvent({ event: "participant_joined", id: "EV_3", participant: new ParticipantInfo({ identity: "v", attributes, permission: new ParticipantPermission({ hidden: true }) }) })));
+    expect(joined({ "streamhub.viewer": "public" })?.participant).toMatchObject({ hidden: true, uncounted: false });
+    expect(joined({})?.participant).toMatchObject({ hidden: true, uncounted: true });
+    // Only the exact value counts.
+    expect(joined({ "streamhub.viewer": "yes" })?.participant).toMatchObject({ hidden: true, uncounted: true });
   });
 
   it("fills in the defaults protobuf's JSON leaves out", () => {

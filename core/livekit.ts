@@ -20,8 +20,8 @@ export interface LiveKitEvent {
   event: string;
   createdAt: number;
   room?: { name: string; sid: string };
-  /** `hidden`: left out of viewer counts — see `leftOutOfCounts`. */
-  participant?: { identity: string; sid: string; name: string; hidden: boolean; kind: string };
+  /** `hidden` as LiveKit says; `uncounted`: left out of viewer counts and never a stream (see `leftOutOfCounts`). */
+  participant?: { identity: string; sid: string; name: string; hidden: boolean; uncounted: boolean; kind: string };
   track?: { sid: string; type: string; source: string; muted: boolean };
   ingress?: { ingressId: string; inputType: string; roomName: string; participantIdentity: string; status: string };
   egress?: { egressId: string; status: string; roomName: string; error: string; file: { filename: string; sizeBytes: number; durationS: number; location: string } | null };
@@ -94,10 +94,12 @@ export async function mintAccessToken(
  * but unlike them it counts as a viewer (API.md decision 11); LiveKit reports
  * the attribute back in webhooks and participant lists.
  */
-export const PUBLIC_VIEWER_ATTRIBUTES: Record<string, string> = { "streamhub.viewer": "public" };
+const PUBLIC_VIEWER_ATTRIBUTE = "streamhub.viewer";
+export const PUBLIC_VIEWER_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({ [PUBLIC_VIEWER_ATTRIBUTE]: "public" });
 
 /** Whether a participant is left out of viewer counts: hidden, and not a public play-token viewer. */
-export const leftOutOfCounts = (hidden: boolean, attributes: Record<string, unknown> | undefined | null) => hidden && attributes?.["streamhub.viewer"] !== "public";
+export const leftOutOfCounts = (hidden: boolean, attributes: Record<string, unknown> | undefined | null) =>
+  hidden && attributes?.[PUBLIC_VIEWER_ATTRIBUTE] !== PUBLIC_VIEWER_ATTRIBUTES[PUBLIC_VIEWER_ATTRIBUTE];
 
 const encoder = new TextEncoder();
 /** `{"alg":"HS256"}`, the protected header LiveKit's SDK writes. */
@@ -149,7 +151,7 @@ export function liveKitEventFromJson(json: Json): LiveKitEvent | null {
     createdAt: Number(json.createdAt ?? json.created_at ?? 0),
     room: room ? { name: str(room.name), sid: str(room.sid) } : undefined,
     participant: participant
-      ? { identity: str(participant.identity), sid: str(participant.sid), name: str(participant.name), hidden: leftOutOfCounts(obj(participant.permission)?.hidden === true, obj(participant.attributes)), kind: str(participant.kind, "STANDARD") }
+      ? { identity: str(participant.identity), sid: str(participant.sid), name: str(participant.name), hidden: obj(participant.permission)?.hidden === true, uncounted: leftOutOfCounts(obj(participant.permission)?.hidden === true, obj(participant.attributes)), kind: str(participant.kind, "STANDARD") }
       : undefined,
     track: track ? { sid: str(track.sid), type: str(track.type, "AUDIO"), source: str(track.source, "UNKNOWN"), muted: track.muted === true } : undefined,
     ingress: ingress

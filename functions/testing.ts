@@ -1,5 +1,5 @@
 // Helpers for tests that call the Worker inside workerd (vitest plugin).
-import { SELF, env, runInDurableObject } from "cloudflare:test";
+import { SELF, env } from "cloudflare:test";
 
 const bindings = env as unknown as Record<string, string>;
 
@@ -107,14 +107,3 @@ export async function livekit(action: string, input: Record<string, unknown> = {
 export const deliverWebhook = (webhook: { body: string; authorization: string }) =>
   api("POST", "/api/v1/webhooks/livekit", { token: null, body: webhook.body, headers: { Authorization: webhook.authorization, "Content-Type": "application/webhook+json" } });
 
-/**
- * Holds off the Registry's sweep of LiveKit's room list (durable/registry) for
- * the rest of the file, for tests that lose webhooks on purpose: a sweep that
- * fired between a room appearing in the stand-in and its webhooks arriving
- * would heal what they mean to leave broken until they reconcile themselves.
- */
-export async function pauseLiveSweep(): Promise<void> {
-  await runInDurableObject(env.REGISTRY.get(env.REGISTRY.idFromName("registry")), (_instance, state) => {
-    state.storage.sql.exec("UPDATE schedule SET due_at = ? WHERE task = 'live_sweep'", Date.now() + 3_600_000);
-  });
-}

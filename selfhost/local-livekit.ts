@@ -6,8 +6,8 @@
 // on PATH, or — when Go is installed — built now from that pinned module.
 // The end-to-end tests start their LiveKit servers through here too.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { get } from "node:http";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, get } from "node:http";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./build.ts";
 
@@ -65,9 +65,11 @@ export interface LocalLiveKitOptions {
 export interface LocalLiveKit {
   /** The server URL for StreamHub (LIVEKIT_URL) and for clients on this machine. */
   url: string;
-  process: ChildProcess;
+  /** Settles once LiveKit answers on its port; rejects (and stops it) if it exits, cannot start, or stays silent. */
+  ready: Promise<void>;
+  /** Resolves when the process is gone (null: it never started). */
   exited: Promise<number | null>;
-  /** SIGTERM (twice), then SIGKILL after `graceMs`. */
+  /** SIGTERM (twice), then SIGKILL after `graceMs`; before it started, it never will. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -106,46 +108,97 @@ export function liveKitConfig(options: Omit<LocalLiveKitOptions, "binary" | "dir
   ].join("\n");
 }
 
-/** Starts LiveKit and resolves once it answers on its HTTP port; rejects with its output if it exits or stays silent. */
+/** Starts LiveKit and resolves once it answers on its HTTP port; rejects with its output if it cannot. */
 export async function startLocalLiveKit(options: LocalLiveKitOptions, timeoutMs = 20_000): Promise<LocalLiveKit> {
-  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-  const configPath = join(options.dir, "livekit.yaml");
-  writeFileSync(configPath, liveKitConfig(options), { mode: 0o600 });
+  const livekit = launchLocalLiveKit(options, timeoutMs);
+  await livekit.ready;
+  return livekit;
+}
 
-  const child = spawn(options.binary, ["--config", configPath], { stdio: ["ignore", "pipe", "pipe"] });
-  let tail = "";
-  const forward = (chunk: Buffer) => {
-    const text = chunk.toString();
-    tail = (tail + text).slice(-4000);
-    for (const line of text.split("\n")) if (line.trim()) options.onOutput?.(line);
-  };
-  child.stdout!.on("data", forward);
-  child.stderr!.on("data", forward);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+/**
+ * Starts LiveKit and hands back its handle at once, so that whoever started
+ * it can stop it at any moment — while it is still starting included — and
+ * never leaves it running. It refuses a port already in use (a LiveKit left
+ * from an earlier run would otherwise answer in its place), and only a
+ * process that is still alive when its port answers counts as ready.
+ */
+export function launchLocalLiveKit(options: LocalLiveKitOptions, timeoutMs = 20_000): LocalLiveKit {
   const url = `ws://127.0.0.1:${options.ports.http}`;
+  let child: ChildProcess | null = null;
+  let cancelled = false;
+  let tail = "";
+  let settleExited: (code: number | null) => void = () => undefined;
+  const exited = new Promise<number | null>((resolve) => (settleExited = resolve));
+  const alive = () => child !== null && child.exitCode === null && child.signalCode === null;
 
   const stop = async (graceMs = 5_000) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
+    cancelled = true;
+    if (!child) return settleExited(null);
+    if (!alive()) return;
+    const running = child;
+    running.kill("SIGTERM");
     // LiveKit ignores a stop in its first 100 ms of serving (it is not "running" yet); a second signal is honoured.
-    const again = setTimeout(() => child.kill("SIGTERM"), 500);
-    const kill = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    const again = setTimeout(() => running.kill("SIGTERM"), 500);
+    const kill = setTimeout(() => running.kill("SIGKILL"), graceMs);
     await exited;
     clearTimeout(again);
     clearTimeout(kill);
   };
 
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const state = await Promise.race([exited.then((code) => ({ code })), new Promise<null>((r) => setTimeout(() => r(null), 50))]);
-    if (state) throw new Error(`LiveKit exited with ${state.code} before serving:\n${tail.trim()}`);
-    if (await answers(options.ports.http)) break;
-    if (Date.now() > deadline) {
-      await stop(1_000);
-      throw new Error(`LiveKit did not answer on 127.0.0.1:${options.ports.http} within ${timeoutMs} ms:\n${tail.trim()}`);
+  const ready = (async () => {
+    if (!(await portIsFree(options.ports.http))) {
+      settleExited(null);
+      throw new Error(`port ${options.ports.http} on 127.0.0.1 is already in use (another LiveKit?); set LIVEKIT_LOCAL_PORT, or LIVEKIT_URL to use that server`);
     }
-  }
-  return { url, process: child, exited, stop };
+    if (cancelled) throw new Error("LiveKit was stopped before it started");
+    mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+    chmodSync(options.dir, 0o700);
+    const configPath = join(options.dir, "livekit.yaml");
+    writeFileSync(configPath, liveKitConfig(options), { mode: 0o600 });
+    // A file restored from a backup, or left by an older version, keeps its mode otherwise.
+    chmodSync(configPath, 0o600);
+
+    const spawned = spawn(options.binary, ["--config", configPath], { stdio: ["ignore", "pipe", "pipe"] });
+    child = spawned;
+    const failedToSpawn = new Promise<Error>((resolve) => spawned.once("error", resolve));
+    spawned.once("exit", (code) => settleExited(code));
+    spawned.once("error", () => settleExited(null));
+    const forward = (chunk: Buffer) => {
+      const text = chunk.toString();
+      tail = (tail + text).slice(-4000);
+      for (const line of text.split("\n")) if (line.trim()) options.onOutput?.(line);
+    };
+    spawned.stdout!.on("data", forward);
+    spawned.stderr!.on("data", forward);
+
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await Promise.race([
+        exited.then((code) => new Error(`LiveKit exited with ${code} before serving:\n${tail.trim()}`)),
+        failedToSpawn.then((error) => new Error(`LiveKit could not be started (${options.binary}): ${error.message}`)),
+        new Promise<null>((r) => setTimeout(() => r(null), 50)),
+      ]);
+      if (state) throw state;
+      if ((await answers(options.ports.http)) && alive()) return;
+      if (cancelled) throw new Error("LiveKit was stopped before it served");
+      if (Date.now() > deadline) {
+        await stop(1_000);
+        throw new Error(`LiveKit did not answer on 127.0.0.1:${options.ports.http} within ${timeoutMs} ms:\n${tail.trim()}`);
+      }
+    }
+  })();
+  // Whoever awaits `ready` sees the failure; nobody awaiting it must not crash the process.
+  ready.catch(() => undefined);
+  return { url, ready, exited, stop };
+}
+
+/** Whether nothing listens on the TCP port on 127.0.0.1. */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
 }
 
 /**

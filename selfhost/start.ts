@@ -11,7 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { ConfigError, parseConfig, parseNodeConfig } from "../core/config.ts";
 import { ASSETS_DIR, ROOT, buildWorker, workerIsCurrent } from "./build.ts";
 import { buildSdk, sdkIsCurrent } from "./build-sdk.ts";
-import { findLiveKitBinary, startLocalLiveKit, type LocalLiveKit } from "./local-livekit.ts";
+import { findLiveKitBinary, launchLocalLiveKit, type LocalLiveKit } from "./local-livekit.ts";
 import { loadOrCreateLiveKitKeys, loadOrCreateSecrets, secretsPath } from "./secrets.ts";
 
 /** The workerd binary that wrangler, miniflare and the vitest plugin also use. */
@@ -102,29 +102,32 @@ async function main() {
   }
 
   // LiveKit starts beside workerd rather than before it: the API serves at once, and LiveKit's
-  // webhooks are retried by LiveKit should one arrive before workerd listens.
+  // webhooks are retried by LiveKit should one arrive before workerd listens. Its handle is kept
+  // from the first moment, so that a stop while it is still starting stops it too.
   let livekit: LocalLiveKit | null = null;
   let stopping = false;
   if (localLiveKit) {
     const webhookHost = ["0.0.0.0", "::"].includes(node.HOST) ? "127.0.0.1" : node.HOST.includes(":") ? `[${node.HOST}]` : node.HOST;
-    startLocalLiveKit({
+    const dir = resolve(dataDir, "livekit");
+    const started = (livekit = launchLocalLiveKit({
       binary: localLiveKit.binary,
-      dir: resolve(dataDir, "livekit"),
+      dir,
       apiKey: localLiveKit.apiKey,
       apiSecret: localLiveKit.apiSecret,
       ports: { http: node.LIVEKIT_LOCAL_PORT, rtcUdp: node.LIVEKIT_LOCAL_PORT + 2 },
       webhookUrl: `http://${webhookHost}:${node.PORT}/api/v1/webhooks/livekit`,
       onOutput: (line) => process.stdout.write(`livekit: ${line}\n`),
-    }).then(
-      (started) => {
-        livekit = started;
-        say(`local LiveKit (${localLiveKit.source}) on ${started.url}, development mode, loopback only (config in ${resolve(dataDir, "livekit")})`);
-        if (stopping) void started.stop();
+    }));
+    started.ready.then(
+      () => {
+        say(`local LiveKit (${localLiveKit.source}) on ${started.url}, development mode, loopback only (config in ${dir})`);
         void started.exited.then((code) => {
-          if (!stopping) say(`the local LiveKit exited (${code}); the API keeps serving without a media plane`);
+          if (!stopping) say(`the local LiveKit exited (${code}); the API keeps serving, without a media plane (health says so)`);
         });
       },
-      (error: Error) => say(`the local LiveKit could not start, so the API serves without a media plane: ${error.message.split("\n").slice(0, 3).join(" | ")}`),
+      (error: Error) => {
+        if (!stopping) say(`the local LiveKit could not start, so the API serves without a media plane: ${error.message.split("\n").slice(0, 3).join(" | ")}`);
+      },
     );
   }
 

@@ -67,6 +67,7 @@ const streamhub :Workerd.Worker = (
     (name = "WEBHOOK_TIMEOUT_MS", fromEnvironment = "WEBHOOK_TIMEOUT_MS"),
     (name = "WEBHOOK_RETENTION_DAYS", fromEnvironment = "WEBHOOK_RETENTION_DAYS"),
     (name = "WEBHOOK_ROTATION_GRACE_S", fromEnvironment = "WEBHOOK_ROTATION_GRACE_S"),
+    (name = "LIVE_SWEEP_INTERVAL_S", fromEnvironment = "LIVE_SWEEP_INTERVAL_S"),
     (name = "CORS_ALLOWED_ORIGINS", fromEnvironment = "CORS_ALLOWED_ORIGINS"),
     (name = "STREAMHUB_MAX_BODY_BYTES", fromEnvironment = "STREAMHUB_MAX_BODY_BYTES"),
   ],

@@ -125,7 +125,9 @@ export class AppActor extends DurableObject<Env> {
    * record of what was done to an app outlives the app.
    */
   async wipe(): Promise<void> {
-    if (await this.#initialized()) {
+    // Only what is stored here: a wipe never adopts (the Registry may already hold a new app of this name).
+    this.#identity ??= await this.#settings.get<AppIdentity>("identity");
+    if (this.#identity !== null) {
       try {
         while ((await this.#settings.forwardAudit(Date.now())) !== null);
       } catch (error) {
@@ -133,6 +135,17 @@ export class AppActor extends DurableObject<Env> {
       }
     }
     await this.#reset();
+  }
+
+  /**
+   * Before a deleted app's name is used again (the create route): empties what
+   * that app left here — unless this database is already the new app's, as
+   * when two creates of the name raced and the other one won.
+   */
+  async clearForReuse(): Promise<void> {
+    const stored = await this.#settings.get<AppIdentity>("identity");
+    if (stored?.appId !== undefined && this.ctx.id.name !== undefined && (await registry(this.env).getApp(this.ctx.id.name))?.id === stored.appId) return;
+    await this.wipe();
   }
 
   async setSecret(name: string, plaintext: string | null): Promise<string | null> {
@@ -202,6 +215,8 @@ export class AppActor extends DurableObject<Env> {
 
   /** The Registry's sweep of LiveKit's room list: reconciles soon where this app knows otherwise. */
   async noticeRooms(rooms: string[]): Promise<boolean> {
+    // Adopted now, while the name this actor is addressed by is known: an alarm waking it cold may not know it.
+    if (!(await this.#initialized())) return false;
     return this.#live.notice(rooms);
   }
 
@@ -408,9 +423,29 @@ export class AppActor extends DurableObject<Env> {
    * here, or adopted at this first use), not wiped since.
    */
   async #initialized(): Promise<boolean> {
-    this.#identity ??= await this.#settings.get<AppIdentity>("identity");
+    this.#identity ??= await this.#stored();
     this.#identity ??= await (this.#adoption ??= this.#adopt().finally(() => (this.#adoption = null)));
     return this.#identity !== null;
+  }
+
+  /**
+   * The identity this database holds. One written before identities carried
+   * the app's id is checked against the Registry once: a database older than
+   * the app of its name is a deleted app's that was never wiped, and goes.
+   */
+  async #stored(): Promise<AppIdentity | null> {
+    const stored = await this.#settings.get<AppIdentity>("identity");
+    if (stored === null || stored.appId !== undefined || this.ctx.id.name === undefined) return stored;
+    const record = await registry(this.env).getApp(this.ctx.id.name);
+    const initializedAt = (await this.#settings.get<string>("initialized_at")) ?? "";
+    if (record === null) return null;
+    if (record.createdAt > initializedAt) {
+      await this.wipe();
+      return null;
+    }
+    const identity = { ...stored, appId: record.id };
+    await this.#settings.put("identity", identity);
+    return identity;
   }
 
   /**
@@ -424,7 +459,7 @@ export class AppActor extends DurableObject<Env> {
     const record = name === undefined ? null : await registry(this.env).getApp(name);
     if (record === null) return null;
     // A create that reused a deleted app's name wiped this database first (the create route): it starts empty.
-    const identity: AppIdentity = { name: record.name, roomPrefix: record.livekitRoomPrefix, tenantId: record.tenantId ?? "platform" };
+    const identity: AppIdentity = { name: record.name, roomPrefix: record.livekitRoomPrefix, tenantId: record.tenantId ?? "platform", appId: record.id };
     await this.#settings.initialize(identity, new Date().toISOString());
     await this.#scheduler.at("retention", Date.now() + DAY_MS);
     return identity;

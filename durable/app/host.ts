@@ -13,6 +13,8 @@ export interface AppIdentity {
   roomPrefix: string;
   /** The tenant whose quota ledger counts this app's streams. */
   tenantId: string;
+  /** The app's id in the Registry, never reused: which app of this name the database belongs to (absent in databases from before it was kept). */
+  appId?: number;
 }
 
 /**

@@ -50,6 +50,7 @@ export interface ParticipantRow {
   room: string;
   identity: string;
   sid: string;
+  /** 1: left out of viewer counts and never a stream (a QC or recorder participant; not a public play-token viewer, hidden as it is). */
   hidden: number;
   kind: string;
   tracks: number;

@@ -18,7 +18,7 @@ const joined = (id: string, room: string, identity: string): LiveKitEvent => ({
   event: "participant_joined",
   createdAt: Math.floor(Date.now() / 1000),
   room: { name: room, sid: "RM_1" },
-  participant: { identity, sid: `PA_${identity}`, name: identity, hidden: false, kind: "STANDARD" },
+  participant: { identity, sid: `PA_${identity}`, name: identity, hidden: false, uncounted: false, kind: "STANDARD" },
 });
 
 const eventTypes = async (host: TestHost) => (await host.events.after(0, 1000)).map((e) => e.type);

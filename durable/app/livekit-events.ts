@@ -67,7 +67,7 @@ export async function applyLiveKitEvent(state: LiveKitState, event: LiveKitEvent
     case "participant_joined":
       if (participant) {
         const existing = await live.participant(room, participant.identity);
-        await live.upsertParticipant({ room, identity: participant.identity, sid: participant.sid, hidden: participant.hidden, kind: participant.kind, tracks: existing?.tracks ?? 0 }, now);
+        await live.upsertParticipant({ room, identity: participant.identity, sid: participant.sid, hidden: participant.uncounted, kind: participant.kind, tracks: existing?.tracks ?? 0 }, now);
       }
       break;
 
@@ -75,11 +75,11 @@ export async function applyLiveKitEvent(state: LiveKitState, event: LiveKitEvent
       if (participant) {
         const existing = await live.participant(room, participant.identity);
         await live.upsertParticipant(
-          { room, identity: participant.identity, sid: participant.sid, hidden: participant.hidden, kind: participant.kind, tracks: (existing?.tracks ?? 0) + 1 },
+          { room, identity: participant.identity, sid: participant.sid, hidden: participant.uncounted, kind: participant.kind, tracks: (existing?.tracks ?? 0) + 1 },
           now,
         );
         // A hidden participant (a recorder, a QC monitor) is never a stream.
-        if (participant.hidden) break;
+        if (participant.uncounted) break;
         const streamId = streamIdOf(room, participant.identity);
         if (await live.activeStream(streamId)) break;
 
@@ -97,7 +97,7 @@ export async function applyLiveKitEvent(state: LiveKitState, event: LiveKitEvent
       if (participant) {
         const existing = await live.participant(room, participant.identity);
         const tracks = Math.max(0, (existing?.tracks ?? 1) - 1);
-        await live.upsertParticipant({ room, identity: participant.identity, sid: participant.sid, hidden: participant.hidden, kind: participant.kind, tracks }, now);
+        await live.upsertParticipant({ room, identity: participant.identity, sid: participant.sid, hidden: participant.uncounted, kind: participant.kind, tracks }, now);
         if (tracks === 0) await endStream(participant.identity, "unpublished");
       }
       break;

@@ -23,13 +23,14 @@ export async function reconciliationEvents(live: LiveRepository, room: string, a
 
   for (const known of stored) {
     if (present.has(known.identity)) continue;
-    const participant = { identity: known.identity, sid: known.sid, name: "", hidden: known.hidden === 1, kind: known.kind };
+    // The participants table keeps whether one is counted, not LiveKit's own `hidden`: for the leaving event they are taken as one.
+    const participant = { identity: known.identity, sid: known.sid, name: "", hidden: known.hidden === 1, uncounted: known.hidden === 1, kind: known.kind };
     events.push(event("participant_left", { room: roomRef, participant }));
   }
   // Streams whose publisher is not even in the participant table (a lost join) are ended too.
   for (const stream of await live.activeStreams(room)) {
     if (!present.has(stream.participant) && !stored.some((p) => p.identity === stream.participant)) {
-      events.push(event("participant_left", { room: roomRef, participant: { identity: stream.participant, sid: "", name: "", hidden: false, kind: "STANDARD" } }));
+      events.push(event("participant_left", { room: roomRef, participant: { identity: stream.participant, sid: "", name: "", hidden: false, uncounted: false, kind: "STANDARD" } }));
     }
   }
 
@@ -39,7 +40,8 @@ export async function reconciliationEvents(live: LiveRepository, room: string, a
       identity: participant.identity,
       sid: participant.sid,
       name: participant.name,
-      hidden: leftOutOfCounts(Boolean(participant.permission?.hidden), participant.attributes),
+      hidden: Boolean(participant.permission?.hidden),
+      uncounted: leftOutOfCounts(Boolean(participant.permission?.hidden), participant.attributes),
       kind: KIND_NAMES[participant.kind] ?? "STANDARD",
     };
     if (!known) events.push(event("participant_joined", { room: roomRef, participant: ref }));

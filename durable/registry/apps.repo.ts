@@ -185,8 +185,7 @@ export class AppsRepository {
     }
   }
 
-  /** Removes the app and every API token bound to it, together. */
-  /** Removes the app and its tokens, and retires its name (see `reuseName`). */
+  /** Removes the app and every API token bound to it, and retires its name (see `isRetired`), together. */
   async delete(name: string, now: string): Promise<boolean> {
     const results = await this.#db.batch([
       sql`DELETE FROM api_tokens WHERE app_id = (SELECT id FROM apps WHERE name = ${name})`,
@@ -196,9 +195,14 @@ export class AppsRepository {
     return (results[2]?.changes ?? 0) > 0;
   }
 
-  /** Whether the name was a deleted app's (whose actor database may not have been wiped); it is no longer retired. */
-  async reuseName(name: string): Promise<boolean> {
-    return (await this.#db.one(sql`DELETE FROM retired_app_names WHERE name = ${name} RETURNING name`)) !== null;
+  /** Whether the name was a deleted app's, whose actor database may not have been wiped. */
+  async isRetired(name: string): Promise<boolean> {
+    return (await this.#db.one(sql`SELECT 1 AS retired FROM retired_app_names WHERE name = ${name}`)) !== null;
+  }
+
+  /** The name is an app's again. */
+  async unretire(name: string): Promise<void> {
+    await this.#db.run(sql`DELETE FROM retired_app_names WHERE name = ${name}`);
   }
 }
 

@@ -76,6 +76,11 @@ export function registryRepositorySuite(name: string, withDriver: WithDriver) {
           expect([free, await apps.prefixOverlaps(free, null)]).toEqual([free, false]);
         }
         expect(await apps.prefixOverlaps("acme-prod", "acme")).toBe(false);
+        // Prefixes may end in "-" or hold "--": the same two rules, no surprises.
+        await apps.insert(newApp("dash", "x-"), T0);
+        for (const [prefix, taken] of [["x--y", true], ["x", true], ["x-", true], ["x-y", false], ["x--", true], ["xy", false]] as const) {
+          expect([prefix, await apps.prefixOverlaps(prefix, null)]).toEqual([prefix, taken]);
+        }
         expect(await apps.update("acme", { roomPrefix: "acme" }, T1)).toMatchObject({ livekitRoomPrefix: "acme" });
       }));
 
@@ -119,7 +124,7 @@ export function registryRepositorySuite(name: string, withDriver: WithDriver) {
         await tokens.insert(token("t-other", other.id), T0);
         await tokens.insert(token("t-global", null), T0);
 
-        expect(await apps.reuseName("demo")).toBe(false);
+        expect(await apps.isRetired("demo")).toBe(false);
         expect(await apps.delete("demo", T1)).toBe(true);
         expect(await apps.delete("demo", T1)).toBe(false);
         expect(await apps.findByName("demo")).toBeNull();
@@ -127,10 +132,11 @@ export function registryRepositorySuite(name: string, withDriver: WithDriver) {
         expect(left.map((t) => t.id)).toEqual(["t-global", "t-other"]);
         // A new app never reuses a deleted app's id.
         expect(((await apps.insert(newApp("demo"), T1)) as AppRecord).id).toBe(3);
-        // Its name was retired: the first reuse says so (the caller wipes the old database), once.
-        expect(await apps.reuseName("demo")).toBe(true);
-        expect(await apps.reuseName("demo")).toBe(false);
-        expect(await apps.reuseName("other")).toBe(false);
+        // Its name was retired (the caller clears the old database) until it is unretired.
+        expect(await apps.isRetired("demo")).toBe(true);
+        expect(await apps.isRetired("other")).toBe(false);
+        await apps.unretire("demo");
+        expect(await apps.isRetired("demo")).toBe(false);
       }));
 
     it("finds active tokens by hash only, and revoked ones only for seeding", () =>

@@ -45,8 +45,8 @@ export interface RegistryHealth {
 /** How often old log rows are pruned. */
 const RETENTION_INTERVAL_MS = 24 * 3600_000;
 
-/** How often LiveKit's room list is compared with what the apps know (and once at every start). */
-export const LIVE_SWEEP_INTERVAL_MS = 60_000;
+/** Apps the live sweep calls at once. */
+const SWEEP_CONCURRENCY = 16;
 
 /** The Registry's scheduled work. */
 type RegistryTask = "retention" | "live_sweep";
@@ -87,7 +87,7 @@ export class Registry extends DurableObject<Env> {
       await migrate(this.#db, registryMigrations);
       await this.#seedBootstrapToken();
       // A start sweeps at once: what LiveKit did while this node was down shows up without waiting.
-      await this.#scheduler.at("live_sweep", Date.now());
+      if (configFromEnv(env).LIVE_SWEEP_INTERVAL_S > 0) await this.#scheduler.at("live_sweep", Date.now());
       await this.#scheduler.at("retention", Date.now() + RETENTION_INTERVAL_MS);
     });
   }
@@ -112,15 +112,17 @@ export class Registry extends DurableObject<Env> {
    * its, and calls LiveKit again only for a room it did not know. (Rooms it
    * knows are live it checks itself, every minute.)
    */
-  async #sweepLiveKit(now: number): Promise<number> {
-    const lk = livekitClients(configFromEnv(this.env));
-    if (!lk) return now + LIVE_SWEEP_INTERVAL_MS;
+  async #sweepLiveKit(now: number): Promise<number | null> {
+    const config = configFromEnv(this.env);
+    const next = config.LIVE_SWEEP_INTERVAL_S > 0 ? Date.now() + config.LIVE_SWEEP_INTERVAL_S * 1000 : null;
+    const lk = livekitClients(config);
+    if (!lk) return null;
     let rooms;
     try {
       rooms = await lk.rooms.listRooms();
     } catch (error) {
-      log("warn", "LiveKit's room list is unreachable; the live sweep tries again in a minute", describeError(error));
-      return now + LIVE_SWEEP_INTERVAL_MS;
+      log("warn", "LiveKit's room list is unreachable; the live sweep tries again at its next turn", describeError(error));
+      return next;
     }
     // Every room, whatever its participant count says: LiveKit updates that count lazily (a room
     // with a publisher in it can still report 0), and LiveKit drops empty rooms soon enough.
@@ -129,14 +131,18 @@ export class Registry extends DurableObject<Env> {
       const app = await this.#apps.findByRoom(room.name);
       if (app) byApp.set(app.name, [...(byApp.get(app.name) ?? []), room.name]);
     }
-    await Promise.all(
-      [...byApp].map(([name, live]) =>
-        appActor(this.env, name)
-          .noticeRooms(live)
-          .catch((error: unknown) => log("error", "the live sweep could not reach an app", { app: name, ...describeError(error) })),
-      ),
-    );
-    return Date.now() + LIVE_SWEEP_INTERVAL_MS;
+    // A few apps at a time: a node with thousands of live apps does not open thousands of calls at once.
+    const apps = [...byApp];
+    for (let i = 0; i < apps.length; i += SWEEP_CONCURRENCY) {
+      await Promise.all(
+        apps.slice(i, i + SWEEP_CONCURRENCY).map(([name, live]) =>
+          appActor(this.env, name)
+            .noticeRooms(live)
+            .catch((error: unknown) => log("error", "the live sweep could not reach an app", { app: name, ...describeError(error) })),
+        ),
+      );
+    }
+    return next;
   }
 
   /** When a scheduled task is next due (null: not scheduled); for tests and operators. */
@@ -230,9 +236,9 @@ export class Registry extends DurableObject<Env> {
    * caller) the app is created and `overLimit` says whether it would have been
    * refused.
    */
-  async createApp(app: NewApp & { tenantId: string }, quota: { enforce: boolean }): Promise<
-    | { ok: true; value: AppRecord; overLimit: boolean; used: number; limit: number; reusedName: boolean }
-    | { ok: false; code: AppWriteConflict | "tenant_not_found" }
+  async createApp(app: NewApp & { tenantId: string }, quota: { enforce: boolean }, reuse: { cleared: boolean } = { cleared: false }): Promise<
+    | { ok: true; value: AppRecord; overLimit: boolean; used: number; limit: number }
+    | { ok: false; code: AppWriteConflict | "tenant_not_found" | "name_retired" }
     | { ok: false; code: "quota_exceeded"; used: number; limit: number }
   > {
     const tenant = await this.#tenants.find(app.tenantId);
@@ -241,9 +247,13 @@ export class Registry extends DurableObject<Env> {
     const used = await this.#tenants.countApps(app.tenantId);
     const overLimit = limit !== -1 && used >= limit;
     if (overLimit && quota.enforce) return { ok: false, code: "quota_exceeded", used, limit };
+    // A deleted app's name: its actor database is cleared first (by the caller, who then asks again),
+    // and the name stays retired until the new app exists, so a create that dies halfway clears again.
+    if (!reuse.cleared && (await this.#apps.isRetired(app.name)) && (await this.#apps.findByName(app.name)) === null) return { ok: false, code: "name_retired" };
     const created = await this.#apps.insert(app, now());
     if (typeof created === "string") return { ok: false, code: created };
-    return { ok: true, value: created, overLimit, used, limit, reusedName: await this.#apps.reuseName(app.name) };
+    await this.#apps.unretire(app.name);
+    return { ok: true, value: created, overLimit, used, limit };
   }
 
   async updateApp(name: string, changes: AppChanges): Promise<Result<AppRecord, AppWriteConflict | "app_not_found">> {

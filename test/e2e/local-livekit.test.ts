@@ -3,8 +3,12 @@
 // on loopback, keys generated into DATA_DIR/secrets.json, webhooks pointed at
 // this StreamHub, stopped with it. Tried as a new user would: the printed
 // token, an app, a browser publishing, another page playing real frames.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { findLiveKitBinary } from "../../selfhost/local-livekit.ts";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "../webhooks/receiver.ts";
@@ -65,10 +69,10 @@ describe("npm start with the local LiveKit (the real server, on loopback)", () =
     const endpoint = (await api("POST", "/api/v1/apps/demo/webhooks", { url: `${receiver.url}/r/local`, events: ["stream_started", "stream_ended"] })).body.data;
     await fetch(`${receiver.url}/_config/local`, { method: "POST", body: JSON.stringify({ secrets: [endpoint.secret] }) });
 
-    const join_ = (await api("POST", "/api/v1/apps/demo/tokens", { room: "show", identity: "host" })).body.data;
-    expect(join_.wsUrl).toBe(`ws://127.0.0.1:${livekitPort}`);
+    const publisherToken = (await api("POST", "/api/v1/apps/demo/tokens", { room: "show", identity: "host" })).body.data;
+    expect(publisherToken.wsUrl).toBe(`ws://127.0.0.1:${livekitPort}`);
     const host = await openPage(browser, pages);
-    await host.evaluate(([url, jwt]) => (globalThis as any).publish(url, jwt), [join_.wsUrl, join_.token] as const);
+    await host.evaluate(([url, jwt]) => (globalThis as any).publish(url, jwt), [publisherToken.wsUrl, publisherToken.token] as const);
     const play = (await call(node.url, "GET", "/api/v1/apps/demo/play-token/show")).body.data;
     const viewer = await openPage(browser, pages);
     await viewer.evaluate(([url, jwt]) => (globalThis as any).watch(url, jwt, 20_000), [play.wsUrl, play.token] as const);
@@ -86,6 +90,34 @@ describe("npm start with the local LiveKit (the real server, on loopback)", () =
     expect(await answers(livekitPort)).toBe(true);
     await node.terminate();
     await until("the local LiveKit stopped", () => answers(livekitPort), (up) => up === false, { timeoutMs: 10_000 });
+  });
+
+  it("refuses a LiveKit port already in use (say, a LiveKit left running), in one line, and serves the API", async () => {
+    const occupied = createServer((_req, res) => res.end("OK"));
+    const port = await freePort();
+    await new Promise<void>((resolve) => occupied.listen(port, "127.0.0.1", resolve));
+    try {
+      const node = await start({ STREAMHUB_LOCAL_LIVEKIT: "auto", LIVEKIT_LOCAL_PORT: String(port) });
+      const said = await until("the refusal", async () => node.output(), (output) => output.includes("could not start"));
+      expect(said).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect((await call(node.url, "GET", "/api/v1/health")).body.data.status).toBe("ok");
+    } finally {
+      occupied.close();
+    }
+  });
+
+  it("a stop while LiveKit is still starting stops it too", async () => {
+    // A LiveKit that takes 2 s to begin: the stop comes before it serves.
+    const dir = mkdtempSync(join(tmpdir(), "streamhub-slow-livekit-"));
+    const slow = join(dir, "livekit-server");
+    writeFileSync(slow, `#!/bin/sh\nsleep 2\nexec ${findLiveKitBinary({ build: false }).path} "$@"\n`, { mode: 0o755 });
+    const livekitPort = await freePort();
+    const node = await start({ STREAMHUB_LOCAL_LIVEKIT: "auto", LIVEKIT_LOCAL_PORT: String(livekitPort), LIVEKIT_BIN: slow });
+    expect(await node.terminate()).not.toBeNull();
+    // npm start has exited: nothing it started is left, neither the wrapper nor a LiveKit it would have run.
+    expect(spawnSync("pgrep", ["-f", slow]).stdout.toString()).toBe("");
+    expect(await answers(livekitPort)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("without a LiveKit binary, says so in one line and serves the API alone", async () => {

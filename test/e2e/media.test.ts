@@ -8,8 +8,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SignJWT } from "jose";
 import { startWebhookReceiver, type WebhookReceiver } from "../webhooks/receiver.ts";
-import { launchChromium, openPage, startPageServer, type PageServer } from "./browser.ts";
+import { openPage, type PageServer } from "./browser.ts";
 import { call, freePort, removeDataDir, startStreamHub, tempDataDir, until as waitUntil, type RunningStreamHub } from "./harness.ts";
+import { startMediaStack, type MediaStack } from "./media-stack.ts";
 import { startRealLiveKit, type RealLiveKit } from "./real-livekit.ts";
 
 const TOKEN = "sk_media_e2e_token_0123456789abcdefghijklmnop";
@@ -20,26 +21,17 @@ let node: RunningStreamHub;
 let receiver: WebhookReceiver;
 let pages: PageServer;
 let browser: Browser;
+let stack: MediaStack;
 const opened: Page[] = [];
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
-  const port = await freePort();
-  livekit = await startRealLiveKit({ webhookUrl: `http://127.0.0.1:${port}/api/v1/webhooks/livekit` });
-  node = await startStreamHub({
-    port,
-    env: { STREAMHUB_API_TOKEN: TOKEN, LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret, STREAMHUB_WEBHOOK_ALLOW_PRIVATE: "1" },
-  });
-  pages = await startPageServer();
-  browser = await launchChromium();
+  stack = await startMediaStack({ STREAMHUB_API_TOKEN: TOKEN, STREAMHUB_WEBHOOK_ALLOW_PRIVATE: "1" });
+  ({ livekit, node, pages, browser } = stack);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await pages?.close();
-  await node?.stop();
-  if (node) removeDataDir(node.dataDir);
-  await livekit?.close();
+  await stack?.close();
   await receiver?.close();
 });
 
@@ -152,7 +144,8 @@ describe("against the real LiveKit server: media from a browser, through StreamH
     const outcome = await joinFails(fanPage, fan.token);
     expect(outcome).not.toBe("joined");
     expect(outcome.toLowerCase()).toMatch(/permission|not allowed|insufficient/);
-    const listed = (await api("GET", "/api/v1/apps/grants/streams")).body.data as { participant: string }[];
+    // Once LiveKit's webhooks have brought the intruder's stream (published before), the fan's would be there too.
+    const listed = await until("the intruder's stream listed", async () => (await api("GET", "/api/v1/apps/grants/streams")).body.data as { participant: string }[], (list) => list.some((s) => s.participant === "intruder"));
     expect(listed.map((s) => s.participant)).not.toContain("fan");
   });
 
@@ -188,14 +181,13 @@ describe("against the real LiveKit server, with its webhooks lost: reconciliatio
       const host = await page();
       await publish(host, join);
       running = await startStreamHub({ dataDir, env });
-      const node_ = running;
-      await until(
+      const restarted = running;
+      await waitUntil(
         "the stream found by reconciliation",
-        async () => (await call(node_.url, "GET", "/api/v1/apps/healed/streams", { token: TOKEN })).body.data,
+        async () => (await call(restarted.url, "GET", "/api/v1/apps/healed/streams", { token: TOKEN })).body.data,
         (list: any[]) => list.length === 1 && list[0].streamId === "healed-late/host",
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}\nStreamHub said:\n${node_.output().slice(-3000)}`);
-      });
+        { context: () => `StreamHub said:\n${restarted.output().slice(-3000)}` },
+      );
     } finally {
       await running.stop();
       removeDataDir(dataDir);

@@ -4,9 +4,9 @@
 // must decode the video, hear the player's events, and see the stream end.
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, openPage, startPageServer, type PageServer } from "./browser.ts";
-import { call, freePort, removeDataDir, startStreamHub, until, type RunningStreamHub } from "./harness.ts";
-import { startRealLiveKit, type RealLiveKit } from "./real-livekit.ts";
+import { openPage, type PageServer } from "./browser.ts";
+import { call, until, type RunningStreamHub } from "./harness.ts";
+import { startMediaStack, type MediaStack } from "./media-stack.ts";
 
 // Code in page.evaluate runs in the browser; these are its globals (this project is typed for Node).
 declare const document: any;
@@ -14,29 +14,19 @@ declare const performance: any;
 declare function addEventListener(type: string, listener: (event: any) => void): void;
 
 const TOKEN = "sk_player_e2e_token_0123456789abcdefghijklmno";
-let livekit: RealLiveKit;
+let stack: MediaStack;
 let node: RunningStreamHub;
 let pages: PageServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  const port = await freePort();
-  livekit = await startRealLiveKit({ webhookUrl: `http://127.0.0.1:${port}/api/v1/webhooks/livekit` });
-  node = await startStreamHub({ port, env: { STREAMHUB_API_TOKEN: TOKEN, LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret } });
-  pages = await startPageServer();
-  browser = await launchChromium();
+  stack = await startMediaStack({ STREAMHUB_API_TOKEN: TOKEN });
+  ({ node, pages, browser } = stack);
 }, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await pages?.close();
-  await node?.stop();
-  if (node) removeDataDir(node.dataDir);
-  await livekit?.close();
-});
+afterAll(() => stack?.close());
 
 const api = (method: string, path: string, json?: unknown) => call(node.url, method, path, { token: TOKEN, json });
-const context = () => `LiveKit said:\n${livekit.output().slice(-1500)}\nStreamHub said:\n${node.output().slice(-1500)}`;
+const context = () => stack.logs();
 
 async function publisher(app: string, room: string): Promise<Page> {
   const page = await openPage(browser, pages);

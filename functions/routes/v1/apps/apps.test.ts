@@ -16,7 +16,7 @@ describe("apps: create, read, list, change, delete", () => {
     expect(created.headers.get("X-Request-Id")).toBeTruthy();
 
     const summary = await actorOf(name).summary();
-    expect(summary?.identity).toEqual({ name, roomPrefix: name, tenantId: "platform" });
+    expect(summary?.identity).toEqual({ name, roomPrefix: name, tenantId: "platform", appId: created.body.data.id });
 
     const read = await api("GET", `/api/v1/apps/${name}`);
     expect(read.status).toBe(200);
@@ -107,12 +107,39 @@ describe("apps: create, read, list, change, delete", () => {
     expect(await actorOf(name).revealSecret("callbackSecret")).toBeNull();
   });
 
-  it("creates no database until the app is first used, then adopts who it is from the registry", async () => {
+  it("writes nothing to the app's actor at create; it adopts who it is from the registry at first use", async () => {
     const name = uniqueAppName();
     await api("POST", "/api/v1/apps", { json: { name, roomPrefix: `first-${name}`.slice(0, 40) } });
     const before = await runInDurableObject(actorOf(name), async (_instance, state) => state.storage.sql.exec("SELECT key FROM config").toArray());
     expect(before).toEqual([]);
-    expect((await actorOf(name).summary())?.identity).toEqual({ name, roomPrefix: `first-${name}`.slice(0, 40), tenantId: "platform" });
+    const created = (await api("GET", `/api/v1/apps/${name}`)).body.data;
+    expect((await actorOf(name).summary())?.identity).toEqual({ name, roomPrefix: `first-${name}`.slice(0, 40), tenantId: "platform", appId: created.id });
+  });
+
+  it("clearing for a reused name spares a database that is already the new app's (two creates raced)", async () => {
+    const name = uniqueAppName();
+    await api("POST", "/api/v1/apps", { json: { name } });
+    await api("PATCH", `/api/v1/apps/${name}`, { json: { callbackSecret: "the-new-apps-secret-1" } });
+    await actorOf(name).clearForReuse();
+    expect(await actorOf(name).revealSecret("callbackSecret")).toBe("the-new-apps-secret-1");
+    // Once the registry no longer has that app, the same call clears it.
+    await registry(env).deleteApp(name);
+    await actorOf(name).clearForReuse();
+    expect(await runInDurableObject(actorOf(name), async (_instance, state) => state.storage.sql.exec("SELECT key FROM config").toArray())).toEqual([]);
+  });
+
+  it("a database from before identities carried the app's id is checked once: older than the app of its name, it goes", async () => {
+    const name = uniqueAppName();
+    await api("POST", "/api/v1/apps", { json: { name } });
+    // What an older version left: an identity without appId, initialized before this app was created.
+    await runInDurableObject(actorOf(name), async (_instance, state) => {
+      const long_ago = new Date(Date.now() - 86_400_000).toISOString();
+      state.storage.sql.exec("INSERT INTO config (key, value_json, updated_at) VALUES ('identity', ?, ?), ('initialized_at', ?, ?)", JSON.stringify({ name, roomPrefix: "old-prefix", tenantId: "gone" }), long_ago, JSON.stringify(long_ago), long_ago);
+      state.storage.sql.exec("INSERT INTO secrets (name, sealed, updated_at) VALUES ('callbackSecret', 'stale', ?)", long_ago);
+    });
+    const summary = await actorOf(name).summary();
+    expect(summary?.identity).toMatchObject({ name, roomPrefix: name, tenantId: "platform" });
+    expect(summary?.secretNames).toEqual([]);
   });
 
   it("a create that reuses a deleted app's name starts empty even when that app's wipe never ran", async () => {

@@ -4,7 +4,6 @@ import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../lib/envelope.ts";
 import { ApiError, quotaExceeded } from "../../../lib/errors.ts";
 import { quotaEnforced, recordOverLimit } from "../../../lib/quota.ts";
-import { describeError, log } from "../../../../core/log.ts";
 import { AppRecordSchema, CreateAppBody } from "./schema.ts";
 
 const route = protectedRoute("app:create", {
@@ -31,8 +30,14 @@ export const registerAppsCreate = (app: App) =>
     // Members create apps in their own tenant; superadmins may name any tenant.
     const tenantId = auth.isSuperadmin ? (body.tenantId ?? "platform") : auth.tenantId;
     if (tenantId === null) throw new ApiError("forbidden", "the caller belongs to no tenant");
-    // One Registry call checks the tenant, its maxApps and the name, and creates the row.
-    const result = await registry(c.env).createApp({ name: body.name, displayName: body.displayName ?? body.name, roomPrefix, tenantId }, { enforce: quotaEnforced(c) });
+    // One Registry call checks the tenant, its maxApps and the name, and creates the row (two for a deleted app's name).
+    const app = { name: body.name, displayName: body.displayName ?? body.name, roomPrefix, tenantId };
+    let result = await registry(c.env).createApp(app, { enforce: quotaEnforced(c) });
+    if (!result.ok && result.code === "name_retired") {
+      // A deleted app's name: what that app left in its database goes before the name is anyone's again.
+      await appActor(c.env, body.name).clearForReuse();
+      result = await registry(c.env).createApp(app, { enforce: quotaEnforced(c) }, { cleared: true });
+    }
     if (!result.ok) {
       if (result.code === "tenant_not_found") throw new ApiError("tenant_not_found", `tenant "${tenantId}" does not exist`);
       if (result.code === "quota_exceeded") throw quotaExceeded("maxApps", result.limit, result.used);
@@ -42,20 +47,7 @@ export const registerAppsCreate = (app: App) =>
     }
     if (result.overLimit) await recordOverLimit(c, tenantId, "maxApps", result.limit, result.used);
 
-    // The app's own database is created at its first use (AppActor). A name that was a deleted
-    // app's is wiped once more first, in case that app's wipe never finished.
-    if (result.reusedName) {
-      try {
-        await appActor(c.env, body.name).wipe();
-      } catch (error) {
-        // A database that could still hold the old app's data must not become the new app's: take the row back.
-        log("error", "could not wipe a deleted app's database; rolling back the app", { requestId: c.var.requestId, app: body.name, ...describeError(error) });
-        await registry(c.env).deleteApp(body.name);
-        forgetApp(body.name);
-        throw error;
-      }
-    }
-    // A lookup of this name (or of a room under its prefix) may have been cached as "no such app".
+    // The app's own database is created at its first use (AppActor). A lookup of this name (or of a room under its prefix) may have been cached as "no such app".
     forgetApp(body.name);
     return created(c, result.value);
   });

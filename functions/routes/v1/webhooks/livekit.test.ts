@@ -28,8 +28,11 @@ describe("against the LiveKit stand-in: streams from LiveKit's webhooks", () => 
     expect(published.delivered).toEqual([200]);
     await joinAs(app.name, { room: "show", identity: "fan", canPublish: false }, jwt);
     await joinAs(app.name, { room: "show", identity: "qc", hidden: true }, jwt);
-    // Hidden from the room like the QC, but a viewer (API.md decision 11).
+    // Hidden from the room like the QC, but a viewer (API.md decision 11); forwarded events say it is hidden.
     await livekit("join", { token: (await api("GET", `/api/v1/apps/${app.name}/play-token/show`)).body.data.token });
+    const logged = await env.APP.get(env.APP.idFromName(app.name)).events(0, 1000);
+    const viewerJoined = logged.map((e) => ({ type: e.type, data: JSON.parse(e.dataJson) })).find((e) => e.type === "participant_joined" && e.data.participant.identity.startsWith("viewer-"));
+    expect(viewerJoined?.data.participant.hidden).toBe(true);
 
     const listed = await api("GET", `/api/v1/apps/${app.name}/streams`, { token: jwt });
     expect(listed.body.data).toEqual([
