@@ -17,6 +17,7 @@ import { Live } from "./live.ts";
 import type { StreamRecord } from "./live.repo.ts";
 import { appMigrations } from "./migrations.ts";
 import { Recordings, type RecordingRequest, type StartRecordingResult } from "./recordings.ts";
+import { Samples, type Sample, type SampleInfo, type SampleWrite } from "./samples.ts";
 import { Scheduler, type TaskRunner } from "../lib/scheduler.ts";
 import { Settings, type AppActorSummary } from "./settings.ts";
 import { Usage, type UsageCounter } from "./usage.ts";
@@ -27,6 +28,7 @@ import { Webhooks, type AttemptView, type DeliveryView, type WebhookEndpointView
 export type { AppActorSummary } from "./settings.ts";
 export type { AppIdentity } from "./host.ts";
 export type { IngressView } from "./ingresses.ts";
+export type { Sample, SampleInfo, SampleWrite } from "./samples.ts";
 export { RECONCILE_INTERVAL_MS } from "./live.ts";
 export type { AttemptView, DeliveryView, WebhookEndpointView } from "./webhooks.ts";
 
@@ -43,9 +45,9 @@ export interface LiveKitEventOptions {
  * app in its own SQLite database, and serializes it: per-app rules need no
  * locks. The class is a thin typed RPC surface over the capabilities that own
  * the app's tables — live state, ingresses, recordings and HLS, webhooks,
- * settings and secrets (with the audit log), usage counters — and the one
- * alarm over one schedule table. It is only reached after the Registry
- * confirmed the app exists.
+ * settings and secrets (with the audit log), usage counters, sample pages —
+ * and the one alarm over one schedule table. It is only reached after the
+ * Registry confirmed the app exists.
  */
 export class AppActor extends DurableObject<Env> {
   readonly #db: ActorSqlDriver;
@@ -57,6 +59,7 @@ export class AppActor extends DurableObject<Env> {
   readonly #ingresses: Ingresses;
   readonly #recordings: Recordings;
   readonly #live: Live;
+  readonly #samples: Samples;
   readonly #runners: Record<AppTask, TaskRunner>;
   #identity: AppIdentity | null = null;
   #adoption: Promise<AppIdentity | null> | null = null;
@@ -84,6 +87,7 @@ export class AppActor extends DurableObject<Env> {
     this.#ingresses = new Ingresses(host, (room) => this.#live.viewerCount(room));
     this.#recordings = new Recordings(host, this.#settings);
     this.#live = new Live(host, { vods: this.#recordings.vods, hls: this.#recordings.hls, ingresses: this.#ingresses });
+    this.#samples = new Samples(host);
     this.#runners = {
       webhooks: () => this.#webhooks.runScheduled(),
       reconcile: (now) => this.#live.runScheduled(now),
@@ -380,6 +384,25 @@ export class AppActor extends DurableObject<Env> {
   /** When a scheduled task is next due (null: not scheduled); for tests and operators. */
   async scheduledAt(task: AppTask): Promise<number | null> {
     return this.#scheduler.dueAt(task);
+  }
+
+  // ── Sample pages ───────────────────────────────────────────────────────────
+
+  async listSamples(): Promise<SampleInfo[]> {
+    return this.#samples.list();
+  }
+
+  /** A sample page; null when there is none (or no app: the public route may get here without the Registry's fresh word). */
+  async getSample(name: string): Promise<Sample | null> {
+    return (await this.#initialized()) ? this.#samples.get(name) : null;
+  }
+
+  async putSample(name: string, content: string): Promise<SampleWrite> {
+    return this.#samples.put(name, content);
+  }
+
+  async regenerateSamples(): Promise<string[]> {
+    return this.#samples.regenerate();
   }
 
   // ── Internals ──────────────────────────────────────────────────────────────

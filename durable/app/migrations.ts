@@ -247,4 +247,18 @@ export const appMigrations: Migration[] = [
       `DROP TABLE publisher_slots`,
     ],
   },
+  {
+    version: 9,
+    name: "sample pages",
+    statements: [
+      // The app's sample pages, served at /samples/{app}/{name}: the generated defaults
+      // (written at their first use, restored by regenerate) and any the app's editors add.
+      `CREATE TABLE samples (
+        name TEXT PRIMARY KEY,
+        content TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+    ],
+  },
 ];
