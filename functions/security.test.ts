@@ -111,6 +111,9 @@ const PROBES: Record<string, Probe> = {
   "GET /api/v1/apps/{app}/webhooks/{id}/deliveries": { path: "/api/v1/apps/{app}/webhooks/whep_missing/deliveries?limit=0", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
   "GET /api/v1/apps/{app}/webhooks/{id}/deliveries/{deliveryId}": { path: "/api/v1/apps/{app}/webhooks/whep_missing/deliveries/dlv_missing", expect: all(404) },
   "POST /api/v1/apps/{app}/webhooks/{id}/deliveries/{deliveryId}/replay": { path: "/api/v1/apps/{app}/webhooks/whep_missing/deliveries/dlv_missing/replay", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
+  // Players' reports: public; a credential changes nothing (and is not looked at).
+  "POST /api/v1/apps/{app}/qoe": { path: "/api/v1/apps/{app}/qoe", json: {}, public: true, expect: all(400) },
+  "GET /api/v1/apps/{app}/qoe": { path: "/api/v1/apps/{app}/qoe?limit=0", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
   "GET /api/v1/apps/{app}/samples": { path: "/api/v1/apps/{app}/samples", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
   "GET /api/v1/apps/{app}/samples/{file}": { path: "/api/v1/apps/{app}/samples/missing.html", expect: all(404) },
   "PUT /api/v1/apps/{app}/samples/{file}": { path: "/api/v1/apps/{app}/samples/missing.html", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },

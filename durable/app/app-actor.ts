@@ -16,6 +16,7 @@ import { Ingresses, type IngressView } from "./ingresses.ts";
 import { Live } from "./live.ts";
 import type { StreamRecord } from "./live.repo.ts";
 import { appMigrations } from "./migrations.ts";
+import { Qoe, QOE_RETENTION_DAYS, type QoeFilter, type QoeReport, type QoeSummary, type QoeView } from "./qoe.ts";
 import { Recordings, type RecordingRequest, type StartRecordingResult } from "./recordings.ts";
 import { Samples, type Sample, type SampleInfo, type SampleWrite } from "./samples.ts";
 import { Scheduler, type TaskRunner } from "../lib/scheduler.ts";
@@ -28,6 +29,7 @@ import { Webhooks, type AttemptView, type DeliveryView, type WebhookEndpointView
 export type { AppActorSummary } from "./settings.ts";
 export type { AppIdentity } from "./host.ts";
 export type { IngressView } from "./ingresses.ts";
+export type { QoeReport, QoeSummary, QoeView } from "./qoe.ts";
 export type { Sample, SampleInfo, SampleWrite } from "./samples.ts";
 export { RECONCILE_INTERVAL_MS } from "./live.ts";
 export type { AttemptView, DeliveryView, WebhookEndpointView } from "./webhooks.ts";
@@ -45,9 +47,10 @@ export interface LiveKitEventOptions {
  * app in its own SQLite database, and serializes it: per-app rules need no
  * locks. The class is a thin typed RPC surface over the capabilities that own
  * the app's tables — live state, ingresses, recordings and HLS, webhooks,
- * settings and secrets (with the audit log), usage counters, sample pages —
- * and the one alarm over one schedule table. It is only reached after the
- * Registry confirmed the app exists.
+ * settings and secrets (with the audit log), usage counters, sample pages,
+ * players' quality-of-experience reports — and the one alarm over one
+ * schedule table. It is only reached after the Registry confirmed the app
+ * exists.
  */
 export class AppActor extends DurableObject<Env> {
   readonly #db: ActorSqlDriver;
@@ -60,6 +63,7 @@ export class AppActor extends DurableObject<Env> {
   readonly #recordings: Recordings;
   readonly #live: Live;
   readonly #samples: Samples;
+  readonly #qoe: Qoe;
   readonly #runners: Record<AppTask, TaskRunner>;
   #identity: AppIdentity | null = null;
   #adoption: Promise<AppIdentity | null> | null = null;
@@ -88,6 +92,7 @@ export class AppActor extends DurableObject<Env> {
     this.#recordings = new Recordings(host, this.#settings);
     this.#live = new Live(host, { vods: this.#recordings.vods, hls: this.#recordings.hls, ingresses: this.#ingresses });
     this.#samples = new Samples(host);
+    this.#qoe = new Qoe(host);
     this.#runners = {
       webhooks: () => this.#webhooks.runScheduled(),
       reconcile: (now) => this.#live.runScheduled(now),
@@ -405,6 +410,19 @@ export class AppActor extends DurableObject<Env> {
     return this.#samples.regenerate();
   }
 
+  // ── Quality of experience ──────────────────────────────────────────────────
+
+  /** A player's report on one view, in one write; false (the report dropped) when this is no app. */
+  async recordQoe(report: QoeReport): Promise<boolean> {
+    if (!(await this.#initialized())) return false;
+    await this.#qoe.record(report, new Date().toISOString());
+    return true;
+  }
+
+  async qoeViews(filter: QoeFilter, limit: number, offset: number): Promise<{ views: QoeView[]; total: number; summary: QoeSummary }> {
+    return this.#qoe.views(filter, limit, offset);
+  }
+
   // ── Internals ──────────────────────────────────────────────────────────────
 
   /** The schedule's daily `retention` task: every log the app keeps is bounded by age (and deliveries by count). */
@@ -414,6 +432,7 @@ export class AppActor extends DurableObject<Env> {
     await this.#settings.pruneAudit(new Date(now - config.LOG_RETENTION_DAYS * DAY_MS).toISOString());
     await this.#usage.prune(new Date(now - 400 * DAY_MS).toISOString().slice(0, 10));
     await this.#live.prune(now);
+    await this.#qoe.prune(new Date(now - QOE_RETENTION_DAYS * DAY_MS).toISOString());
     return now + DAY_MS;
   }
 
