@@ -111,6 +111,16 @@ const PROBES: Record<string, Probe> = {
   "GET /api/v1/apps/{app}/webhooks/{id}/deliveries": { path: "/api/v1/apps/{app}/webhooks/whep_missing/deliveries?limit=0", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
   "GET /api/v1/apps/{app}/webhooks/{id}/deliveries/{deliveryId}": { path: "/api/v1/apps/{app}/webhooks/whep_missing/deliveries/dlv_missing", expect: all(404) },
   "POST /api/v1/apps/{app}/webhooks/{id}/deliveries/{deliveryId}/replay": { path: "/api/v1/apps/{app}/webhooks/whep_missing/deliveries/dlv_missing/replay", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
+  // Players' reports: public; a credential changes nothing (and is not looked at).
+  "POST /api/v1/apps/{app}/qoe": { path: "/api/v1/apps/{app}/qoe", json: {}, public: true, expect: all(400) },
+  "GET /api/v1/apps/{app}/qoe": { path: "/api/v1/apps/{app}/qoe?limit=0", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/samples": { path: "/api/v1/apps/{app}/samples", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
+  "GET /api/v1/apps/{app}/samples/{file}": { path: "/api/v1/apps/{app}/samples/missing.html", expect: all(404) },
+  "PUT /api/v1/apps/{app}/samples/{file}": { path: "/api/v1/apps/{app}/samples/missing.html", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
+  // Puts the default pages back: the same pages again, as nothing edited them.
+  "POST /api/v1/apps/{app}/samples/regenerate": { path: "/api/v1/apps/{app}/samples/regenerate", expect: [404, 200, 403, 200, 200, 404, 200, 200] },
+  // Public pages: a credential opens nothing more.
+  "GET /samples/{app}/{file}": { path: "/samples/{app}/missing.html", public: true, expect: all(404) },
   // Node agents' routes: only X-Cluster-Token opens them; no API credential does.
   "GET /api/v1/relays": { path: "/api/v1/relays", public: true, expect: all(401) },
   "POST /api/v1/relays/{ingressId}/status": { path: "/api/v1/relays/IN_missing/status", json: {}, public: true, expect: all(401) },

@@ -16,7 +16,9 @@ import { Ingresses, type IngressView } from "./ingresses.ts";
 import { Live } from "./live.ts";
 import type { StreamRecord } from "./live.repo.ts";
 import { appMigrations } from "./migrations.ts";
+import { Qoe, QOE_RETENTION_DAYS, type QoeFilter, type QoeReport, type QoeSummary, type QoeView } from "./qoe.ts";
 import { Recordings, type RecordingRequest, type StartRecordingResult } from "./recordings.ts";
+import { Samples, type Sample, type SampleInfo, type SampleWrite } from "./samples.ts";
 import { Scheduler, type TaskRunner } from "../lib/scheduler.ts";
 import { Settings, type AppActorSummary } from "./settings.ts";
 import { Usage, type UsageCounter } from "./usage.ts";
@@ -27,6 +29,8 @@ import { Webhooks, type AttemptView, type DeliveryView, type WebhookEndpointView
 export type { AppActorSummary } from "./settings.ts";
 export type { AppIdentity } from "./host.ts";
 export type { IngressView } from "./ingresses.ts";
+export type { QoeReport, QoeSummary, QoeView } from "./qoe.ts";
+export type { Sample, SampleInfo, SampleWrite } from "./samples.ts";
 export { RECONCILE_INTERVAL_MS } from "./live.ts";
 export type { AttemptView, DeliveryView, WebhookEndpointView } from "./webhooks.ts";
 
@@ -43,9 +47,10 @@ export interface LiveKitEventOptions {
  * app in its own SQLite database, and serializes it: per-app rules need no
  * locks. The class is a thin typed RPC surface over the capabilities that own
  * the app's tables — live state, ingresses, recordings and HLS, webhooks,
- * settings and secrets (with the audit log), usage counters — and the one
- * alarm over one schedule table. It is only reached after the Registry
- * confirmed the app exists.
+ * settings and secrets (with the audit log), usage counters, sample pages,
+ * players' quality-of-experience reports — and the one alarm over one
+ * schedule table. It is only reached after the Registry confirmed the app
+ * exists.
  */
 export class AppActor extends DurableObject<Env> {
   readonly #db: ActorSqlDriver;
@@ -57,6 +62,8 @@ export class AppActor extends DurableObject<Env> {
   readonly #ingresses: Ingresses;
   readonly #recordings: Recordings;
   readonly #live: Live;
+  readonly #samples: Samples;
+  readonly #qoe: Qoe;
   readonly #runners: Record<AppTask, TaskRunner>;
   #identity: AppIdentity | null = null;
   #adoption: Promise<AppIdentity | null> | null = null;
@@ -84,6 +91,8 @@ export class AppActor extends DurableObject<Env> {
     this.#ingresses = new Ingresses(host, (room) => this.#live.viewerCount(room));
     this.#recordings = new Recordings(host, this.#settings);
     this.#live = new Live(host, { vods: this.#recordings.vods, hls: this.#recordings.hls, ingresses: this.#ingresses });
+    this.#samples = new Samples(host);
+    this.#qoe = new Qoe(host);
     this.#runners = {
       webhooks: () => this.#webhooks.runScheduled(),
       reconcile: (now) => this.#live.runScheduled(now),
@@ -397,6 +406,38 @@ export class AppActor extends DurableObject<Env> {
     return this.#scheduler.dueAt(task);
   }
 
+  // ── Sample pages ───────────────────────────────────────────────────────────
+
+  async listSamples(): Promise<SampleInfo[]> {
+    return this.#samples.list();
+  }
+
+  /** A sample page; null when there is none (or no app: the public route may get here without the Registry's fresh word). */
+  async getSample(name: string): Promise<Sample | null> {
+    return (await this.#initialized()) ? this.#samples.get(name) : null;
+  }
+
+  async putSample(name: string, content: string): Promise<SampleWrite> {
+    return this.#samples.put(name, content);
+  }
+
+  async regenerateSamples(): Promise<string[]> {
+    return this.#samples.regenerate();
+  }
+
+  // ── Quality of experience ──────────────────────────────────────────────────
+
+  /** A player's report on one view, in one write; false (the report dropped) when this is no app. */
+  async recordQoe(report: QoeReport): Promise<boolean> {
+    if (!(await this.#initialized())) return false;
+    await this.#qoe.record(report, new Date().toISOString());
+    return true;
+  }
+
+  async qoeViews(filter: QoeFilter, limit: number, offset: number): Promise<{ views: QoeView[]; total: number; summary: QoeSummary }> {
+    return this.#qoe.views(filter, limit, offset);
+  }
+
   // ── Internals ──────────────────────────────────────────────────────────────
 
   /** The schedule's daily `retention` task: every log the app keeps is bounded by age (and deliveries by count). */
@@ -406,6 +447,7 @@ export class AppActor extends DurableObject<Env> {
     await this.#settings.pruneAudit(new Date(now - config.LOG_RETENTION_DAYS * DAY_MS).toISOString());
     await this.#usage.prune(new Date(now - 400 * DAY_MS).toISOString().slice(0, 10));
     await this.#live.prune(now);
+    await this.#qoe.prune(new Date(now - QOE_RETENTION_DAYS * DAY_MS).toISOString());
     return now + DAY_MS;
   }
 

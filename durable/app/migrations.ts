@@ -247,4 +247,41 @@ export const appMigrations: Migration[] = [
       `DROP TABLE publisher_slots`,
     ],
   },
+  {
+    version: 9,
+    name: "sample pages",
+    statements: [
+      // The app's sample pages, served at /samples/{app}/{name}: the generated defaults
+      // (written at their first use, restored by regenerate) and any the app's editors add.
+      `CREATE TABLE samples (
+        name TEXT PRIMARY KEY,
+        content TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+    ],
+  },
+  {
+    version: 10,
+    name: "quality of experience",
+    statements: [
+      // What players report about each view (several reports a view, the latest kept), for analytics.
+      // Nothing about the viewer: no address, user agent or identity. Pruned by the daily retention task.
+      `CREATE TABLE qoe_views (
+        view_id TEXT PRIMARY KEY,
+        room TEXT NOT NULL,
+        path TEXT NOT NULL CHECK (path IN ('webrtc', 'hls', 'none')),
+        first_frame_ms INTEGER,
+        rebuffer_ms INTEGER NOT NULL,
+        rebuffer_count INTEGER NOT NULL,
+        watched_ms INTEGER NOT NULL,
+        errors_json TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        final INTEGER NOT NULL
+      )`,
+      `CREATE INDEX qoe_views_started ON qoe_views (started_at)`,
+      `CREATE INDEX qoe_views_room ON qoe_views (room, started_at)`,
+    ],
+  },
 ];

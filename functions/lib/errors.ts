@@ -53,6 +53,9 @@ export const ERRORS = {
   webhook_not_found: { status: 404, meaning: "No such webhook endpoint in the app" },
   webhook_url_private: { status: 400, meaning: "The webhook URL is on a private, loopback or metadata address" },
   delivery_not_found: { status: 404, meaning: "No such delivery of the endpoint" },
+  sample_not_found: { status: 404, meaning: "No such sample page in the app" },
+  sample_too_large: { status: 413, meaning: "The sample page is over 256 KB (UTF-8)" },
+  sample_limit_reached: { status: 409, meaning: "The app has 50 sample pages, the most it may keep; change one instead" },
 } as const satisfies Record<string, { status: ContentfulStatusCode; meaning: string }>;
 
 /** The machine codes StreamHub answers with. */

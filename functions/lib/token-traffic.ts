@@ -3,6 +3,7 @@ import { appActor } from "../../core/actors.ts";
 import { describeError, log } from "../../core/log.ts";
 import type { UsageCounter } from "../../durable/app/usage.ts";
 import type { AppEnv } from "./context.ts";
+import { fixedWindowLimiter } from "./rate-limit.ts";
 
 // Join and play tokens are the traffic StreamHub serves most, and machine
 // traffic: they are counted and (play tokens) rate-limited here, in the
@@ -51,26 +52,7 @@ export async function flushTokenCounts(env: Env): Promise<void> {
 
 /** Public play tokens per client address per minute, per app. */
 export const PLAY_TOKENS_PER_WINDOW = 30;
-const PLAY_TOKEN_WINDOW_MS = 60_000;
-const WINDOWS_MAX = 100_000;
-const windows = new Map<string, { startedAt: number; count: number }>();
+const playTokens = fixedWindowLimiter({ limit: PLAY_TOKENS_PER_WINDOW, windowMs: 60_000 });
 
-/**
- * Admits one public play token for `ip` on `app`, or says how many seconds to
- * wait. Counted in this isolate's memory: exact under `npm start`, where one
- * isolate serves every request; on Cloudflare each isolate counts on its own,
- * so a client spread over several may get a few times the limit. Losing the
- * counts on a restart is harmless.
- */
-export function admitPlayToken(app: string, ip: string, now = Date.now()): number {
-  const key = `${app}|${ip}`;
-  const window = windows.get(key);
-  if (!window || window.startedAt + PLAY_TOKEN_WINDOW_MS <= now) {
-    if (windows.size >= WINDOWS_MAX) windows.clear();
-    windows.set(key, { startedAt: now, count: 1 });
-    return 0;
-  }
-  if (window.count >= PLAY_TOKENS_PER_WINDOW) return Math.ceil((window.startedAt + PLAY_TOKEN_WINDOW_MS - now) / 1000);
-  window.count++;
-  return 0;
-}
+/** Admits one public play token for `ip` on `app`, or says how many seconds to wait (see fixedWindowLimiter). */
+export const admitPlayToken = (app: string, ip: string, now = Date.now()): number => playTokens(`${app}|${ip}`, now);

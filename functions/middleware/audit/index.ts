@@ -7,6 +7,8 @@ import type { AppEnv } from "../../lib/context.ts";
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /** Machine traffic (LiveKit's webhooks, the relay sidecar's reports) is not a person's action; it would drown the log. */
 const NOT_AUDITED = /^\/api\/v1\/(webhooks|relays)(\/|$)/;
+/** Players' quality-of-experience reports: anonymous machine traffic that must leave no address behind. */
+const QOE_REPORTS = /^\/api\/v1\/apps\/[^/]+\/qoe\/?$/;
 /** Join tokens are machine traffic too: counted per day by the app, audited row by row only if the app asks (`auditTokens`). */
 const JOIN_TOKENS = /^\/api\/v1\/apps\/[^/]+\/tokens\/?$/;
 
@@ -24,7 +26,7 @@ const JOIN_TOKENS = /^\/api\/v1\/apps\/[^/]+\/tokens\/?$/;
 export const audit = (): MiddlewareHandler<AppEnv> =>
   async function audit(c, next) {
     await next();
-    if (!MUTATING.has(c.req.method) || NOT_AUDITED.test(c.req.path)) return;
+    if (!MUTATING.has(c.req.method) || NOT_AUDITED.test(c.req.path) || QOE_REPORTS.test(c.req.path)) return;
     const app = c.get("app");
     // A refused mint (403, 429, 400) is not routine traffic: it is audited.
     if (c.req.method === "POST" && JOIN_TOKENS.test(c.req.path) && c.res.status < 300 && app && !app.settings.auditTokens) return;

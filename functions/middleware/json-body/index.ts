@@ -29,10 +29,20 @@ async function drain(body: ReadableStream<Uint8Array> | null, maxBytes: number):
 const hasBody = (request: Request) =>
   request.body !== null && (request.headers.get("content-length") ?? "") !== "0";
 
+const mediaTypeOf = (contentType: string | undefined) => (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+
 const isJson = (contentType: string | undefined) => {
-  const mediaType = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  const mediaType = mediaTypeOf(contentType);
   return mediaType === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
 };
+
+/**
+ * Players' quality-of-experience reports may come as text/plain: that is what
+ * `navigator.sendBeacon` sends a string as, the one way to post JSON from a
+ * page on another origin without a CORS preflight. Read as JSON all the same.
+ */
+const BEACON_ROUTE = /^\/api\/v1\/apps\/[^/]+\/qoe\/?$/;
+const isBeacon = (c: Parameters<MiddlewareHandler>[0]) => c.req.method === "POST" && mediaTypeOf(c.req.header("Content-Type")) === "text/plain" && BEACON_ROUTE.test(c.req.path);
 
 /**
  * The API takes JSON only. A body over the limit is 413, a body that is not
@@ -63,7 +73,7 @@ export const jsonBody = (options: { maxBytes: (c: Parameters<MiddlewareHandler>[
   async function jsonBody(c, next) {
     if (!WITH_BODY.has(c.req.method) || !hasBody(c.req.raw)) return next();
 
-    if (!isJson(c.req.header("Content-Type"))) {
+    if (!isJson(c.req.header("Content-Type")) && !isBeacon(c)) {
       throw new ApiError("unsupported_media_type", "request body must be JSON (Content-Type: application/json)");
     }
 

@@ -7,6 +7,7 @@ import { ingressApi } from "./ingress/index.ts";
 import { registerAppsList } from "./list.ts";
 import { registerAppLogs } from "./logs.ts";
 import { registerPlayToken } from "./play-token.ts";
+import { registerQoe } from "./qoe.ts";
 import { recordingApi } from "./recording/index.ts";
 import { s3Api } from "./s3/index.ts";
 import { samplesApi } from "./samples/index.ts";
@@ -30,6 +31,7 @@ registerAppsDelete(appsApi);
 registerAppLogs(appsApi);
 registerAppAudit(appsApi);
 registerPlayToken(appsApi);
+registerQoe(appsApi);
 
 appsApi.route("/:app/tokens", joinTokensApi);
 appsApi.route("/:app/streams", streamsApi);

@@ -9,9 +9,10 @@ const registeredRoutes = () =>
     .filter((route) => route.method !== "ALL" && route.path !== "*" && route.path !== "/*")
     .map((route) => `${route.method.toLowerCase()} ${route.path.replace(/:(\w+)/g, "{$1}")}`);
 
-// Served outside the document on purpose: the document itself, its viewer, and
-// the HLS files players fetch (outside /api, described in the playlist URLs the API returns).
-const UNDOCUMENTED = new Set(["get /api/v1/openapi.json", "get /api/v1/docs", "get /hls/{app}/{room}/{file}"]);
+// Served outside the document on purpose: the document itself, its viewer, the
+// HLS files players fetch (outside /api, described in the playlist URLs the API
+// returns), and the sample pages (outside /api, their `embedUrl`s listed by the API).
+const UNDOCUMENTED = new Set(["get /api/v1/openapi.json", "get /api/v1/docs", "get /hls/{app}/{room}/{file}", "get /samples/{app}/{file}"]);
 
 describe("OpenAPI document", () => {
   it("is OpenAPI 3.1 and lists every registered route, each with its permission", async () => {
