@@ -121,6 +121,10 @@ const PROBES: Record<string, Probe> = {
   "POST /api/v1/apps/{app}/samples/regenerate": { path: "/api/v1/apps/{app}/samples/regenerate", expect: [404, 200, 403, 200, 200, 404, 200, 200] },
   // Public pages: a credential opens nothing more.
   "GET /samples/{app}/{file}": { path: "/samples/{app}/missing.html", public: true, expect: all(404) },
+  // The SDK and the player pages: public by design, for any caller alike (a page of an unknown app is a 404 page).
+  "GET /sdk/*": { path: "/sdk/missing.js", public: true, expect: all(404) },
+  "GET /play/{app}/{room}": { path: "/play/no-such-app/main", public: true, expect: all(404) },
+  "GET /embed/{app}/{room}": { path: "/embed/no-such-app/main", public: true, expect: all(404) },
   // Node agents' routes: only X-Cluster-Token opens them; no API credential does.
   "GET /api/v1/relays": { path: "/api/v1/relays", public: true, expect: all(401) },
   "POST /api/v1/relays/{ingressId}/status": { path: "/api/v1/relays/IN_missing/status", json: {}, public: true, expect: all(401) },
