@@ -46,6 +46,7 @@ export class StreamHubPlayer extends HTMLElement {
   #playback: Playback | null = null;
   #qoe: QoeReport | null = null;
   #run = 0;
+  #started = false;
   /** Muted until the viewer unmutes (or the page asked for sound). */
   #muted = true;
 
@@ -90,11 +91,29 @@ export class StreamHubPlayer extends HTMLElement {
     void this.#video.play().catch(() => undefined);
   }
 
+  static get observedAttributes(): string[] {
+    return ["app", "room", "token", "ws-url", "api-base", "play-order"];
+  }
+
   connectedCallback(): void {
+    this.#started = true;
+    void this.#start();
+  }
+
+  /** A page that points the player elsewhere (another room, a token) gets a new view. */
+  attributeChangedCallback(_name: string, before: string | null, after: string | null): void {
+    // Attributes present when the element is upgraded arrive here before connectedCallback: not a change.
+    if (!this.#started || before === after) return;
+    this.#end();
     void this.#start();
   }
 
   disconnectedCallback(): void {
+    this.#started = false;
+    this.#end();
+  }
+
+  #end(): void {
     this.#run++;
     void this.#playback?.stop();
     this.#playback = null;
