@@ -1,7 +1,9 @@
 import { TokenVerifier } from "livekit-server-sdk";
 import type { Context } from "hono";
 import { keyUnder, objectUrl } from "../../core/s3.ts";
-import { appActor, registry } from "../../core/actors.ts";
+import { appActor } from "../../core/actors.ts";
+import { namespacedRoom } from "../../core/livekit.ts";
+import { appRecord } from "../lib/app-records.ts";
 import { newApp } from "../lib/app.ts";
 import type { AppEnv } from "../lib/context.ts";
 import { errorBody } from "../lib/envelope.ts";
@@ -25,20 +27,23 @@ const notFound = (c: Context<AppEnv>) => {
   return c.json(errorBody("not_found", "no live HLS here", c.var.requestId), ERRORS.not_found.status);
 };
 
+/**
+ * The bucket folder of the room's live HLS, when it is live. The room is the
+ * LiveKit room (`<prefix>-<room>`) or the room as the app names it — what a
+ * player knows. Per request: the app record from the edge cache, and one call
+ * into the app's actor.
+ */
 async function liveSource(c: Context<AppEnv>) {
   const appName = c.req.param("app") ?? "";
-  const room = c.req.param("room") ?? "";
-  if (!APP.test(appName) || !ROOM.test(room)) return null;
-  const record = await registry(c.env).getApp(appName);
+  const requested = c.req.param("room") ?? "";
+  if (!APP.test(appName) || !ROOM.test(requested)) return null;
+  const record = await appRecord(c.env, appName);
   if (!record) return null;
-  const actor = appActor(c.env, record.name);
-  const hls = await actor.hlsFor(room);
-  if (hls?.status !== "active") return null;
+  const room = namespacedRoom(record.livekitRoomPrefix, requested);
   if (!featuresOf(record).publicPlayback && !(await playTokenValid(c, room))) return null;
-  const s3 = await actor.getS3();
-  const credentials = await actor.s3Credentials();
-  if (!s3 || !credentials) return null;
-  return { appName, room, settings: s3.settings, credentials, folder: hlsFolder(s3.settings.prefix, room) };
+  const source = await appActor(c.env, record.name).liveHlsSource(room);
+  if (!source) return null;
+  return { appName, room, settings: source.settings, credentials: source.credentials, folder: hlsFolder(source.settings.prefix, room) };
 }
 
 /** A LiveKit token this node signed that may join the room (a play token). */

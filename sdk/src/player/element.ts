@@ -175,6 +175,8 @@ export class StreamHubPlayer extends HTMLElement {
           return this.#setState("not-allowed", error.message);
         }
         this.#qoe.error(`${path}_failed`);
+        // When this path was given up on: how long the next one takes to play is measured from here.
+        performance.mark(`streamhub:${path}-failed`);
       }
     }
     this.#setState("error", "neither WebRTC nor HLS could play this stream");

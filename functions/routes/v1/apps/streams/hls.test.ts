@@ -36,6 +36,9 @@ describe("against the LiveKit stand-in: live HLS", () => {
     expect(media.status).toBe(200);
     expect(media.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
     expect(new Uint8Array(await media.arrayBuffer())[0]).toBe(0x47); // an MPEG-TS sync byte
+    // The room as the app names it (what a player knows) leads to the same playlist.
+    const byAppRoom = await get(`http://streamhub.test/hls/${app.name}/show/index.m3u8`);
+    expect([byAppRoom.status, await byAppRoom.text()]).toEqual([200, text]);
 
     expect((await api("GET", `/api/v1/apps/${app.name}/streams/${id}/hls`)).body.data).toMatchObject({ active: true });
     expect((await api("POST", `/api/v1/apps/${app.name}/streams/${id}/hls/stop`)).body.data).toMatchObject({ status: "stopped", egressId: started.egressId });
