@@ -5,10 +5,9 @@
 // player must give up on it and play HLS through /hls/…, decoding frames.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LiveKitStandin } from "../livekit/standin.ts";
-import { startVerifyingS3, type VerifyingS3 } from "../s3/verifying-s3.ts";
 import { launchChromium } from "./browser.ts";
-import { call, removeDataDir, startStreamHub, until, type RunningStreamHub } from "./harness.ts";
+import { call, until, type RunningStreamHub } from "./harness.ts";
+import { startStandinStack, type StandinStack } from "./standin-stack.ts";
 
 declare const document: any;
 declare const performance: any;
@@ -16,25 +15,18 @@ declare const performance: any;
 const KEY = "APIe2ehls";
 const SECRET = "e2e-hls-fallback-secret-0123456789abcdef";
 const TOKEN = "sk_hls_e2e_token_0123456789abcdefghijklmnopq";
-let standin: LiveKitStandin;
-let s3: VerifyingS3;
+let stack: StandinStack;
 let node: RunningStreamHub;
 let browser: Browser;
 
 beforeAll(async () => {
-  s3 = await startVerifyingS3({ buckets: ["media"] });
-  standin = new LiveKitStandin({ apiKey: KEY, apiSecret: SECRET });
-  const livekitUrl = await standin.listen();
-  node = await startStreamHub({ env: { STREAMHUB_API_TOKEN: TOKEN, LIVEKIT_URL: livekitUrl, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET, STREAMHUB_S3_ALLOW_PRIVATE: "1" } });
-  standin.setWebhookUrl(`${node.url}/api/v1/webhooks/livekit`);
+  stack = await startStandinStack({ token: TOKEN, apiKey: KEY, apiSecret: SECRET, bucket: "media" });
+  node = stack.node;
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
-  await node?.stop();
-  if (node) removeDataDir(node.dataDir);
-  await standin?.close();
-  await s3?.close();
+  await stack?.close();
 });
 
 const api = (method: string, path: string, json?: unknown) => call(node.url, method, path, { token: TOKEN, json });
@@ -42,11 +34,10 @@ const api = (method: string, path: string, json?: unknown) => call(node.url, met
 describe("against the LiveKit stand-in (no media server): the player falls back to live HLS", () => {
   it("gives up on WebRTC and plays the room's live HLS, decoding frames", async () => {
     expect((await api("POST", "/api/v1/apps", { name: "relay" })).status).toBe(201);
-    const s3Settings = { provider: "minio", endpoint: s3.url, region: s3.region, bucket: "media", key: s3.credentials.accessKeyId, secret: s3.credentials.secretAccessKey };
-    expect((await api("PUT", "/api/v1/apps/relay/s3", s3Settings)).status).toBe(200);
+    expect((await api("PUT", "/api/v1/apps/relay/s3", stack.s3Settings())).status).toBe(200);
     const publisher = (await api("POST", "/api/v1/apps/relay/tokens", { room: "main", identity: "host" })).body.data;
-    await standin.join(publisher.token);
-    await standin.publish("relay-main", "host");
+    await stack.standin.join(publisher.token);
+    await stack.standin.publish("relay-main", "host");
     expect((await api("POST", `/api/v1/apps/relay/streams/${encodeURIComponent("relay-main/host")}/hls/start`)).status).toBe(200);
 
     const viewer = await browser.newPage();

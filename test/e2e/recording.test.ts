@@ -4,34 +4,28 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LiveKitStandin } from "../livekit/standin.ts";
-import { startVerifyingS3, type VerifyingS3 } from "../s3/verifying-s3.ts";
-import { call, removeDataDir, startStreamHub, type RunningStreamHub } from "./harness.ts";
+import type { LiveKitStandin } from "../livekit/standin.ts";
+import type { VerifyingS3 } from "../s3/verifying-s3.ts";
+import { call, type RunningStreamHub } from "./harness.ts";
+import { startStandinStack, type StandinStack } from "./standin-stack.ts";
 
 const run = promisify(execFile);
 const KEY = "APIe2erecording";
 const SECRET = "e2e-recording-secret-0123456789abcdef01234";
 const TOKEN = "sk_recording_e2e_token_0123456789abcdefghij";
+let stack: StandinStack;
 let standin: LiveKitStandin;
 let s3: VerifyingS3;
 let node: RunningStreamHub;
 
 beforeAll(async () => {
-  s3 = await startVerifyingS3({ buckets: ["media"] });
-  standin = new LiveKitStandin({ apiKey: KEY, apiSecret: SECRET });
-  const livekitUrl = await standin.listen();
-  node = await startStreamHub({ env: { STREAMHUB_API_TOKEN: TOKEN, LIVEKIT_URL: livekitUrl, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET, STREAMHUB_S3_ALLOW_PRIVATE: "1" } });
-  standin.setWebhookUrl(`${node.url}/api/v1/webhooks/livekit`);
+  stack = await startStandinStack({ token: TOKEN, apiKey: KEY, apiSecret: SECRET, bucket: "media" });
+  ({ standin, s3, node } = stack);
 });
-afterAll(async () => {
-  await node.stop();
-  removeDataDir(node.dataDir);
-  await standin.close();
-  await s3.close();
-});
+afterAll(() => stack?.close());
 
 const api = (method: string, path: string, json?: unknown) => call(node.url, method, path, { token: TOKEN, json });
-const s3Settings = (secret: string) => ({ provider: "minio", endpoint: s3.url, region: s3.region, bucket: "media", key: s3.credentials.accessKeyId, secret });
+const s3Settings = (secret: string) => stack.s3Settings(secret);
 
 describe("against the LiveKit stand-in: recording on a running node", () => {
   it("wrong secret refused and nothing saved; record, stop, download an H.264 MP4; delete removes the object", async () => {
