@@ -103,6 +103,10 @@ export function onError(error: Error, c: Context): Response {
     // Hono's JSON validator: a route that needs a body got none (a present but broken body is caught earlier).
     return errorAnswer(c, "malformed_json", "request body is missing or not valid JSON", requestId);
   }
+  if (error instanceof HTTPException && error.status === 415) {
+    // Hono's JSON validator takes fewer JSON media types than the body check does (e.g. application/vnd.x.v2+json).
+    return errorAnswer(c, "unsupported_media_type", "request body must be JSON (Content-Type: application/json)", requestId);
+  }
   log("error", "unhandled error", { requestId, method: c.req.method, path: c.req.path, ...describeError(error) });
   return errorAnswer(c, "internal_error", "internal error; quote the request id when reporting it", requestId);
 }

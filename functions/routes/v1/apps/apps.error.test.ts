@@ -51,6 +51,10 @@ describe("apps: bad input is a 4xx with a code, and stores nothing", () => {
   it("a body that is not JSON → 415", async () => {
     const response = await api("POST", "/api/v1/apps", { body: "name=demo", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     expectError(response, 415, "unsupported_media_type");
+    // A JSON media type the route's validator does not take is a 415 too, never a 500; nothing is created.
+    const vendor = await api("POST", "/api/v1/apps", { body: JSON.stringify({ name: "vendor-json" }), headers: { "Content-Type": "application/vnd.acme.v2+json" } });
+    expectError(vendor, 415, "unsupported_media_type");
+    expect((await api("GET", "/api/v1/apps/vendor-json")).status).toBe(404);
   });
 
   it("a body over the limit → 413, whether or not it declares its length", async () => {
