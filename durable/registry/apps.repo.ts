@@ -13,6 +13,14 @@ export interface AppSettings {
   /** Masked form of the callback secret, so listings never need the actor to show it. */
   callbackSecretMasked?: string | null;
   features?: Record<string, boolean>;
+  /** How the app's player pages look: defaults that a page's own query parameters override. */
+  branding?: AppBranding;
+}
+
+export interface AppBranding {
+  primaryColor?: string;
+  logoUrl?: string;
+  posterUrl?: string;
 }
 
 /** The app as the API returns it (API.md `AppRecord`). */

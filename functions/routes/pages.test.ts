@@ -36,6 +36,21 @@ describe("the player pages: /play and /embed", () => {
     expect(hostile).not.toContain("<script>");
   });
 
+  it("wear the app's branding, which a page's own parameters override", async () => {
+    const app = await createApp();
+    const branded = await api("PATCH", `/api/v1/apps/${app.name}`, { json: { branding: { primaryColor: "#ff6600", logoUrl: "https://cdn.example.com/logo.png", posterUrl: "https://cdn.example.com/poster.jpg" } } });
+    expect(branded.body.data.settings.branding).toEqual({ primaryColor: "#ff6600", logoUrl: "https://cdn.example.com/logo.png", posterUrl: "https://cdn.example.com/poster.jpg" });
+    const html = (await page(`/play/${app.name}/main`)).body as string;
+    expect(html).toContain('poster="https://cdn.example.com/poster.jpg" primary-color="#ff6600"');
+    expect(html).toContain('<img class="logo" src="https://cdn.example.com/logo.png"');
+    expect((await page(`/embed/${app.name}/main?primaryColor=00aa00`)).body).toContain('primary-color="#00aa00"');
+    // Merged key by key; a bad value is refused and changes nothing.
+    await api("PATCH", `/api/v1/apps/${app.name}`, { json: { branding: { primaryColor: "#000000" } } });
+    const refused = await api("PATCH", `/api/v1/apps/${app.name}`, { json: { branding: { logoUrl: "javascript:alert(1)" } } });
+    expect(refused.status).toBe(400);
+    expect((await api("GET", `/api/v1/apps/${app.name}`)).body.data.settings.branding).toEqual({ primaryColor: "#000000", logoUrl: "https://cdn.example.com/logo.png", posterUrl: "https://cdn.example.com/poster.jpg" });
+  });
+
   it("with public playback off, ask for a token instead of failing; with one, play with it", async () => {
     const app = await createApp();
     await api("PATCH", `/api/v1/apps/${app.name}`, { json: { features: { publicPlayback: false } } });

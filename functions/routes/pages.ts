@@ -80,6 +80,10 @@ async function renderPage(c: Context<AppEnv>, embed: boolean) {
   if (!record) return c.html(shell("Stream not found", `<p class="notice">There is no stream here. Check the link.</p>`, embed, nonce), 404);
 
   const query = pageQuery(c);
+  // The app's branding, where the page's own parameters say nothing.
+  const branding = record.settings.branding ?? {};
+  query.primaryColor ??= branding.primaryColor ?? null;
+  query.poster ??= branding.posterUrl ?? null;
   const title = `${record.displayName} · ${room}`;
   const needsToken = !featuresOf(record).publicPlayback && query.token === null;
   const attributes = [
@@ -116,13 +120,14 @@ button.addEventListener("click", async () => {
 });
 }
 </script>`;
-    return c.html(shell(title, `<h1>${escape(title)}</h1>${player}${share}`, false, nonce));
+    const logo = branding.logoUrl ? `<img class="logo" src="${escape(branding.logoUrl)}" alt="" height="32">` : "";
+  return c.html(shell(title, `<header>${logo}<h1>${escape(title)}</h1></header>${player}${share}`, false, nonce));
 }
 
 function shell(title: string, body: string, embed: boolean, nonce: string): string {
   const style = embed
     ? "html,body{margin:0;height:100%;background:#000;color:#fff;font:15px system-ui,sans-serif}streamhub-player{width:100%;height:100%;aspect-ratio:auto}.notice{margin:0;display:flex;height:100%;align-items:center;justify-content:center;padding:1em;text-align:center}"
-    : "body{margin:0 auto;max-width:960px;padding:1.5em;font:15px/1.5 system-ui,sans-serif;background:#0b0d12;color:#e6e8ee}h1{font-size:1.25em;font-weight:600}streamhub-player{border-radius:.5em;overflow:hidden}.share{display:grid;grid-template-columns:1fr auto;gap:.5em;margin-top:1em}.share label{display:flex;gap:.5em;align-items:center}.share input{flex:1;font:inherit;padding:.4em;background:#151922;color:inherit;border:1px solid #2a3140;border-radius:.3em}.share button{font:inherit;padding:.4em .9em}.notice{padding:2em;text-align:center;background:#151922;border-radius:.5em}";
+    : "body{margin:0 auto;max-width:960px;padding:1.5em;font:15px/1.5 system-ui,sans-serif;background:#0b0d12;color:#e6e8ee}header{display:flex;gap:.75em;align-items:center}h1{font-size:1.25em;font-weight:600}streamhub-player{border-radius:.5em;overflow:hidden}.share{display:grid;grid-template-columns:1fr auto;gap:.5em;margin-top:1em}.share label{display:flex;gap:.5em;align-items:center}.share input{flex:1;font:inherit;padding:.4em;background:#151922;color:inherit;border:1px solid #2a3140;border-radius:.3em}.share button{font:inherit;padding:.4em .9em}.notice{padding:2em;text-align:center;background:#151922;border-radius:.5em}";
   return `<!doctype html>
 <html lang="en">
 <head>

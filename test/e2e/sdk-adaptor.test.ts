@@ -199,6 +199,12 @@ describe("against the real LiveKit server: streamhub-adaptor in pages written fo
     expect(await player.evaluate(() => (globalThis as any).finished)).toEqual(["cam1"]);
     expect(record.errors).toEqual([]);
     await waitForValue("StreamHub no longer listing the stream", streams, (list) => !list.some((s) => s.streamId === "shop-cam1/cam1"));
+    // The view the player page had is reported to the app: its time to first media, its watch time, ended.
+    const qoe = await waitForValue("the play view's final QoE report", async () => (await api("GET", "/api/v1/apps/shop/qoe")).body.data, (data: any) => data?.views?.some((v: any) => v.room === "cam1" && v.final));
+    const view = qoe.views.find((v: any) => v.room === "cam1" && v.final);
+    expect(view).toMatchObject({ path: "webrtc" });
+    expect(view.firstFrameMs).toBeGreaterThan(0);
+    expect(view.watchedMs).toBeGreaterThan(0);
   });
 
   it("a refused token request arrives via callbackError with a stable code and the server's own message: unknown app (404), wrong API token (401)", async () => {

@@ -10,6 +10,7 @@ import { AdaptorError, ERROR_CODES } from "./errors.ts";
 import { EventHub } from "./events.ts";
 import { LocalMedia } from "./media.ts";
 import { Playback } from "./playback.ts";
+import { PlayQuality, qoeUrlOf } from "./quality.ts";
 import { ScreenShare } from "./screen-share.ts";
 import { StatsSampler } from "./stats.ts";
 import { resolveCredentials } from "./token.ts";
@@ -47,6 +48,8 @@ export class StreamHubAdaptor {
   private readonly events: EventHub;
   private readonly media: LocalMedia;
   private readonly playback: Playback;
+  /** Quality-of-experience reports of what is played (null: StreamHub or the app unknown, or `qoe: false`). */
+  private readonly quality: PlayQuality | null;
   private readonly devices: DeviceControls;
   private readonly screen: ScreenShare;
   private readonly stats = new StatsSampler();
@@ -71,6 +74,12 @@ export class StreamHubAdaptor {
     this.events = new EventHub({ callback: config.callback, callbackError: config.callbackError ?? config.callback_error, debug: config.debug });
     this.media = new LocalMedia(this.mediaConstraints, this.localVideoElement);
     this.playback = new Playback({ emit: (info, obj) => this.events.emit(info, obj), namesRoom: (streamId) => this.namesRoom(streamId) }, this.remoteVideoElement);
+    const qoeUrl = qoeUrlOf(config);
+    const quality = (this.quality = qoeUrl ? new PlayQuality(qoeUrl) : null);
+    if (quality) {
+      this.events.addEventListener("play_started", (obj: { streamId: string }) => quality.started(obj.streamId));
+      this.events.addEventListener("play_finished", (obj: { streamId: string }) => quality.finished(obj.streamId));
+    }
     // No adaptiveStream: it pauses every remote video not attached by LiveKit
     // itself to a visible element, and Ant Media pages attach the tracks of
     // newStreamAvailable to elements of their own.
@@ -144,6 +153,7 @@ export class StreamHubAdaptor {
     if (!streamId) return this.events.error(new AdaptorError(ERROR_CODES.noStreamNameSpecified, "play() needs a stream id"), "play");
     const wasConnected = this.room.state === ConnectionState.Connected;
     this.playback.add(streamId);
+    this.quality?.requested(streamId);
     try {
       await this.ready;
       await this.connect(roomId || this.joinedRoom || streamId, `viewer-${randomId()}`, !this.isPlayMode);

@@ -66,6 +66,8 @@ export interface StreamHubAdaptorConfig {
   wsUrl?: string;
   /** Extra fields of the token request body (`ttl`, `name`, `metadata`, …). */
   tokenRequest?: Record<string, unknown>;
+  /** `false`: send no quality-of-experience reports for what this adaptor plays (StreamHub keeps them per app). */
+  qoe?: boolean;
 }
 
 /** The part of StreamHub's token answer (`POST /apps/{app}/tokens`, inside `data`) the adaptor uses. */

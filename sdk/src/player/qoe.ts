@@ -1,3 +1,4 @@
+import { sendReport } from "../adaptor/beacon.ts";
 import type { PlaybackPath } from "./types.ts";
 
 const REPORT_EVERY_MS = 30_000;
@@ -71,7 +72,7 @@ export class QoeReport {
       if (this.#timer) clearInterval(this.#timer);
     }
     const watched = this.#watchedMs + (this.#playingSince === null ? 0 : performance.now() - this.#playingSince);
-    const body = JSON.stringify({
+    sendReport(this.#url, {
       viewId: this.#viewId,
       room: this.#room,
       path: this.#path,
@@ -82,10 +83,6 @@ export class QoeReport {
       errors: this.#errors,
       final,
     });
-    // text/plain: a beacon the browser may send across origins without a preflight.
-    if (!navigator.sendBeacon?.(this.#url, new Blob([body], { type: "text/plain" }))) {
-      void fetch(this.#url, { method: "POST", body, keepalive: true, credentials: "omit" }).catch(() => undefined);
-    }
   }
 
   #pause(): void {

@@ -21,6 +21,20 @@ const FeaturesSchema = z
   .partial()
   .openapi("AppFeatures");
 
+const HTTPS_IMAGE = z.url({ protocol: /^https$/, error: "must be an https URL" }).max(2048);
+
+export const BrandingSchema = z
+  .strictObject({
+    primaryColor: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #3b82f6")
+      .openapi({ description: "Buttons and accents of the player" }),
+    logoUrl: HTTPS_IMAGE.openapi({ description: "Shown above the player on /play" }),
+    posterUrl: HTTPS_IMAGE.openapi({ description: "Shown before the stream starts" }),
+  })
+  .partial()
+  .openapi("AppBranding");
+
 export const AppSettingsSchema = z
   .object({
     recordingEnabled: z.boolean().optional(),
@@ -31,6 +45,7 @@ export const AppSettingsSchema = z
     callbackUrl: z.string().nullable().optional(),
     callbackSecretMasked: z.string().nullable().optional().openapi({ description: "The callback secret, masked (`ab***yz`)" }),
     features: FeaturesSchema.optional(),
+    branding: BrandingSchema.optional(),
   })
   .openapi("AppSettings");
 
@@ -76,6 +91,7 @@ export const UpdateAppBody = z
     callbackUrl: z.url({ protocol: /^https?$/, error: "must be an http or https URL" }).max(2048).nullable(),
     callbackSecret: z.string().min(16, "must be at least 16 characters").max(256).nullable(),
     features: FeaturesSchema,
+    branding: BrandingSchema.openapi({ description: "Player pages' look, merged key by key (give a key to change it)" }),
   })
   .partial()
   .refine((body) => Object.keys(body).length > 0, "give at least one field to change")

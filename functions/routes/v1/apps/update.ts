@@ -30,6 +30,7 @@ export const registerAppsUpdate = (app: App) =>
 
     const changes: AppSettings = { ...settings };
     if (settings.features) changes.features = { ...current.settings.features, ...settings.features };
+    if (settings.branding) changes.branding = { ...current.settings.branding, ...settings.branding };
     if (callbackSecret !== undefined) changes.callbackSecretMasked = callbackSecret === null ? null : maskSecret(callbackSecret);
 
     const updated = await registry(c.env).updateApp(name, { displayName, roomPrefix, settings: changes });
