@@ -2,6 +2,7 @@
 // workerd with selfhost/workerd.capnp) on a free loopback port with its own
 // DATA_DIR, and stops it. The bundle is built once by global-setup.ts.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -32,6 +33,25 @@ export const freePort = () =>
       server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
     });
   });
+
+/** A UDP port nothing is bound to on 127.0.0.1 (LiveKit's media port; freePort checks TCP only). */
+export const freeUdpPort = (port = 0) =>
+  new Promise<number>((resolve, reject) => {
+    const socket = createSocket("udp4");
+    socket.once("error", reject);
+    socket.bind(port, "127.0.0.1", () => {
+      const bound = socket.address().port;
+      socket.close(() => resolve(bound));
+    });
+  });
+
+/** A TCP port free for LiveKit's HTTP whose UDP port two above is free too (`LIVEKIT_LOCAL_PORT` and its media port). */
+export async function freeLiveKitPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port < 65534 && (await freeUdpPort(port + 2).then(() => true, () => false))) return port;
+  }
+}
 
 export const tempDataDir = () => mkdtempSync(join(tmpdir(), "streamhub-e2e-"));
 

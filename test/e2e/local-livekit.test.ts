@@ -13,7 +13,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "../webhooks/receiver.ts";
 import { launchChromium, openPage, startPageServer, type PageServer } from "./browser.ts";
-import { call, freePort, removeDataDir, startStreamHub, until, type RunningStreamHub } from "./harness.ts";
+import { call, freeLiveKitPort, freePort, removeDataDir, startStreamHub, until, type RunningStreamHub } from "./harness.ts";
 
 const running: RunningStreamHub[] = [];
 let receiver: WebhookReceiver;
@@ -49,7 +49,7 @@ const answers = (port: number) =>
 
 describe("npm start with the local LiveKit (the real server, on loopback)", () => {
   it("runs LiveKit with generated keys, and a browser publishes and another plays through it; stopping StreamHub stops LiveKit", async () => {
-    const livekitPort = await freePort();
+    const livekitPort = await freeLiveKitPort();
     const node = await start({ STREAMHUB_LOCAL_LIVEKIT: "auto", LIVEKIT_LOCAL_PORT: String(livekitPort), STREAMHUB_WEBHOOK_ALLOW_PRIVATE: "1" });
     const token = node.printedToken()!;
     expect(token).toMatch(/^sk_/);
@@ -111,7 +111,7 @@ describe("npm start with the local LiveKit (the real server, on loopback)", () =
     const dir = mkdtempSync(join(tmpdir(), "streamhub-slow-livekit-"));
     const slow = join(dir, "livekit-server");
     writeFileSync(slow, `#!/bin/sh\nsleep 2\nexec ${findLiveKitBinary({ build: false }).path} "$@"\n`, { mode: 0o755 });
-    const livekitPort = await freePort();
+    const livekitPort = await freeLiveKitPort();
     const node = await start({ STREAMHUB_LOCAL_LIVEKIT: "auto", LIVEKIT_LOCAL_PORT: String(livekitPort), LIVEKIT_BIN: slow });
     expect(await node.terminate()).not.toBeNull();
     // npm start has exited: nothing it started is left, neither the wrapper nor a LiveKit it would have run.

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findLiveKitBinary, startLocalLiveKit, type LocalLiveKit } from "../../selfhost/local-livekit.ts";
-import { freePort } from "./harness.ts";
+import { freePort, freeUdpPort } from "./harness.ts";
 
 export interface RealLiveKit extends LocalLiveKit {
   apiKey: string;
@@ -23,7 +23,7 @@ export async function startRealLiveKit(options: { webhookUrl: string; apiKey?: s
   const apiKey = options.apiKey ?? "APIe2ereal";
   const apiSecret = options.apiSecret ?? "e2e-real-livekit-secret-0123456789abcdef";
   let output = "";
-  const ports = { http: await freePort(), rtcUdp: await freePort() };
+  const ports = { http: await freePort(), rtcUdp: await freeUdpPort() };
   const livekit = await startLocalLiveKit({ binary: binary.path, dir, apiKey, apiSecret, ports, webhookUrl: options.webhookUrl, onOutput: (line) => (output += `${line}\n`) });
   return {
     ...livekit,
