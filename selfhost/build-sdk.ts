@@ -59,8 +59,10 @@ export interface SdkSizes {
 /** Builds every SDK output; returns the gzipped size of each file written. */
 export async function buildSdk(): Promise<SdkSizes> {
   const inputs = sdkInputsDigest();
-  rmSync(SDK_DIR, { recursive: true, force: true });
+  // Everything but the hashed chunks goes: a player.js cached by a browser for its five minutes may
+  // still ask for the chunk its build named, so earlier chunks stay (they are small, and never change).
   mkdirSync(SDK_DIR, { recursive: true });
+  for (const entry of readdirSync(SDK_DIR)) if (entry !== "chunks") rmSync(`${SDK_DIR}/${entry}`, { recursive: true, force: true });
   const common = {
     bundle: true,
     minify: true,

@@ -102,7 +102,8 @@ ${adaptorScript(app)}
     });
   };
   stop.onclick = () => adaptor && adaptor.stop(streamId);
-  if (param("room") && param("token")) document.getElementById("pick").requestSubmit();
+  // Never on its own: a link could otherwise send the visitor's camera wherever its wsUrl says. The visitor sees where, and presses the button.
+  if (param("wsUrl")) log("publishing goes to " + new URL(param("wsUrl"), location.href).host + "; press the button to start");
 </script>`,
   );
 }
@@ -203,7 +204,8 @@ ${adaptorScript(app)}
     });
   };
   leave.onclick = () => adaptor && adaptor.leaveFromRoom(room);
-  if (param("room") && param("token")) document.getElementById("pick").requestSubmit();
+  // Never on its own: a link could otherwise send the visitor's camera wherever its wsUrl says. The visitor sees where, and presses the button.
+  if (param("wsUrl")) log("publishing goes to " + new URL(param("wsUrl"), location.href).host + "; press the button to start");
 </script>`,
   );
 }

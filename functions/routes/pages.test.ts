@@ -13,7 +13,11 @@ describe("the player pages: /play and /embed", () => {
       expect(response.headers.get("Content-Type")).toMatch(/^text\/html/);
       const csp = response.headers.get("Content-Security-Policy")!;
       expect(csp).toContain("frame-ancestors *");
-      expect(csp).toMatch(/script-src 'self' 'nonce-[\w-]{22}'/);
+      // Only scripts with this response's nonce (and what they load): not the tenants' files under /samples.
+      expect(csp).toMatch(/script-src 'nonce-[\w-]{22}' 'strict-dynamic'(;|$)/);
+      // Connections to this origin and LiveKit's (the stand-in's, here), nowhere else.
+      expect(csp).toMatch(/connect-src 'self' ws:\/\/127\.0\.0\.1:\d+ http:\/\/127\.0\.0\.1:\d+(;|$)/);
+      expect(csp).toContain("worker-src 'self' blob:");
       expect(response.headers.get("X-Frame-Options")).toBeNull();
       const html = response.body as string;
       expect(html).toContain('<script type="module" src="/sdk/player.js"');
@@ -33,7 +37,8 @@ describe("the player pages: /play and /embed", () => {
     const hostile = (await page(`/embed/${app.name}/main?playOrder=%22%3E%3Cscript%3E&primaryColor=red%22onload&poster=javascript:alert(1)&token=%22%3E`)).body as string;
     expect(hostile).toContain(`<streamhub-player app="${app.name}" room="main" play-order="webrtc,hls" autoplay muted controls>`);
     expect(hostile).not.toContain("javascript:");
-    expect(hostile).not.toContain("<script>");
+    expect(hostile).not.toContain('"><script>');
+    expect(hostile).not.toContain("onload");
   });
 
   it("wear the app's branding, which a page's own parameters override", async () => {

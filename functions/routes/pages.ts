@@ -65,14 +65,21 @@ async function renderPage(c: Context<AppEnv>, embed: boolean) {
   const room = c.req.param("room") ?? "";
   const record = APP_NAME.test(name) && ROOM.test(room) ? await appRecord(c.env, name) : null;
   const nonce = toBase64Url(randomBytes(16));
+  // Scripts: only those carrying this response's nonce and what they load (not tenants' files under /samples).
+  // Connections: this origin and LiveKit's (which may be another: PUBLIC_WS_URL), both as ws and http.
+  const livekitOrigins = liveKitOrigins(c.var.config.PUBLIC_WS_URL ?? c.var.config.LIVEKIT_URL);
   c.header("Content-Security-Policy", [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}'`,
-    // LiveKit may be on another origin (PUBLIC_WS_URL); posters come from anywhere.
-    "connect-src 'self' ws: wss: http: https:",
-    "media-src 'self' blob: https: http:",
-    "img-src 'self' data: https: http:",
+    `script-src 'nonce-${nonce}' 'strict-dynamic'`,
+    // hls.js runs its demuxer in a worker made from a blob.
+    "worker-src 'self' blob:",
+    `connect-src 'self' ${livekitOrigins}`,
+    "media-src 'self' blob:",
+    // Posters and logos come from the app's own CDN.
+    "img-src 'self' data: https:",
     "style-src 'self' 'unsafe-inline'",
+    "base-uri 'none'",
+    // Both pages are frameable (API.md §3).
     "frame-ancestors *",
   ].join("; "));
   c.header("Referrer-Policy", "strict-origin-when-cross-origin");
@@ -100,7 +107,7 @@ async function renderPage(c: Context<AppEnv>, embed: boolean) {
     query.token ? `token="${escape(query.token)}" ws-url="${escape(c.var.config.PUBLIC_WS_URL ?? c.var.config.LIVEKIT_URL)}"` : "",
   ].filter(Boolean);
   const player = needsToken
-    ? `<p class="notice">This stream is not public. Open it with the link its owner shared, which carries a token.</p>`
+    ? `<p class="notice">This stream is not public. Open it with a link that carries a viewer token from its owner — one per viewer.</p>`
     : `<streamhub-player ${attributes.join(" ")}></streamhub-player>`;
   if (embed) return c.html(shell(title, player, true, nonce));
 
@@ -122,6 +129,17 @@ button.addEventListener("click", async () => {
 </script>`;
     const logo = branding.logoUrl ? `<img class="logo" src="${escape(branding.logoUrl)}" alt="" height="32">` : "";
   return c.html(shell(title, `<header>${logo}<h1>${escape(title)}</h1></header>${player}${share}`, false, nonce));
+}
+
+/** LiveKit's origin as the browser reaches it: the WebSocket and its HTTP twin (livekit-client calls both). */
+function liveKitOrigins(url: string): string {
+  try {
+    const { host, protocol } = new URL(url);
+    const secure = protocol === "wss:" || protocol === "https:";
+    return `${secure ? "wss" : "ws"}://${host} ${secure ? "https" : "http"}://${host}`;
+  } catch {
+    return "";
+  }
 }
 
 function shell(title: string, body: string, embed: boolean, nonce: string): string {

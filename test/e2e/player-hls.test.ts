@@ -52,5 +52,10 @@ describe("against the LiveKit stand-in (no media server): the player falls back 
     const [gaveUp, playing] = await viewer.evaluate(() => [performance.getEntriesByName("streamhub:webrtc-failed")[0]?.startTime, performance.getEntriesByName("streamhub:playing")[0]?.startTime]);
     expect(gaveUp).toBeGreaterThan(0);
     console.log(`HLS fallback: WebRTC given up at ${Math.round(gaveUp)} ms, HLS playing ${Math.round(playing - gaveUp)} ms later`);
+
+    // The view's report says it played HLS, and that WebRTC failed first.
+    await viewer.close({ runBeforeUnload: true });
+    const qoe = await until("the HLS view's QoE report", async () => (await api("GET", "/api/v1/apps/relay/qoe")).body.data, (data: any) => data?.views?.some((v: any) => v.final));
+    expect(qoe.views.find((v: any) => v.final)).toMatchObject({ room: "main", path: "hls", errors: ["webrtc_failed"] });
   });
 });

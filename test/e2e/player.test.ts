@@ -57,6 +57,27 @@ describe("against the real LiveKit server: the player on /play and /embed", () =
     await host.evaluate(() => (globalThis as any).leave());
     await until("the player in its ended state", () => playerView(viewer), (v) => v.state === "ended", { context });
     expect(await viewer.locator("streamhub-player").evaluate((el) => el.shadowRoot!.querySelector(".overlay")!.textContent)).toBe("The stream has ended");
+
+    // The show goes on again: the same page is live again, without a reload.
+    const framesBefore = (await playerView(viewer)).frames;
+    const again = await publisher("theatre", "stage");
+    await until("the player live again", () => playerView(viewer), (v) => v.state === "live" && v.frames > framesBefore + 5, { context });
+    await again.evaluate(() => (globalThis as any).leave());
+
+    // Leaving the page sends the view's report: played over WebRTC, with its time to first frame.
+    await viewer.close({ runBeforeUnload: true });
+    const qoe = await until("the /play view's QoE report", async () => (await api("GET", "/api/v1/apps/theatre/qoe")).body.data, (data: any) => data?.views?.some((v: any) => v.final), { context });
+    expect(qoe.views.find((v: any) => v.final)).toMatchObject({ room: "stage", path: "webrtc" });
+  });
+
+  it("a viewer token LiveKit refuses puts the player in its not-allowed state, not waiting for ever", async () => {
+    expect((await api("POST", "/api/v1/apps", { name: "locked" })).status).toBe(201);
+    await api("PATCH", "/api/v1/apps/locked", { features: { publicPlayback: false } });
+    // Well-formed, but signed by no one LiveKit knows.
+    const forged = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4IiwidmlkZW8iOnsicm9vbUpvaW4iOnRydWV9fQ.c2lnbmF0dXJlLW9mLW5vYm9keS1hdC1hbGw";
+    const viewer = await browser.newPage();
+    await viewer.goto(`${node.url}/embed/locked/vault?token=${forged}`);
+    await until("the player not allowed", () => playerView(viewer), (v) => v.state === "not-allowed", { context });
   });
 
   it("an <iframe> of /embed on another site autoplays muted, decodes frames and tells the site what happens", async () => {

@@ -38,6 +38,10 @@ describe("against the real LiveKit server: the sample pages", () => {
     expect((await api("POST", "/api/v1/apps", { name: "showcase" })).status).toBe(201);
     const publisher = await browser.newPage();
     await publisher.goto(`${node.url}/samples/showcase/publish.html${await hashFor("showcase", "live", "live")}`);
+    // It says where it would publish, and waits for the visitor to press the button.
+    await until("the page naming LiveKit's host", () => publisher.locator("#log").textContent(), (text) => /publishing goes to 127\.0\.0\.1:\d+/.test(text ?? ""));
+    expect((await api("GET", "/api/v1/apps/showcase/streams")).body.data).toEqual([]);
+    await publisher.click("#pick button");
     await until("the sample's stream listed", async () => (await api("GET", "/api/v1/apps/showcase/streams")).body.data, (list: any[]) => list.length === 1, { context });
 
     const viewer = await browser.newPage();
@@ -64,6 +68,8 @@ describe("against the real LiveKit server: the sample pages", () => {
     const bob = await browser.newPage();
     await alice.goto(`${node.url}/samples/meetings/conference.html${await hashFor("meetings", "standup", "alice")}`);
     await bob.goto(`${node.url}/samples/meetings/conference.html${await hashFor("meetings", "standup", "bob")}`);
+    await alice.click("#pick button");
+    await bob.click("#pick button");
     // Each page: its own preview, then a tile for the other, presenting frames.
     for (const page of [alice, bob]) {
       await until("a remote tile presenting frames", () => framesPerVideo(page), (frames) => frames.length >= 2 && frames.slice(1).some((n) => n > 5), { context });

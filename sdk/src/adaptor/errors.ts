@@ -25,18 +25,18 @@ export const ERROR_CODES = {
   tokenRequestUnreachable: "token_request_unreachable",
   /** The answer had no `token` or no `wsUrl`. */
   tokenResponseInvalid: "token_response_invalid",
-  /** Connecting to LiveKit failed for another reason than refused credentials. */
-  connectionFailed: "connection_failed",
-  /** Capturing or publishing the local media failed for a reason with no name of its own. */
-  publishFailed: "publish_failed",
-  /** Playing failed for a reason with no name of its own. */
-  playFailed: "play_failed",
+  /** Connecting to LiveKit failed for another reason than refused credentials (the original StreamHub adaptor's name; `detail.operation` says which call). */
+  connectionFailed: "joinRoomError",
+  /** Capturing or publishing the local media failed for a reason with no name of its own (the original's name). */
+  publishFailed: "publishError",
+  /** Playing failed for a reason with no name of its own (the original's name). */
+  playFailed: "playError",
   /** sendData() without a connection, or the data packet was not sent. */
   dataChannelNotOpen: "data_channel_not_open",
   /** Switching a camera or microphone, or applying constraints, failed. */
   deviceSwitchFailed: "device_switch_failed",
-  /** Screen sharing failed for another reason than a refusal. */
-  screenShareFailed: "screen_share_failed",
+  /** Screen sharing failed for another reason than a refusal (the original's name). */
+  screenShareFailed: "screenShareError",
 } as const;
 
 export type AdaptorErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES] | (string & {});

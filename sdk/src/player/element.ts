@@ -11,7 +11,7 @@ const MESSAGES: Record<PlayerState, string> = {
   live: "",
   reconnecting: "Reconnecting…",
   ended: "The stream has ended",
-  "not-allowed": "This stream is not public. Open it with the link its owner shared, which carries a token.",
+  "not-allowed": "This stream is not public, or its token was refused. Ask its owner for a viewer token of your own.",
   error: "This stream cannot be played here",
 };
 
@@ -47,6 +47,7 @@ export class StreamHubPlayer extends HTMLElement {
   #qoe: QoeReport | null = null;
   #run = 0;
   #started = false;
+  #restarting = false;
   /** Muted until the viewer unmutes (or the page asked for sound). */
   #muted = true;
 
@@ -100,12 +101,20 @@ export class StreamHubPlayer extends HTMLElement {
     void this.#start();
   }
 
-  /** A page that points the player elsewhere (another room, a token) gets a new view. */
+  /**
+   * A page that points the player elsewhere (another room, a token) gets a new
+   * view — one, after all the attributes it sets together have changed.
+   */
   attributeChangedCallback(_name: string, before: string | null, after: string | null): void {
     // Attributes present when the element is upgraded arrive here before connectedCallback: not a change.
-    if (!this.#started || before === after) return;
-    this.#end();
-    void this.#start();
+    if (!this.#started || before === after || this.#restarting) return;
+    this.#restarting = true;
+    queueMicrotask(() => {
+      this.#restarting = false;
+      if (!this.#started) return;
+      this.#end();
+      void this.#start();
+    });
   }
 
   disconnectedCallback(): void {
@@ -134,7 +143,7 @@ export class StreamHubPlayer extends HTMLElement {
       playOrder: order.length > 0 ? order : ["webrtc", "hls"],
       autoplay: flag(this, "autoplay"),
       muted: flag(this, "muted") || flag(this, "autoplay"),
-      webrtcTimeoutMs: Number(this.getAttribute("webrtc-timeout") ?? 10_000),
+      webrtcTimeoutMs: Number(this.getAttribute("webrtc-timeout")) || 10_000,
     };
   }
 
@@ -189,6 +198,8 @@ export class StreamHubPlayer extends HTMLElement {
 
   #setState(state: PlayerState, detail?: string): void {
     if (state === this.#state && state !== "error") return;
+    if (this.#state === "waiting") this.#qoe?.streamArrived();
+    if (state !== "live") this.#qoe?.paused();
     this.#state = state;
     this.#overlay.textContent = MESSAGES[state];
     this.#overlay.hidden = state === "live";

@@ -16,6 +16,7 @@ export async function playHls(video: HTMLVideoElement, url: string, events: Play
   if (!Hls.isSupported()) throw new Error("this browser can play neither WebRTC nor HLS");
   let stopped = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
+  const listening = new AbortController();
   let hls = new Hls({ liveDurationInfinity: true });
   const start = () => {
     hls.loadSource(url);
@@ -30,12 +31,13 @@ export async function playHls(video: HTMLVideoElement, url: string, events: Play
     });
   };
   start();
-  video.addEventListener("ended", () => events.state("ended"));
+  video.addEventListener("ended", () => events.state("ended"), { signal: listening.signal });
   return {
     path: "hls",
     stop: async () => {
       stopped = true;
       clearTimeout(retry);
+      listening.abort();
       hls.destroy();
     },
   };
@@ -44,6 +46,7 @@ export async function playHls(video: HTMLVideoElement, url: string, events: Play
 function playNatively(video: HTMLVideoElement, url: string, events: PlaybackEvents): Playback {
   let stopped = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
+  const listening = new AbortController();
   const onError = () => {
     if (stopped) return;
     events.state("waiting", "no live HLS yet");
@@ -51,15 +54,15 @@ function playNatively(video: HTMLVideoElement, url: string, events: PlaybackEven
       video.src = url;
     }, RETRY_MS);
   };
-  video.addEventListener("error", onError);
-  video.addEventListener("ended", () => events.state("ended"));
+  video.addEventListener("error", onError, { signal: listening.signal });
+  video.addEventListener("ended", () => events.state("ended"), { signal: listening.signal });
   video.src = url;
   return {
     path: "hls",
     stop: async () => {
       stopped = true;
       clearTimeout(retry);
-      video.removeEventListener("error", onError);
+      listening.abort();
       video.removeAttribute("src");
       video.load();
     },

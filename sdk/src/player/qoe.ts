@@ -3,6 +3,8 @@ import type { PlaybackPath } from "./types.ts";
 
 const REPORT_EVERY_MS = 30_000;
 const MAX_ERRORS = 10;
+/** What StreamHub accepts for a time to first frame (10 min); watch and rebuffer times up to 12 h here (within its 30 days). */
+const MAX_MS = 600_000;
 
 /**
  * Quality of experience of one view, reported to the app
@@ -16,7 +18,8 @@ export class QoeReport {
   readonly #url: string;
   readonly #room: string;
   readonly #viewId = crypto.randomUUID().replaceAll("-", "");
-  readonly #startedAt = performance.now();
+  /** From here to the first frame: the view's start, or the moment the stream it waited for arrived. */
+  #clockFrom = performance.now();
   #path: PlaybackPath = "none";
   #firstFrameMs: number | null = null;
   #rebufferMs = 0;
@@ -27,32 +30,45 @@ export class QoeReport {
   readonly #errors: string[] = [];
   #timer: ReturnType<typeof setInterval> | null = null;
   #sent = false;
+  /** Ends every listener this view added (the <video> outlives views). */
+  readonly #listening = new AbortController();
 
   constructor(apiBase: string, app: string, room: string) {
     this.#url = `${apiBase}/api/v1/apps/${encodeURIComponent(app)}/qoe`;
     this.#room = room;
-    addEventListener("pagehide", () => this.send(true));
+    addEventListener("pagehide", () => this.send(true), { signal: this.#listening.signal });
   }
 
   /** Follows a <video>: its first frame, its stalls and how long it plays. */
   watch(video: HTMLVideoElement, path: PlaybackPath): void {
     this.#path = path;
+    const signal = this.#listening.signal;
     video.addEventListener("playing", () => {
       const now = performance.now();
-      this.#firstFrameMs ??= Math.round(now - this.#startedAt);
+      this.#firstFrameMs ??= Math.min(MAX_MS, Math.round(now - this.#clockFrom));
       if (this.#stalledSince !== null) this.#rebufferMs += now - this.#stalledSince;
       this.#stalledSince = null;
       this.#playingSince ??= now;
       this.#timer ??= setInterval(() => this.send(false), REPORT_EVERY_MS);
-    });
+    }, { signal });
     video.addEventListener("waiting", () => {
       // Only a stall after playing began is a rebuffer; before it, it is start-up.
       if (this.#firstFrameMs === null || this.#stalledSince !== null) return;
       this.#stalledSince = performance.now();
       this.#rebufferCount++;
       this.#pause();
-    });
-    video.addEventListener("pause", () => this.#pause());
+    }, { signal });
+    video.addEventListener("pause", () => this.#pause(), { signal });
+  }
+
+  /** The stream the view waited for is there now: time to first frame counts from here, not from the wait. */
+  streamArrived(): void {
+    if (this.#firstFrameMs === null) this.#clockFrom = performance.now();
+  }
+
+  /** Nothing is on screen (waiting, reconnecting, ended): watch time stops. */
+  paused(): void {
+    this.#pause();
   }
 
   error(code: string): void {
@@ -63,10 +79,14 @@ export class QoeReport {
   finish(): void {
     this.#pause();
     this.send(true);
+    this.#listening.abort();
+    if (this.#timer) clearInterval(this.#timer);
   }
 
   send(final: boolean): void {
     if (this.#sent) return;
+    // A view that never got a path (it failed at once, or was replaced before starting) says nothing worth keeping.
+    if (this.#path === "none" && this.#errors.length === 0) return;
     if (final) {
       this.#sent = true;
       if (this.#timer) clearInterval(this.#timer);
@@ -77,9 +97,9 @@ export class QoeReport {
       room: this.#room,
       path: this.#path,
       firstFrameMs: this.#firstFrameMs,
-      rebufferMs: Math.round(this.#rebufferMs),
+      rebufferMs: Math.min(MAX_MS * 72, Math.round(this.#rebufferMs)),
       rebufferCount: this.#rebufferCount,
-      watchedMs: Math.round(watched),
+      watchedMs: Math.min(MAX_MS * 72, Math.round(watched)),
       errors: this.#errors,
       final,
     });

@@ -1,4 +1,5 @@
-import { DisconnectReason, Room, RoomEvent, Track, type RemoteParticipant, type RemoteTrack } from "livekit-client";
+import { ConnectionError, ConnectionErrorReason, DisconnectReason, Room, RoomEvent, Track, type RemoteParticipant, type RemoteTrack } from "livekit-client";
+import { TokenError } from "./token.ts";
 import type { Playback, PlaybackEvents } from "./types.ts";
 
 /**
@@ -52,12 +53,14 @@ export async function playWebRtc(
   room.on(RoomEvent.Reconnecting, () => events.state("reconnecting"));
   room.on(RoomEvent.Reconnected, () => events.state(shown ? "live" : "waiting"));
   room.on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
-    if (stopped) return;
+    // A connection that never came up is the caller's to judge (it tries HLS next), not a state of this view.
+    if (stopped || !connected) return;
     // The room closed (everyone left) or this viewer was removed: the stream is over for it.
     if (reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.PARTICIPANT_REMOVED) events.state("ended");
     else events.state("error", `disconnected from LiveKit (${reason ?? "unknown"})`);
   });
 
+  let connected = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
@@ -67,10 +70,13 @@ export async function playWebRtc(
   } catch (error) {
     stopped = true;
     await room.disconnect();
+    // LiveKit refused the token (expired, another room's, forged): no other path would accept it either.
+    if (error instanceof ConnectionError && error.reason === ConnectionErrorReason.NotAllowed) throw new TokenError("not-allowed", "LiveKit refused this token");
     throw error;
   } finally {
     clearTimeout(timer);
   }
+  connected = true;
   if (!shown) events.state("waiting");
 
   return {
