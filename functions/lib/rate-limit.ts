@@ -9,15 +9,42 @@
 export function fixedWindowLimiter(options: { limit: number; windowMs: number; maxKeys?: number }): (key: string, now?: number) => number {
   const maxKeys = options.maxKeys ?? 100_000;
   const windows = new Map<string, { startedAt: number; count: number }>();
+  // Full: windows that are over go, then the least recently used — never all at once, which
+  // would let a flood of new keys wipe the count of a client that keeps asking.
+  const evict = (now: number) => {
+    for (const [key, window] of windows) if (window.startedAt + options.windowMs <= now) windows.delete(key);
+    for (const key of windows.keys()) {
+      if (windows.size < maxKeys * 0.9) break;
+      windows.delete(key);
+    }
+  };
   return function admit(key, now = Date.now()) {
     const window = windows.get(key);
     if (!window || window.startedAt + options.windowMs <= now) {
-      if (windows.size >= maxKeys) windows.clear();
+      if (windows.size >= maxKeys) evict(now);
+      windows.delete(key);
       windows.set(key, { startedAt: now, count: 1 });
       return 0;
     }
+    // Kept in order of last use: eviction takes those that stopped asking first.
+    windows.delete(key);
+    windows.set(key, window);
     if (window.count >= options.limit) return Math.ceil((window.startedAt + options.windowMs - now) / 1000);
     window.count++;
     return 0;
   };
+}
+
+/**
+ * The part of a client address that names one client for rate limits: an
+ * IPv4 address whole, an IPv6 address by its /64 (one host holds a whole /64,
+ * and could otherwise take a new address for every request).
+ */
+export function clientKey(ip: string): string {
+  if (!ip.includes(":")) return ip;
+  const [head = "", tail = ""] = ip.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = ip.includes("::") ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
 }

@@ -3,7 +3,7 @@ import { appActor } from "../../core/actors.ts";
 import { describeError, log } from "../../core/log.ts";
 import type { UsageCounter } from "../../durable/app/usage.ts";
 import type { AppEnv } from "./context.ts";
-import { fixedWindowLimiter } from "./rate-limit.ts";
+import { clientKey, fixedWindowLimiter } from "./rate-limit.ts";
 
 // Join and play tokens are the traffic StreamHub serves most, and machine
 // traffic: they are counted and (play tokens) rate-limited here, in the
@@ -55,4 +55,4 @@ export const PLAY_TOKENS_PER_WINDOW = 30;
 const playTokens = fixedWindowLimiter({ limit: PLAY_TOKENS_PER_WINDOW, windowMs: 60_000 });
 
 /** Admits one public play token for `ip` on `app`, or says how many seconds to wait (see fixedWindowLimiter). */
-export const admitPlayToken = (app: string, ip: string, now = Date.now()): number => playTokens(`${app}|${ip}`, now);
+export const admitPlayToken = (app: string, ip: string, now = Date.now()): number => playTokens(`${app}|${clientKey(ip)}`, now);

@@ -7,7 +7,7 @@ import { clientIp } from "../../../lib/auth/ip.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { ApiError, appNotFound } from "../../../lib/errors.ts";
 import { isoTime, pageQuery } from "../../../lib/pagination.ts";
-import { fixedWindowLimiter } from "../../../lib/rate-limit.ts";
+import { clientKey, fixedWindowLimiter } from "../../../lib/rate-limit.ts";
 import { APP_NAME, ROOM } from "./schema.ts";
 
 // Quality of experience: players and the SDK report, per view, time to first
@@ -153,7 +153,7 @@ export function registerQoe(app: App) {
     const { app: name } = c.req.valid("param");
     const record = APP_NAME.test(name) ? await appRecord(c.env, name) : null;
     if (!record) throw appNotFound(name);
-    const retryAfter = admitReport(`${record.name}|${(await clientIp(c, c.var.config)) ?? "unknown"}`);
+    const retryAfter = admitReport(`${record.name}|${clientKey((await clientIp(c, c.var.config)) ?? "unknown")}`);
     if (retryAfter > 0) throw new ApiError("too_many_requests", "too many reports from this address", { headers: { "Retry-After": String(retryAfter) } });
     // The JSON body middleware has read the body (either type) and checked that it is UTF-8 JSON.
     const report = parseReport(await c.req.text());
