@@ -128,10 +128,12 @@ describe("against the real LiveKit server: the player on /play and /embed", () =
   it("before anyone publishes it waits, then plays when the stream starts", async () => {
     expect((await api("POST", "/api/v1/apps", { name: "early" })).status).toBe(201);
     const viewer = await browser.newPage();
-    await viewer.goto(`${node.url}/embed/early/soon`);
+    // With sound, as the page asks (this browser allows it; one that does not gets it muted, with the unmute button).
+    await viewer.goto(`${node.url}/embed/early/soon?muted=0`);
     await until("the player waiting", () => playerView(viewer), (v) => v.state === "waiting", { context });
     await publisher("early", "soon");
     await until("the player live once the stream starts", () => playerView(viewer), (v) => v.state === "live" && v.frames > 5, { context });
+    expect(await viewer.evaluate(() => (document.querySelector("streamhub-player") as any).video.muted)).toBe(false);
   });
 
   it("time to first frame through /embed, median and p95 of 20 (reported, not asserted)", { timeout: 180_000 }, async () => {

@@ -69,6 +69,15 @@ export class StreamHubPlayer extends HTMLElement {
       if (this.#state === "live") this.#emit("paused");
     });
     this.#video.addEventListener("volumechange", () => (this.#unmute.hidden = !this.#video.muted));
+    // Autoplay with sound where the page asked for it; where the browser forbids that, muted (the unmute button shows).
+    this.#video.addEventListener("canplay", () => {
+      if (!this.#video.autoplay || !this.#video.paused) return;
+      this.#video.play().catch(() => {
+        this.#muted = true;
+        this.#video.muted = true;
+        void this.#video.play().catch(() => undefined);
+      });
+    });
   }
 
   /** Where the view is. */
@@ -142,7 +151,7 @@ export class StreamHubPlayer extends HTMLElement {
       wsUrl: this.getAttribute("ws-url"),
       playOrder: order.length > 0 ? order : ["webrtc", "hls"],
       autoplay: flag(this, "autoplay"),
-      muted: flag(this, "muted") || flag(this, "autoplay"),
+      muted: flag(this, "muted"),
       webrtcTimeoutMs: Number(this.getAttribute("webrtc-timeout")) || 10_000,
     };
   }
