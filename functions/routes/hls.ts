@@ -53,7 +53,7 @@ async function playTokenValid(c: Context<AppEnv>, room: string): Promise<boolean
   const lk = livekit(c.var.config);
   try {
     const grants = await new TokenVerifier(lk.apiKey, lk.apiSecret).verify(token);
-    return grants.video?.roomJoin === true && grants.video.room === room;
+    return grants.video?.roomJoin === true && grants.video.room === room && grants.video.canSubscribe !== false;
   } catch {
     return false;
   }
@@ -74,10 +74,16 @@ hlsApi.get("/:app/:room/:file", async (c) => {
   if (file === PLAYLIST) {
     const token = c.req.query("token");
     const suffix = token ? `?token=${encodeURIComponent(token)}` : "";
-    // Segment lines become this route's own URLs (same folder), carrying the play token along.
+    // Segment lines (and an fMP4 init segment's URI) become this route's own URLs, carrying the play token along.
     const playlist = (await upstream.text())
       .split("\n")
-      .map((line) => (line && !line.startsWith("#") && SEGMENT.test(line.trim()) ? `${line.trim()}${suffix}` : line))
+      .map((line) =>
+        line && !line.startsWith("#") && SEGMENT.test(line.trim())
+          ? `${line.trim()}${suffix}`
+          : line.startsWith("#EXT-X-MAP:")
+            ? line.replace(/URI="([\w.-]+)"/, (whole, uri: string) => (SEGMENT.test(uri) ? `URI="${uri}${suffix}"` : whole))
+            : line,
+      )
       .join("\n");
     c.header("Content-Type", "application/vnd.apple.mpegurl");
     c.header("Cache-Control", "no-cache");

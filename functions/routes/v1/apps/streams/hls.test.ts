@@ -55,6 +55,9 @@ describe("against the LiveKit stand-in: live HLS", () => {
     const viewer = (await api("POST", `/api/v1/apps/${app.name}/tokens`, { json: { room: "private", canPublish: false } })).body.data.token;
     const other = (await api("POST", `/api/v1/apps/${app.name}/tokens`, { json: { room: "elsewhere", canPublish: false } })).body.data.token;
     expect((await get(`${playlistUrl}?token=${other}`)).status).toBe(404);
+    // A token that may not subscribe (a publisher-only grant) does not open it either.
+    const sendOnly = (await api("POST", `/api/v1/apps/${app.name}/tokens`, { json: { room: "private", identity: "sender", canSubscribe: false } })).body.data.token;
+    expect((await get(`${playlistUrl}?token=${sendOnly}`)).status).toBe(404);
     const allowed = await get(`${playlistUrl}?token=${viewer}`);
     expect(allowed.status).toBe(200);
     expect(await allowed.text()).toMatch(/seg_\d{5}\.ts\?token=/);
