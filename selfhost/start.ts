@@ -109,26 +109,36 @@ async function main() {
   if (localLiveKit) {
     const webhookHost = ["0.0.0.0", "::"].includes(node.HOST) ? "127.0.0.1" : node.HOST.includes(":") ? `[${node.HOST}]` : node.HOST;
     const dir = resolve(dataDir, "livekit");
-    const started = (livekit = launchLocalLiveKit({
-      binary: localLiveKit.binary,
-      dir,
-      apiKey: localLiveKit.apiKey,
-      apiSecret: localLiveKit.apiSecret,
-      ports: { http: node.LIVEKIT_LOCAL_PORT, rtcUdp: node.LIVEKIT_LOCAL_PORT + 2 },
-      webhookUrl: `http://${webhookHost}:${node.PORT}/api/v1/webhooks/livekit`,
-      onOutput: (line) => process.stdout.write(`livekit: ${line}\n`),
-    }));
-    started.ready.then(
-      () => {
-        say(`local LiveKit (${localLiveKit.source}) on ${started.url}, development mode, loopback only (config in ${dir})`);
-        void started.exited.then((code) => {
-          if (!stopping) say(`the local LiveKit exited (${code}); the API keeps serving, without a media plane (health says so)`);
-        });
-      },
-      (error: Error) => {
-        if (!stopping) say(`the local LiveKit could not start, so the API serves without a media plane: ${error.message.split("\n").slice(0, 3).join(" | ")}`);
-      },
-    );
+    // A LiveKit that dies after it served is started again, a little later each time it dies
+    // soon after starting (up to a minute); one that could not start at all is left alone.
+    let backoffMs = 1_000;
+    const run = () => {
+      const started = (livekit = launchLocalLiveKit({
+        binary: localLiveKit.binary,
+        dir,
+        apiKey: localLiveKit.apiKey,
+        apiSecret: localLiveKit.apiSecret,
+        ports: { http: node.LIVEKIT_LOCAL_PORT, rtcUdp: node.LIVEKIT_LOCAL_PORT + 2 },
+        webhookUrl: `http://${webhookHost}:${node.PORT}/api/v1/webhooks/livekit`,
+        onOutput: (line) => process.stdout.write(`livekit: ${line}\n`),
+      }));
+      started.ready.then(
+        () => {
+          const servedAt = Date.now();
+          say(`local LiveKit (${localLiveKit.source}) on ${started.url}, development mode, loopback only (config in ${dir})`);
+          void started.exited.then((code) => {
+            if (stopping) return;
+            backoffMs = Date.now() - servedAt > 60_000 ? 1_000 : Math.min(backoffMs * 2, 60_000);
+            say(`the local LiveKit exited (${code}); starting it again in ${backoffMs / 1000} s (meanwhile health says it is unreachable)`);
+            setTimeout(() => !stopping && run(), backoffMs).unref();
+          });
+        },
+        (error: Error) => {
+          if (!stopping) say(`the local LiveKit could not start, so the API serves without a media plane: ${error.message.split("\n").slice(0, 3).join(" | ")}`);
+        },
+      );
+    };
+    run();
   }
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

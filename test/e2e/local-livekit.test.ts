@@ -92,6 +92,20 @@ describe("npm start with the local LiveKit (the real server, on loopback)", () =
     await until("the local LiveKit stopped", () => answers(livekitPort), (up) => up === false, { timeoutMs: 10_000 });
   });
 
+  it("starts LiveKit again when it dies", async () => {
+    const livekitPort = await freeLiveKitPort();
+    const node = await start({ STREAMHUB_LOCAL_LIVEKIT: "auto", LIVEKIT_LOCAL_PORT: String(livekitPort) });
+    const reachable = async () => (await call(node.url, "GET", "/api/v1/health")).body.data.livekit.reachable as boolean;
+    await until("the local LiveKit reachable", reachable, (up) => up);
+    const config = join(node.dataDir, "livekit", "livekit.yaml");
+    const pid = spawnSync("pgrep", ["-f", config]).stdout.toString().trim();
+    expect(pid).toMatch(/^\d+$/);
+    process.kill(Number(pid), "SIGKILL");
+    await until("the local LiveKit started again", async () => spawnSync("pgrep", ["-f", config]).stdout.toString().trim(), (now) => /^\d+$/.test(now) && now !== pid);
+    await until("the local LiveKit answering again", () => answers(livekitPort), (up) => up);
+    expect(node.output()).toContain("the local LiveKit exited");
+  });
+
   it("refuses a LiveKit port already in use (say, a LiveKit left running), in one line, and serves the API", async () => {
     const occupied = createServer((_req, res) => res.end("OK"));
     const port = await freePort();
