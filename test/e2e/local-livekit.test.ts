@@ -48,7 +48,7 @@ const answers = (port: number) =>
   );
 
 describe("npm start with the local LiveKit (the real server, on loopback)", () => {
-  it("runs LiveKit with generated keys, and a browser publishes and another plays through it; stopping StreamHub stops LiveKit", async () => {
+  it("runs LiveKit with generated keys: the app's publish sample (the SDK) publishes, an /embed framed by another site plays it and ends with it; stopping StreamHub stops LiveKit", async () => {
     const livekitPort = await freeLiveKitPort();
     const node = await start({ STREAMHUB_LOCAL_LIVEKIT: "auto", LIVEKIT_LOCAL_PORT: String(livekitPort), STREAMHUB_WEBHOOK_ALLOW_PRIVATE: "1" });
     const token = node.printedToken()!;
@@ -69,17 +69,31 @@ describe("npm start with the local LiveKit (the real server, on loopback)", () =
     const endpoint = (await api("POST", "/api/v1/apps/demo/webhooks", { url: `${receiver.url}/r/local`, events: ["stream_started", "stream_ended"] })).body.data;
     await fetch(`${receiver.url}/_config/local`, { method: "POST", body: JSON.stringify({ secrets: [endpoint.secret] }) });
 
+    // The app's own publish sample (the SDK from /sdk/, as the original's pages load it) publishes with a join token…
     const publisherToken = (await api("POST", "/api/v1/apps/demo/tokens", { room: "show", identity: "host" })).body.data;
     expect(publisherToken.wsUrl).toBe(`ws://127.0.0.1:${livekitPort}`);
-    const host = await openPage(browser, pages);
-    await host.evaluate(([url, jwt]) => (globalThis as any).publish(url, jwt), [publisherToken.wsUrl, publisherToken.token] as const);
-    const play = (await call(node.url, "GET", "/api/v1/apps/demo/play-token/show")).body.data;
-    const viewer = await openPage(browser, pages);
-    await viewer.evaluate(([url, jwt]) => (globalThis as any).watch(url, jwt, 20_000), [play.wsUrl, play.token] as const);
-    await until("frames decoded at the viewer", () => viewer.evaluate(() => (globalThis as any).framesDecoded() as Promise<number>), (n) => n > 5);
+    const host = await browser.newPage();
+    await host.goto(`${node.url}/samples/demo/publish.html#room=show&token=${publisherToken.token}&wsUrl=${encodeURIComponent(publisherToken.wsUrl)}`);
+    await host.click("#pick button");
+    // …and an <iframe> of /embed on another site plays it, frames decoded.
+    const site = await openPage(browser, pages);
+    await site.evaluate((src) => {
+      const frame = (globalThis as any).document.createElement("iframe");
+      frame.src = src;
+      (globalThis as any).document.body.append(frame);
+    }, `${node.url}/embed/demo/show?autoplay=1&muted=1`);
+    const embed = await until("the embed frame", async () => site.frames().find((f) => f.url().includes("/embed/demo/show")) ?? null, (f) => f !== null);
+    const view = () =>
+      embed!.evaluate(() => {
+        const player = (globalThis as any).document.querySelector("streamhub-player");
+        return { state: player?.state as string, frames: (player?.video?.getVideoPlaybackQuality().totalVideoFrames ?? 0) as number };
+      });
+    await until("frames decoded in the embed", view, (v) => v.state === "live" && v.frames > 5);
     await until("the stream listed with its viewer", async () => (await api("GET", "/api/v1/apps/demo/streams")).body.data, (list: any[]) => list[0]?.viewers === 1);
 
-    await host.evaluate(() => (globalThis as any).leave());
+    // Stopping the stream: the player says so.
+    await host.click("#stop");
+    await until("the embed's player ended", view, (v) => v.state === "ended");
     const delivered = await until("stream_started and stream_ended delivered", async () => (await (await fetch(`${receiver.url}/_received/local`)).json()) as { body: string; verified: boolean }[], (list) => list.length >= 2);
     expect(delivered.map((d) => [JSON.parse(d.body).type, d.verified])).toEqual([
       ["stream_started", true],
