@@ -1,0 +1,147 @@
+// The dashboard (web/, served by the Worker from web/dist) in Debian's
+// Chromium against a running StreamHub and the real LiveKit server: the
+// break-glass admin signs in, creates an app, sees a stream that a test page
+// publishes appear in the app's live list, and its viewer count move when a
+// viewer joins — pushed by the app's actor, without a reload. Every screen
+// passes axe-core (no serious or critical violations) and is screenshotted.
+// Also: the checked-in API types are what this server's OpenAPI document gives.
+import { readFileSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_TYPES, apiTypesFor } from "../../selfhost/build-web.ts";
+import { openPage, type PageServer } from "./browser.ts";
+import { screenshot, seriousViolations } from "./dashboard-axe.ts";
+import { call, until, type RunningStreamHub } from "./harness.ts";
+import { startMediaStack, type MediaStack } from "./media-stack.ts";
+
+declare const document: any;
+
+const TOKEN = "sk_dashboard_e2e_token_0123456789abcdefghijklm";
+const ADMIN = { user: "admin", password: "dashboard-admin-password-0123" };
+let stack: MediaStack;
+let node: RunningStreamHub;
+let pages: PageServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startMediaStack({ STREAMHUB_API_TOKEN: TOKEN, ADMIN_USER: ADMIN.user, ADMIN_PASS: ADMIN.password });
+  ({ node, pages, browser } = stack);
+}, 60_000);
+afterAll(() => stack?.close());
+
+const api = (method: string, path: string, json?: unknown) => call(node.url, method, path, { token: TOKEN, json });
+const context = () => stack.logs();
+
+async function expectAccessible(page: Page, screen: string) {
+  await screenshot(page, screen);
+  expect(await seriousViolations(page), `axe on the ${screen} screen`).toEqual([]);
+}
+
+describe("the dashboard's API types", () => {
+  it("are what openapi-typescript makes of this server's /api/v1/openapi.json (npm run web:types regenerates them)", async () => {
+    const doc = (await call(node.url, "GET", "/api/v1/openapi.json")).body;
+    expect(await apiTypesFor(doc), "web/src/api/schema.d.ts is stale: run npm run web:types").toBe(readFileSync(API_TYPES, "utf8"));
+  });
+});
+
+describe("the dashboard in Chromium, against the real LiveKit server", () => {
+  it("signs the admin in, creates an app, and shows its live streams with viewer counts pushed without a reload", async () => {
+    const browserContext = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await browserContext.newPage();
+
+    // A deep link while signed out: the sign-in form, then that screen.
+    await page.goto(`${node.url}/apps`);
+    await page.getByRole("heading", { name: "Sign in to StreamHub" }).waitFor();
+    await expectAccessible(page, "sign-in");
+    await page.getByLabel("Email (or the admin user)").fill(ADMIN.user);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").filter({ hasText: "wrong user or password" }).waitFor();
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByLabel("Password").press("Enter");
+    await page.getByRole("heading", { name: "Apps", exact: true }).waitFor();
+    // Kept in sessionStorage, never localStorage (sample pages share the origin).
+    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
+    expect(await page.evaluate(() => sessionStorage.getItem("streamhub.session"))).toMatch(/^ey/);
+
+    // Create an app, by keyboard.
+    await page.getByLabel("Name", { exact: true }).fill("showcase");
+    await page.getByLabel("Display name").fill("The Showcase");
+    await page.getByLabel("Display name").press("Enter");
+    await page.getByRole("status").filter({ hasText: "Created showcase" }).waitFor();
+    await page.getByRole("row", { name: /showcase The Showcase/ }).waitFor();
+    await expectAccessible(page, "apps");
+
+    // The overview: node health with LiveKit reachable, the app listed.
+    await page.getByRole("link", { name: "Overview" }).click();
+    await page.getByText("Reachable").waitFor();
+    await page.getByRole("link", { name: "The Showcase" }).waitFor();
+    await expectAccessible(page, "overview");
+
+    // The app: nothing live yet, teaching how to publish; no bucket, teaching how to set one.
+    await page.getByRole("link", { name: "The Showcase" }).click();
+    await page.getByRole("heading", { name: "The Showcase" }).waitFor();
+    await page.getByText("Nothing is live.").waitFor();
+    await page.getByText("No bucket yet").waitFor();
+    await page.getByText("Updated as they change.").waitFor();
+    await page.evaluate(() => ((globalThis as any).sameDocument = true));
+
+    // A test page publishes with a join token from the API: the stream appears by itself.
+    const host = await openPage(browser, pages);
+    const join = (await api("POST", "/api/v1/apps/showcase/tokens", { room: "stage", identity: "presenter" })).body.data;
+    await host.evaluate(([url, jwt]) => (globalThis as any).publish(url, jwt), [join.wsUrl, join.token] as const);
+    const row = page.locator("tr[data-stream]").filter({ hasText: "presenter" });
+    await until("the stream in the live list", () => row.count(), (n) => n === 1, { context, timeoutMs: 5_000 });
+    expect(await row.locator("td").first().textContent()).toBe("stage");
+    expect(await row.locator("td.viewers").textContent()).toBe("0");
+
+    // A viewer joins with a play token: the count moves within 5 s, with no reload.
+    const viewer = await openPage(browser, pages);
+    const play = (await call(node.url, "GET", "/api/v1/apps/showcase/play-token/stage")).body.data;
+    await viewer.evaluate(([url, jwt]) => (globalThis as any).watch(url, jwt, 20_000), [play.wsUrl, play.token] as const);
+    const joinedAt = Date.now();
+    await until("the viewer count at 1", () => row.locator("td.viewers").textContent(), (text) => text === "1", { context, timeoutMs: 5_000 });
+    expect(Date.now() - joinedAt).toBeLessThan(5_000);
+    await viewer.evaluate(() => (globalThis as any).leave());
+    await until("the viewer count back at 0", () => row.locator("td.viewers").textContent(), (text) => text === "0", { context, timeoutMs: 5_000 });
+    expect(await page.evaluate(() => (globalThis as any).sameDocument)).toBe(true);
+
+    // The SDK's player for the stream, then stop the stream.
+    await row.getByRole("button", { name: "Watch" }).click();
+    await until(
+      "the player live with frames",
+      () => page.evaluate(() => {
+        const player = document.querySelector("streamhub-player") as any;
+        return { state: player?.state as string | undefined, frames: (player?.video?.getVideoPlaybackQuality().totalVideoFrames ?? 0) as number };
+      }),
+      (v) => v.state === "live" && v.frames > 5,
+      { context, timeoutMs: 20_000 },
+    );
+    await expectAccessible(page, "app");
+    await row.getByRole("button", { name: "Stop presenter in stage" }).click();
+    await until("the stream gone from the list", () => row.count(), (n) => n === 0, { context, timeoutMs: 5_000 });
+    await page.getByText("Nothing is live.").waitFor();
+
+    // Sessions: this one is listed; delete the app with its confirmation; sign out.
+    await page.getByRole("link", { name: "Sessions" }).click();
+    await page.getByText("(this one)").waitFor();
+    await expectAccessible(page, "sessions");
+    await page.getByRole("link", { name: "Apps" }).click();
+    await page.getByRole("button", { name: "Delete showcase" }).click();
+    const dialog = page.getByRole("dialog", { name: "Delete the app showcase?" });
+    await dialog.getByText("its API tokens").waitFor();
+    const confirm = dialog.getByRole("button", { name: "Delete for good" });
+    expect(await confirm.isDisabled()).toBe(true);
+    await expectAccessible(page, "apps-delete-dialog");
+    await dialog.getByLabel("Type showcase to confirm").fill("showcase");
+    await confirm.click();
+    await page.getByText("No apps yet").waitFor();
+    expect((await api("GET", "/api/v1/apps/showcase")).status).toBe(404);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in to StreamHub" }).waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem("streamhub.session"))).toBeNull();
+    await host.evaluate(() => (globalThis as any).leave());
+    await browserContext.close();
+  });
+});
