@@ -6,6 +6,7 @@
 // passes axe-core (no serious or critical violations) and is screenshotted.
 // Also: the checked-in API types are what this server's OpenAPI document gives.
 import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_TYPES, apiTypesFor } from "../../selfhost/build-web.ts";
@@ -24,13 +25,21 @@ let pages: PageServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startMediaStack({ STREAMHUB_API_TOKEN: TOKEN, ADMIN_USER: ADMIN.user, ADMIN_PASS: ADMIN.password });
+  // Webhook receivers and buckets on loopback are allowed here: the tests run them there.
+  stack = await startMediaStack({ STREAMHUB_API_TOKEN: TOKEN, ADMIN_USER: ADMIN.user, ADMIN_PASS: ADMIN.password, STREAMHUB_WEBHOOK_ALLOW_PRIVATE: "1", STREAMHUB_S3_ALLOW_PRIVATE: "1" });
   ({ node, pages, browser } = stack);
 }, 60_000);
 afterAll(() => stack?.close());
 
 const api = (method: string, path: string, json?: unknown) => call(node.url, method, path, { token: TOKEN, json });
 const context = () => stack.logs();
+
+async function signIn(page: Page, path: string) {
+  await page.goto(`${node.url}${path}`);
+  await page.getByLabel("Email (or the admin user)").fill(ADMIN.user);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByLabel("Password").press("Enter");
+}
 
 async function expectAccessible(page: Page, screen: string) {
   await screenshot(page, screen);
@@ -142,6 +151,58 @@ describe("the dashboard in Chromium, against the real LiveKit server", () => {
     await page.getByRole("heading", { name: "Sign in to StreamHub" }).waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem("streamhub.session"))).toBeNull();
     await host.evaluate(() => (globalThis as any).leave());
+    await browserContext.close();
+  });
+});
+
+describe("the dashboard's webhook endpoints and bucket settings", () => {
+  let receiver: Server;
+  const received: string[] = [];
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk) => (body += chunk));
+      req.on("end", () => {
+        received.push(body);
+        res.writeHead(200).end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+
+  it("adds an endpoint (secret shown once), sees its test ping delivered, and names the probe's failure of a bucket inline", async () => {
+    expect((await api("POST", "/api/v1/apps", { name: "hooks", displayName: "Hooks" })).status).toBe(201);
+    const browserContext = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await browserContext.newPage();
+    await signIn(page, "/apps/hooks");
+    await page.getByRole("heading", { name: "Hooks", exact: true }).waitFor();
+    await page.getByText("No endpoints").waitFor();
+
+    const { port } = receiver.address() as { port: number };
+    await page.getByLabel("Endpoint URL").fill(`http://127.0.0.1:${port}/hook`);
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    expect(await page.getByLabel("Signing secret").inputValue()).toMatch(/^whsec_/);
+    await page.getByRole("button", { name: "I have saved it" }).click();
+    expect(await page.getByLabel("Signing secret").count()).toBe(0);
+
+    await page.getByRole("button", { name: "Send test ping" }).click();
+    const delivery = page.locator('tr[data-delivery="webhook.test"]');
+    await until("the test ping delivered in the log", () => delivery.locator("td.status").textContent().catch(() => null), (status) => status === "delivered", { context, timeoutMs: 10_000 });
+    expect(received.some((body) => body.includes("webhook.test"))).toBe(true);
+
+    // A bucket nothing answers for: the probe's named error, inline, and nothing saved.
+    await page.getByRole("button", { name: "Set bucket" }).click();
+    await page.getByLabel("Provider").selectOption("minio");
+    await page.getByLabel("Endpoint (not for AWS)").fill("http://127.0.0.1:9");
+    await page.getByLabel("Bucket").fill("recordings");
+    await page.getByLabel("Access key").fill("AKIAEXAMPLE");
+    await page.getByLabel("Secret").fill("not-a-real-secret");
+    await page.getByRole("button", { name: "Probe and save" }).click();
+    await page.getByRole("alert").filter({ hasText: "s3_unreachable" }).waitFor({ timeout: 20_000 });
+    await page.getByText("The endpoint did not answer").waitFor();
+    await expectAccessible(page, "app-webhooks-s3");
+    expect((await api("GET", "/api/v1/apps/hooks/s3")).body.data.configured).toBe(false);
     await browserContext.close();
   });
 });

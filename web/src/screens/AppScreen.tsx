@@ -8,6 +8,8 @@ import { can } from "../auth/permissions.ts";
 import { useLiveStreams } from "../live/useLiveStreams.ts";
 import { ErrorNote } from "../ui/ErrorNote.tsx";
 import { Player } from "../ui/Player.tsx";
+import { Storage } from "./app/Storage.tsx";
+import { Webhooks } from "./app/Webhooks.tsx";
 
 export function AppScreen() {
   const { app: name = "" } = useParams();
@@ -27,8 +29,9 @@ export function AppScreen() {
       <p className="crumbs"><Link to="/apps">Apps</Link> / {name}</p>
       <h1>{app.data.displayName || app.data.name}</h1>
       <LiveStreams app={app.data} />
-      <Storage app={name} />
       <JoinTokens app={name} />
+      <Webhooks app={name} />
+      <Storage app={name} />
       <Samples app={name} />
       <Settings app={app.data} />
     </>
@@ -91,27 +94,6 @@ function LiveStreams({ app }: { app: Schemas["AppRecord"] }) {
         </table>
       ) : null}
       {watching && streams?.some((s) => s.id === watching) ? <Player app={app.name} room={appRoom(app, streams.find((s) => s.id === watching)!.room)} /> : null}
-    </section>
-  );
-}
-
-function Storage({ app }: { app: string }) {
-  const s3 = useQuery({ queryKey: ["apps", app, "s3"], queryFn: () => unwrap(api.GET("/api/v1/apps/{app}/s3", { params: { path: { app } } })) });
-  return (
-    <section aria-labelledby="s3-heading">
-      <h2 id="s3-heading">Recording storage</h2>
-      {s3.isError ? <ErrorNote error={s3.error} /> : null}
-      {s3.data && !s3.data.configured ? (
-        <p className="empty">
-          No bucket yet: recordings, VODs and live HLS are written to the app's own S3 bucket. Set one with <code>PUT /api/v1/apps/{app}/s3</code> (provider, endpoint, region, bucket, key and secret); StreamHub probes it and names what is wrong.
-        </p>
-      ) : null}
-      {s3.data?.configured ? (
-        <p>
-          {s3.data.provider} bucket <code>{s3.data.bucket}</code>
-          {s3.data.prefix ? <> under <code>{s3.data.prefix}</code></> : null} at {s3.data.endpoint ?? "the provider's endpoint"} ({s3.data.region}), key {s3.data.keyMasked}.
-        </p>
-      ) : null}
     </section>
   );
 }
