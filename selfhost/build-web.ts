@@ -70,14 +70,24 @@ export async function buildWeb(options: { quiet?: boolean } = {}): Promise<WebBu
   // Loaded here: only a build needs Vite, not the callers of webIsCurrent().
   const { build } = await import("vite");
   const react = (await import("@vitejs/plugin-react")).default;
-  await build({
-    configFile: false,
-    root: WEB_DIR,
-    base: "/",
-    logLevel: options.quiet ? "error" : "warn",
-    plugins: [react()],
-    build: { outDir: ASSETS_DIR, emptyOutDir: false, assetsDir: "assets", sourcemap: true, target: "es2022", reportCompressedSize: false },
-  });
+  // A production build whatever NODE_ENV says: vitest sets it to "test", with which Vite
+  // and the React plugin would ship React's development build and JSX runtime.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await build({
+      configFile: false,
+      mode: "production",
+      root: WEB_DIR,
+      base: "/",
+      logLevel: options.quiet ? "error" : "warn",
+      plugins: [react()],
+      build: { outDir: ASSETS_DIR, emptyOutDir: false, assetsDir: "assets", sourcemap: true, target: "es2022", reportCompressedSize: false },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 
   const files: Record<string, number> = {};
   for (const entry of readdirSync(`${ASSETS_DIR}/assets`)) {

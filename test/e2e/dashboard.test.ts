@@ -34,11 +34,15 @@ afterAll(() => stack?.close());
 const api = (method: string, path: string, json?: unknown) => call(node.url, method, path, { token: TOKEN, json });
 const context = () => stack.logs();
 
-async function signIn(page: Page, path: string) {
+/** A page in a browser context of its own (its own sessionStorage), signed in at `path`. */
+async function signedIn(path: string, user = ADMIN.user, password = ADMIN.password): Promise<Page> {
+  const browserContext = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await browserContext.newPage();
   await page.goto(`${node.url}${path}`);
-  await page.getByLabel("Email (or the admin user)").fill(ADMIN.user);
-  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByLabel("Email (or the admin user)").fill(user);
+  await page.getByLabel("Password").fill(password);
   await page.getByLabel("Password").press("Enter");
+  return page;
 }
 
 async function expectAccessible(page: Page, screen: string) {
@@ -173,9 +177,7 @@ describe("the dashboard's webhook endpoints and bucket settings", () => {
 
   it("adds an endpoint (secret shown once), sees its test ping delivered, and names the probe's failure of a bucket inline", async () => {
     expect((await api("POST", "/api/v1/apps", { name: "hooks", displayName: "Hooks" })).status).toBe(201);
-    const browserContext = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    const page = await browserContext.newPage();
-    await signIn(page, "/apps/hooks");
+    const page = await signedIn("/apps/hooks");
     await page.getByRole("heading", { name: "Hooks", exact: true }).waitFor();
     await page.getByText("No endpoints").waitFor();
 
@@ -203,6 +205,68 @@ describe("the dashboard's webhook endpoints and bucket settings", () => {
     await page.getByText("The endpoint did not answer").waitFor();
     await expectAccessible(page, "app-webhooks-s3");
     expect((await api("GET", "/api/v1/apps/hooks/s3")).body.data.configured).toBe(false);
-    await browserContext.close();
+    await page.context().close();
+  });
+});
+
+describe("the dashboard's team and tokens, by role", () => {
+  it("a superadmin creates a tenant and its owner; the owner sees the tenant's usage, mints and revokes a token; a viewer sees only what it may use", async () => {
+    const page = await signedIn("/team");
+    await page.getByRole("heading", { name: "Tenants" }).waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("Acme Media");
+    await page.getByLabel("Id (optional)").fill("acme");
+    await page.getByRole("button", { name: "Create tenant" }).click();
+    await page.getByRole("status").getByRole("link", { name: "Acme Media" }).click();
+    await page.getByRole("heading", { name: "Acme Media" }).waitFor();
+    await page.getByRole("heading", { name: "Usage and quotas (free)" }).waitFor();
+    const members = page.getByRole("region", { name: "Members" });
+    for (const [email, role] of [["owner@acme.test", "owner"], ["viewer@acme.test", "viewer"]] as const) {
+      await members.getByLabel("Email").fill(email);
+      await members.locator('select[name="role"]').selectOption(role);
+      await members.getByLabel(/^Password/).fill("a-long-enough-password-123");
+      await members.getByRole("button", { name: "Add member" }).click();
+      await members.getByRole("cell", { name: email, exact: true }).waitFor();
+    }
+    await expectAccessible(page, "team-tenant");
+    await page.context().close();
+
+    // The owner, in a browser of its own.
+    const owner = await signedIn("/team", "owner@acme.test", "a-long-enough-password-123");
+    // Sent to its own tenant.
+    await owner.getByRole("heading", { name: "Acme Media" }).waitFor();
+    await owner.waitForURL(/\/team\/acme$/);
+    await owner.getByRole("cell", { name: "viewer@acme.test", exact: true }).waitFor();
+    await owner.getByRole("link", { name: "Apps" }).click();
+    await owner.getByLabel("Name", { exact: true }).fill("acme-live");
+    await owner.getByRole("button", { name: "Create" }).click();
+    await owner.getByRole("status").filter({ hasText: "Created acme-live" }).waitFor();
+    expect(await owner.getByLabel(/^Tenant/).count()).toBe(0);
+
+    await owner.getByRole("link", { name: "Tokens" }).click();
+    await owner.getByLabel("Name").fill("ci");
+    await owner.getByRole("combobox", { name: /^App/ }).selectOption("acme-live");
+    await owner.getByLabel(/^Allowed addresses/).fill("203.0.113.0/24");
+    await owner.getByRole("button", { name: "Create token" }).click();
+    const secret = await owner.getByLabel("Token", { exact: true }).inputValue();
+    expect(secret).toMatch(/^sk_/);
+    await owner.getByRole("cell", { name: "203.0.113.0/24", exact: true }).waitFor();
+    await expectAccessible(owner, "tokens");
+    await owner.getByRole("button", { name: "Revoke ci" }).click();
+    await owner.getByRole("dialog", { name: "Revoke the token ci?" }).getByRole("button", { name: "Revoke" }).click();
+    await owner.getByRole("cell", { name: "revoked", exact: true }).waitFor();
+    await owner.context().close();
+
+    // A viewer: no create, delete, stop or tokens; the settings read-only.
+    const viewer = await signedIn("/apps", "viewer@acme.test", "a-long-enough-password-123");
+    await viewer.getByRole("link", { name: "acme-live" }).waitFor();
+    expect(await viewer.getByRole("heading", { name: "Create an app" }).count()).toBe(0);
+    expect(await viewer.getByRole("button", { name: /^Delete/ }).count()).toBe(0);
+    expect(await viewer.getByRole("link", { name: "Tokens" }).count()).toBe(0);
+    await viewer.getByRole("link", { name: "acme-live" }).click();
+    await viewer.getByText("Your role may read these settings, not change them.").waitFor();
+    expect(await viewer.getByRole("heading", { name: "Join token for testing" }).count()).toBe(0);
+    expect(await viewer.getByRole("button", { name: "Add endpoint" }).count()).toBe(0);
+    await expectAccessible(viewer, "app-as-viewer");
+    await viewer.context().close();
   });
 });

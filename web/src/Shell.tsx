@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { NavLink, Outlet } from "react-router";
 import { api } from "./api/client.ts";
 import { useMe, useToken } from "./auth/me.ts";
+import { can } from "./auth/permissions.ts";
 import { session } from "./auth/session.ts";
 import { SignIn } from "./screens/SignIn.tsx";
 import { ErrorNote } from "./ui/ErrorNote.tsx";
@@ -29,6 +30,8 @@ export function Shell() {
         <nav aria-label="Main">
           <NavLink to="/" end>Overview</NavLink>
           <NavLink to="/apps">Apps</NavLink>
+          {can(me.data, "token:read") ? <NavLink to="/tokens">Tokens</NavLink> : null}
+          {me.data.tenantId || me.data.isSuperadmin ? <NavLink to="/team">Team</NavLink> : null}
           <NavLink to="/account/sessions">Sessions</NavLink>
         </nav>
         <span className="who">

@@ -9,6 +9,8 @@ import { AppsScreen } from "./screens/AppsScreen.tsx";
 import { NotFound } from "./screens/NotFound.tsx";
 import { OverviewScreen } from "./screens/OverviewScreen.tsx";
 import { SessionsScreen } from "./screens/SessionsScreen.tsx";
+import { TeamScreen, TenantScreen } from "./screens/TeamScreen.tsx";
+import { TokensScreen } from "./screens/TokensScreen.tsx";
 import "./styles.css";
 
 const queries = new QueryClient({
@@ -30,6 +32,9 @@ const router = createBrowserRouter([
       { index: true, element: <OverviewScreen /> },
       { path: "apps", element: <AppsScreen /> },
       { path: "apps/:app", element: <AppScreen /> },
+      { path: "tokens", element: <TokensScreen /> },
+      { path: "team", element: <TeamScreen /> },
+      { path: "team/:tenantId", element: <TenantScreen /> },
       { path: "account/sessions", element: <SessionsScreen /> },
       { path: "*", element: <NotFound /> },
     ],
