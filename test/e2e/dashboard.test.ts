@@ -203,8 +203,14 @@ describe("the dashboard's webhook endpoints and bucket settings", () => {
     await page.getByRole("button", { name: "Probe and save" }).click();
     await page.getByRole("alert").filter({ hasText: "s3_unreachable" }).waitFor({ timeout: 20_000 });
     await page.getByText("The endpoint did not answer").waitFor();
-    await expectAccessible(page, "app-webhooks-s3");
     expect((await api("GET", "/api/v1/apps/hooks/s3")).body.data.configured).toBe(false);
+
+    // Empty states that say what to do, and the app's audit log with what was just done.
+    await page.getByText("No ingresses: create one").waitFor();
+    await page.getByText("No recordings yet.").waitFor();
+    await page.reload();
+    await page.getByRole("region", { name: "Audit log" }).getByText("POST /api/v1/apps/hooks/webhooks", { exact: false }).first().waitFor();
+    await expectAccessible(page, "app-webhooks-s3");
     await page.context().close();
   });
 });

@@ -8,7 +8,10 @@ import { can } from "../auth/permissions.ts";
 import { useLiveStreams } from "../live/useLiveStreams.ts";
 import { ErrorNote } from "../ui/ErrorNote.tsx";
 import { Player } from "../ui/Player.tsx";
+import { Audit } from "./app/Audit.tsx";
+import { Ingresses } from "./app/Ingress.tsx";
 import { Storage } from "./app/Storage.tsx";
+import { Vods } from "./app/Vods.tsx";
 import { Webhooks } from "./app/Webhooks.tsx";
 
 export function AppScreen() {
@@ -30,10 +33,13 @@ export function AppScreen() {
       <h1>{app.data.displayName || app.data.name}</h1>
       <LiveStreams app={app.data} />
       <JoinTokens app={name} />
-      <Webhooks app={name} />
+      <Ingresses app={name} />
+      <Vods app={name} />
       <Storage app={name} />
+      <Webhooks app={name} />
       <Samples app={name} />
       <Settings app={app.data} />
+      <Audit app={name} />
     </>
   );
 }
