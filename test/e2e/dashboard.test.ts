@@ -193,6 +193,17 @@ describe("the dashboard's webhook endpoints and bucket settings", () => {
     await until("the test ping delivered in the log", () => delivery.locator("td.status").textContent().catch(() => null), (status) => status === "delivered", { context, timeoutMs: 10_000 });
     expect(received.some((body) => body.includes("webhook.test"))).toBe(true);
 
+    // Rotate (the new secret shown once), disable, and delete after confirming.
+    await page.getByRole("button", { name: "Rotate secret" }).click();
+    expect(await page.getByLabel("New signing secret").inputValue()).toMatch(/^whsec_/);
+    await page.getByRole("button", { name: "I have saved it" }).click();
+    await page.getByRole("button", { name: "Disable" }).click();
+    await page.getByRole("button", { name: "Enable" }).waitFor();
+    expect((await api("GET", "/api/v1/apps/hooks/webhooks")).body.data[0].enabled).toBe(false);
+    await page.getByRole("button", { name: "Delete endpoint" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete endpoint" }).click();
+    await page.getByText("No endpoints").waitFor();
+
     // A bucket nothing answers for: the probe's named error, inline, and nothing saved.
     await page.getByRole("button", { name: "Set bucket" }).click();
     await page.getByLabel("Provider").selectOption("minio");
@@ -211,6 +222,14 @@ describe("the dashboard's webhook endpoints and bucket settings", () => {
     await page.reload();
     await page.getByRole("region", { name: "Audit log" }).getByText("POST /api/v1/apps/hooks/webhooks", { exact: false }).first().waitFor();
     await expectAccessible(page, "app-webhooks-s3");
+
+    // Logs and audit, filtered by the app; the filter is in the URL.
+    await page.getByRole("link", { name: "Logs" }).click();
+    await page.getByRole("form", { name: "Filters" }).getByLabel("App").fill("hooks");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(/\/logs\?app=hooks$/);
+    await page.getByRole("region", { name: "Audit log" }).getByText("DELETE /api/v1/apps/hooks/webhooks/", { exact: false }).first().waitFor();
+    await expectAccessible(page, "logs");
     await page.context().close();
   });
 });

@@ -32,6 +32,7 @@ export function Shell() {
           <NavLink to="/apps">Apps</NavLink>
           {can(me.data, "token:read") ? <NavLink to="/tokens">Tokens</NavLink> : null}
           {me.data.tenantId || me.data.isSuperadmin ? <NavLink to="/team">Team</NavLink> : null}
+          {can(me.data, "log:read") || can(me.data, "audit:read") ? <NavLink to="/logs">Logs</NavLink> : null}
           <NavLink to="/account/sessions">Sessions</NavLink>
         </nav>
         <span className="who">

@@ -6,6 +6,7 @@ import { ApiFailure } from "./api/client.ts";
 import { Shell } from "./Shell.tsx";
 import { AppScreen } from "./screens/AppScreen.tsx";
 import { AppsScreen } from "./screens/AppsScreen.tsx";
+import { LogsScreen } from "./screens/LogsScreen.tsx";
 import { NotFound } from "./screens/NotFound.tsx";
 import { OverviewScreen } from "./screens/OverviewScreen.tsx";
 import { SessionsScreen } from "./screens/SessionsScreen.tsx";
@@ -33,6 +34,7 @@ const router = createBrowserRouter([
       { path: "apps", element: <AppsScreen /> },
       { path: "apps/:app", element: <AppScreen /> },
       { path: "tokens", element: <TokensScreen /> },
+      { path: "logs", element: <LogsScreen /> },
       { path: "team", element: <TeamScreen /> },
       { path: "team/:tenantId", element: <TenantScreen /> },
       { path: "account/sessions", element: <SessionsScreen /> },

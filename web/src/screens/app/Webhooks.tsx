@@ -3,6 +3,7 @@ import { useState, type FormEvent } from "react";
 import { api, unwrap, type Schemas } from "../../api/client.ts";
 import { useMe } from "../../auth/me.ts";
 import { can } from "../../auth/permissions.ts";
+import { ConfirmDialog } from "../../ui/ConfirmDialog.tsx";
 import { ErrorNote } from "../../ui/ErrorNote.tsx";
 
 const endpointsKey = (app: string) => ["apps", app, "webhooks"] as const;
@@ -80,6 +81,23 @@ function Endpoint({ app, endpoint, writable }: { app: string; endpoint: Schemas[
       return queries.invalidateQueries({ queryKey: deliveriesKey(app, endpoint.id) });
     },
   });
+  const refreshEndpoints = () => queries.invalidateQueries({ queryKey: endpointsKey(app) });
+  const update = useMutation({
+    mutationFn: (body: Schemas["UpdateWebhookEndpoint"]) => unwrap(api.PATCH("/api/v1/apps/{app}/webhooks/{id}", { params: { path: { app, id: endpoint.id } }, body })),
+    onSuccess: refreshEndpoints,
+  });
+  const rotate = useMutation({
+    mutationFn: () => unwrap(api.POST("/api/v1/apps/{app}/webhooks/{id}/rotate", { params: { path: { app, id: endpoint.id } } })),
+    onSuccess: refreshEndpoints,
+  });
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => unwrap(api.DELETE("/api/v1/apps/{app}/webhooks/{id}", { params: { path: { app, id: endpoint.id } } })),
+    onSuccess: () => {
+      setConfirmDelete(false);
+      return refreshEndpoints();
+    },
+  });
   const replay = useMutation({
     mutationFn: (deliveryId: string) => unwrap(api.POST("/api/v1/apps/{app}/webhooks/{id}/deliveries/{deliveryId}/replay", { params: { path: { app, id: endpoint.id, deliveryId } } })),
     onSuccess: () => queries.invalidateQueries({ queryKey: deliveriesKey(app, endpoint.id) }),
@@ -96,7 +114,30 @@ function Endpoint({ app, endpoint, writable }: { app: string; endpoint: Schemas[
           <button type="button" onClick={() => ping.mutate()} disabled={ping.isPending}>Send test ping</button>
         ) : null}
         <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? "Hide deliveries" : "Show deliveries"}</button>
+        {writable ? (
+          <>
+            <button type="button" onClick={() => update.mutate({ enabled: !endpoint.enabled })} disabled={update.isPending}>{endpoint.enabled ? "Disable" : "Enable"}</button>
+            <button type="button" onClick={() => rotate.mutate()} disabled={rotate.isPending}>Rotate secret</button>
+            <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>Delete endpoint</button>
+          </>
+        ) : null}
       </div>
+      {update.isError ? <ErrorNote error={update.error} what="Not changed" /> : null}
+      {rotate.isError ? <ErrorNote error={rotate.error} what="Not rotated" /> : null}
+      {rotate.data ? (
+        <div className="result" role="status">
+          <p>The new signing secret, shown this once. The old one stays valid until {new Date(rotate.data.previousValidUntil).toLocaleString()}, so receivers can switch.</p>
+          <label>
+            New signing secret
+            <input readOnly value={rotate.data.secret} onFocus={(e) => e.currentTarget.select()} size={50} />
+          </label>
+          <button type="button" onClick={() => rotate.reset()}>I have saved it</button>
+        </div>
+      ) : null}
+      <ConfirmDialog open={confirmDelete} title={`Delete the endpoint ${endpoint.url}?`} confirmLabel="Delete endpoint" busy={remove.isPending} onCancel={() => setConfirmDelete(false)} onConfirm={() => remove.mutate()}>
+        <p>No more events are sent to it, and its delivery log goes with it.</p>
+        {remove.isError ? <ErrorNote error={remove.error} what="Not deleted" /> : null}
+      </ConfirmDialog>
       {ping.isError ? <ErrorNote error={ping.error} what="No ping" /> : null}
       {replay.isError ? <ErrorNote error={replay.error} what="Not replayed" /> : null}
       {open ? (
