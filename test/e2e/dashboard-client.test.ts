@@ -110,11 +110,6 @@ const NOT_YET: string[] = [
   "PUT /api/v1/apps/{app}/samples/{file}",
   "POST /api/v1/apps/{app}/samples/regenerate",
   "GET /api/v1/apps/{app}/streams/{id}",
-  "GET /api/v1/apps/{app}/streams/{id}/hls",
-  "POST /api/v1/apps/{app}/streams/{id}/hls/start",
-  "POST /api/v1/apps/{app}/streams/{id}/hls/stop",
-  "POST /api/v1/apps/{app}/streams/{id}/record/start",
-  "POST /api/v1/apps/{app}/streams/{id}/record/stop",
   "GET /api/v1/apps/{app}/webhooks/{id}",
   "GET /api/v1/apps/{app}/webhooks/{id}/deliveries/{deliveryId}",
   "PATCH /api/v1/tenants/{tenantId}",
@@ -134,6 +129,6 @@ describe("the API operations the dashboard exercises", () => {
     const forTheDashboard = all.filter((op) => !(op in NOT_FOR_THE_DASHBOARD));
     const covered = forTheDashboard.filter((op) => used.has(op)).length;
     // Issue 12 asks for ≥ 95 %; this records where it stands and must not fall.
-    expect(covered / forTheDashboard.length).toBeGreaterThanOrEqual(0.68);
+    expect(covered / forTheDashboard.length).toBeGreaterThanOrEqual(0.75);
   });
 });

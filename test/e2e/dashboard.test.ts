@@ -119,6 +119,10 @@ describe("the dashboard in Chromium, against the real LiveKit server", () => {
     await until("the viewer count back at 0", () => row.locator("td.viewers").textContent(), (text) => text === "0", { context, timeoutMs: 5_000 });
     expect(await page.evaluate(() => (globalThis as any).sameDocument)).toBe(true);
 
+    // Live HLS needs the app's bucket: the error says so, and where to set it.
+    await row.getByRole("button", { name: "Start HLS of presenter in stage" }).click();
+    await page.getByRole("alert").filter({ hasText: "s3_not_configured" }).getByText("Set the app's bucket under Recording storage").waitFor();
+
     // The SDK's player for the stream, then stop the stream.
     await row.getByRole("button", { name: "Watch" }).click();
     await until(

@@ -11,6 +11,7 @@ import { Player } from "../ui/Player.tsx";
 import { Audit } from "./app/Audit.tsx";
 import { Ingresses } from "./app/Ingress.tsx";
 import { Storage } from "./app/Storage.tsx";
+import { StreamMedia } from "./app/StreamMedia.tsx";
 import { Vods } from "./app/Vods.tsx";
 import { Webhooks } from "./app/Webhooks.tsx";
 
@@ -93,6 +94,7 @@ function LiveStreams({ app }: { app: Schemas["AppRecord"] }) {
                       Stop
                     </button>
                   ) : null}
+                  <StreamMedia app={app.name} streamId={stream.id} label={`${stream.participant} in ${appRoom(app, stream.room)}`} />
                 </td>
               </tr>
             ))}
