@@ -111,11 +111,7 @@ const NOT_YET: string[] = [
   "POST /api/v1/apps/{app}/samples/regenerate",
   "GET /api/v1/apps/{app}/streams/{id}",
   "GET /api/v1/apps/{app}/webhooks/{id}",
-  "GET /api/v1/apps/{app}/webhooks/{id}/deliveries/{deliveryId}",
-  "PATCH /api/v1/tenants/{tenantId}",
-  "GET /api/v1/users",
   "GET /api/v1/users/{userId}",
-  "PATCH /api/v1/users/{userId}",
 ];
 
 describe("the API operations the dashboard exercises", () => {
@@ -129,6 +125,6 @@ describe("the API operations the dashboard exercises", () => {
     const forTheDashboard = all.filter((op) => !(op in NOT_FOR_THE_DASHBOARD));
     const covered = forTheDashboard.filter((op) => used.has(op)).length;
     // Issue 12 asks for ≥ 95 %; this records where it stands and must not fall.
-    expect(covered / forTheDashboard.length).toBeGreaterThanOrEqual(0.75);
+    expect(covered / forTheDashboard.length).toBeGreaterThanOrEqual(0.8);
   });
 });

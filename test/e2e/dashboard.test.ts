@@ -196,6 +196,8 @@ describe("the dashboard's webhook endpoints and bucket settings", () => {
     const delivery = page.locator('tr[data-delivery="webhook.test"]');
     await until("the test ping delivered in the log", () => delivery.locator("td.status").textContent().catch(() => null), (status) => status === "delivered", { context, timeoutMs: 10_000 });
     expect(received.some((body) => body.includes("webhook.test"))).toBe(true);
+    await delivery.getByRole("button", { name: "webhook.test", exact: true }).click();
+    await page.getByRole("table", { name: "Attempts of webhook.test" }).getByRole("cell", { name: "200", exact: true }).waitFor();
 
     // Rotate (the new secret shown once), disable, and delete after confirming.
     await page.getByRole("button", { name: "Rotate secret" }).click();
@@ -256,7 +258,13 @@ describe("the dashboard's team and tokens, by role", () => {
       await members.getByRole("button", { name: "Add member" }).click();
       await members.getByRole("cell", { name: email, exact: true }).waitFor();
     }
+    // A quota override: the usage table shows the new limit.
+    await page.getByRole("region", { name: "Plan and quota overrides" }).getByLabel("Apps").fill("3");
+    await page.getByRole("button", { name: "Save plan and quotas" }).click();
+    await page.getByRole("region", { name: "Usage and quotas (free)" }).getByRole("row", { name: "Apps 0 3" }).waitFor();
     await expectAccessible(page, "team-tenant");
+    await page.getByRole("link", { name: "Tenants" }).click();
+    await page.getByRole("region", { name: "Users" }).getByRole("cell", { name: "viewer@acme.test", exact: true }).waitFor();
     await page.context().close();
 
     // The owner, in a browser of its own.

@@ -76,7 +76,56 @@ export function TeamScreen() {
           </tbody>
         </table>
       ) : null}
+      <Users />
     </>
+  );
+}
+
+/** Superadmins: every user, disabling and enabling (a disabled user's sessions end at once). */
+function Users() {
+  const queries = useQueryClient();
+  const users = useQuery({ queryKey: ["users"], queryFn: () => unwrap(api.GET("/api/v1/users", { params: { query: { limit: 100 } } })) });
+  const update = useMutation({
+    mutationFn: ({ userId, body }: { userId: string; body: Schemas["UpdateUser"] }) => unwrap(api.PATCH("/api/v1/users/{userId}", { params: { path: { userId } }, body })),
+    onSuccess: () => queries.invalidateQueries({ queryKey: ["users"] }),
+  });
+  return (
+    <section aria-labelledby="users-heading">
+      <h2 id="users-heading">Users</h2>
+      {users.isError ? <ErrorNote error={users.error} /> : null}
+      {update.isError ? <ErrorNote error={update.error} what="Not changed" /> : null}
+      {users.data?.length === 0 ? <p className="empty">No users yet: add members in a tenant.</p> : null}
+      {users.data && users.data.length > 0 ? (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Tenant</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col"><span className="visually-hidden">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.data.map((user) => (
+              <tr key={user.id}>
+                <td>{user.email}</td>
+                <td>{user.tenantId ? <Link to={`/team/${user.tenantId}`}>{user.tenantId}</Link> : "—"}</td>
+                <td>{user.isSuperadmin ? "superadmin" : user.role ?? "—"}</td>
+                <td>{user.status}</td>
+                <td>
+                  {user.status === "disabled" ? (
+                    <button type="button" onClick={() => update.mutate({ userId: user.id, body: { status: "active" } })} aria-label={`Enable ${user.email}`}>Enable</button>
+                  ) : (
+                    <button type="button" className="danger" onClick={() => update.mutate({ userId: user.id, body: { status: "disabled" } })} aria-label={`Disable ${user.email}`}>Disable</button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
   );
 }
 
@@ -97,7 +146,8 @@ export function TenantScreen() {
   const tenant = useQuery({ queryKey: ["tenants", tenantId], queryFn: () => unwrap(api.GET("/api/v1/tenants/{tenantId}", { params: { path: { tenantId } } })) });
   const usage = useQuery({ queryKey: ["tenants", tenantId, "usage"], queryFn: () => unwrap(api.GET("/api/v1/tenants/{tenantId}/usage", { params: { path: { tenantId } } })), enabled: can(me, "usage:read") });
   const members = useQuery({ queryKey: membersKey, queryFn: () => unwrap(api.GET("/api/v1/tenants/{tenantId}/members", { params: { path: { tenantId } } })), enabled: can(me, "member:read") });
-  const refresh = () => queries.invalidateQueries({ queryKey: membersKey });
+  // Members are users too: the superadmin's user list follows.
+  const refresh = () => Promise.all([queries.invalidateQueries({ queryKey: membersKey }), queries.invalidateQueries({ queryKey: ["users"] })]);
   const add = useMutation({
     mutationFn: (body: Schemas["AddMember"]) => unwrap(api.POST("/api/v1/tenants/{tenantId}/members", { params: { path: { tenantId } }, body })),
     onSuccess: refresh,
@@ -158,6 +208,7 @@ export function TenantScreen() {
         </section>
       ) : null}
       {usage.isError ? <ErrorNote error={usage.error} what="Usage" /> : null}
+      {can(me, "superadmin") && tenant.data ? <TenantPlan tenant={tenant.data} /> : null}
 
       <section aria-labelledby="members-heading">
         <h2 id="members-heading">Members</h2>
@@ -223,5 +274,48 @@ export function TenantScreen() {
         ) : null}
       </section>
     </>
+  );
+}
+
+/** Superadmins: a tenant's plan and its own quota overrides (empty: the plan's). */
+function TenantPlan({ tenant }: { tenant: Schemas["Tenant"] }) {
+  const queries = useQueryClient();
+  const save = useMutation({
+    mutationFn: (body: Schemas["UpdateTenant"]) => unwrap(api.PATCH("/api/v1/tenants/{tenantId}", { params: { path: { tenantId: tenant.id } }, body })),
+    onSuccess: () => queries.invalidateQueries({ queryKey: ["tenants", tenant.id] }),
+  });
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const quotas: NonNullable<Schemas["UpdateTenant"]["quotas"]> = {};
+    for (const [, limit] of USAGE_ROWS) {
+      const value = String(form.get(limit) ?? "").trim();
+      quotas[limit] = value === "" ? null : Number(value);
+    }
+    save.mutate({ plan: String(form.get("plan")) as Schemas["UpdateTenant"]["plan"], quotas });
+  };
+  return (
+    <section aria-labelledby="plan-heading">
+      <h2 id="plan-heading">Plan and quota overrides</h2>
+      <form onSubmit={submit} key={tenant.updatedAt}>
+        <div className="row">
+          <label>
+            Plan
+            <select name="plan" defaultValue={tenant.plan}>
+              {PLANS.map((plan) => <option key={plan}>{plan}</option>)}
+            </select>
+          </label>
+          {USAGE_ROWS.map(([, limit, label]) => (
+            <label key={limit}>
+              {label}
+              <input name={limit} type="number" min={0} defaultValue={tenant.quotaOverrides[limit] ?? ""} placeholder={String(tenant.quotas[limit])} />
+            </label>
+          ))}
+        </div>
+        <button type="submit" disabled={save.isPending}>Save plan and quotas</button>
+      </form>
+      {save.isError ? <ErrorNote error={save.error} what="Not saved" /> : null}
+      {save.isSuccess ? <p role="status" className="good">Saved.</p> : null}
+    </section>
   );
 }

@@ -67,6 +67,7 @@ export function Webhooks({ app }: { app: string }) {
 function Endpoint({ app, endpoint, writable }: { app: string; endpoint: Schemas["WebhookEndpoint"]; writable: boolean }) {
   const queries = useQueryClient();
   const [open, setOpen] = useState(false);
+  const [inspected, setInspected] = useState<string | null>(null);
   const deliveries = useQuery({
     queryKey: deliveriesKey(app, endpoint.id),
     queryFn: () => unwrap(api.GET("/api/v1/apps/{app}/webhooks/{id}/deliveries", { params: { path: { app, id: endpoint.id }, query: { limit: 20 } } })),
@@ -158,7 +159,11 @@ function Endpoint({ app, endpoint, writable }: { app: string; endpoint: Schemas[
             <tbody>
               {deliveries.data?.map((delivery) => (
                 <tr key={delivery.id} data-delivery={delivery.event}>
-                  <td>{delivery.event}</td>
+                  <td>
+                    <button type="button" className="link" aria-expanded={inspected === delivery.id} onClick={() => setInspected(inspected === delivery.id ? null : delivery.id)}>
+                      {delivery.event}
+                    </button>
+                  </td>
                   <td className="status">{delivery.status}</td>
                   <td>{delivery.attempts}</td>
                   <td>{delivery.lastStatus ?? "—"}{delivery.lastError ? ` ${delivery.lastError}` : ""}</td>
@@ -176,6 +181,46 @@ function Endpoint({ app, endpoint, writable }: { app: string; endpoint: Schemas[
           </table>
         )
       ) : null}
+      {open && inspected ? <Attempts app={app} endpointId={endpoint.id} deliveryId={inspected} /> : null}
+    </div>
+  );
+}
+
+/** One delivery: every attempt with its answer, and the body that was sent. */
+function Attempts({ app, endpointId, deliveryId }: { app: string; endpointId: string; deliveryId: string }) {
+  const detail = useQuery({
+    queryKey: ["apps", app, "webhooks", endpointId, "deliveries", deliveryId],
+    queryFn: () => unwrap(api.GET("/api/v1/apps/{app}/webhooks/{id}/deliveries/{deliveryId}", { params: { path: { app, id: endpointId, deliveryId } } })),
+  });
+  if (detail.isError) return <ErrorNote error={detail.error} />;
+  if (!detail.data) return <p role="status">Loading…</p>;
+  return (
+    <div className="result">
+      <h4>Attempts of {detail.data.event}</h4>
+      <table aria-label={`Attempts of ${detail.data.event}`}>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Answer</th>
+            <th scope="col">Took</th>
+            <th scope="col">Error or response</th>
+          </tr>
+        </thead>
+        <tbody>
+          {detail.data.attemptLog.map((attempt, index) => (
+            <tr key={index}>
+              <td>{new Date(attempt.at).toLocaleTimeString()}</td>
+              <td>{attempt.status ?? "no answer"}</td>
+              <td>{attempt.durationMs} ms</td>
+              <td className="ua">{attempt.error ?? attempt.response ?? ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <label>
+        Body sent
+        <textarea readOnly rows={4} value={detail.data.body} />
+      </label>
     </div>
   );
 }
