@@ -105,10 +105,6 @@ const NOT_YET: string[] = [
   "GET /api/v1/apps/{app}/qoe",
   "POST /api/v1/apps/{app}/recording/{id}/stop",
   "POST /api/v1/apps/{app}/recording/start",
-  "GET /api/v1/apps/{app}/samples",
-  "GET /api/v1/apps/{app}/samples/{file}",
-  "PUT /api/v1/apps/{app}/samples/{file}",
-  "POST /api/v1/apps/{app}/samples/regenerate",
   "GET /api/v1/apps/{app}/streams/{id}",
   "GET /api/v1/apps/{app}/webhooks/{id}",
   "GET /api/v1/users/{userId}",
@@ -125,6 +121,6 @@ describe("the API operations the dashboard exercises", () => {
     const forTheDashboard = all.filter((op) => !(op in NOT_FOR_THE_DASHBOARD));
     const covered = forTheDashboard.filter((op) => used.has(op)).length;
     // Issue 12 asks for ≥ 95 %; this records where it stands and must not fall.
-    expect(covered / forTheDashboard.length).toBeGreaterThanOrEqual(0.8);
+    expect(covered / forTheDashboard.length).toBeGreaterThanOrEqual(0.85);
   });
 });

@@ -229,6 +229,20 @@ describe("the dashboard's webhook endpoints and bucket settings", () => {
     await page.getByRole("region", { name: "Audit log" }).getByText("POST /api/v1/apps/hooks/webhooks", { exact: false }).first().waitFor();
     await expectAccessible(page, "app-webhooks-s3");
 
+    // Sample pages: edit one, then put the defaults back.
+    const samples = page.getByRole("region", { name: "Sample pages" });
+    await samples.getByRole("link", { name: "publish.html" }).waitFor();
+    await samples.getByRole("button", { name: "Edit play.html" }).click();
+    const editor = samples.getByRole("textbox", { name: "play.html" });
+    await editor.fill(`${await editor.inputValue()}\n<!-- edited in the dashboard -->`);
+    await samples.getByRole("button", { name: "Save play.html" }).click();
+    await samples.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    const sample = async () => (await api("GET", "/api/v1/apps/hooks/samples/play.html")).body.data.content as string;
+    expect(await sample()).toContain("<!-- edited in the dashboard -->");
+    await samples.getByRole("button", { name: "Put the default pages back" }).click();
+    await samples.getByText("Default pages restored.").waitFor();
+    expect(await sample()).not.toContain("<!-- edited in the dashboard -->");
+
     // Logs and audit, filtered by the app; the filter is in the URL.
     await page.getByRole("link", { name: "Logs" }).click();
     await page.getByRole("form", { name: "Filters" }).getByLabel("App").fill("hooks");

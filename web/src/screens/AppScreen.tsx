@@ -10,6 +10,7 @@ import { ErrorNote } from "../ui/ErrorNote.tsx";
 import { Player } from "../ui/Player.tsx";
 import { Audit } from "./app/Audit.tsx";
 import { Ingresses } from "./app/Ingress.tsx";
+import { Samples } from "./app/Samples.tsx";
 import { Storage } from "./app/Storage.tsx";
 import { StreamMedia } from "./app/StreamMedia.tsx";
 import { Vods } from "./app/Vods.tsx";
@@ -152,18 +153,6 @@ function JoinTokens({ app }: { app: string }) {
           </p>
         </div>
       ) : null}
-    </section>
-  );
-}
-
-function Samples({ app }: { app: string }) {
-  return (
-    <section aria-labelledby="samples-heading">
-      <h2 id="samples-heading">Sample pages</h2>
-      <ul className="links">
-        <li><a href={`/samples/${app}/publish.html`}>Publish</a> (needs a publisher token: mint one above)</li>
-        <li><a href={`/samples/${app}/play.html?room=lobby`}>Play the room “lobby”</a></li>
-      </ul>
     </section>
   );
 }
