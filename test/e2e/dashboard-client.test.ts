@@ -101,8 +101,6 @@ const NOT_FOR_THE_DASHBOARD: Record<string, string> = {
  */
 const NOT_YET: string[] = [
   "GET /api/v1/apps/{app}/ingress/{ingressId}",
-  "GET /api/v1/apps/{app}/logs",
-  "GET /api/v1/apps/{app}/qoe",
   "POST /api/v1/apps/{app}/recording/{id}/stop",
   "POST /api/v1/apps/{app}/recording/start",
   "GET /api/v1/apps/{app}/streams/{id}",

@@ -229,6 +229,8 @@ describe("the dashboard's webhook endpoints and bucket settings", () => {
     await page.getByRole("region", { name: "Audit log" }).getByText("POST /api/v1/apps/hooks/webhooks", { exact: false }).first().waitFor();
     await expectAccessible(page, "app-webhooks-s3");
 
+    await page.getByRole("region", { name: "Playback quality and log" }).getByText("No views reported yet").waitFor();
+
     // Sample pages: edit one, then put the defaults back.
     const samples = page.getByRole("region", { name: "Sample pages" });
     await samples.getByRole("link", { name: "publish.html" }).waitFor();

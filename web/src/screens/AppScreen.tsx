@@ -8,6 +8,7 @@ import { can } from "../auth/permissions.ts";
 import { useLiveStreams } from "../live/useLiveStreams.ts";
 import { ErrorNote } from "../ui/ErrorNote.tsx";
 import { Player } from "../ui/Player.tsx";
+import { Activity } from "./app/Activity.tsx";
 import { Audit } from "./app/Audit.tsx";
 import { Ingresses } from "./app/Ingress.tsx";
 import { Samples } from "./app/Samples.tsx";
@@ -41,6 +42,7 @@ export function AppScreen() {
       <Webhooks app={name} />
       <Samples app={name} />
       <Settings app={app.data} />
+      <Activity app={name} />
       <Audit app={name} />
     </>
   );

@@ -5,6 +5,7 @@ import { api, unwrap } from "../api/client.ts";
 import { useMe } from "../auth/me.ts";
 import { can } from "../auth/permissions.ts";
 import { ErrorNote } from "../ui/ErrorNote.tsx";
+import { LogTable } from "../ui/LogTable.tsx";
 
 const LEVELS = ["debug", "info", "warn", "error"] as const;
 type Level = (typeof LEVELS)[number];
@@ -68,28 +69,7 @@ export function LogsScreen() {
           <h2 id="logs-heading">Server logs</h2>
           {logs.isError ? <ErrorNote error={logs.error} /> : null}
           {logs.data?.length === 0 ? <p className="empty">No log lines match.</p> : null}
-          {logs.data && logs.data.length > 0 ? (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Level</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">Message</th>
-                </tr>
-              </thead>
-              <tbody>
-                {logs.data.map((line) => (
-                  <tr key={line.id}>
-                    <td>{new Date(line.ts).toLocaleString()}</td>
-                    <td>{line.level}</td>
-                    <td>{line.source}</td>
-                    <td className="ua">{line.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
+          {logs.data && logs.data.length > 0 ? <LogTable lines={logs.data} /> : null}
         </section>
       ) : null}
 
