@@ -11,6 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { ConfigError, parseConfig, parseNodeConfig } from "../core/config.ts";
 import { ASSETS_DIR, ROOT, buildWorker, workerIsCurrent } from "./build.ts";
 import { buildSdk, sdkIsCurrent } from "./build-sdk.ts";
+import { buildWeb, webIsCurrent } from "./build-web.ts";
 import { findLiveKitBinary, launchLocalLiveKit, type LocalLiveKit } from "./local-livekit.ts";
 import { loadOrCreateLiveKitKeys, loadOrCreateSecrets, secretsPath } from "./secrets.ts";
 
@@ -69,6 +70,10 @@ async function main() {
   if (process.env.STREAMHUB_SKIP_BUILD !== "1" && !sdkIsCurrent()) {
     process.stdout.write("streamhub: building the browser SDK and player (new or changed sources)\n");
     await buildSdk();
+  }
+  if (process.env.STREAMHUB_SKIP_BUILD !== "1" && !webIsCurrent()) {
+    process.stdout.write("streamhub: building the dashboard (new or changed sources)\n");
+    await buildWeb({ quiet: true });
   }
 
   const address = node.HOST.includes(":") ? `[${node.HOST}]:${node.PORT}` : `${node.HOST}:${node.PORT}`;

@@ -14,6 +14,7 @@ import type { AppHost, AppIdentity, AppTask } from "./host.ts";
 import type { NewIngress } from "./ingress.repo.ts";
 import { Ingresses, type IngressView } from "./ingresses.ts";
 import { Live } from "./live.ts";
+import { LiveFeed } from "./live-feed.ts";
 import type { StreamRecord } from "./live.repo.ts";
 import { appMigrations } from "./migrations.ts";
 import { Qoe, QOE_RETENTION_DAYS, type QoeFilter, type QoeReport, type QoeSummary, type QoeView } from "./qoe.ts";
@@ -62,6 +63,7 @@ export class AppActor extends DurableObject<Env> {
   readonly #ingresses: Ingresses;
   readonly #recordings: Recordings;
   readonly #live: Live;
+  readonly #feed: LiveFeed;
   readonly #samples: Samples;
   readonly #qoe: Qoe;
   readonly #runners: Record<AppTask, TaskRunner>;
@@ -91,11 +93,16 @@ export class AppActor extends DurableObject<Env> {
     this.#ingresses = new Ingresses(host, (room) => this.#live.viewerCount(room));
     this.#recordings = new Recordings(host, this.#settings);
     this.#live = new Live(host, { vods: this.#recordings.vods, hls: this.#recordings.hls, ingresses: this.#ingresses });
+    this.#feed = new LiveFeed(() => this.#live.streams());
     this.#samples = new Samples(host);
     this.#qoe = new Qoe(host);
     this.#runners = {
       webhooks: () => this.#webhooks.runScheduled(),
-      reconcile: (now) => this.#live.runScheduled(now),
+      reconcile: async (now) => {
+        const next = await this.#live.runScheduled(now);
+        this.#feed.changed();
+        return next;
+      },
       audit_forward: (now) => this.#settings.forwardAudit(now),
       retention: (now) => this.#retention(now),
     };
@@ -219,7 +226,14 @@ export class AppActor extends DurableObject<Env> {
   }
 
   async reconcile(): Promise<number> {
-    return this.#live.reconcile();
+    const changes = await this.#live.reconcile();
+    if (changes > 0) this.#feed.changed();
+    return changes;
+  }
+
+  /** The active streams pushed as Server-Sent Events while the caller reads: a snapshot now and on every change (live-feed.ts). */
+  async liveFeed(options: { withViewers: boolean }): Promise<ReadableStream<Uint8Array>> {
+    return this.#feed.subscribe(options);
   }
 
   /** The Registry's sweep of LiveKit's room list: reconciles soon where this app knows otherwise. */
@@ -248,6 +262,7 @@ export class AppActor extends DurableObject<Env> {
             fail(error);
           }
         }
+        this.#feed.changed();
       }, 0);
     });
   }
@@ -277,6 +292,7 @@ export class AppActor extends DurableObject<Env> {
 
   async endStream(streamId: string, reason: string): Promise<void> {
     await this.#live.endStream(streamId, reason);
+    this.#feed.changed();
   }
 
   // ── Ingresses ──────────────────────────────────────────────────────────────

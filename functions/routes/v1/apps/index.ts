@@ -5,6 +5,7 @@ import { registerAppsDelete } from "./delete.ts";
 import { registerAppsGet } from "./get.ts";
 import { ingressApi } from "./ingress/index.ts";
 import { registerAppsList } from "./list.ts";
+import { registerLiveFeed } from "./live-feed.ts";
 import { registerAppLogs } from "./logs.ts";
 import { registerPlayToken } from "./play-token.ts";
 import { registerQoe } from "./qoe.ts";
@@ -32,6 +33,7 @@ registerAppLogs(appsApi);
 registerAppAudit(appsApi);
 registerPlayToken(appsApi);
 registerQoe(appsApi);
+registerLiveFeed(appsApi);
 
 appsApi.route("/:app/tokens", joinTokensApi);
 appsApi.route("/:app/streams", streamsApi);

@@ -1,0 +1,28 @@
+import { z } from "@hono/zod-openapi";
+import { appActor } from "../../../../core/actors.ts";
+import { appRoute, type App } from "../../../lib/app.ts";
+import { commonErrorResponses } from "../../../lib/envelope.ts";
+import { featuresOf } from "../../../lib/features.ts";
+
+const route = appRoute("stream:read", {
+  method: "get",
+  path: "/{app}/live/feed",
+  tags: ["streams"],
+  summary: "The app's live streams, pushed (Server-Sent Events)",
+  description:
+    "A `text/event-stream` that opens with an `event: streams` message (data: the active streams as in `GET /apps/{app}/streams`) and sends a new one whenever the app's live state changes — a stream starts or ends, a viewer joins or leaves — pushed by the app's actor, with a comment line every 15 s while nothing happens. Read it with `fetch` (it needs the `Authorization` header).",
+  // No parameters: one given is a mistake, answered 400 rather than ignored.
+  request: { query: z.strictObject({}) },
+  responses: {
+    200: { description: "The stream of snapshots", content: { "text/event-stream": { schema: z.string() } } },
+    ...commonErrorResponses,
+  },
+});
+
+export const registerLiveFeed = (app: App) =>
+  app.openapi(route, async (c) => {
+    const stream = await appActor(c.env, c.var.app.name).liveFeed({ withViewers: featuresOf(c.var.app).viewerCounter });
+    return new Response(stream, {
+      headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store", "X-Accel-Buffering": "no" },
+    }) as never;
+  });
