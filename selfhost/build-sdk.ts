@@ -12,11 +12,10 @@
 // livekit-client and hls.js are bundled in: a page needs nothing else. Like
 // the Worker, it builds again only when an input changed (a digest of sdk/
 // and the lockfile, kept in web/dist/sdk/build.json).
-import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
-import { ASSETS_DIR, ROOT } from "./build.ts";
+import { ASSETS_DIR, ROOT, filesUnder, inputsDigest } from "./build.ts";
 
 export const SDK_DIR = `${ASSETS_DIR}/sdk`;
 const RECORD = `${SDK_DIR}/build.json`;
@@ -24,23 +23,7 @@ const INPUT_FILES = ["package-lock.json", "node_modules/.package-lock.json", "se
 
 /** SHA-256 over every file of sdk/ and the lockfiles, by path and content. */
 export function sdkInputsDigest(): string {
-  const paths = [...INPUT_FILES];
-  for (const entry of readdirSync(`${ROOT}sdk`, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) paths.push(`${entry.parentPath.slice(ROOT.length)}/${entry.name}`);
-  }
-  paths.sort();
-  const hash = createHash("sha256");
-  for (const path of paths) {
-    let data: Buffer | null = null;
-    try {
-      data = readFileSync(`${ROOT}${path}`);
-    } catch {
-      // A missing input counts as missing.
-    }
-    hash.update(`${path.length}:${path}:${data === null ? "-" : data.length}:`);
-    if (data) hash.update(data);
-  }
-  return hash.digest("hex");
+  return inputsDigest([...INPUT_FILES, ...filesUnder("sdk")]);
 }
 
 export function sdkIsCurrent(): boolean {

@@ -63,13 +63,20 @@ function readOrNull(path: string): Buffer | null {
  * changing it does not. About 1 MB of sources, a few milliseconds.
  */
 export function workerInputsDigest(): string {
-  const paths = [...INPUT_FILES];
-  for (const folder of INPUT_FOLDERS) {
-    for (const entry of readdirSync(`${ROOT}${folder}`, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) paths.push(`${entry.parentPath.slice(ROOT.length)}/${entry.name}`);
-    }
-  }
-  paths.sort();
+  return inputsDigest([...INPUT_FILES, ...INPUT_FOLDERS.flatMap((folder) => filesUnder(folder))]);
+}
+
+/** Every file under a folder of the checkout, as paths relative to it, but for what `skip` says. */
+export function filesUnder(folder: string, skip: (path: string) => boolean = () => false): string[] {
+  return readdirSync(`${ROOT}${folder}`, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => `${entry.parentPath.slice(ROOT.length)}/${entry.name}`)
+    .filter((path) => !skip(path));
+}
+
+/** The digest of a set of files of the checkout (paths relative to it), by path and content; a missing file counts as missing. */
+export function inputsDigest(files: string[]): string {
+  const paths = [...files].sort();
   const hash = createHash("sha256");
   for (const path of paths) {
     const data = readOrNull(`${ROOT}${path}`);

@@ -4,10 +4,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../../selfhost/build.ts";
+import { freePort } from "../../selfhost/ports.ts";
 
 export interface RunningStreamHub {
   url: string;
@@ -24,15 +24,7 @@ export interface RunningStreamHub {
   exited: Promise<number | null>;
 }
 
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
+export { freePort };
 
 /** A UDP port nothing is bound to on 127.0.0.1 (LiveKit's media port; freePort checks TCP only). */
 export const freeUdpPort = (port = 0) =>

@@ -16,7 +16,7 @@ const MESSAGES: Record<PlayerState, string> = {
 };
 
 const STYLE = `
-:host { display: block; position: relative; background: #000; color: #fff; aspect-ratio: 16 / 9; font: 15px/1.4 system-ui, sans-serif; --streamhub-primary: #3b82f6; }
+:host { display: block; position: relative; background: #000; color: #fff; aspect-ratio: 16 / 9; font: 15px/1.4 system-ui, sans-serif; --streamhub-primary: #1d4ed8; }
 video { width: 100%; height: 100%; display: block; object-fit: contain; background: #000; }
 .overlay { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; text-align: center; padding: 1.5em; pointer-events: none; background: rgba(0,0,0,.55); }
 .overlay[hidden] { display: none; }
