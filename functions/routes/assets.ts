@@ -11,9 +11,9 @@ export const assetsApi = newApp();
 assetsApi.get("*", async (c, next) => {
   const path = c.req.path;
   if (path.startsWith("/api/") || path === "/api") return next();
-  const response = await c.env.ASSETS.fetch(c.req.raw);
-  if (response.status !== 404 || /\.[a-z0-9]+$/i.test(path)) return withContentType(response, path);
-  // A client-side route: answer with the app shell.
+  // A file is served as it is; anything else — "/", a folder (which workerd's disk service would
+  // answer with a JSON listing of its files), a client-side route — gets the app shell.
+  if (/\.[a-z0-9]+$/i.test(path)) return withContentType(await c.env.ASSETS.fetch(c.req.raw), path);
   const shell = await c.env.ASSETS.fetch(new Request(new URL("/index.html", c.req.url)));
   return shell.status === 404 ? next() : withContentType(shell, "/index.html");
 });

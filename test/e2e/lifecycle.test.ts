@@ -33,6 +33,13 @@ describe("npm start on a fresh DATA_DIR", () => {
     expect(token).toBe(secrets.STREAMHUB_API_TOKEN);
     expect(first.output()).toContain(`curl -H "Authorization: Bearer ${token}" ${first.url}/api/v1/apps`);
 
+    // The dashboard answers at the root and at its client-side routes (never a listing of its files).
+    for (const path of ["/", "/apps", "/assets/"]) {
+      const page = await fetch(`${first.url}${path}`);
+      expect([path, page.status, page.headers.get("Content-Type")]).toEqual([path, 200, "text/html; charset=utf-8"]);
+      expect(await page.text()).toContain('<div id="root">');
+    }
+
     const health = await call(first.url, "GET", "/api/v1/health");
     expect(health.body.data).toMatchObject({ status: "ok", storage: { ok: true }, livekit: { reachable: false } });
 
