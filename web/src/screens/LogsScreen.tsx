@@ -4,6 +4,7 @@ import { useSearchParams } from "react-router";
 import { api, unwrap } from "../api/client.ts";
 import { useMe } from "../auth/me.ts";
 import { can } from "../auth/permissions.ts";
+import { AuditTable } from "../ui/AuditTable.tsx";
 import { ErrorNote } from "../ui/ErrorNote.tsx";
 import { LogTable } from "../ui/LogTable.tsx";
 
@@ -78,30 +79,7 @@ export function LogsScreen() {
           <h2 id="global-audit-heading">Audit log</h2>
           {audit.isError ? <ErrorNote error={audit.error} /> : null}
           {audit.data?.length === 0 ? <p className="empty">Nothing recorded yet.</p> : null}
-          {audit.data && audit.data.length > 0 ? (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">App</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Answer</th>
-                </tr>
-              </thead>
-              <tbody>
-                {audit.data.map((entry) => (
-                  <tr key={entry.id}>
-                    <td>{new Date(entry.ts).toLocaleString()}</td>
-                    <td>{entry.actor}</td>
-                    <td>{entry.app ?? "—"}</td>
-                    <td><code>{entry.method} {entry.path}</code></td>
-                    <td>{entry.status}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
+          {audit.data && audit.data.length > 0 ? <AuditTable entries={audit.data} showApp /> : null}
         </section>
       ) : null}
     </>
