@@ -12,10 +12,10 @@
 // livekit-client and hls.js are bundled in: a page needs nothing else. Like
 // the Worker, it builds again only when an input changed (a digest of sdk/
 // and the lockfile, kept in web/dist/sdk/build.json).
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
-import { ASSETS_DIR, ROOT, filesUnder, inputsDigest } from "./build.ts";
+import { ASSETS_DIR, ROOT, builtFrom, filesUnder, inputsDigest, recordBuild } from "./build.ts";
 
 export const SDK_DIR = `${ASSETS_DIR}/sdk`;
 const RECORD = `${SDK_DIR}/build.json`;
@@ -26,13 +26,7 @@ export function sdkInputsDigest(): string {
   return inputsDigest([...INPUT_FILES, ...filesUnder("sdk")]);
 }
 
-export function sdkIsCurrent(): boolean {
-  try {
-    return JSON.parse(readFileSync(RECORD, "utf8")).inputs === sdkInputsDigest();
-  } catch {
-    return false;
-  }
-}
+export const sdkIsCurrent = (): boolean => builtFrom(RECORD, sdkInputsDigest());
 
 export interface SdkSizes {
   /** Gzipped bytes of each output file, by its path under web/dist/sdk/. */
@@ -78,8 +72,7 @@ export async function buildSdk(): Promise<SdkSizes> {
       sizes[file.slice(file.indexOf("web/dist/sdk/") + "web/dist/sdk/".length)] = gzipSync(readFileSync(`${ROOT}${file}`)).length;
     }
   }
-  writeFileSync(`${RECORD}.tmp`, `${JSON.stringify({ inputs, gzipBytes: sizes }, null, 2)}\n`);
-  renameSync(`${RECORD}.tmp`, RECORD);
+  recordBuild(RECORD, inputs, { gzipBytes: sizes });
   return sizes;
 }
 

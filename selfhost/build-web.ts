@@ -10,11 +10,11 @@
 //   node selfhost/build-web.ts --types   regenerate web/src/api/schema.d.ts from
 //                                        the OpenAPI document of a StreamHub started here
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { ASSETS_DIR, ROOT, buildWorker, filesUnder, inputsDigest, workerIsCurrent } from "./build.ts";
+import { ASSETS_DIR, ROOT, buildWorker, builtFrom, filesUnder, inputsDigest, recordBuild, workerIsCurrent } from "./build.ts";
 import { freePort } from "./ports.ts";
 
 export const WEB_DIR = `${ROOT}web`;
@@ -29,13 +29,7 @@ export function webInputsDigest(): string {
   return inputsDigest([...INPUT_FILES, ...filesUnder("web", (path) => path.startsWith("web/dist/") || path.includes("/node_modules/"))]);
 }
 
-export function webIsCurrent(): boolean {
-  try {
-    return JSON.parse(readFileSync(RECORD, "utf8")).inputs === webInputsDigest();
-  } catch {
-    return false;
-  }
-}
+export const webIsCurrent = (): boolean => builtFrom(RECORD, webInputsDigest());
 
 export interface WebBuild {
   /** Gzipped bytes of the JavaScript index.html loads up front (its entry and the chunks it preloads). */
@@ -80,8 +74,7 @@ export async function buildWeb(options: { quiet?: boolean } = {}): Promise<WebBu
   const upFront = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*rel="modulepreload"[^>]*\bhref)="\/([^"]+\.js)"/g)].map((m) => m[1]!);
   const firstScreenJsGzip = upFront.reduce((sum, file) => sum + (files[file] ?? 0), 0);
   const result: WebBuild = { firstScreenJsGzip, files };
-  writeFileSync(`${RECORD}.tmp`, `${JSON.stringify({ inputs, ...result }, null, 2)}\n`);
-  renameSync(`${RECORD}.tmp`, RECORD);
+  recordBuild(RECORD, inputs, { ...result });
   if (firstScreenJsGzip > FIRST_SCREEN_BUDGET_BYTES) {
     throw new Error(`the dashboard's first screen loads ${(firstScreenJsGzip / 1024).toFixed(1)} KB of JavaScript (gzip), over the budget of ${FIRST_SCREEN_BUDGET_BYTES / 1024} KB`);
   }

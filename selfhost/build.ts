@@ -74,6 +74,21 @@ export function filesUnder(folder: string, skip: (path: string) => boolean = () 
     .filter((path) => !skip(path));
 }
 
+/** Whether the build whose record is at `record` was made from inputs with this digest (see `recordBuild`). */
+export function builtFrom(record: string, inputs: string): boolean {
+  try {
+    return JSON.parse(readFileSync(record, "utf8")).inputs === inputs;
+  } catch {
+    return false;
+  }
+}
+
+/** Writes a build's record (its inputs' digest and what it reports) last and atomically: a build cut short leaves none. */
+export function recordBuild(record: string, inputs: string, report: Record<string, unknown>): void {
+  writeFileSync(`${record}.tmp`, `${JSON.stringify({ inputs, ...report }, null, 2)}\n`);
+  renameSync(`${record}.tmp`, record);
+}
+
 /** The digest of a set of files of the checkout (paths relative to it), by path and content; a missing file counts as missing. */
 export function inputsDigest(files: string[]): string {
   const paths = [...files].sort();
