@@ -179,6 +179,8 @@ describe("against the real LiveKit server: streamhub-adaptor in pages written fo
     const atPlayer = await waitFor(player, "player", "data_received from cam1", (r) => reported(r, "data_received").length > 0);
     expect(reported(atPlayer, "data_received")[0]!.obj).toMatchObject({ streamId: "cam1", data: "hello viewers", event: { data: "hello viewers" } });
 
+    // A sender the publisher's room does not know yet reaches it without a name: send once it knows the viewer.
+    await waitForValue("the viewer known in the publisher's room", () => publisher.evaluate(() => (globalThis as any).adaptor.room.remoteParticipants.size as number), (n) => n > 0);
     await player.evaluate(() => (globalThis as any).adaptor.sendData("cam1", { chat: "hi" }));
     const atPublisher = await waitFor(publisher, "publisher", "data_received from the viewer", (r) => reported(r, "data_received").length > 0);
     expect(reported(atPublisher, "data_received")[0]!.obj).toMatchObject({ data: '{"chat":"hi"}' });
