@@ -1,3 +1,4 @@
+import { z } from "@hono/zod-openapi";
 import { verifyPassword } from "../../../../core/crypto/password.ts";
 import { digestsEqual } from "../../../lib/auth/compare.ts";
 import { registry } from "../../../../core/actors.ts";
@@ -8,6 +9,22 @@ import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../.
 import { ApiError } from "../../../lib/errors.ts";
 import { LoginBody, LoginResultSchema } from "./schema.ts";
 
+/**
+ * The original dashboard posts `{"user","email","password"}` with the same
+ * value in both keys, so `email` is an alias of `user`. Two different values
+ * are refused: picking one would sign in an account the caller did not mean.
+ * Other unknown keys are still refused (a typo in a login is worth a 400).
+ */
+const CompatLoginBody = LoginBody.partial({ user: true })
+  .extend({ email: z.string().trim().min(1).max(254).optional().openapi({ description: "Alias of `user` (the original dashboard sends both, equal)" }) })
+  .superRefine((body, ctx) => {
+    if (body.user === undefined && body.email === undefined) ctx.addIssue({ code: "custom", path: ["user"], message: "give user (or its alias email)" });
+    else if (body.user !== undefined && body.email !== undefined && body.user.toLowerCase() !== body.email.toLowerCase()) {
+      ctx.addIssue({ code: "custom", path: ["email"], message: "user and email name different accounts; send one of them (email is an alias of user)" });
+    }
+  })
+  .openapi("Login");
+
 const route = publicRoute({
   method: "post",
   path: "/login",
@@ -15,7 +32,7 @@ const route = publicRoute({
   summary: "Log in to the dashboard",
   description:
     "Exchanges an email and password (or the break-glass ADMIN_USER / ADMIN_PASS) for a 12-hour session JWT. Failures are throttled per address and per account (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_WINDOW_MS).",
-  request: { body: { required: true, content: { "application/json": { schema: LoginBody } } } },
+  request: { body: { required: true, content: { "application/json": { schema: CompatLoginBody } } } },
   responses: {
     200: { description: "Logged in", content: { "application/json": { schema: envelopeSchema(LoginResultSchema) } } },
     401: errorResponse("Wrong user or password (the same answer for both)"),
@@ -34,7 +51,9 @@ export const registerAuthLogin = (app: App) =>
     const config = c.var.config;
     const secret = config.STREAMHUB_JWT_SECRET;
     if (!secret) throw new ApiError("login_disabled", "login is off: STREAMHUB_JWT_SECRET is not set");
-    const { user, password } = c.req.valid("json");
+    const body = c.req.valid("json");
+    const user = (body.user ?? body.email)!;
+    const password = body.password;
     const account = user.toLowerCase();
     const ip = await clientIp(c, config);
     const keys = [`ip:${ip ?? "unknown"}`, `user:${account}`];
