@@ -89,7 +89,14 @@ export const UpdateAppBody = z
     splitMinutes: oneOf(SPLIT_MINUTES),
     snapshotSeconds: oneOf(SNAPSHOT_SECONDS),
     callbackUrl: z.url({ protocol: /^https?$/, error: "must be an http or https URL" }).max(2048).nullable(),
-    callbackSecret: z.string().min(16, "must be at least 16 characters").max(256).nullable(),
+    // Any length, so that an existing receiver's secret carries over from the
+    // original (README: short secrets are weak; webhook endpoints get whsec_ ones).
+    callbackSecret: z
+      .string()
+      .min(1, "must not be empty (null clears it)")
+      .max(256)
+      .nullable()
+      .openapi({ description: "Legacy HMAC secret of the callback endpoint, any length (a short one is weak: prefer a webhook endpoint's generated whsec_ secret); null clears it" }),
     features: FeaturesSchema,
     branding: BrandingSchema.openapi({ description: "Player pages' look, merged key by key (give a key to change it)" }),
   })
