@@ -37,7 +37,7 @@ const deleteRoute = appRoute("vod:delete", {
   responses: {
     200: { description: "Deleted", content: { "application/json": { schema: envelopeSchema(DeletedVodSchema) } } },
     404: errorResponse("No such app or recording"),
-    409: errorResponse("Still recording: stop it first"),
+    409: errorResponse("Still recording or uploading (recording_running): stop it, or wait until it is ready"),
     502: errorResponse("The bucket did not delete the object; nothing changed"),
     ...commonErrorResponses,
   },
@@ -95,7 +95,8 @@ vodsApi.openapi(deleteRoute, async (c) => {
   const actor = appActor(c.env, c.var.app.name);
   const vod = await actor.getVod(id);
   if (!vod) throw vodNotFound(id);
-  if (vod.status === "recording" || vod.status === "uploading") throw new ApiError("recording_ended", "the recording is still running: stop it first");
+  if (vod.status === "recording") throw new ApiError("recording_running", `recording "${id}" is still running: stop it first (POST …/recording/${id}/stop)`);
+  if (vod.status === "uploading") throw new ApiError("recording_running", `recording "${id}" is still uploading: delete it once it is ready`);
   const s3 = await actor.getS3();
   const credentials = await actor.s3Credentials();
   let s3Deleted = false;
