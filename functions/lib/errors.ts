@@ -21,6 +21,7 @@ export const ERRORS = {
   invalid_credentials: { status: 401, meaning: "Wrong user or password (the same answer for both)" },
   login_disabled: { status: 503, meaning: "Login is off: STREAMHUB_JWT_SECRET is not set" },
   app_not_found: { status: 404, meaning: "No such app, or not one the caller may see" },
+  public_playback_disabled: { status: 404, meaning: "No public playback for the app: its publicPlayback feature is off (or there is no such app); ask for a viewer token" },
   app_exists: { status: 409, meaning: "An app with this name exists" },
   room_prefix_taken: { status: 409, meaning: "The room prefix is another app's, or overlaps one" },
   tenant_not_found: { status: 404, meaning: "No such tenant, or not the caller's" },
