@@ -89,6 +89,8 @@ const PROBES: Record<string, Probe> = {
   "POST /api/v1/apps/{app}/ingress/{ingressId}/validate": { path: "/api/v1/apps/{app}/ingress/IN_missing/validate", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
   "GET /api/v1/apps/{app}/s3": { path: "/api/v1/apps/{app}/s3", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
   "PUT /api/v1/apps/{app}/s3": { path: "/api/v1/apps/{app}/s3", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/config": { path: "/api/v1/apps/{app}/config", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
+  "PATCH /api/v1/apps/{app}/config": { path: "/api/v1/apps/{app}/config", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
   "POST /api/v1/apps/{app}/recording/start": { path: "/api/v1/apps/{app}/recording/start", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
   "POST /api/v1/apps/{app}/recording/{id}/stop": { path: "/api/v1/apps/{app}/recording/vod_missing/stop", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
   "POST /api/v1/apps/{app}/streams/{id}/record/start": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody/record/start", expect: [404, 404, 403, 404, 404, 404, 404, 404] },

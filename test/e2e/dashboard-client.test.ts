@@ -92,6 +92,8 @@ const NOT_FOR_THE_DASHBOARD: Record<string, string> = {
   "POST /api/v1/apps/{app}/ingress/{ingressId}/validate": "the RTMP ingress hook validates a stream password",
   "GET /api/v1/teams/mine": "the original StreamHub's alias of GET /tenants/{tenantId}",
   "POST /api/v1/teams/mine/members": "the original StreamHub's alias of POST /tenants/{tenantId}/members",
+  "GET /api/v1/apps/{app}/config": "the original StreamHub's adaptive/transcoding view, for its clients; the dashboard shows the same features from GET /apps/{app}",
+  "PATCH /api/v1/apps/{app}/config": "the original StreamHub's adaptive/transcoding view, for its clients; the dashboard sets the same features with PATCH /apps/{app}",
 };
 
 /**

@@ -8,7 +8,7 @@ export const ROOM_PREFIX = /^[a-z0-9][a-z0-9-]{0,39}$/;
 /** A room name as callers give it (before the app's prefix is added). */
 export const ROOM = /^[\w.-]{1,120}$/;
 
-const FeaturesSchema = z
+export const FeaturesSchema = z
   .strictObject({
     rtmpPassword: z.boolean(),
     chat: z.boolean(),

@@ -40,7 +40,8 @@ export const registerIngressCreate = (app: App) =>
     const features = featuresOf(record);
     const room = namespacedRoom(record.livekitRoomPrefix, body.room);
     const participantIdentity = body.participantIdentity ?? `ingress-${record.name}`;
-    const transcoding = body.enableTranscoding ?? body.inputType !== "whip";
+    // The app's rtmpTranscode (/apps/{app}/config) is the default for everything but WHIP.
+    const transcoding = body.enableTranscoding ?? (body.inputType !== "whip" && record.settings.rtmpTranscode !== false);
 
     // A check, not a hold: the slot is taken when the ingress actually publishes.
     const check = await reserveQuota(c, record.tenantId ?? "platform", "maxConcurrentStreams", { holdMs: 60_000 });
