@@ -616,6 +616,205 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The app's adaptive and transcoding settings (the original StreamHub's config view) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["AppConfig"];
+                            error: null;
+                        };
+                    };
+                };
+                /** @description Invalid input: validation_failed or malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such app (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure; the cause is logged with the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the app's adaptive and transcoding settings
+         * @description Give only what changes; `layers` replaces the whole ladder, `features` is merged key by key, `adaptive` is the `adaptivePlayer` feature. StreamHub does not transcode recordings, so `transcodingEnabled`, `encoding`, `vodAdaptive` and `vodRenditions` take only the values that say so (false, h264, false, []); anything else is a 400. Display name, recording and callbacks are set with PATCH /apps/{app}.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchAppConfig"];
+                };
+            };
+            responses: {
+                /** @description The settings after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["AppConfig"];
+                            error: null;
+                        };
+                    };
+                };
+                /** @description Invalid input: validation_failed or malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such app (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure; the cause is logged with the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/apps/{app}/ingress": {
         parameters: {
             query?: never;
@@ -723,7 +922,7 @@ export interface paths {
         put?: never;
         /**
          * Create an ingress (RTMP, WHIP, URL pull, or an RTSP camera through the relay)
-         * @description Creates the ingress in LiveKit. `rtsp` is an RTMP ingress fed by the relay sidecar from the given rtsp:// source; `url` takes only what LiveKit pulls itself (http, https, srt). The stream key is stored encrypted and shown only to callers that may edit ingresses. With the app's `rtmpPassword` feature a password is returned once.
+         * @description Creates the ingress in LiveKit. `rtsp` is an RTMP ingress fed by the relay sidecar from the given rtsp:// source; `url` with an rtsp:// source is the same (the original's way to add a camera), otherwise only what LiveKit pulls itself (http, https, srt). The stream key is stored encrypted and shown only to callers that may edit ingresses. With the app's `rtmpPassword` feature a password is returned once.
          */
         post: {
             parameters: {
@@ -1397,7 +1596,7 @@ export interface paths {
         };
         /**
          * A public viewer token
-         * @description No credential needed: a subscribe-only, hidden viewer token (identity `viewer-<8 hex>`, 6 h) for the room, for embedded players. 404 when the app's `publicPlayback` feature is off. Rate-limited per client address.
+         * @description No credential needed: a subscribe-only, hidden viewer token (identity `viewer-<8 hex>`, 6 h) for the room, for embedded players. 404 `public_playback_disabled` when the app's `publicPlayback` feature is off (the same answer as for an unknown app). Rate-limited per client address.
          */
         get: {
             parameters: {
@@ -1432,7 +1631,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app, or public playback is off */
+                /** @description public_playback_disabled: the app's public playback is off, or there is no such app (one answer, so that app names cannot be probed) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3820,7 +4019,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Still recording: stop it first */
+                /** @description Still recording or uploading (recording_running): stop it, or wait until it is ready */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7704,6 +7903,7 @@ export interface components {
             scope: "global" | "app";
             tenantId: string | null;
         };
+        /** @description Player pages' look, merged key by key (give a key to change it) */
         AppBranding: {
             /**
              * Format: uri
@@ -7717,6 +7917,53 @@ export interface components {
             posterUrl?: string;
             /** @description Buttons and accents of the player */
             primaryColor?: string;
+        };
+        AppConfig: {
+            /** @description Simulcast WebRTC delivery: the `adaptivePlayer` feature */
+            adaptive: boolean;
+            app: string;
+            features: {
+                adaptivePlayer: boolean;
+                chat: boolean;
+                hiddenQc: boolean;
+                publicPlayback: boolean;
+                reactions: boolean;
+                rtmpPassword: boolean;
+                viewerCounter: boolean;
+            };
+            /** @description The rendition ladder shown to players (default 720/480/240) */
+            layers: components["schemas"]["ConfigLayer"][];
+            rtmp: {
+                enabled: boolean;
+                /** @description RTMP, RTSP and URL ingresses transcode to LiveKit's multi-layer ladder unless the request says `enableTranscoding` */
+                transcode: boolean;
+            };
+            transcoding: {
+                /**
+                 * @description Always false: StreamHub does not transcode recordings (LiveKit egress writes one H.264 MP4)
+                 * @enum {boolean}
+                 */
+                enabled: false;
+                /** @enum {string} */
+                encoding: "h264";
+                /** @enum {string} */
+                hwaccel: "auto" | "gpu" | "cpu";
+                hwaccelResolved: {
+                    /** @enum {string} */
+                    effective: "cpu";
+                    reason: string;
+                    /** @enum {string} */
+                    requested: "auto" | "gpu" | "cpu";
+                    /** @enum {string} */
+                    type: "none";
+                };
+                /** @enum {boolean} */
+                vodAdaptive: false;
+                vodRenditions: {
+                    bitrateKbps: number;
+                    height: number;
+                }[];
+            };
         };
         AppFeatures: {
             adaptivePlayer?: boolean;
@@ -7734,23 +7981,10 @@ export interface components {
             livekitRoomPrefix: string;
             /** @example demo */
             name: string;
-            settings: components["schemas"]["AppSettings"];
-            /** @description `settings` as a JSON string, as the original StreamHub returned it */
+            /** @description The app's settings (`AppSettings`) as a JSON string, as the original StreamHub returns them */
             settingsJson: string;
             tenantId: string | null;
             updatedAt: string;
-        };
-        AppSettings: {
-            auditTokens?: boolean;
-            autoRecord?: boolean;
-            branding?: components["schemas"]["AppBranding"];
-            /** @description The callback secret, masked (`ab***yz`) */
-            callbackSecretMasked?: string | null;
-            callbackUrl?: string | null;
-            features?: components["schemas"]["AppFeatures"];
-            recordingEnabled?: boolean;
-            snapshotSeconds?: number;
-            splitMinutes?: number;
         };
         AuditEntry: {
             actor: string;
@@ -7781,6 +8015,10 @@ export interface components {
             /** @enum {string} */
             via: "api_token" | "admin_jwt" | "user_jwt";
         };
+        ConfigLayer: {
+            height: number;
+            name: string;
+        };
         CreateApp: {
             displayName?: string;
             name: string;
@@ -7796,10 +8034,6 @@ export interface components {
             adaptive: boolean;
             embed_iframe: string;
             player_url: string;
-            requires_password: boolean;
-            roomName: string;
-            rtmp_url: string | null;
-            stream_key: string | null;
             /** @description Shown once, when the app's rtmpPassword feature is on */
             stream_password?: string;
         };
@@ -7811,7 +8045,7 @@ export interface components {
             participantIdentity?: string;
             participantName?: string;
             room?: string;
-            /** @description `url`: an http, https or srt source LiveKit pulls; `rtsp`: the rtsp:// camera the relay pulls */
+            /** @description `url`: an http, https or srt source LiveKit pulls (an rtsp:// URL makes it an `rtsp` ingress, as the original's docs add cameras); `rtsp`: the rtsp:// camera the relay pulls */
             url?: string;
         };
         CreateTenant: {
@@ -7938,12 +8172,20 @@ export interface components {
                 status: string;
                 updatedAt: string | null;
             } | null;
+            /** @description = `requiresPassword` */
+            requires_password: boolean;
             requiresPassword: boolean;
             room: string;
+            /** @description = `room` (the original's name) */
+            roomName: string;
+            /** @description RTMP ingresses: the full publish URL with the key (= `publishUrl`); null for other inputs and for callers that may not edit ingresses */
+            rtmp_url: string | null;
             sourceUrl: string | null;
             startedAt: string | null;
             /** @description inactive | buffering | publishing | error | complete */
             status: string;
+            /** @description = `streamKey`: only for callers that may edit ingresses, otherwise null */
+            stream_key: string | null;
             /** @description Only for callers that may edit ingresses */
             streamKey: string | null;
             streamKeySet: boolean;
@@ -7988,9 +8230,11 @@ export interface components {
         Login: {
             /** @description Reserved for TOTP; not used yet */
             code?: string;
+            /** @description Alias of `user` (the original dashboard sends both, equal) */
+            email?: string;
             password: string;
             /** @description Email address, or the break-glass ADMIN_USER */
-            user: string;
+            user?: string;
         };
         LoginResult: {
             expiresAt: string;
@@ -8018,6 +8262,26 @@ export interface components {
             /** @description The secret, masked */
             secret: string | null;
             secretMasked: string | null;
+        };
+        PatchAppConfig: {
+            /** @description Sets the `adaptivePlayer` feature */
+            adaptive?: boolean;
+            /** @enum {string} */
+            encoding?: "h264";
+            features?: components["schemas"]["AppFeatures"];
+            /**
+             * @description Kept and shown; always resolved to CPU here
+             * @enum {string}
+             */
+            hwaccel?: "auto" | "gpu" | "cpu";
+            /** @description Replaces the whole ladder */
+            layers?: components["schemas"]["ConfigLayer"][];
+            rtmpTranscode?: boolean;
+            /** @enum {boolean} */
+            transcodingEnabled?: false;
+            /** @enum {boolean} */
+            vodAdaptive?: false;
+            vodRenditions?: unknown[];
         };
         PlayToken: {
             app: string;
@@ -8215,6 +8479,8 @@ export interface components {
             streamId?: string;
         };
         Stream: {
+            /** @description The app's numeric id, as the original StreamHub's stream rows carry it */
+            appId: number;
             endedAt: string | null;
             endReason: string | null;
             /** @description `<room>/<identity>`; in paths the `/` is written `%2F` */
@@ -8258,7 +8524,8 @@ export interface components {
             auditTokens?: boolean;
             /** @description Record each room as soon as a stream starts in it */
             autoRecord?: boolean;
-            branding?: components["schemas"]["AppBranding"] & unknown;
+            branding?: components["schemas"]["AppBranding"];
+            /** @description Legacy HMAC secret of the callback endpoint, any length (a short one is weak: prefer a webhook endpoint's generated whsec_ secret); null clears it */
             callbackSecret?: string | null;
             /** Format: uri */
             callbackUrl?: string | null;

@@ -188,7 +188,9 @@ function Settings({ app }: { app: Schemas["AppRecord"] }) {
     for (const [feature] of FEATURES) features[feature] = form.get(feature) === "on";
     save.mutate({ displayName: String(form.get("displayName")).trim(), features, autoRecord: form.get("autoRecord") === "on" });
   };
-  const features = app.settings.features ?? {};
+  // The settings come in one place, the original StreamHub's settingsJson string.
+  const settings = JSON.parse(app.settingsJson) as { features?: Schemas["AppFeatures"]; autoRecord?: boolean };
+  const features = settings.features ?? {};
   return (
     <section aria-labelledby="settings-heading">
       <h2 id="settings-heading">Settings</h2>
@@ -205,7 +207,7 @@ function Settings({ app }: { app: Schemas["AppRecord"] }) {
             </label>
           ))}
           <label className="check">
-            <input type="checkbox" name="autoRecord" defaultChecked={app.settings.autoRecord ?? false} /> Record every stream as it starts
+            <input type="checkbox" name="autoRecord" defaultChecked={settings.autoRecord ?? false} /> Record every stream as it starts
           </label>
           {editable ? <button type="submit">Save settings</button> : <p className="hint">Your role may read these settings, not change them.</p>}
         </fieldset>

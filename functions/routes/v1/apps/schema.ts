@@ -35,20 +35,6 @@ export const BrandingSchema = z
   .partial()
   .openapi("AppBranding");
 
-export const AppSettingsSchema = z
-  .object({
-    recordingEnabled: z.boolean().optional(),
-    autoRecord: z.boolean().optional(),
-    auditTokens: z.boolean().optional(),
-    splitMinutes: z.number().int().optional(),
-    snapshotSeconds: z.number().int().optional(),
-    callbackUrl: z.string().nullable().optional(),
-    callbackSecretMasked: z.string().nullable().optional().openapi({ description: "The callback secret, masked (`ab***yz`)" }),
-    features: FeaturesSchema.optional(),
-    branding: BrandingSchema.optional(),
-  })
-  .openapi("AppSettings");
-
 export const AppRecordSchema = z
   .object({
     id: z.number().int(),
@@ -58,10 +44,15 @@ export const AppRecordSchema = z
     tenantId: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
-    settingsJson: z.string().openapi({ description: "`settings` as a JSON string, as the original StreamHub returned it" }),
-    settings: AppSettingsSchema,
+    // One copy of the settings, in the field the original's clients read: a JSON
+    // string of AppSettings (recordingEnabled, features, branding, …).
+    settingsJson: z.string().openapi({ description: "The app's settings (`AppSettings`) as a JSON string, as the original StreamHub returns them" }),
   })
-  .openapi("AppRecord") satisfies z.ZodType<AppRecord>;
+  .openapi("AppRecord") satisfies z.ZodType<AppView>;
+
+/** An app as the API shows it: the record without its parsed `settings` (they are in `settingsJson`). */
+export type AppView = Omit<AppRecord, "settings">;
+export const toAppView = ({ settings: _, ...view }: AppRecord): AppView => view;
 
 export const CreateAppBody = z
   .strictObject({
