@@ -8605,7 +8605,8 @@ export interface components {
             password: string;
         };
         Vod: {
-            appId: string;
+            /** @description The app's numeric id */
+            appId: number;
             durationS: number | null;
             egressId: string;
             endedAt: string | null;
@@ -8614,12 +8615,20 @@ export interface components {
             format: string;
             height: number | null;
             id: string;
+            /** @description Always null: recordings go straight to the app's bucket */
+            localPath: null;
+            /** @description JSON: room, mode and codec */
+            metatagsJson: string;
             /** @enum {string} */
             mode: "room-composite" | "participant";
+            /** @description A display name: the room and the day the recording started */
+            name: string;
             publicUrl: string | null;
             room: string;
             s3Url: string | null;
             sizeBytes: number | null;
+            /** @description Always null: no snapshots are taken */
+            snapshotKey: null;
             startedAt: string;
             /** @enum {string} */
             status: "recording" | "uploading" | "ready" | "failed";
@@ -8627,10 +8636,14 @@ export interface components {
             width: number | null;
         };
         VodDetail: components["schemas"]["Vod"] & {
+            /** @description Always null: no adaptive HLS ladder is made of recordings */
+            adaptive: null;
             presignedExpiresAt: string | null;
             presignedUrl: string | null;
             /** @description publicUrl, or else presignedUrl */
             url: string | null;
+            /** @description Always empty: recordings are not transcoded */
+            variants: unknown[];
         };
         WebhookDelivery: {
             attempts: number;

@@ -33,6 +33,16 @@ describe("against the LiveKit stand-in: deleting a recording that is not finishe
     expect((await api("GET", `/api/v1/apps/${app.name}/vods/${vodId}`)).body.data).toMatchObject({ id: vodId, status: "uploading" });
   });
 
+  it("rows carry the original's VodRecord fields: numeric appId, name, localPath, metatagsJson, snapshotKey; detail adds adaptive and variants", async () => {
+    const app = await createApp();
+    const { vodId, room } = await recording(app.name);
+    const [row] = (await api("GET", `/api/v1/apps/${app.name}/vods`)).body.data;
+    expect(row).toMatchObject({ id: vodId, appId: app.id, name: expect.stringMatching(new RegExp(`^${room}-\\d{4}-\\d{2}-\\d{2}$`)), localPath: null, snapshotKey: null });
+    expect(JSON.parse(row.metatagsJson)).toEqual({ room, mode: "room-composite", codec: "h264" });
+    const detail = (await api("GET", `/api/v1/apps/${app.name}/vods/${vodId}`)).body.data;
+    expect(detail).toMatchObject({ appId: app.id, adaptive: null, variants: [] });
+  });
+
   it("stopping twice is recording_ended, whose message says it is not running", async () => {
     const app = await createApp();
     const { egressId } = await recording(app.name);
