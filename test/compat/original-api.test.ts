@@ -157,6 +157,24 @@ describe("against the LiveKit stand-in: the original StreamHub's documented call
     listed("201 Created");
   });
 
+  it("the original SDK's token request (URL from websocket_url, its headers and body) → res.ok, data.token and data.wsUrl that LiveKit accepts", async () => {
+    // streamhub-adaptor: `wss://host/<app>/websocket` → `{origin}/api/v1/apps/<app>/tokens`.
+    const websocketUrl = `${node.url.replace(/^http/, "ws")}/live/websocket`;
+    const url = `${new URL(websocketUrl.replace(/^ws/, "http")).origin}/api/v1/apps/live/tokens`;
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ room: "demo", identity: "sdk-publisher", canPublish: true, canSubscribe: true }),
+    });
+    expect(response.ok).toBe(true);
+    const json: any = await response.json();
+    const data = json?.data ?? json;
+    expect(data).toMatchObject({ token: expect.any(String), wsUrl: expect.any(String), room: "live-demo" });
+    const joined = await standin.join(data.token);
+    expect(joined.identity).toBe("sdk-publisher");
+    await standin.leave("live-demo", "sdk-publisher");
+  });
+
   let rtmp: any;
   it("POST /apps/{app}/ingress {inputType: rtmp, room, enableTranscoding} → 2xx with url + streamKey, rtmp_url, roomName", async () => {
     const response = await api("POST", "/api/v1/apps/live/ingress", { inputType: "rtmp", room: "demo", enableTranscoding: true });
