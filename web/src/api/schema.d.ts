@@ -5212,7 +5212,7 @@ export interface paths {
         put?: never;
         /**
          * Log in to the dashboard
-         * @description Exchanges an email and password (or the break-glass ADMIN_USER / ADMIN_PASS) for a 12-hour session JWT. Failures are throttled per address and per account (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_WINDOW_MS).
+         * @description Exchanges an email and password (or the break-glass ADMIN_USER / ADMIN_PASS) for a 12-hour session JWT. `email` is an alias of `user`, as the original dashboard sends both; two different values are a 400. Failures are throttled per address and per account (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_WINDOW_MS).
          */
         post: {
             parameters: {

@@ -31,7 +31,7 @@ const route = publicRoute({
   tags: ["auth"],
   summary: "Log in to the dashboard",
   description:
-    "Exchanges an email and password (or the break-glass ADMIN_USER / ADMIN_PASS) for a 12-hour session JWT. Failures are throttled per address and per account (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_WINDOW_MS).",
+    "Exchanges an email and password (or the break-glass ADMIN_USER / ADMIN_PASS) for a 12-hour session JWT. `email` is an alias of `user`, as the original dashboard sends both; two different values are a 400. Failures are throttled per address and per account (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_WINDOW_MS).",
   request: { body: { required: true, content: { "application/json": { schema: CompatLoginBody } } } },
   responses: {
     200: { description: "Logged in", content: { "application/json": { schema: envelopeSchema(LoginResultSchema) } } },
