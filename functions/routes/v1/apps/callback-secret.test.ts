@@ -49,6 +49,23 @@ describe("legacy callbackSecret", () => {
     expect(receipt!.headers["x-streamhub-signature"]).toBe(await legacySignature("x1", receipt!.body));
   });
 
+  it("is one endpoint that callbackUrl moves and null removes, set before its secret or after", async () => {
+    const app = await createApp();
+    const box = await inbox();
+    await api("PATCH", `/api/v1/apps/${app.name}`, { json: { callbackUrl: "https://hooks.example.com/a" } });
+    await api("PATCH", `/api/v1/apps/${app.name}`, { json: { callbackUrl: box.url } });
+    const endpoints = (await api("GET", `/api/v1/apps/${app.name}/webhooks`)).body.data;
+    expect(endpoints).toEqual([expect.objectContaining({ url: box.url, legacy: true })]);
+
+    await api("PATCH", `/api/v1/apps/${app.name}`, { json: { callbackSecret: "late" } });
+    await pingLegacyEndpoint(app.name);
+    const [receipt] = await box.received();
+    expect(receipt!.headers["x-streamhub-signature"]).toBe(await legacySignature("late", receipt!.body));
+
+    await api("PATCH", `/api/v1/apps/${app.name}`, { json: { callbackUrl: null } });
+    expect((await api("GET", `/api/v1/apps/${app.name}/webhooks`)).body.data).toEqual([]);
+  });
+
   it("still refuses an empty secret (null clears it)", async () => {
     const app = await createApp();
     const response = await api("PATCH", `/api/v1/apps/${app.name}`, { json: { callbackSecret: "" } });
