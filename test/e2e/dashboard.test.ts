@@ -140,7 +140,7 @@ describe("the dashboard in Chromium, against the real LiveKit server", () => {
     await page.getByText("Nothing is live.").waitFor();
 
     // Sessions: this one is listed; delete the app with its confirmation; sign out.
-    await page.getByRole("link", { name: "Sessions" }).click();
+    await page.getByRole("link", { name: "Account" }).click();
     await page.getByText("(this one)").waitFor();
     await expectAccessible(page, "sessions");
     await page.getByRole("link", { name: "Apps" }).click();
@@ -321,5 +321,40 @@ describe("the dashboard's team and tokens, by role", () => {
     expect(await viewer.getByRole("button", { name: "Add endpoint" }).count()).toBe(0);
     await expectAccessible(viewer, "app-as-viewer");
     await viewer.context().close();
+  });
+});
+
+describe("the dashboard's own password", () => {
+  it("a user changes their password: a wrong current one is named, the change signs out the other browser and keeps this one", async () => {
+    const email = "changer@example.test";
+    const first = "first-long-password-123";
+    expect((await api("POST", "/api/v1/users", { email, password: first })).status).toBe(201);
+    const elsewhere = await signedIn("/account/sessions", email, first);
+    await elsewhere.getByText("(this one)").waitFor();
+    const page = await signedIn("/account/sessions", email, first);
+    await page.getByRole("heading", { name: "Your account" }).waitFor();
+    await page.getByRole("row").filter({ hasText: "End session" }).waitFor();
+
+    const password = page.getByRole("region", { name: "Password" });
+    await password.getByLabel("Current password").fill("not-the-password");
+    await password.getByLabel(/^New password \(/).fill("second-long-password-456");
+    await password.getByLabel("New password again").fill("second-long-password-456");
+    await password.getByRole("button", { name: "Change password" }).click();
+    await password.getByRole("alert").filter({ hasText: "wrong_password" }).waitFor();
+
+    await password.getByLabel("Current password").fill(first);
+    await password.getByLabel("New password again").fill("second-long-password-456");
+    await password.getByLabel("New password again").press("Enter");
+    await password.getByRole("status").filter({ hasText: "Password changed. Signed out of 1 other session." }).waitFor();
+    await expectAccessible(page, "account");
+    // Still signed in here (a new session, the only one); signed out there.
+    await page.reload();
+    await page.getByText("(this one)").waitFor();
+    expect(await page.getByRole("button", { name: "End session" }).count()).toBe(0);
+    await elsewhere.reload();
+    await elsewhere.getByRole("heading", { name: "Sign in to StreamHub" }).waitFor();
+    expect((await call(node.url, "POST", "/api/v1/auth/login", { json: { user: email, password: "second-long-password-456" } })).status).toBe(200);
+    await page.context().close();
+    await elsewhere.context().close();
   });
 });
