@@ -115,6 +115,13 @@ describe("the dashboard in Chromium, against the real LiveKit server", () => {
     const joinedAt = Date.now();
     await until("the viewer count at 1", () => row.locator("td.viewers").textContent(), (text) => text === "1", { context, timeoutMs: 5_000 });
     expect(Date.now() - joinedAt).toBeLessThan(5_000);
+    // The stream's details, from GET …/streams/{id}, follow it too.
+    await row.getByRole("button", { name: "Details of presenter in stage" }).click();
+    const details = page.getByRole("region", { name: /^Stream .*presenter$/ });
+    await details.getByText("webrtc", { exact: true }).waitFor();
+    await until("the details counting the viewer", () => details.locator("dt:text-is('Viewers') + dd").textContent(), (text) => text === "1", { context, timeoutMs: 10_000 });
+    await expectAccessible(page, "app-stream-details");
+    await details.getByRole("button", { name: "Close details" }).click();
     await viewer.evaluate(() => (globalThis as any).leave());
     await until("the viewer count back at 0", () => row.locator("td.viewers").textContent(), (text) => text === "0", { context, timeoutMs: 5_000 });
     expect(await page.evaluate(() => (globalThis as any).sameDocument)).toBe(true);
@@ -199,6 +206,29 @@ describe("the dashboard's webhook endpoints and bucket settings", () => {
     await delivery.getByRole("button", { name: "webhook.test", exact: true }).click();
     await page.getByRole("table", { name: "Attempts of webhook.test" }).getByRole("cell", { name: "200", exact: true }).waitFor();
 
+    // Edit its URL and events, starting from what the API holds.
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    const endpointForm = page.getByRole("form", { name: `Edit http://127.0.0.1:${port}/hook` });
+    await endpointForm.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/hook-v2`);
+    await endpointForm.getByLabel("All events, including ones added later").uncheck();
+    await endpointForm.getByLabel("stream_started", { exact: true }).check();
+    await endpointForm.getByLabel("webhook.test", { exact: true }).check();
+    await expectAccessible(page, "app-webhook-edit");
+    await endpointForm.getByRole("button", { name: "Save endpoint" }).click();
+    await page.getByRole("heading", { name: `http://127.0.0.1:${port}/hook-v2` }).waitFor();
+    await page.getByText("events: stream_started, webhook.test").waitFor();
+    expect((await api("GET", "/api/v1/apps/hooks/webhooks")).body.data[0]).toMatchObject({ url: `http://127.0.0.1:${port}/hook-v2`, events: ["stream_started", "webhook.test"] });
+    // A URL the API refuses: its machine code, inline, and nothing changed.
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    const again = page.getByRole("form", { name: `Edit http://127.0.0.1:${port}/hook-v2` });
+    expect(await again.getByLabel("stream_started", { exact: true }).isChecked()).toBe(true);
+    expect(await again.getByLabel("room_started", { exact: true }).isChecked()).toBe(false);
+    await again.getByLabel("URL", { exact: true }).fill("ftp://127.0.0.1/hook");
+    await again.getByRole("button", { name: "Save endpoint" }).click();
+    await again.getByRole("alert").filter({ hasText: "validation_failed" }).waitFor();
+    await page.getByRole("button", { name: "Cancel edit" }).click();
+    expect((await api("GET", "/api/v1/apps/hooks/webhooks")).body.data[0].url).toBe(`http://127.0.0.1:${port}/hook-v2`);
+
     // Rotate (the new secret shown once), disable, and delete after confirming.
     await page.getByRole("button", { name: "Rotate secret" }).click();
     expect(await page.getByLabel("New signing secret").inputValue()).toMatch(/^whsec_/);
@@ -280,7 +310,16 @@ describe("the dashboard's team and tokens, by role", () => {
     await page.getByRole("region", { name: "Usage and quotas (free)" }).getByRole("row", { name: "Apps 0 3" }).waitFor();
     await expectAccessible(page, "team-tenant");
     await page.getByRole("link", { name: "Tenants" }).click();
-    await page.getByRole("region", { name: "Users" }).getByRole("cell", { name: "viewer@acme.test", exact: true }).waitFor();
+    const users = page.getByRole("region", { name: "Users" });
+    await users.getByRole("cell", { name: "viewer@acme.test", exact: true }).waitFor();
+    // One user's details (GET /users/{id}), and a new password set for them.
+    await users.getByRole("button", { name: "Details of viewer@acme.test" }).click();
+    const user = page.getByRole("region", { name: "User viewer@acme.test" });
+    await user.getByText("acme", { exact: true }).waitFor();
+    await user.getByLabel(/^New password for viewer@acme.test/).fill("the-viewers-new-password-9");
+    await user.getByRole("button", { name: "Set password" }).click();
+    await user.getByRole("status").filter({ hasText: "Password set" }).waitFor();
+    await expectAccessible(page, "team-user-details");
     await page.context().close();
 
     // The owner, in a browser of its own.
@@ -310,7 +349,7 @@ describe("the dashboard's team and tokens, by role", () => {
     await owner.context().close();
 
     // A viewer: no create, delete, stop or tokens; the settings read-only.
-    const viewer = await signedIn("/apps", "viewer@acme.test", "a-long-enough-password-123");
+    const viewer = await signedIn("/apps", "viewer@acme.test", "the-viewers-new-password-9");
     await viewer.getByRole("link", { name: "acme-live" }).waitFor();
     expect(await viewer.getByRole("heading", { name: "Create an app" }).count()).toBe(0);
     expect(await viewer.getByRole("button", { name: /^Delete/ }).count()).toBe(0);
