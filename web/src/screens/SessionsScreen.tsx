@@ -25,8 +25,9 @@ export function SessionsScreen() {
   return (
     <>
       <h1>Your account</h1>
-      {me?.via === "user_jwt" ? <PasswordForm /> : (
-        <p className="hint">{me?.via === "admin_jwt" ? "The break-glass admin's password is ADMIN_PASS in the node's configuration; change it there." : "Signed in with an API token: there is no password to change."}</p>
+      {/* Users have a password here (superadmin users too); the break-glass admin's is configuration, a token has none. */}
+      {me && me.via !== "api_token" && me.userId !== "admin" ? <PasswordForm /> : (
+        <p className="hint">{me?.via === "api_token" ? "Signed in with an API token: there is no password to change." : "The break-glass admin's password is ADMIN_PASS in the node's configuration; change it there."}</p>
       )}
       <h2>Sessions</h2>
       {sessions.isError ? <ErrorNote error={sessions.error} /> : null}

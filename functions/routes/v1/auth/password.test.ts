@@ -27,6 +27,13 @@ describe("changing one's own password", () => {
     expect((await api("POST", "/api/v1/auth/login", { token: null, json: { user: user.email, password: NEW } })).status).toBe(200);
   });
 
+  it("works for a superadmin user too (not the break-glass admin)", async () => {
+    const user = await createUser(undefined, "viewer", { isSuperadmin: true });
+    const response = await change(await login(user.email, user.password), user.password, NEW);
+    expect(response.status).toBe(200);
+    expect((await api("GET", "/api/v1/auth/me", { token: response.body.data.token })).body.data).toMatchObject({ userId: user.id, isSuperadmin: true });
+  });
+
   it("is in the audit log of the user's tenant, without the passwords", async () => {
     const tenant = await createTenant();
     const user = await createUser(tenant.id, "viewer");

@@ -34,8 +34,9 @@ export const registerAuthPassword = (app: App) =>
     const config = c.var.config;
     const secret = config.STREAMHUB_JWT_SECRET;
     if (!secret) throw new ApiError("login_disabled", "login is off: STREAMHUB_JWT_SECRET is not set");
-    if (auth.via !== "user_jwt" || !auth.email) {
-      const why = auth.via === "admin_jwt" ? "the break-glass admin's password is ADMIN_PASS in the node's configuration" : "an API token has no password";
+    // Users, superadmin users included (their JWTs say admin_jwt too); not the break-glass "admin", not tokens.
+    if (auth.via === "api_token" || auth.userId === "admin" || !auth.email) {
+      const why = auth.via === "api_token" ? "an API token has no password" : "the break-glass admin's password is ADMIN_PASS in the node's configuration";
       throw new ApiError("forbidden", `only a signed-in user can change their own password: ${why}`);
     }
     const { currentPassword, newPassword } = c.req.valid("json");
