@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_TYPES, apiTypesFor } from "../../selfhost/build-web.ts";
 import { openPage, type PageServer } from "./browser.ts";
 import { screenshot, seriousViolations } from "./dashboard-axe.ts";
+import { playerState, playing } from "./dashboard-player.ts";
 import { call, until, type RunningStreamHub } from "./harness.ts";
 import { startMediaStack, type MediaStack } from "./media-stack.ts";
 
-declare const document: any;
 
 const TOKEN = "sk_dashboard_e2e_token_0123456789abcdefghijklm";
 const ADMIN = { user: "admin", password: "dashboard-admin-password-0123" };
@@ -134,11 +134,8 @@ describe("the dashboard in Chromium, against the real LiveKit server", () => {
     await row.getByRole("button", { name: "Watch" }).click();
     await until(
       "the player live with frames",
-      () => page.evaluate(() => {
-        const player = document.querySelector("streamhub-player") as any;
-        return { state: player?.state as string | undefined, frames: (player?.video?.getVideoPlaybackQuality().totalVideoFrames ?? 0) as number };
-      }),
-      (v) => v.state === "live" && v.frames > 5,
+      () => playerState(page),
+      playing,
       { context, timeoutMs: 20_000 },
     );
     await expectAccessible(page, "app");
