@@ -157,8 +157,17 @@ async function walk(page: Page, role: Role) {
   await checkScreen(page, role, "app");
 
   // The detail drawers are reads: every role opens them.
-  await row.getByRole("button", { name: `Details of presenter in ${ROOM}` }).click();
-  await page.getByRole("region", { name: `Stream ${APP}-${ROOM}/presenter` }).getByText("webrtc", { exact: true }).waitFor();
+  // By keyboard: the drawer takes focus when it opens; Escape closes it and gives focus back.
+  const detailsButton = row.getByRole("button", { name: `Details of presenter in ${ROOM}` });
+  await detailsButton.focus();
+  await page.keyboard.press("Enter");
+  const stream = page.getByRole("region", { name: `Stream ${APP}-${ROOM}/presenter` });
+  await stream.getByText("webrtc", { exact: true }).waitFor();
+  expect(await stream.getByRole("heading").evaluate((h) => h === h.ownerDocument.activeElement)).toBe(true);
+  await page.keyboard.press("Escape");
+  await stream.waitFor({ state: "detached" });
+  expect(await detailsButton.evaluate((b) => b === b.ownerDocument.activeElement)).toBe(true);
+  await detailsButton.click();
   await page.getByRole("button", { name: "Details of ingress obs" }).click();
   const ingress = page.getByRole("region", { name: "Ingress obs" });
   await ingress.getByText("backstage", { exact: false }).first().waitFor();

@@ -4,6 +4,7 @@ import { Link, Navigate, useParams } from "react-router";
 import { api, unwrap, type Schemas } from "../api/client.ts";
 import { useMe } from "../auth/me.ts";
 import { can } from "../auth/permissions.ts";
+import { Drawer } from "../ui/Drawer.tsx";
 import { ErrorNote } from "../ui/ErrorNote.tsx";
 import { Facts } from "../ui/Facts.tsx";
 import { limitText, USAGE_ROWS } from "../ui/Usage.tsx";
@@ -155,8 +156,7 @@ function UserDetails({ userId, onClose }: { userId: string; onClose(): void }) {
   };
   const data = user.data;
   return (
-    <section aria-label={`User ${data?.email ?? userId}`} className="panel details">
-      <h3>{data?.email ?? userId}</h3>
+    <Drawer title={`User ${data?.email ?? userId}`} onClose={onClose}>
       {user.isError ? <ErrorNote error={user.error} /> : null}
       {data ? (
         <>
@@ -181,8 +181,7 @@ function UserDetails({ userId, onClose }: { userId: string; onClose(): void }) {
           {reset.isSuccess ? <p role="status" className="good">Password set; {data.email} signs in with it now.</p> : null}
         </>
       ) : null}
-      <button type="button" onClick={onClose}>Close details</button>
-    </section>
+    </Drawer>
   );
 }
 

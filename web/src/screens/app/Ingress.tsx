@@ -3,6 +3,7 @@ import { useState, type FormEvent } from "react";
 import { api, unwrap, type Schemas } from "../../api/client.ts";
 import { useMe } from "../../auth/me.ts";
 import { can } from "../../auth/permissions.ts";
+import { Drawer } from "../../ui/Drawer.tsx";
 import { ErrorNote } from "../../ui/ErrorNote.tsx";
 import { Facts } from "../../ui/Facts.tsx";
 
@@ -136,8 +137,7 @@ function IngressDetails({ app, ingressId, onClose }: { app: string; ingressId: s
   const ingress = detail.data;
   const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
   return (
-    <section aria-label={`Ingress ${ingress?.name ?? ingressId}`} className="panel details">
-      <h3>Ingress {ingress?.name ?? ingressId}</h3>
+    <Drawer title={`Ingress ${ingress?.name ?? ingressId}`} onClose={onClose}>
       {detail.isError ? <ErrorNote error={detail.error} /> : null}
       {ingress ? (
         <>
@@ -159,8 +159,7 @@ function IngressDetails({ app, ingressId, onClose }: { app: string; ingressId: s
           {ingress.streamKey ? <Copyable label={`Stream key of ${ingress.name}`} value={ingress.streamKey} /> : null}
         </>
       ) : null}
-      <button type="button" onClick={onClose}>Close details</button>
-    </section>
+    </Drawer>
   );
 }
 

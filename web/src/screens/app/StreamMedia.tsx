@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../../api/client.ts";
 import { useMe } from "../../auth/me.ts";
 import { can } from "../../auth/permissions.ts";
+import { Drawer } from "../../ui/Drawer.tsx";
 import { ErrorNote } from "../../ui/ErrorNote.tsx";
 import { Facts } from "../../ui/Facts.tsx";
 
@@ -101,8 +102,7 @@ export function StreamDetails({ app, streamId, onClose }: { app: string; streamI
   });
   const stats = parseStats(detail.data?.lastStatsJson);
   return (
-    <section aria-label={`Stream ${streamId}`} className="panel details">
-      <h3>Stream {streamId}</h3>
+    <Drawer title={`Stream ${streamId}`} onClose={onClose}>
       {detail.isError ? <ErrorNote error={detail.error} /> : null}
       {detail.data ? (
         <Facts
@@ -115,8 +115,7 @@ export function StreamDetails({ app, streamId, onClose }: { app: string; streamI
           ]}
         />
       ) : null}
-      <button type="button" onClick={onClose}>Close details</button>
-    </section>
+    </Drawer>
   );
 }
 
