@@ -250,6 +250,17 @@ describe("the dashboard, one walk per role", () => {
       (n) => n === 3,
       { context },
     );
+
+    // A stream recorded as it starts (autoRecord): the list asks again what records when the live streams change.
+    expect((await api("PATCH", `/api/v1/apps/${APP}`, { autoRecord: true })).status).toBe(200);
+    const guest = (await api("POST", `/api/v1/apps/${APP}/tokens`, { room: "side", identity: "guest" })).body.data;
+    await standin.join(guest.token);
+    await standin.publish(`${APP}-side`, "guest");
+    const guestRow = page.locator("tr[data-stream]").filter({ hasText: "guest" });
+    await guestRow.getByText("Recording the room since").waitFor({ timeout: 10_000 });
+    await guestRow.getByRole("button", { name: "Stop recording room side" }).click();
+    await guestRow.getByRole("button", { name: "Record room side" }).waitFor();
+    expect((await api("PATCH", `/api/v1/apps/${APP}`, { autoRecord: false })).status).toBe(200);
     await page.context().close();
   });
 

@@ -390,6 +390,18 @@ describe("the dashboard's own password", () => {
     await elsewhere.reload();
     await elsewhere.getByRole("heading", { name: "Sign in to StreamHub" }).waitFor();
     expect((await call(node.url, "POST", "/api/v1/auth/login", { json: { user: email, password: "second-long-password-456" } })).status).toBe(200);
+
+    // Signed in there again, then out everywhere from here: both browsers are back at sign-in.
+    await elsewhere.getByLabel("Email (or the admin user)").fill(email);
+    await elsewhere.getByLabel("Password").fill("second-long-password-456");
+    await elsewhere.getByLabel("Password").press("Enter");
+    await elsewhere.getByText("(this one)").waitFor();
+    await page.reload();
+    await page.getByRole("button", { name: "End session" }).first().waitFor();
+    await page.getByRole("button", { name: "Sign out everywhere" }).click();
+    await page.getByRole("heading", { name: "Sign in to StreamHub" }).waitFor();
+    await elsewhere.reload();
+    await elsewhere.getByRole("heading", { name: "Sign in to StreamHub" }).waitFor();
     await page.context().close();
     await elsewhere.context().close();
   });

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
 import { api, unwrap, type Schemas } from "../api/client.ts";
 import { keys } from "../api/queries.ts";
@@ -13,7 +13,7 @@ import { Audit } from "./app/Audit.tsx";
 import { Ingresses } from "./app/Ingress.tsx";
 import { Samples } from "./app/Samples.tsx";
 import { Storage } from "./app/Storage.tsx";
-import { StreamDetails, StreamMedia } from "./app/StreamMedia.tsx";
+import { runningKey, StreamDetails, StreamMedia } from "./app/StreamMedia.tsx";
 import { Vods } from "./app/Vods.tsx";
 import { Webhooks } from "./app/Webhooks.tsx";
 
@@ -56,6 +56,12 @@ function LiveStreams({ app }: { app: Schemas["AppRecord"] }) {
   const { streams, state } = useLiveStreams(app.name);
   const [watching, setWatching] = useState<string | null>(null);
   const [inspecting, setInspecting] = useState<string | null>(null);
+  // A stream that starts may be recorded at once (autoRecord, or through the API): ask again what records.
+  const queries = useQueryClient();
+  const live = streams?.map((s) => s.id).sort().join(" ");
+  useEffect(() => {
+    if (live !== undefined) void queries.invalidateQueries({ queryKey: runningKey(app.name) });
+  }, [live, app.name, queries]);
   const stop = useMutation({ mutationFn: (id: string) => unwrap(api.DELETE("/api/v1/apps/{app}/streams/{id}", { params: { path: { app: app.name, id } } })) });
   return (
     <section aria-labelledby="live-heading">

@@ -22,6 +22,17 @@ export function SessionsScreen() {
       return queries.invalidateQueries({ queryKey: keys.sessions });
     },
   });
+  // Every other session first, then this one (which signs out here).
+  const endAll = useMutation({
+    mutationFn: async (all: { id: string; current: boolean }[]) => {
+      const ordered = [...all].sort((a, b) => Number(a.current) - Number(b.current));
+      for (const s of ordered) await unwrap(api.DELETE("/api/v1/auth/sessions/{sessionId}", { params: { path: { sessionId: s.id } } }));
+    },
+    onSuccess: () => {
+      session.clear();
+      queries.clear();
+    },
+  });
   return (
     <>
       <h1>Your account</h1>
@@ -32,6 +43,12 @@ export function SessionsScreen() {
       <h2>Sessions</h2>
       {sessions.isError ? <ErrorNote error={sessions.error} /> : null}
       {end.isError ? <ErrorNote error={end.error} what="Not ended" /> : null}
+      {endAll.isError ? <ErrorNote error={endAll.error} what="Not signed out everywhere" /> : null}
+      {sessions.data && sessions.data.length > 1 ? (
+        <p>
+          <button type="button" className="danger" disabled={endAll.isPending} onClick={() => endAll.mutate(sessions.data)}>Sign out everywhere</button>
+        </p>
+      ) : null}
       {sessions.data && sessions.data.length === 0 ? <p className="empty">Signed in with an API token: there are no dashboard sessions to list.</p> : null}
       {sessions.data && sessions.data.length > 0 ? (
         <table>

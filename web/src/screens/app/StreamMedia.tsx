@@ -7,13 +7,14 @@ import { ErrorNote } from "../../ui/ErrorNote.tsx";
 import { Facts } from "../../ui/Facts.tsx";
 
 /** The query key of the app's recordings still running: one fetch shared by every row of the live list. */
-const runningKey = (app: string) => ["apps", app, "vods", "recording"] as const;
+export const runningKey = (app: string) => ["apps", app, "vods", "recording"] as const;
 
 /**
  * The app's recordings still running, from the API (so a reload still shows
- * them, and they can be stopped after one). Egress moves a recording on by
- * LiveKit's webhooks, which the live feed does not carry: while something
- * records, asked again every 10 s.
+ * them, and they can be stopped after one). Used only while a stream is live
+ * (the live list's rows): egress moves a recording on by LiveKit's webhooks,
+ * and autoRecord starts one just after the stream appears, neither of which
+ * the live feed carries, so it is asked again every 5 s — one app, one call.
  */
 export function useRunningRecordings(app: string) {
   const me = useMe().data;
@@ -21,7 +22,7 @@ export function useRunningRecordings(app: string) {
     queryKey: runningKey(app),
     queryFn: () => unwrap(api.GET("/api/v1/apps/{app}/vods", { params: { path: { app }, query: { status: "recording", limit: 100 } } })),
     enabled: can(me, "vod:read"),
-    refetchInterval: (query) => (query.state.data?.length ? 10_000 : false),
+    refetchInterval: 5_000,
   });
 }
 
