@@ -135,7 +135,7 @@ async function walk(page: Page, role: Role) {
 
   // Overview: usage against quota, every tenant's for a superadmin, the own tenant's for members.
   const usage = page.getByRole("region", { name: role === "superadmin" ? "Usage against quota, per tenant" : "Your tenant's usage against quota" });
-  await usage.locator('tr[data-tenant="studio"] td').nth(1).getByText(/^1 of (\d+|unlimited)$/).waitFor();
+  await usage.locator('tr[data-tenant="studio"] td').nth(1).getByText(/^1 of ([\d,]+|unlimited)$/).waitFor();
   await checkScreen(page, role, "overview");
 
   await nav.getByRole("link", { name: "Apps" }).click();

@@ -36,7 +36,7 @@ export function Shell() {
           <NavLink to="/account/sessions">Account</NavLink>
         </nav>
         <span className="who">
-          {who} <span className="role">{me.data.isSuperadmin ? "superadmin" : me.data.role}</span>
+          {who} {me.data.isSuperadmin || me.data.role ? <span className="role">{me.data.isSuperadmin ? "superadmin" : me.data.role}</span> : null}
         </span>
         <button type="button" onClick={signOut}>Sign out</button>
       </header>

@@ -7,7 +7,7 @@ import { can } from "../auth/permissions.ts";
 import { Drawer } from "../ui/Drawer.tsx";
 import { ErrorNote } from "../ui/ErrorNote.tsx";
 import { Facts } from "../ui/Facts.tsx";
-import { limitText, USAGE_ROWS } from "../ui/Usage.tsx";
+import { limitText, USAGE_ROWS, usedText } from "../ui/Usage.tsx";
 
 const tenantsKey = ["tenants"] as const;
 const ROLES = ["owner", "editor", "viewer"] as const;
@@ -247,7 +247,7 @@ export function TenantScreen() {
               {USAGE_ROWS.map(([used, limit, label]) => (
                 <tr key={used}>
                   <td>{label}</td>
-                  <td className={usage.data.exceeded[limit] ? "bad" : undefined}>{usage.data.usage[used]}</td>
+                  <td className={usage.data.exceeded[limit] ? "bad" : undefined}>{usedText(usage.data.usage[used])}</td>
                   <td>{limitText(usage.data.quotas[limit])}</td>
                 </tr>
               ))}

@@ -10,7 +10,10 @@ export const USAGE_ROWS: [keyof Schemas["UsageReport"]["usage"], keyof Schemas["
 ];
 
 /** A quota as people read it: -1 is no limit. */
-export const limitText = (limit: number) => (limit < 0 ? "unlimited" : String(limit));
+export const limitText = (limit: number) => (limit < 0 ? "unlimited" : limit.toLocaleString("en"));
+
+/** Usage as people read it: whole counts as they are, gigabytes to two places (a few kilobytes are not "0.000099"). */
+export const usedText = (used: number) => (Number.isInteger(used) ? used.toLocaleString("en") : used > 0 && used < 0.01 ? "under 0.01" : used.toFixed(2));
 
 /** Used against the limit, e.g. "2 of 3"; marked when the limit is reached (the next one is refused). */
 export function UsedOf({ report, metric }: { report: Schemas["UsageReport"]; metric: (typeof USAGE_ROWS)[number] }) {
@@ -18,7 +21,7 @@ export function UsedOf({ report, metric }: { report: Schemas["UsageReport"]; met
   const exceeded = report.exceeded[limit];
   return (
     <span className={exceeded ? "bad" : undefined}>
-      {report.usage[used]} of {limitText(report.quotas[limit])}
+      {usedText(report.usage[used])} of {limitText(report.quotas[limit])}
       {exceeded ? " (used up)" : ""}
     </span>
   );
