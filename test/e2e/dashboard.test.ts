@@ -398,8 +398,11 @@ describe("the dashboard's own password", () => {
     await elsewhere.getByText("(this one)").waitFor();
     await page.reload();
     await page.getByRole("button", { name: "End session" }).first().waitFor();
+    const here = await page.evaluate(() => sessionStorage.getItem("streamhub.session"));
     await page.getByRole("button", { name: "Sign out everywhere" }).click();
     await page.getByRole("heading", { name: "Sign in to StreamHub" }).waitFor();
+    // Ended on the server too, not only forgotten by this tab.
+    expect((await call(node.url, "GET", "/api/v1/auth/me", { token: here! })).status).toBe(401);
     await elsewhere.reload();
     await elsewhere.getByRole("heading", { name: "Sign in to StreamHub" }).waitFor();
     await page.context().close();
