@@ -105,7 +105,10 @@ function TenantUsage() {
   const me = useMe().data;
   const all = can(me, "superadmin");
   const tenants = useQuery({ queryKey: ["tenants"], queryFn: () => unwrap(api.GET("/api/v1/tenants", { params: { query: { limit: 100 } } })), enabled: all });
-  const shown = all ? (tenants.data ?? []).slice(0, TENANT_SAMPLE) : me?.tenantId && can(me, "usage:read") ? [{ id: me.tenantId, name: null as string | null }] : [];
+  const ownId = !all && me?.tenantId && can(me, "usage:read") ? me.tenantId : null;
+  // A member's own tenant, for its name (the same query as the Team screen's).
+  const own = useQuery({ queryKey: ["tenants", ownId], queryFn: () => unwrap(api.GET("/api/v1/tenants/{tenantId}", { params: { path: { tenantId: ownId! } } })), enabled: ownId !== null });
+  const shown = all ? (tenants.data ?? []).slice(0, TENANT_SAMPLE) : ownId ? [{ id: ownId, name: own.data?.name ?? null }] : [];
   const usage = useQueries({
     queries: shown.map((tenant) => ({
       queryKey: ["tenants", tenant.id, "usage"],
