@@ -52,6 +52,7 @@ const PROBES: Record<string, Probe> = {
   "GET /api/v1/auth/me": { path: "/api/v1/auth/me", expect: all(200) },
   "GET /api/v1/auth/sessions": { path: "/api/v1/auth/sessions", expect: all(200) },
   "DELETE /api/v1/auth/sessions/{sessionId}": { path: "/api/v1/auth/sessions/ses_missing", expect: all(404) },
+  "POST /api/v1/auth/password": { path: "/api/v1/auth/password", json: {}, expect: all(400) },
   "GET /api/v1/apps": { path: "/api/v1/apps?limit=0", expect: all(400) },
   "POST /api/v1/apps": { path: "/api/v1/apps", json: { name: "NOT A NAME" }, expect: [403, 403, 403, 400, 400, 400, 400, 400] },
   "GET /api/v1/apps/{app}": { path: "/api/v1/apps/{app}", expect: [404, 200, 200, 200, 200, 404, 200, 200] },

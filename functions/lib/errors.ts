@@ -20,6 +20,8 @@ export const ERRORS = {
   too_many_requests: { status: 429, meaning: "Too many attempts from this address or for this account; `Retry-After` says when to try again" },
   invalid_credentials: { status: 401, meaning: "Wrong user or password (the same answer for both)" },
   login_disabled: { status: 503, meaning: "Login is off: STREAMHUB_JWT_SECRET is not set" },
+  wrong_password: { status: 403, meaning: "The current password given to change one's own password is not the account's" },
+  weak_password: { status: 400, meaning: "The new password is under 12 characters, the current one, or the account's email address" },
   app_not_found: { status: 404, meaning: "No such app, or not one the caller may see" },
   public_playback_disabled: { status: 404, meaning: "No public playback for the app: its publicPlayback feature is off (or there is no such app); ask for a viewer token" },
   app_exists: { status: 409, meaning: "An app with this name exists" },

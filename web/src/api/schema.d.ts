@@ -5482,6 +5482,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change my own password
+         * @description For a signed-in user (not the break-glass admin, whose password is ADMIN_PASS, nor an API token). Every session of the user ends, this one included; the answer carries a new session token for the browser that made the change. Wrong current passwords count against the same throttle as failed logins (per address and per account).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChangePassword"];
+                };
+            };
+            responses: {
+                /** @description Changed; other sessions ended */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ChangePasswordResult"];
+                            error: null;
+                        };
+                    };
+                };
+                /** @description `weak_password`: the new password is under 12 characters, the current one or the email address; or validation_failed / malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `wrong_password`: the current password is not the account's; `forbidden`: the caller has no password here (break-glass admin, API token) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many wrong passwords for this account or from this address; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure; the cause is logged with the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Login is off: STREAMHUB_JWT_SECRET is not set */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/sessions": {
         parameters: {
             query?: never;
@@ -8014,6 +8132,15 @@ export interface components {
             userId: string;
             /** @enum {string} */
             via: "api_token" | "admin_jwt" | "user_jwt";
+        };
+        ChangePassword: {
+            currentPassword: string;
+            /** @description At least 12 characters, not the current one, not the email address */
+            newPassword: string;
+        };
+        ChangePasswordResult: components["schemas"]["LoginResult"] & {
+            /** @description How many sessions the change ended (every one of the user's, this one included; `token` is this browser's new one) */
+            sessionsEnded: number;
         };
         ConfigLayer: {
             height: number;

@@ -3,11 +3,11 @@ import { verifyPassword } from "../../../../core/crypto/password.ts";
 import { digestsEqual } from "../../../lib/auth/compare.ts";
 import { registry } from "../../../../core/actors.ts";
 import { publicRoute, type App } from "../../../lib/app.ts";
-import { clientIp } from "../../../lib/auth/ip.ts";
 import { adminBinding, SESSION_TTL_MS, signSessionJwt } from "../../../lib/auth/jwt.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { LoginBody, LoginResultSchema } from "./schema.ts";
+import { admitPasswordAttempt } from "./throttle.ts";
 
 /**
  * The original dashboard posts `{"user","email","password"}` with the same
@@ -55,16 +55,7 @@ export const registerAuthLogin = (app: App) =>
     const user = (body.user ?? body.email)!;
     const password = body.password;
     const account = user.toLowerCase();
-    const ip = await clientIp(c, config);
-    const keys = [`ip:${ip ?? "unknown"}`, `user:${account}`];
-    const windowMs = config.AUTH_RATE_LIMIT_WINDOW_MS;
-
-    // Checked and counted in one call, before any password work.
-    const wait = await registry(c.env).admitLoginAttempt(keys, config.AUTH_RATE_LIMIT_MAX, windowMs);
-    if (wait > 0) {
-      const seconds = Math.ceil(wait / 1000);
-      throw new ApiError("too_many_requests", `too many failed logins; try again in ${seconds} s`, { headers: { "Retry-After": String(seconds) } });
-    }
+    const attempt = await admitPasswordAttempt(c, account);
 
     // The break-glass admin and users go through the same steps (one hash check
     // each), so the time taken does not tell which accounts exist.
@@ -79,8 +70,8 @@ export const registerAuthLogin = (app: App) =>
     }
 
     if (userId === null) throw invalidCredentials();
-    await registry(c.env).loginSucceeded(keys[1]!, keys[0]!);
-    const session = await registry(c.env).createSession({ userId, ttlMs: SESSION_TTL_MS, ip, userAgent: c.req.header("User-Agent") ?? null });
+    await attempt.succeeded();
+    const session = await registry(c.env).createSession({ userId, ttlMs: SESSION_TTL_MS, ip: attempt.ip, userAgent: c.req.header("User-Agent") ?? null });
     const binding = userId === "admin" ? await adminBinding(config.ADMIN_USER!, config.ADMIN_PASS!) : undefined;
     const token = await signSessionJwt(secret, { sub: userId, sid: session.id, expiresAt: new Date(session.expiresAt), adminBinding: binding });
     return ok(c, { token, expiresAt: session.expiresAt, sessionId: session.id });
