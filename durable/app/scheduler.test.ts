@@ -8,6 +8,7 @@ const idle: Record<Task, TaskRunner> = {
   reconcile: async () => null,
   retention: async () => null,
   audit_forward: async () => null,
+  analytics: async () => null,
 };
 
 describe("Scheduler: one alarm over one schedule table", () => {
