@@ -1,4 +1,5 @@
 import { newApp } from "../../../lib/app.ts";
+import { registerAnalytics } from "./analytics.ts";
 import { registerAppAudit } from "./audit.ts";
 import { registerAppsCreate } from "./create.ts";
 import { registerAppsDelete } from "./delete.ts";
@@ -33,6 +34,7 @@ registerAppLogs(appsApi);
 registerAppAudit(appsApi);
 registerPlayToken(appsApi);
 registerQoe(appsApi);
+registerAnalytics(appsApi);
 registerLiveFeed(appsApi);
 
 appsApi.route("/:app/tokens", joinTokensApi);
