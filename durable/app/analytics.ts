@@ -192,6 +192,12 @@ export class Analytics {
     return this.#repo.prune(now - MINUTES_KEEP_MS, now - HOURS_KEEP_MS, new Date(now - SESSIONS_KEEP_MS).toISOString());
   }
 
+  /** The app's database was wiped: nothing held for it may be written into the next app of its name. */
+  forget(): void {
+    this.#pending.clear();
+    this.#touched.clear();
+  }
+
   // ── Internals ──────────────────────────────────────────────────────────────
 
   /** Sessions brought in line with the live streams and their rooms' viewers; returns the app's live numbers. */

@@ -131,5 +131,16 @@ describe("GET /api/v1/apps/{app}/analytics", () => {
       expect((await api("GET", path, { token: (await createToken({ name: "sibling", scope: "app", appId: sibling.name })).token })).status).toBe(404);
       expect((await api("GET", path, { token: null })).status).toBe(401);
     });
+
+    it("gives nothing of a deleted app to a new app of its name, not even the minute held in memory", async () => {
+      const app = await createApp();
+      const stream = await streamWithTwoViewers(app.name, "gone");
+      expect((await api("DELETE", `/api/v1/apps/${app.name}`)).status).toBe(200);
+      await createApp(undefined, app.name);
+      await stream.end();
+      const points = (await api("GET", `/api/v1/apps/${app.name}/analytics`)).body.data.points;
+      expect(points.filter((p: { streams: number; viewers: number }) => p.streams > 0 || p.viewers > 0)).toEqual([]);
+      expect(await runInDurableObject(actorOf(app.name), (_instance, state) => state.storage.sql.exec("SELECT COUNT(*) AS n FROM analytics_minutes").one().n)).toBe(0);
+    });
   });
 });
