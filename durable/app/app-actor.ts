@@ -506,6 +506,7 @@ export class AppActor extends DurableObject<Env> {
   async #reset(): Promise<void> {
     await this.ctx.storage.deleteAll();
     this.#identity = null;
+    this.#analytics.forget();
     // deleteAll also dropped the schema; this instance keeps serving, so restore it
     // (with nothing scheduled: a wiped app has no work until it is created again).
     await migrate(this.#db, appMigrations);

@@ -1,6 +1,6 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, createApp, createTenant, createToken, createUser, livekit, login } from "../../../testing.ts";
+import { api, createApp, createTenant, createToken, createUser, deliverWebhook, livekit, LIVEKIT_URL, login, type StandinWebhook } from "../../../testing.ts";
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -13,9 +13,13 @@ async function streamWithTwoViewers(app: string, room: string) {
   await livekit("join", { token: publisher.token });
   await livekit("publish", { room: publisher.room, identity: "host" });
   await livekit("join", { token: (await api("POST", `/api/v1/apps/${app}/tokens`, { json: { room, identity: "fan", canPublish: false } })).body.data.token });
-  await livekit("join", { token: (await api("GET", `/api/v1/apps/${app}/play-token/${room}`, { token: null })).body.data.token });
+  const player = await livekit("join", { token: (await api("GET", `/api/v1/apps/${app}/play-token/${room}`, { token: null })).body.data.token });
   await livekit("join", { token: (await api("POST", `/api/v1/apps/${app}/tokens`, { json: { room, identity: "qc", hidden: true } })).body.data.token });
-  return { room: publisher.room as string, end: () => livekit("leave", { room: publisher.room, identity: "host" }) };
+  return {
+    room: publisher.room as string,
+    identities: ["host", "fan", player.participant.identity as string, "qc"],
+    end: () => livekit("leave", { room: publisher.room, identity: "host" }),
+  };
 }
 
 describe("GET /api/v1/apps/{app}/analytics", () => {
@@ -136,8 +140,15 @@ describe("GET /api/v1/apps/{app}/analytics", () => {
       const app = await createApp();
       const stream = await streamWithTwoViewers(app.name, "gone");
       expect((await api("DELETE", `/api/v1/apps/${app.name}`)).status).toBe(200);
+      // Everyone leaves LiveKit's room meanwhile (its webhooks held back), so that the new app finds nothing live there.
+      const held: StandinWebhook[] = [];
+      for (const identity of stream.identities) {
+        const response = await fetch(`${LIVEKIT_URL}/_test/leave`, { method: "POST", body: JSON.stringify({ room: stream.room, identity }) });
+        held.push(...((await response.json()) as { webhooks: StandinWebhook[] }).webhooks);
+      }
       await createApp(undefined, app.name);
-      await stream.end();
+      // The new app hears of them: a live change with nothing live, when what is held would be written.
+      for (const webhook of held) expect((await deliverWebhook(webhook)).status).toBe(200);
       const points = (await api("GET", `/api/v1/apps/${app.name}/analytics`)).body.data.points;
       expect(points.filter((p: { streams: number; viewers: number }) => p.streams > 0 || p.viewers > 0)).toEqual([]);
       expect(await runInDurableObject(actorOf(app.name), (_instance, state) => state.storage.sql.exec("SELECT COUNT(*) AS n FROM analytics_minutes").one().n)).toBe(0);
