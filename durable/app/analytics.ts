@@ -206,9 +206,9 @@ export class Analytics {
     const open = new Map((await this.#repo.openSessions()).map((session) => [session.stream_id, session]));
     const live = new Set(streams.map((stream) => stream.streamId));
     const nowIso = new Date(now).toISOString();
-
     for (const [streamId, session] of open) {
       if (live.has(streamId)) continue;
+      // Closed at the time of the change that ended it (the clock the watch time is integrated on).
       await this.#repo.closeSession(session.id, nowIso, (await this.#live.stream(streamId))?.endReason ?? null, now);
     }
     const ingest: number[] = [];
