@@ -116,6 +116,19 @@ describe("Analytics capability", () => {
     });
   });
 
+  it("counts as unique the viewers that reconciliation finds (no webhook named them)", async () => {
+    await withHost(async (host) => {
+      const { apply, live, analytics } = setUp(host);
+      const room = `${(await host.identity()).roomPrefix}-show`;
+      await apply("participant_joined", room, "host");
+      await apply("track_published", room, "host");
+      // As Live.reconcile applies what LiveKit lists: straight to the live state, then a sync.
+      await live.apply({ id: "EV_found", event: "participant_joined", createdAt: 0, room: { name: room, sid: "RM_1" }, participant: { identity: "found", sid: "PA_found", name: "", hidden: false, uncounted: false, kind: "STANDARD" } });
+      await analytics.sync(Date.now());
+      expect((await analytics.sessions(`${room}/host`, 1, 0)).sessions[0]).toMatchObject({ peakViewers: 1, uniqueViewers: 1 });
+    });
+  });
+
   it("writes at most one row a minute while live, and leaves nothing scheduled once nothing is live", async () => {
     await withHost(async (host) => {
       const { apply, analytics, writes } = setUp(host);

@@ -212,6 +212,7 @@ export class Analytics {
       await this.#repo.closeSession(session.id, nowIso, (await this.#live.stream(streamId))?.endReason ?? null, now);
     }
     const ingest: number[] = [];
+    const touchedRooms = new Set([...this.#touched.values()].map((touched) => touched.room));
     for (const stream of streams) {
       const viewers = viewersByRoom.get(stream.room) ?? 0;
       const session = open.get(stream.streamId);
@@ -220,7 +221,11 @@ export class Analytics {
         await this.#repo.addViewers(id, await this.#live.viewersIn(stream.room));
         continue;
       }
-      if (session.viewers_now !== viewers) await this.#repo.moveViewers(session.id, viewers, now);
+      if (session.viewers_now !== viewers) {
+        await this.#repo.moveViewers(session.id, viewers, now);
+        // More viewers, and no webhook said who (reconciliation found them): whoever is watching now.
+        if (viewers > session.viewers_now && !touchedRooms.has(stream.room)) await this.#repo.addViewers(session.id, await this.#live.viewersIn(stream.room));
+      }
       if (session.ingest_kbps !== null) ingest.push(session.ingest_kbps);
     }
     for (const { room, identity } of this.#touched.values()) {
