@@ -60,7 +60,7 @@ interface QuotaEventData {
 /** How a live stream is doing: `stalled` — it stopped sending; `degraded` — its viewers' playback suffers. */
 export type StreamHealth = "healthy" | "degraded" | "stalled";
 /** Why, for `stream.health_changed`. */
-export type StreamHealthReason = "ingress_buffering" | "ingress_error" | "publisher_connection_lost" | "viewers_rebuffering" | "viewers_failing" | "recovered";
+export type StreamHealthReason = "ingress_buffering" | "ingress_error" | "viewers_rebuffering" | "viewers_failing" | "recovered";
 
 /** StreamHub's own events, each with its data. */
 export interface StreamHubEvents {

@@ -213,22 +213,6 @@ describe("Analytics capability", () => {
     });
   });
 
-  it("records a WebRTC publisher whose connection LiveKit reports aborted as stalled, until it is back", async () => {
-    await withHost(async (host) => {
-      const { apply } = setUp(host);
-      const room = `${(await host.identity()).roomPrefix}-talk`;
-      await apply("participant_joined", room, "host");
-      await apply("track_published", room, "host");
-      await apply("participant_connection_aborted", room, "host");
-      await apply("participant_joined", room, "host");
-      const health = (await host.events.after(0, 1000)).filter((e) => e.type === "stream.health_changed").map((e) => JSON.parse(e.dataJson));
-      expect(health).toEqual([
-        expect.objectContaining({ streamId: `${room}/host`, health: "stalled", reason: "publisher_connection_lost" }),
-        expect.objectContaining({ health: "healthy", previous: "stalled", reason: "recovered" }),
-      ]);
-    });
-  });
-
   it("records stream.health_changed when an ingest stalls and recovers, and when viewers rebuffer", async () => {
     await withHost(async (host) => {
       const { apply, analytics, qoe } = setUp(host);

@@ -107,7 +107,12 @@ export class Analytics {
     this.#qoe = qoe;
   }
 
-  /** What only analytics reads of a LiveKit event applied to the live state: ingest bitrate and state, lost publishers, new viewers. */
+  /**
+   * What only analytics reads of a LiveKit event applied to the live state:
+   * viewers who may be new, and an ingress's bitrate and state — the one
+   * report LiveKit makes of a live stream that stopped sending (a WebRTC
+   * publisher that stops is dropped by LiveKit, which ends its stream).
+   */
   async noteEvent(event: LiveKitEvent, now: number): Promise<void> {
     const participant = event.participant;
     const room = event.room?.name ?? event.ingress?.roomName ?? "";
@@ -121,10 +126,6 @@ export class Analytics {
         const stall = INGRESS_STALL[event.ingress.status];
         if (stall !== undefined) await this.#stall(session, stall, now);
       }
-    }
-    if (participant && (event.event === "participant_connection_aborted" || event.event === "track_published" || event.event === "participant_joined")) {
-      const session = await this.#repo.openSessionOf(`${room}/${participant.identity}`);
-      if (session) await this.#stall(session, event.event === "participant_connection_aborted" ? "publisher_connection_lost" : null, now);
     }
   }
 
