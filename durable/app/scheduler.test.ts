@@ -74,6 +74,22 @@ describe("Scheduler: one alarm over one schedule table", () => {
     });
   });
 
+  it("drops a cancelled task and re-arms to what is left (none: no alarm)", async () => {
+    await withHost(async ({ scheduler, storage }) => {
+      const now = Date.now();
+      await scheduler.at("analytics", now + 60_000);
+      await scheduler.at("retention", now + 3_600_000);
+      await scheduler.cancel("analytics");
+      expect(await scheduler.dueAt("analytics")).toBeNull();
+      expect(await storage.getAlarm()).toBe(now + 3_600_000);
+      await scheduler.cancel("retention");
+      expect(await storage.getAlarm()).toBeNull();
+      // Asked for again after a cancel, it is scheduled again.
+      await scheduler.at("analytics", now + 120_000);
+      expect(await storage.getAlarm()).toBe(now + 120_000);
+    });
+  });
+
   it("clears the alarm when nothing is left", async () => {
     await withHost(async ({ scheduler, storage, db }) => {
       await db.run({ text: "DELETE FROM schedule", params: [] });
