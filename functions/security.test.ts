@@ -118,6 +118,8 @@ const PROBES: Record<string, Probe> = {
   // Players' reports: public; a credential changes nothing (and is not looked at).
   "POST /api/v1/apps/{app}/qoe": { path: "/api/v1/apps/{app}/qoe", json: {}, public: true, expect: all(400) },
   "GET /api/v1/apps/{app}/qoe": { path: "/api/v1/apps/{app}/qoe?limit=0", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/analytics": { path: "/api/v1/apps/{app}/analytics?resolution=second", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/streams/{id}/sessions": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody/sessions", expect: all(404) },
   "GET /api/v1/apps/{app}/samples": { path: "/api/v1/apps/{app}/samples", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
   "GET /api/v1/apps/{app}/samples/{file}": { path: "/api/v1/apps/{app}/samples/missing.html", expect: all(404) },
   "PUT /api/v1/apps/{app}/samples/{file}": { path: "/api/v1/apps/{app}/samples/missing.html", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },

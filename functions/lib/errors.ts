@@ -39,6 +39,8 @@ export const ERRORS = {
   livekit_not_configured: { status: 503, meaning: "LiveKit is not configured on this node" },
   livekit_error: { status: 502, meaning: "LiveKit failed or could not be reached; try again" },
   stream_not_found: { status: 404, meaning: "No such stream (or it is not live, where that is needed)" },
+  invalid_range: { status: 400, meaning: "The time range is empty or backwards: `from` must be before `to`" },
+  range_too_large: { status: 400, meaning: "The time range holds more points than the resolution allows (minute: 24 hours, hour: 90 days)" },
   ingress_not_found: { status: 404, meaning: "No such ingress in the app" },
   recording_disabled: { status: 400, meaning: "Recording is turned off for the app (recordingEnabled)" },
   recording_ended: { status: 409, meaning: "The recording is not running any more (stop)" },

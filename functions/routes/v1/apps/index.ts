@@ -1,4 +1,5 @@
 import { newApp } from "../../../lib/app.ts";
+import { registerAnalytics } from "./analytics.ts";
 import { registerAppAudit } from "./audit.ts";
 import { configApi } from "./config/index.ts";
 import { registerAppsCreate } from "./create.ts";
@@ -34,6 +35,7 @@ registerAppLogs(appsApi);
 registerAppAudit(appsApi);
 registerPlayToken(appsApi);
 registerQoe(appsApi);
+registerAnalytics(appsApi);
 registerLiveFeed(appsApi);
 
 appsApi.route("/:app/tokens", joinTokensApi);

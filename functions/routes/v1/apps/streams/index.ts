@@ -10,6 +10,7 @@ import { describeError, log } from "../../../../../core/log.ts";
 import { registerHls } from "./hls.ts";
 import { registerStreamRecording } from "./record.ts";
 import { StreamParams, StreamSchema } from "./schema.ts";
+import { registerStreamSessions } from "./sessions.ts";
 
 // An app's streams: a publisher in a room, or an ingest. Live HLS of a
 // stream's room (hls.ts) and recording it (record.ts) hang off `{id}`.
@@ -96,3 +97,4 @@ streamsApi.openapi(stopRoute, async (c) => {
 
 registerHls(streamsApi);
 registerStreamRecording(streamsApi);
+registerStreamSessions(streamsApi);
