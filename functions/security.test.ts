@@ -220,5 +220,6 @@ describe("every route × every caller", () => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+    // About a thousand requests one after another: seconds, not the default 5 s, on a busy machine.
+  }, 120_000);
 });

@@ -506,6 +506,122 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/apps/{app}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The app's live numbers over time
+         * @description Each point is the peak over its minute or hour. Minutes are kept 7 days and at most 24 hours are asked for at once; hours are kept 90 days, at most 90 days at once. Without `from`, the hour (minutes) or day (hours) before `to`; without `to`, up to the end of the minute or hour under way. CSV with `?format=csv`, or `Accept: text/csv` when `format` is not given.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `csv` or `json`; without it, CSV when `Accept` names `text/csv`, otherwise JSON */
+                    format?: "json" | "csv";
+                    /** @description Start (inclusive; rounded down to the bucket) */
+                    from?: string;
+                    resolution?: "minute" | "hour";
+                    /** @description End (exclusive); default the end of the minute or hour under way */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    app: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The series */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["AnalyticsSeries"];
+                            error: null;
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description validation_failed (e.g. an unknown resolution), invalid_range (from not before to), range_too_large */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such app (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure; the cause is logged with the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app}/audit": {
         parameters: {
             query?: never;
@@ -3595,6 +3711,123 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app}/streams/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stream's session reports
+         * @description Newest first; a live session reports its figures so far. Kept 90 days. CSV with `?format=csv`, or `Accept: text/csv` when `format` is not given (the total is then in `X-Total-Count`).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `csv` or `json`; without it, CSV when `Accept` names `text/csv`, otherwise JSON */
+                    format?: "json" | "csv";
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path: {
+                    app: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of sessions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["StreamSession"][];
+                            error: null;
+                            limit: number;
+                            offset: number;
+                            total: number;
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid input: validation_failed or malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such app or stream */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure; the cause is logged with the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8006,6 +8239,32 @@ export interface components {
              */
             role: "owner" | "editor" | "viewer";
         };
+        AnalyticsPoint: {
+            /** @description Ingest bitrate as LiveKit's ingresses report it (peak); null when none reported one */
+            ingestKbps: number | null;
+            /** @description Participants publishing, ingresses included (peak) */
+            publishers: number;
+            /** @description Live streams (peak over the bucket) */
+            streams: number;
+            /**
+             * @description The minute's or hour's start (UTC)
+             * @example 2026-11-29T12:00:00.000Z
+             */
+            ts: string;
+            /** @description Viewers of live streams: participants that publish nothing, QC and recorder participants left out (peak) */
+            viewers: number;
+        };
+        AnalyticsSeries: {
+            app: string;
+            /** @description The first bucket's start */
+            from: string;
+            /** @description One per bucket, oldest first; zeros where nothing was live */
+            points: components["schemas"]["AnalyticsPoint"][];
+            /** @enum {string} */
+            resolution: "minute" | "hour";
+            /** @description The end of the range (exclusive) */
+            to: string;
+        };
         ApiToken: {
             allowedIps: string[];
             /** @description The name of the app an app-scoped token is bound to */
@@ -8234,7 +8493,7 @@ export interface components {
              *       "all"
              *     ]
              */
-            events: ("all" | "room_started" | "room_finished" | "participant_joined" | "participant_left" | "track_published" | "track_unpublished" | "ingress_started" | "ingress_updated" | "ingress_ended" | "egress_started" | "egress_updated" | "egress_ended" | "stream_started" | "stream_ended" | "recording_started" | "vod_ready" | "recording_failed" | "vod_deleted" | "hls_started" | "hls_stopped" | "quota.warning" | "quota.exceeded" | "webhook.endpoint_disabled" | "webhook.test")[];
+            events: ("all" | "room_started" | "room_finished" | "participant_joined" | "participant_left" | "track_published" | "track_unpublished" | "ingress_started" | "ingress_updated" | "ingress_ended" | "egress_started" | "egress_updated" | "egress_ended" | "stream_started" | "stream_ended" | "stream.health_changed" | "recording_started" | "vod_ready" | "recording_failed" | "vod_deleted" | "hls_started" | "hls_stopped" | "quota.warning" | "quota.exceeded" | "webhook.endpoint_disabled" | "webhook.test")[];
             /** Format: uri */
             url: string;
         };
@@ -8596,6 +8855,19 @@ export interface components {
             userAgent: string | null;
             userId: string;
         };
+        SessionQoe: {
+            /** @description Views that never played */
+            failed: number;
+            /** @description Views that played over HLS (the player's fallback from WebRTC) */
+            hlsFallbacks: number;
+            /** @description Time to first frame, nearest-rank median */
+            medianFirstFrameMs: number | null;
+            p95FirstFrameMs: number | null;
+            /** @description Rebuffering time over rebuffering plus watch time */
+            rebufferRatio: number | null;
+            /** @description Player reports of views that overlapped the session (views of its room) */
+            views: number;
+        };
         StartRecording: {
             /** @default grid */
             layout: string;
@@ -8624,6 +8896,34 @@ export interface components {
             type: "webrtc" | "rtmp" | "rtsp" | "whip" | "url";
             /** @description Participants that are not hidden and publish nothing; with the `viewerCounter` feature */
             viewers?: number;
+        };
+        StreamSession: {
+            /** @description Concurrent viewers averaged over the session's duration */
+            avgViewers: number;
+            /** @description Up to now while live */
+            durationS: number;
+            endedAt: string | null;
+            endReason: string | null;
+            /**
+             * @description Its health as last reported by `stream.health_changed`
+             * @enum {string}
+             */
+            health: "healthy" | "degraded" | "stalled";
+            id: number;
+            /** @description The ingest bitrate its ingress last reported; null for WebRTC publishers */
+            ingestKbps: number | null;
+            peakViewers: number;
+            qoe: components["schemas"]["SessionQoe"];
+            room: string;
+            startedAt: string;
+            /** @enum {string} */
+            status: "live" | "ended";
+            streamId: string;
+            type: string;
+            /** @description Distinct viewer identities that watched */
+            uniqueViewers: number;
+            /** @description Viewer-minutes: concurrent viewers integrated over time */
+            watchMinutes: number;
         };
         Tenant: {
             createdAt: string;
@@ -8693,7 +8993,7 @@ export interface components {
         UpdateWebhookEndpoint: {
             description?: string | null;
             enabled?: boolean;
-            events?: ("all" | "room_started" | "room_finished" | "participant_joined" | "participant_left" | "track_published" | "track_unpublished" | "ingress_started" | "ingress_updated" | "ingress_ended" | "egress_started" | "egress_updated" | "egress_ended" | "stream_started" | "stream_ended" | "recording_started" | "vod_ready" | "recording_failed" | "vod_deleted" | "hls_started" | "hls_stopped" | "quota.warning" | "quota.exceeded" | "webhook.endpoint_disabled" | "webhook.test")[];
+            events?: ("all" | "room_started" | "room_finished" | "participant_joined" | "participant_left" | "track_published" | "track_unpublished" | "ingress_started" | "ingress_updated" | "ingress_ended" | "egress_started" | "egress_updated" | "egress_ended" | "stream_started" | "stream_ended" | "stream.health_changed" | "recording_started" | "vod_ready" | "recording_failed" | "vod_deleted" | "hls_started" | "hls_stopped" | "quota.warning" | "quota.exceeded" | "webhook.endpoint_disabled" | "webhook.test")[];
             /** Format: uri */
             url?: string;
         };
