@@ -4,7 +4,8 @@
 // address on loopback (127.0.0.2, …) to stand for different clients.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, mkdtempSync, rmSync, existsSync } from "node:fs";
-import { request, type IncomingHttpHeaders } from "node:https";
+import type { IncomingHttpHeaders } from "node:http";
+import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:tls";

@@ -3,6 +3,8 @@
 // process group, so that a test can signal one process of the tree and then
 // see whether anything of the group is left.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../../selfhost/build.ts";
 
@@ -73,3 +75,19 @@ export const healthy = (url: string) =>
     (response) => response.ok,
     () => false,
   );
+
+/** Temporary folders (mode 0755, so that another user may enter them) and one call to remove them all. */
+export function temporaryFolders(prefix: string) {
+  const made: string[] = [];
+  return {
+    make: () => {
+      const dir = mkdtempSync(join(tmpdir(), prefix));
+      chmodSync(dir, 0o755);
+      made.push(dir);
+      return dir;
+    },
+    removeAll: () => {
+      for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

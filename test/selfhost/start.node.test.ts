@@ -4,29 +4,24 @@
 // 0600 file instead of the journal); a signal to any process of the tree
 // stops all of it and the next start binds the same port; an unwritable
 // DATA_DIR and a wrong STREAMHUB_SECRET_KEY each refused in one line.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../../selfhost/ports.ts";
 import { call } from "../e2e/harness.ts";
-import { healthy, nodeEnv, startTree, waitFor, type StartedTree } from "./process.ts";
+import { healthy, nodeEnv, startTree, temporaryFolders, waitFor, type StartedTree } from "./process.ts";
 
 const trees: StartedTree[] = [];
-const dirs: string[] = [];
+const folders = temporaryFolders("streamhub-start-");
+const tempDir = folders.make;
 afterEach(async () => {
   for (const tree of trees.splice(0)) await tree.kill();
 });
 afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  folders.removeAll();
 });
 
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "streamhub-start-"));
-  dirs.push(dir);
-  return dir;
-};
 
 const start = (options: Parameters<typeof startTree>[0]) => {
   const tree = startTree(options);
@@ -175,7 +170,6 @@ describe("npm start from a read-only code folder (the systemd layout)", () => {
     const dataDir = join(tempDir(), "state");
     mkdirSync(dataDir, { mode: 0o700 });
     chmodSync(join(dataDir, ".."), 0o755);
-    const { chownSync } = await import("node:fs");
     chownSync(dataDir, 65534, 65534);
     const port = await freePort();
     const root = new URL("../..", import.meta.url).pathname;
