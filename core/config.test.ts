@@ -67,7 +67,7 @@ describe("configuration", () => {
   });
 
   it("validates the node's own settings", () => {
-    expect(parseNodeConfig({})).toEqual({ DATA_DIR: "./data", HOST: "127.0.0.1", PORT: 3020, LIVEKIT_LOCAL_PORT: 7880, STREAMHUB_LOCAL_LIVEKIT: "auto", STREAMHUB_PRINT_SECRETS: false });
+    expect(parseNodeConfig({})).toEqual({ DATA_DIR: "./data", HOST: "127.0.0.1", PORT: 3020, LIVEKIT_LOCAL_PORT: 7880, STREAMHUB_LOCAL_LIVEKIT: "auto", STREAMHUB_PRINT_SECRETS: "auto" });
     expect(() => parseNodeConfig({ PORT: "99999" })).toThrow(/PORT/);
     expect(() => parseNodeConfig({ HOST: "not an ip" })).toThrow(/HOST/);
     expect(() => parseNodeConfig({ LIVEKIT_LOCAL_PORT: "65534" })).toThrow(/LIVEKIT_LOCAL_PORT/);

@@ -114,8 +114,9 @@ export const nodeConfigSchema = z.object({
   // The local LiveKit `npm start` runs when LIVEKIT_URL is unset: its HTTP port; RTC over UDP on this port + 2 (as LiveKit's 7880/7882).
   LIVEKIT_LOCAL_PORT: withDefault(z.coerce.number({ error: "must be a port number" }).int().min(1).max(65533, "must be a port number below 65534"), "7880"),
   STREAMHUB_LOCAL_LIVEKIT: withDefault(z.enum(["auto", "off"], { error: "must be auto or off" }), "auto"),
-  // Under systemd the first-run token goes to a 0600 file, never to the journal, unless this says otherwise.
-  STREAMHUB_PRINT_SECRETS: withDefault(flag, "0"),
+  // Whether the first-run token is printed: auto (not under systemd, whose output is kept in the journal), 0 never, 1 always.
+  // The token is in DATA_DIR/first-run-token (mode 0600) either way.
+  STREAMHUB_PRINT_SECRETS: withDefault(z.enum(["auto", "0", "1"], { error: "must be auto, 0 or 1" }), "auto"),
 });
 
 export type NodeConfig = z.output<typeof nodeConfigSchema>;

@@ -104,21 +104,27 @@ const KEY_CHECK_PLAINTEXT = "streamhub secret key check v1";
  * under. The first start with a key seals a known value with it (the same
  * AES-GCM box the actors use); every later start must open it. A DATA_DIR
  * from before this check gets one at its next start, with whatever key that
- * start has (`recorded`).
+ * start has (`recorded`). Whatever re-seals the stored secrets under a new key
+ * (the CLI's rotate-secret-key) must call `recordSecretKey` with it.
  */
 export async function checkSecretKey(dataDir: string, secretKey: string): Promise<"matches" | "recorded" | "wrong"> {
   const path = secretKeyCheckPath(dataDir);
-  const key = await secretBoxKey(secretKey);
-  if (existsSync(path)) {
-    try {
-      await openSecret(key, readFileSync(path, "utf8").trim(), KEY_CHECK_CONTEXT);
-      return "matches";
-    } catch {
-      return "wrong";
-    }
+  if (!existsSync(path)) {
+    await recordSecretKey(dataDir, secretKey);
+    return "recorded";
   }
+  try {
+    await openSecret(await secretBoxKey(secretKey), readFileSync(path, "utf8").trim(), KEY_CHECK_CONTEXT);
+    return "matches";
+  } catch {
+    return "wrong";
+  }
+}
+
+/** Seals the check value under `secretKey` (atomically, mode 0600): from now on only this key passes `checkSecretKey`. */
+export async function recordSecretKey(dataDir: string, secretKey: string): Promise<void> {
+  const path = secretKeyCheckPath(dataDir);
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${await sealSecret(key, KEY_CHECK_PLAINTEXT, KEY_CHECK_CONTEXT)}\n`, { mode: 0o600 });
+  writeFileSync(temporary, `${await sealSecret(await secretBoxKey(secretKey), KEY_CHECK_PLAINTEXT, KEY_CHECK_CONTEXT)}\n`, { mode: 0o600 });
   renameSync(temporary, path);
-  return "recorded";
 }

@@ -170,7 +170,8 @@ async function main() {
 
   // The first-run token stays in its file until it has been shown on a node that served.
   const token = pendingFirstRunToken(dataDir);
-  const showToken = token !== null && (!underSystemd() || node.STREAMHUB_PRINT_SECRETS);
+  const print = node.STREAMHUB_PRINT_SECRETS === "auto" ? !underSystemd() : node.STREAMHUB_PRINT_SECRETS === "1";
+  const showToken = token !== null && print;
   if (token !== null && !showToken) {
     say(`first run: your global API token is in ${firstRunTokenPath(dataDir)} (mode 0600); store it, then delete the file`);
   } else if (token !== null) {

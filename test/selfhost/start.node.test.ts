@@ -97,6 +97,14 @@ describe("npm start: configuration and first run", () => {
     const again = start({ env: nodeEnv({ DATA_DIR: dataDir, PORT: String(port), ...systemd, STREAMHUB_PRINT_SECRETS: "1" }) });
     await serving(again, `http://127.0.0.1:${port}`);
     expect(printedToken(again.output())).toBe(secrets.STREAMHUB_API_TOKEN);
+    await again.kill();
+
+    // In a container (no systemd, logs kept all the same): STREAMHUB_PRINT_SECRETS=0 keeps it to the file.
+    const container = tempDir();
+    const quiet = start({ env: nodeEnv({ DATA_DIR: container, PORT: String(port), STREAMHUB_PRINT_SECRETS: "0" }) });
+    await serving(quiet, `http://127.0.0.1:${port}`);
+    expect(printedToken(quiet.output())).toBeUndefined();
+    expect(readFileSync(join(container, "first-run-token"), "utf8").trim()).toBe(JSON.parse(readFileSync(join(container, "secrets.json"), "utf8")).STREAMHUB_API_TOKEN);
   });
 
   it("refuses an unwritable DATA_DIR in one line, without a stack trace", async () => {
