@@ -154,7 +154,12 @@ put() {
   mv -f "$temporary" "$path"
 }
 
-random() { head -c "$1" /dev/urandom | base64 | tr -d '\n/+=' | head -c "$2"; }
+# N random letters and digits (no pipe closed early: under pipefail a SIGPIPE would end the script).
+random() {
+  local letters
+  letters=$(head -c 96 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9')
+  printf '%s' "${letters:0:$1}"
+}
 
 echo "install.sh: installing StreamHub for https://$domain from $source_dir into $prefix$([ "$dry_run" -eq 1 ] && echo ' (dry run: nothing is changed)')"
 
@@ -202,7 +207,7 @@ if [ -f "$env_file" ]; then
     echo "  ! $env_file says STREAMHUB_DOMAIN=${settings[STREAMHUB_DOMAIN]:-} but --domain is $domain: edit the file to change the domain"
   fi
 else
-  settings=([STREAMHUB_DOMAIN]="$domain" [LIVEKIT_API_KEY]="API$(random 16 12)" [LIVEKIT_API_SECRET]="$(random 48 48)" [REDIS_PASSWORD]="$(random 48 40)")
+  settings=([STREAMHUB_DOMAIN]="$domain" [LIVEKIT_API_KEY]="API$(random 12)" [LIVEKIT_API_SECRET]="$(random 48)" [REDIS_PASSWORD]="$(random 40)")
   if [ "$dry_run" -eq 1 ]; then settings[LIVEKIT_API_SECRET]="<generated>"; settings[REDIS_PASSWORD]="<generated>"; fi
   # Rendered whole before anything is written: a template error writes nothing.
   text=$(render "$source_dir/selfhost/streamhub.env.template")

@@ -189,6 +189,18 @@ describe("the systemd units", () => {
   });
 });
 
+describe("Caddy's drop-in", () => {
+  it("refuses to start Caddy without a domain, in one line, before Caddy runs", () => {
+    const pre = readUnit(join(UNITS, "caddy.service.d/streamhub.conf")).Service!.ExecStartPre![0]!;
+    // systemd turns $$ into $ and hands sh the quoted script.
+    const script = /^\/bin\/sh -c '(.*)'$/.exec(pre)![1]!.replaceAll("$$", "$");
+    const without = spawnSync("/bin/sh", ["-c", script], { env: { PATH: process.env.PATH }, encoding: "utf8" });
+    expect(without.status).toBe(1);
+    expect(without.stderr.trim()).toBe("caddy: STREAMHUB_DOMAIN is not set in /etc/streamhub/caddy.env (selfhost/install.sh --domain <domain>)");
+    expect(spawnSync("/bin/sh", ["-c", script], { env: { PATH: process.env.PATH, STREAMHUB_DOMAIN: "live.example.org" } }).status).toBe(0);
+  });
+});
+
 describe("selfhost/compose.yaml", () => {
   const compose = parseYaml(readFileSync(join(ROOT, "selfhost/compose.yaml"), "utf8"));
   // Each unit and the compose service that stands for it.
