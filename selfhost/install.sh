@@ -14,6 +14,7 @@
 #   --prefix DIR          where the code goes (default /opt/streamhub); read-only to the service at run time
 #   --livekit-bin FILE    a livekit-server binary to install instead of building the pinned one with Go
 #   --no-caddy            leave the front door to the operator (then publish 127.0.0.1:3020, :7880 and :8080 yourself)
+#   --no-start            install the units but do not enable or start them (images; also automatic where systemd is not running)
 #   --dry-run             print every step, change nothing (needs no root)
 #
 # What it does, in order: Debian packages (Node and npm to bootstrap, Caddy,
@@ -32,6 +33,7 @@ prefix=/opt/streamhub
 domain=""
 livekit_bin=""
 caddy=1
+start=1
 dry_run=0
 render_dir=""
 env_file=/etc/streamhub.env
@@ -51,6 +53,7 @@ while [ $# -gt 0 ]; do
     --prefix) prefix=${2:?--prefix needs a folder}; shift 2 ;;
     --livekit-bin) livekit_bin=${2:?--livekit-bin needs a file}; shift 2 ;;
     --no-caddy) caddy=0; shift ;;
+    --no-start) start=0; shift ;;
     --dry-run) dry_run=1; shift ;;
     --render-configs) render_dir=${2:?--render-configs needs a folder}; shift 2 ;;
     --env-file) env_file=${2:?--env-file needs a file}; shift 2 ;;
@@ -164,7 +167,9 @@ random() {
 echo "install.sh: installing StreamHub for https://$domain from $source_dir into $prefix$([ "$dry_run" -eq 1 ] && echo ' (dry run: nothing is changed)')"
 
 say "Debian packages: Node.js and npm (only to bootstrap: the project pins its own Node 24), Caddy, Redis, ffmpeg (the RTSP relay), rsync"
-packages=(ca-certificates nodejs npm redis-server ffmpeg rsync)
+packages=(ca-certificates redis-server ffmpeg rsync)
+# Any Node with npm bootstraps; NodeSource's nodejs bundles npm and conflicts with Debian's npm package.
+if command -v npm >/dev/null 2>&1; then echo "  = npm is there ($(command -v npm)): kept"; else packages+=(nodejs npm); fi
 [ "$caddy" -eq 0 ] || packages+=(caddy)
 run env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 run env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}"
@@ -179,7 +184,7 @@ fi
 say "The code in $prefix, owned by root: the service reads it, never writes it"
 run install -d -m 0755 -o root -g root "$prefix"
 if [ "$source_dir" != "$prefix" ]; then
-  run rsync -a --delete --exclude /.git --exclude /node_modules --exclude /.cache --exclude /data --exclude /dist --exclude /web/dist --exclude /.xdg --exclude /.wrangler "$source_dir/" "$prefix/"
+  run rsync -a --delete --exclude /.git --exclude /node_modules --exclude /.cache --exclude /data --exclude /dist --exclude /web/dist --exclude /.xdg --exclude /.wrangler --exclude /.tsbuild "$source_dir/" "$prefix/"
 fi
 run chown -R root:root "$prefix"
 
@@ -245,13 +250,25 @@ done
 if [ "$caddy" -eq 1 ]; then
   put "$unit_dir/caddy.service.d/streamhub.conf" 0644 root:root <"$source_dir/selfhost/systemd/caddy.service.d/streamhub.conf"
 fi
-run systemctl daemon-reload
+if [ "$dry_run" -eq 0 ] && [ "$start" -eq 1 ] && [ ! -d /run/systemd/system ]; then
+  echo "  ! systemd is not running here (a container or a chroot?): the units are installed, not started"
+  start=0
+fi
+if [ "$start" -eq 1 ]; then
+  run systemctl daemon-reload
+else
+  echo "  = not started: run systemctl daemon-reload, then enable and start the units below yourself"
+fi
 
-say "Enable and (re)start: redis-server, livekit, streamhub$([ "$caddy" -eq 1 ] && echo ', caddy'), and ingress/egress where their binaries exist"
 enabled=(redis-server.service livekit.service streamhub.service livekit-ingress.service livekit-egress.service)
 [ "$caddy" -eq 0 ] || enabled+=(caddy.service)
-run systemctl enable "${enabled[@]}"
-run systemctl restart "${enabled[@]}"
+if [ "$start" -eq 1 ]; then
+  say "Enable and (re)start: redis-server, livekit, streamhub$([ "$caddy" -eq 1 ] && echo ', caddy'), and ingress/egress where their binaries exist"
+  run systemctl enable "${enabled[@]}"
+  run systemctl restart "${enabled[@]}"
+else
+  say "Not enabled nor started: ${enabled[*]}"
+fi
 
 say "Done. Next:"
 cat <<EOF

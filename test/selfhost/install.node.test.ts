@@ -93,7 +93,7 @@ describe("selfhost/install.sh", () => {
     expect(result.status, result.stderr).toBe(0);
     const plan = result.stdout;
     for (const expected of [
-      "apt-get install -y -qq ca-certificates nodejs npm redis-server ffmpeg rsync caddy",
+      "apt-get install -y -qq ca-certificates redis-server ffmpeg rsync",
       "useradd --system --user-group --home-dir /var/lib/streamhub",
       `rsync -a --delete`,
       "npm ci --no-audit --no-fund && npm run build",
@@ -340,4 +340,69 @@ describe("the units under a simulated systemd layout", () => {
     expect((await tlsRequest(caddy, "/api/v1/apps", { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
     expect(readdirSync(ROOT).sort()).toEqual(before);
   }, 90_000);
+});
+
+// The install for real, as root, on this machine — inside a private mount namespace with /etc, /opt,
+// /usr, /var and /root overlaid by throwaway folders, so the machine itself is left as it was. systemd
+// is not running here: the script installs the units and says it did not start them; the test then
+// starts StreamHub as the unit would (the streamhub user, /opt/streamhub read-only, the installed
+// /etc/streamhub.env, state in /var/lib/streamhub) and runs the script a second time.
+const canOverlay = process.getuid?.() === 0 && spawnSync("unshare", ["--mount", "--propagation", "private", "true"]).status === 0;
+
+describe.skipIf(!canOverlay)("selfhost/install.sh for real (root, in a throwaway overlay of the system)", () => {
+  it("installs, StreamHub starts from the installed unit as the streamhub user, and a second run changes no setting", async () => {
+    const work = tempDir();
+    const port = await freePort();
+    const livekit = builtLiveKitPath();
+    const driver = `
+set -eu
+for d in etc opt usr var root; do
+  mkdir -p ${work}/$d/up ${work}/$d/work
+  mount -t overlay overlay -o lowerdir=/$d,upperdir=${work}/$d/up,workdir=${work}/$d/work /$d
+done
+bash ${INSTALL} --domain live.example.org --livekit-bin ${livekit} > ${work}/first.log 2>&1 || { echo "FIRST-RUN-FAILED"; tail -20 ${work}/first.log; exit 1; }
+sha256sum /etc/streamhub.env /etc/streamhub/livekit.yaml | cut -d' ' -f1 > ${work}/before
+stat -c '%U:%G %a %n' /etc/streamhub.env /etc/streamhub/*.yaml /etc/streamhub/caddy.env /opt/streamhub /usr/local/bin/livekit-server /etc/systemd/system/streamhub.service
+# As StateDirectory= would make it.
+install -d -m 0700 -o streamhub -g streamhub /var/lib/streamhub
+touch ${work}/marker
+cd /opt/streamhub
+runuser -u streamhub -- env -i PATH=/usr/bin:/bin INVOCATION_ID=0123456789abcdef0123456789abcdef \\
+  $(grep -E '^[A-Z_]+=[^ ]*$' /etc/streamhub.env | tr '\\n' ' ') DATA_DIR=/var/lib/streamhub PORT=${port} \\
+  $(sed -n 's/^ExecStart=//p' /etc/systemd/system/streamhub.service) > ${work}/streamhub.log 2>&1 &
+pid=$!
+for i in $(seq 1 100); do
+  curl -sf http://127.0.0.1:${port}/api/v1/health > ${work}/health.json && break
+  sleep 0.2
+done
+echo "HEALTH $(cat ${work}/health.json 2>/dev/null)"
+echo "TOKEN-FILE $(stat -c '%U %a' /var/lib/streamhub/first-run-token 2>/dev/null)"
+echo "WRITTEN-IN-CODE $(find /opt/streamhub -newer ${work}/marker | head -5 | tr '\\n' ' ')"
+kill -TERM $pid; wait $pid || true
+bash ${INSTALL} --domain live.example.org --livekit-bin ${livekit} > ${work}/second.log 2>&1 || { echo "SECOND-RUN-FAILED"; tail -20 ${work}/second.log; exit 1; }
+sha256sum /etc/streamhub.env /etc/streamhub/livekit.yaml | cut -d' ' -f1 > ${work}/after
+cmp -s ${work}/before ${work}/after && echo "SETTINGS-KEPT"
+`;
+    const result = spawnSync("unshare", ["--mount", "--propagation", "private", "bash", "-c", driver], { encoding: "utf8", timeout: 600_000 });
+    const out = `${result.stdout}${result.stderr}`;
+    const log = (name: string) => {
+      try {
+        return readFileSync(join(work, name), "utf8").slice(-3000);
+      } catch {
+        return "";
+      }
+    };
+    expect(result.status, `${out}\n${log("first.log")}\n${log("streamhub.log")}`).toBe(0);
+    expect(out).toContain("root:streamhub 640 /etc/streamhub.env");
+    expect(out).toContain("root:streamhub 640 /etc/streamhub/livekit.yaml");
+    expect(out).toContain("root:root 755 /opt/streamhub");
+    expect(out).toContain("root:root 755 /usr/local/bin/livekit-server");
+    expect(log("first.log")).toContain("systemd is not running here");
+    const health = JSON.parse(/^HEALTH (.*)$/m.exec(out)?.[1] || "null");
+    expect(health?.data?.status, log("streamhub.log")).toBe("ok");
+    expect(out).toMatch(/^TOKEN-FILE streamhub 600$/m);
+    expect(out).toMatch(/^WRITTEN-IN-CODE $/m);
+    expect(log("streamhub.log")).not.toMatch(/sk_[A-Za-z0-9_-]{20,}/);
+    expect(out).toContain("SETTINGS-KEPT");
+  }, 660_000);
 });
