@@ -4,10 +4,12 @@
 // 0600 file instead of the journal); a signal to any process of the tree
 // stops all of it and the next start binds the same port; an unwritable
 // DATA_DIR and a wrong STREAMHUB_SECRET_KEY each refused in one line.
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { appendFileSync, chmodSync, chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { ROOT } from "../../selfhost/build.ts";
 import { freePort } from "../../selfhost/ports.ts";
 import { call } from "../e2e/harness.ts";
 import { healthy, nodeEnv, startTree, temporaryFolders, waitFor, type StartedTree } from "./process.ts";
@@ -189,5 +191,26 @@ describe("npm start from a read-only code folder (the systemd layout)", () => {
     await serving(tree, `http://127.0.0.1:${port}`);
     expect(readdirSync(root).sort()).toEqual(before);
     expect(existsSync(join(dataDir, "secrets.json"))).toBe(true);
+  });
+
+  it("refuses, in one line, code that changed since its build when it cannot build it", async () => {
+    // A copy of this checkout (its build included) whose sources then change: as after `git pull` without `npm run build`.
+    const copy = join(tempDir(), "opt-streamhub");
+    cpSync(ROOT, copy, { recursive: true, filter: (source) => !/\/(node_modules|\.cache|\.git|\.wrangler|\.tsbuild)$/.test(source) });
+    symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
+    appendFileSync(join(copy, "core/config.ts"), "\n// changed after the build\n");
+    const dataDir = join(tempDir(), "state");
+    mkdirSync(dataDir, { mode: 0o700 });
+    chownSync(dataDir, 65534, 65534);
+    const env = nodeEnv({ DATA_DIR: dataDir, PORT: String(await freePort()), HOME: dataDir });
+    delete env.STREAMHUB_SKIP_BUILD;
+    const child = spawn(process.execPath, [join(copy, "selfhost/start.ts")], { cwd: copy, env, uid: 65534, gid: 65534, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    expect(code).toBe(1);
+    expect(output.trim().split("\n")).toHaveLength(1);
+    expect(output).toMatch(/^streamhub: the Worker not built for this code, and \S+\/opt-streamhub\/ is read-only to nobody: build at install/);
   });
 });
