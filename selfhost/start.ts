@@ -226,7 +226,7 @@ async function main() {
   }
 
   // One way down for the whole tree: a signal to this process, workerd's exit, or the loss of
-  // the parent (`npm start` stopped: npm does not always wait for its script).
+  // npm, its parent under `npm start` (npm forwards SIGTERM and SIGINT, but a SIGKILL is not forwarded).
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
@@ -235,8 +235,9 @@ async function main() {
     void livekit?.stop();
   };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop(signal === "SIGHUP" ? "SIGTERM" : signal));
+  // Only under `npm start`: started by hand with nohup or setsid, losing the parent is expected.
   const parent = process.ppid;
-  const orphaned = setInterval(() => process.ppid !== parent && stop("SIGTERM"), 500);
+  const orphaned = setInterval(() => process.env.npm_lifecycle_event && process.ppid !== parent && stop("SIGTERM"), 500);
   orphaned.unref();
 
   if (showToken) void forgetTokenOnceServing(base, dataDir, workerd);

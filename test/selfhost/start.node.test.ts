@@ -154,7 +154,7 @@ describe("npm start: a signal to any process of the tree stops all of it", () =>
     ["node", /^node .*selfhost\/start\.ts/],
     ["workerd", /workerd serve/],
   ] as const) {
-    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    for (const signal of target === "npm" ? (["SIGTERM", "SIGINT", "SIGKILL"] as const) : (["SIGTERM", "SIGINT"] as const)) {
       it(`${signal} to ${target}: nothing left, and the next start binds the same port`, async () => {
         const dataDir = tempDir();
         const port = await freePort();
