@@ -161,7 +161,7 @@ describe("selfhost/install.sh", () => {
 });
 
 describe("the systemd units", () => {
-  it("pass systemd-analyze verify (with the installed binaries' paths pointed at this checkout)", () => {
+  it("pass systemd-analyze verify, Caddy's drop-in included (with the installed binaries' paths pointed at this checkout)", () => {
     const dir = tempDir();
     for (const file of unitFiles()) {
       const text = readFileSync(join(UNITS, file), "utf8")
@@ -170,7 +170,11 @@ describe("the systemd units", () => {
         .replace(/\/usr\/local\/bin\/(livekit-server|ingress|egress)/g, "/bin/true");
       writeFileSync(join(dir, file), text);
     }
-    const result = spawnSync("systemd-analyze", ["verify", "--man=no", ...unitFiles().map((file) => join(dir, file))], { encoding: "utf8" });
+    // Caddy's drop-in, over Debian's own caddy.service (installed with the caddy package).
+    mkdirSync(join(dir, "caddy.service.d"));
+    writeFileSync(join(dir, "caddy.service"), readFileSync("/lib/systemd/system/caddy.service"));
+    writeFileSync(join(dir, "caddy.service.d/streamhub.conf"), readFileSync(join(UNITS, "caddy.service.d/streamhub.conf"), "utf8").replaceAll("/opt/streamhub", ROOT.replace(/\/$/, "")));
+    const result = spawnSync("systemd-analyze", ["verify", "--man=no", ...[...unitFiles(), "caddy.service"].map((file) => join(dir, file))], { encoding: "utf8" });
     expect(`${result.stdout}${result.stderr}`.trim()).toBe("");
     expect(result.status).toBe(0);
   });
