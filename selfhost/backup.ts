@@ -79,14 +79,18 @@ export function snapshotDatabase(source: string, dest: string): void {
   }
 }
 
-// ── tar (ustar), enough for regular files under 8 GB with paths under 100 bytes ──
+// ── tar (ustar), enough for regular files under 8 GB: what `tar tzf` lists ──
 
-function tarHeader(name: string, size: number, mtime: number): Buffer {
-  if (Buffer.byteLength(name) > 99) throw new BackupError(`path too long for the archive: ${name}`);
+function tarHeader(path: string, size: number, mtime: number): Buffer {
+  // Longer paths (an actor's file is 64 hex digits) go in ustar's 155-byte prefix, split at a "/".
+  const split = Buffer.byteLength(path) <= 100 ? -1 : path.lastIndexOf("/");
+  const [prefix, name] = split === -1 ? ["", path] : [path.slice(0, split), path.slice(split + 1)];
+  if (Buffer.byteLength(name) > 100 || Buffer.byteLength(prefix) > 155) throw new BackupError(`path too long for the archive: ${path}`);
   const header = Buffer.alloc(512);
   const put = (value: string, offset: number, length: number) => header.write(value, offset, length, "utf8");
   const octal = (value: number, length: number) => value.toString(8).padStart(length - 1, "0") + "\0";
   put(name, 0, 100);
+  put(prefix, 345, 155);
   put(octal(0o600, 8), 100, 8);
   put(octal(0, 8), 108, 8);
   put(octal(0, 8), 116, 8);
@@ -122,7 +126,8 @@ function extractTar(tarPath: string, dest: string): string[] {
     let offset = 0;
     for (;;) {
       if (readSync(fd, header, 0, 512, offset) < 512 || header.every((byte) => byte === 0)) break;
-      const name = header.toString("utf8", 0, 100).replace(/\0.*$/s, "");
+      const field = (start: number, length: number) => header.toString("utf8", start, start + length).replace(/\0.*$/s, "");
+      const name = [field(345, 155), field(0, 100)].filter(Boolean).join("/");
       const size = Number.parseInt(header.toString("utf8", 124, 136).replace(/\0.*$/s, "").trim(), 8);
       if (!/^[\w.-]+(\/[\w.-]+)*$/.test(name) || name.split("/").includes("..") || !Number.isFinite(size)) throw new BackupError(`the archive holds an unexpected entry: ${JSON.stringify(name)}`);
       offset += 512;

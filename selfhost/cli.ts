@@ -502,8 +502,15 @@ async function restore(argv: string[]): Promise<number> {
   } else if (!existsSync(archive)) throw new CliError(`no such archive: ${archive}`, EXIT.usage);
   try {
     const restored = await restoreBackup({ archive, dataDir: context.dataDir, passphrase: backupPassphrase(args), force: args.flags.has("force") });
-    const apps = restored.manifest.databases.filter((db) => db.kind === "app").map((db) => db.app ?? "?");
-    say(`restored ${restored.manifest.databases.length} databases from ${restored.manifest.createdAt} (${restored.manifest.host}) into ${context.dataDir}: the Registry, ${apps.length} apps (${apps.join(", ") || "none"})`);
+    const kinds = restored.manifest.databases;
+    const apps = kinds.filter((db) => db.kind === "app").map((db) => db.app ?? "?");
+    const registry = openDatabase(registryDatabase(context.dataDir)!, { readOnly: true });
+    const count = (table: string) => (registry.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const held = `${count("apps")} apps, ${count("api_tokens")} API tokens, ${count("users")} users, ${count("tenants")} tenants`;
+    registry.close();
+    say(
+      `restored ${kinds.length} databases from ${restored.manifest.createdAt} (${restored.manifest.host}) into ${context.dataDir}: the Registry (${held}), ${apps.length} app databases (${apps.join(", ") || "none"}), ${kinds.filter((db) => db.kind === "quota").length} quota ledgers`,
+    );
     if (restored.movedAside) say(`what was in DATA_DIR before is in ${restored.movedAside}`);
     say(
       restored.secrets === "absent"
