@@ -89,6 +89,8 @@ const NOT_FOR_THE_DASHBOARD: Record<string, string> = {
   "POST /api/v1/apps/{app}/qoe": "the player's quality beacon",
   "GET /api/v1/relays": "the RTSP relay sidecar asks what to run",
   "POST /api/v1/relays/{ingressId}/status": "the RTSP relay sidecar reports",
+  "POST /api/v1/cluster/join": "a cluster node's agent joins (selfhost/agent.ts)",
+  "POST /api/v1/cluster/heartbeat": "a cluster node's agent beats (selfhost/agent.ts)",
   "POST /api/v1/apps/{app}/ingress/{ingressId}/validate": "the RTMP ingress hook validates a stream password",
   "GET /api/v1/teams/mine": "the original StreamHub's alias of GET /tenants/{tenantId}",
   "POST /api/v1/teams/mine/members": "the original StreamHub's alias of POST /tenants/{tenantId}/members",
@@ -106,6 +108,11 @@ const NOT_YET: string[] = [
   "GET /api/v1/apps/{app}/streams/{id}",
   "GET /api/v1/apps/{app}/webhooks/{id}",
   "GET /api/v1/users/{userId}",
+  // The cluster registry (issue 14): no screen yet; operators use the API or the CLI's agent.
+  "GET /api/v1/cluster/info",
+  "GET /api/v1/cluster/nodes",
+  "PATCH /api/v1/cluster/nodes/{id}",
+  "DELETE /api/v1/cluster/nodes/{id}",
 ];
 
 describe("the API operations the dashboard exercises", () => {
