@@ -459,7 +459,7 @@ async function backup(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { out: "value", keep: "value", "key-file": "value" });
   const context = nodeContext();
   const outDir = resolve(flag(args, "out") ?? process.env.STREAMHUB_BACKUP_DIR ?? join(context.dataDir, "backups"));
-  const keep = positiveInt(flag(args, "keep") ?? process.env.STREAMHUB_BACKUP_KEEP, 48, "--keep / STREAMHUB_BACKUP_KEEP");
+  const keep = positiveInt(flag(args, "keep") ?? process.env.STREAMHUB_BACKUP_KEEP, 96, "--keep / STREAMHUB_BACKUP_KEEP");
   const passphrase = backupPassphrase(args);
   const bucket = backupBucket(process.env);
   // The archive holds secrets.json: it leaves the machine only encrypted.
