@@ -151,9 +151,11 @@ describe("backups that restore", () => {
     // ── the backup, under load: test pings and LiveKit events keep deliveries in flight ──
     let loading = true;
     let sent = 0;
+    const refused: number[] = [];
     const load = (async () => {
       for (let i = 0; loading; i++) {
-        await api("POST", `/api/v1/apps/shows/webhooks/${endpoint.id}/test`);
+        const ping = await api("POST", `/api/v1/apps/shows/webhooks/${endpoint.id}/test`);
+        if (ping.status !== 202) refused.push(ping.status);
         if (i % 5 === 0) await standin.addParticipant("shows-main", { identity: `viewer-${i}` });
         sent++;
       }
@@ -162,6 +164,7 @@ describe("backups that restore", () => {
       throw error;
     });
     await until("deliveries to be flowing", async () => received.length, (count) => count >= 10);
+    const deliveredBefore = received.length;
     const before = await snapshot(ids).catch((error) => {
       loading = false;
       throw error;
@@ -173,6 +176,10 @@ describe("backups that restore", () => {
     expect(backup.stdout).toMatch(/backed up \d+ databases \(.*1 registry.*\) and secrets\.json into .*\.tar\.gz\.enc \(.*encrypted\)/);
     expect(backup.stdout).toMatch(/uploaded to s3:\/\/backups\/node-1\/streamhub-backup-\d{8}T\d{6}Z\.tar\.gz\.enc/);
     expect(sent).toBeGreaterThan(5);
+    // The node kept serving and delivering while its databases were read: no refusal, no lock error.
+    expect(refused).toEqual([]);
+    expect(received.length).toBeGreaterThan(deliveredBefore);
+    expect(node!.output()).not.toMatch(/SQLITE_BUSY|database is locked|internal_error/);
     // Every request to the bucket was signed right.
     expect(s3.seen.filter((request) => request.verdict !== "ok")).toEqual([]);
 
