@@ -54,10 +54,11 @@ export class BackupError extends Error {
 
 const sha256File = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
-const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+/** `20261129T120000.123Z`: sorts by time, and two backups in one second do not share a name. */
+const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, "");
 
 /** Archive names sort by time; `pruneBackups` and the S3 retention rely on it. */
-export const ARCHIVE_PATTERN = /^streamhub-backup-\d{8}T\d{6}Z\.tar\.gz(\.enc)?$/;
+export const ARCHIVE_PATTERN = /^streamhub-backup-\d{8}T\d{6}\.\d{3}Z\.tar\.gz(\.enc)?$/;
 
 /**
  * Copies one live database into `dest`, consistent as of one commit. Throws

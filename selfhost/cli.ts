@@ -214,9 +214,13 @@ async function doctor(): Promise<number> {
     if (health) report("ok", "node", `running (pid ${pids.join(", ")}), API answers at ${context.apiBase} (${health.data?.status ?? "?"})`);
     else report("FAIL", "node", `running (pid ${pids.join(", ")}) but nothing answers at ${context.apiBase}: check HOST and PORT`);
   } else {
-    const busy = await portInUse(node.HOST, node.PORT);
-    if (busy) report("FAIL", "ports", `the node is stopped but ${node.HOST}:${node.PORT} is in use by another program (npm start would fail with "Address already in use")`);
-    else report("ok", "ports", `the node is stopped; ${node.HOST}:${node.PORT} is free`);
+    // What npm start will bind: the API, and the local LiveKit's port when it runs one.
+    const wanted = [{ host: node.HOST, port: node.PORT, what: "the API" }];
+    if (!process.env.LIVEKIT_URL && node.STREAMHUB_LOCAL_LIVEKIT === "auto") wanted.push({ host: "127.0.0.1", port: node.LIVEKIT_LOCAL_PORT, what: "the local LiveKit (LIVEKIT_LOCAL_PORT)" });
+    const busy = [];
+    for (const want of wanted) if (await portInUse(want.host, want.port)) busy.push(want);
+    if (busy.length) report("FAIL", "ports", `the node is stopped but ${busy.map((b) => `${b.host}:${b.port} (${b.what})`).join(", ")} in use by another program (npm start would fail with "Address already in use")`);
+    else report("ok", "ports", `the node is stopped; ${wanted.map((w) => `${w.host}:${w.port}`).join(", ")} free`);
   }
 
   // LiveKit: reachable, and its keys are ours.

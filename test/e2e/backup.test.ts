@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveKitStandin } from "../livekit/standin.ts";
 import { startVerifyingS3, type VerifyingS3 } from "../s3/verifying-s3.ts";
 import { call, removeDataDir, startStreamHub, tempDataDir, until, type RunningStreamHub } from "./harness.ts";
+import { listUploadedBackups } from "../../selfhost/backup.ts";
 import { runCli } from "./cli-run.ts";
 
 const KEY = "APIe2ebackup";
@@ -174,7 +175,7 @@ describe("backups that restore", () => {
     await load;
     expect(backup.code, backup.stderr).toBe(0);
     expect(backup.stdout).toMatch(/backed up \d+ databases \(.*1 registry.*\) and secrets\.json into .*\.tar\.gz\.enc \(.*encrypted\)/);
-    expect(backup.stdout).toMatch(/uploaded to s3:\/\/backups\/node-1\/streamhub-backup-\d{8}T\d{6}Z\.tar\.gz\.enc/);
+    expect(backup.stdout).toMatch(/uploaded to s3:\/\/backups\/node-1\/streamhub-backup-\d{8}T\d{6}\.\d{3}Z\.tar\.gz\.enc/);
     expect(sent).toBeGreaterThan(5);
     // The node kept serving and delivering while its databases were read: no refusal, no lock error.
     expect(refused).toEqual([]);
@@ -237,6 +238,11 @@ describe("backups that restore", () => {
       const again = await runCli(["restore", archive], { ...cliEnv(), DATA_DIR: other });
       expect(again.code).toBe(1);
       expect(again.stderr).toMatch(/already holds \d+ databases; restore goes into an empty DATA_DIR/);
+      // Retention: only the newest archives stay, here and in the bucket.
+      for (let i = 0; i < 3; i++) expect((await runCli(["backup", "--keep", "2"], { ...cliEnv(), STREAMHUB_BACKUP_S3_KEEP: "1" })).code).toBe(0);
+      expect(readdirSync(backupDir).filter((name) => name.startsWith("streamhub-backup-"))).toHaveLength(2);
+      const bucket = { endpoint: s3.url, bucket: "backups", region: s3.region, prefix: "node-1", accessKeyId: s3.credentials.accessKeyId, secretAccessKey: s3.credentials.secretAccessKey };
+      expect(await listUploadedBackups(bucket)).toHaveLength(1);
       const plain = await runCli(["backup"], { ...cliEnv(), STREAMHUB_BACKUP_KEY: undefined });
       expect(plain.code).toBe(2);
       expect(plain.stderr).toContain("needs STREAMHUB_BACKUP_KEY");

@@ -5,6 +5,7 @@
 // rotated with the node stopped.
 import { createServer, type Server } from "node:http";
 import { readFileSync } from "node:fs";
+import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -102,6 +103,16 @@ describe("the operations CLI", () => {
     expect(JSON.parse(listed.stdout).map((t: any) => t.name).sort()).toEqual(["bootstrap", "ops"]);
 
     await stop();
+    // Stopped: the port must be free for the next start, and the doctor says who holds it if not.
+    expect((await runCli(["doctor"], env())).stdout).toMatch(/^ok {4}ports: the node is stopped; 127\.0\.0\.1:\d+ free/m);
+    const sockets: import("node:net").Socket[] = [];
+    const squatter = createNetServer((socket) => sockets.push(socket)).listen(port, "127.0.0.1");
+    await new Promise((resolve) => squatter.once("listening", resolve));
+    const squatted = await runCli(["doctor"], env());
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => squatter.close(resolve));
+    expect(squatted.code).toBe(1);
+    expect(squatted.stdout).toMatch(new RegExp(`^FAIL  ports: the node is stopped but 127\\.0\\.0\\.1:${port} \\(the API\\) in use by another program`, "m"));
     // The operator lost every token: recovery without the API.
     const offline = await runCli(["token", "create", "rescue", "--scope", "app", "--app", "shows", "--allowed-ips", "127.0.0.1"], env());
     expect(offline.code, offline.stderr).toBe(0);

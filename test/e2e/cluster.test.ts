@@ -156,6 +156,12 @@ describe("scale-out with LiveKit's distributed mode", () => {
     expect(Date.parse(later.last_seen_at)).toBeGreaterThan(Date.parse(seen.last_seen_at));
     expect(later.status).toBe("draining");
 
+    // A node the operator deletes comes back: its agent joins again (as a new node) at its next beat.
+    const lkB = (await nodes()).find((n) => n.name === "lk-b");
+    expect((await api("DELETE", `/api/v1/cluster/nodes/${lkB.id}`)).status).toBe(200);
+    const rejoined = await until("agent B to join again", nodes, (list) => list.some((n) => n.name === "lk-b" && n.id !== lkB.id), { timeoutMs: 10_000 });
+    expect(rejoined.find((n) => n.name === "lk-b")).toMatchObject({ status: "active", url: b.url });
+
     // Back to active: A takes rooms again.
     await api("PATCH", `/api/v1/cluster/nodes/${lkA.id}`, { status: "active" });
     await until("join tokens to name A again", async () => new Set(await Promise.all(rooms.map(wsUrlFor))), (urls) => urls.has(a.url), { timeoutMs: 15_000 });
