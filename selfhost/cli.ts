@@ -619,10 +619,11 @@ async function rotateSecretKey(argv: string[]): Promise<number> {
 
 async function agent(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { origin: "value", name: "value", ip: "value", region: "value", "livekit-url": "value", "livekit-api": "value", "interval-s": "value" });
+  // Flags, or the environment (selfhost/systemd/streamhub-agent.service reads /etc/streamhub-agent.env).
   const origin = flag(args, "origin") ?? process.env.STREAMHUB_ORIGIN;
   const clusterToken = process.env.STREAMHUB_CLUSTER_TOKEN;
-  const name = flag(args, "name");
-  const ip = flag(args, "ip");
+  const name = flag(args, "name") ?? process.env.STREAMHUB_NODE_NAME;
+  const ip = flag(args, "ip") ?? process.env.STREAMHUB_NODE_IP;
   if (!origin || !name || !ip) throw new CliError("usage: agent --origin <StreamHub URL> --name <node name> --ip <address> [--livekit-url <wss URL>] [--region R]", EXIT.usage);
   if (!clusterToken) throw new CliError("set STREAMHUB_CLUSTER_TOKEN to the origin's cluster token (GET /api/v1/cluster/info)", EXIT.usage);
   const running = runAgent({
@@ -630,9 +631,9 @@ async function agent(argv: string[]): Promise<number> {
     clusterToken,
     name,
     ip,
-    region: flag(args, "region"),
-    livekitUrl: flag(args, "livekit-url"),
-    livekitApi: flag(args, "livekit-api"),
+    region: flag(args, "region") ?? process.env.STREAMHUB_NODE_REGION,
+    livekitUrl: flag(args, "livekit-url") ?? process.env.STREAMHUB_NODE_LIVEKIT_URL,
+    livekitApi: flag(args, "livekit-api") ?? process.env.STREAMHUB_NODE_LIVEKIT_API,
     intervalMs: positiveInt(flag(args, "interval-s"), 60, "--interval-s") * 1000,
   });
   await running.joined.catch((error: Error) => {

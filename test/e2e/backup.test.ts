@@ -246,6 +246,16 @@ describe("backups that restore", () => {
       const plain = await runCli(["backup"], { ...cliEnv(), STREAMHUB_BACKUP_KEY: undefined });
       expect(plain.code).toBe(2);
       expect(plain.stderr).toContain("needs STREAMHUB_BACKUP_KEY");
+      // Without a bucket an unencrypted archive is allowed (and says so); it restores without a key.
+      const local = await runCli(["backup", "--out", join(other, "plain")], { ...cliEnv(), STREAMHUB_BACKUP_KEY: undefined, STREAMHUB_BACKUP_S3_URL: undefined });
+      expect(local.stdout).toContain("NOT encrypted");
+      const fresh = tempDataDir();
+      try {
+        const restored = await runCli(["restore", join(other, "plain", readdirSync(join(other, "plain"))[0]!)], { DATA_DIR: fresh });
+        expect(restored.code, restored.stderr).toBe(0);
+      } finally {
+        removeDataDir(fresh);
+      }
     } finally {
       removeDataDir(other);
     }

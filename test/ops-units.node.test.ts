@@ -1,5 +1,5 @@
-// The backup timer and service (selfhost/systemd/streamhub-backup.*) are
-// valid systemd units, and the timer keeps the RPO under an hour (a run every
+// The backup timer and service (selfhost/systemd/streamhub-backup.*) and the
+// cluster agent's unit are valid systemd units, and the timer keeps the RPO under an hour (a run every
 // 30 minutes: one failed run costs about an hour, not two).
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../selfhost/build.ts";
 
-const UNITS = ["streamhub-backup.service", "streamhub-backup.timer"];
+const UNITS = ["streamhub-backup.service", "streamhub-backup.timer", "streamhub-agent.service"];
 
-describe("the backup units", () => {
+describe("the backup and agent units", () => {
   it("pass systemd-analyze verify (but for the node binary of an installed checkout)", () => {
     const dir = mkdtempSync(join(tmpdir(), "streamhub-units-"));
     try {
