@@ -52,6 +52,10 @@ describe("cluster registry: happy paths", () => {
       stats: { rooms: 3, participants: 17, cpu: 0.42 },
       stale: false,
     });
+    // A join is audited; heartbeats, every minute per node, are not.
+    const audit = (await api("GET", "/api/v1/audit?limit=50")).body.data as { path: string }[];
+    expect(audit.some((entry) => entry.path === "/api/v1/cluster/join")).toBe(true);
+    expect(audit.some((entry) => entry.path === "/api/v1/cluster/heartbeat")).toBe(false);
     const info = (await api("GET", "/api/v1/cluster/info")).body.data;
     expect(info).toMatchObject({ enabled: true, nodesCount: 1, clusterToken: bindings.STREAMHUB_CLUSTER_TOKEN, clusterRedisUrl: null });
     expect(info.joinCommand).toContain("npm run streamhub -- agent");
