@@ -12,7 +12,7 @@
 // transaction, and readers never block workerd's writer. Writing from outside
 // while workerd runs would make workerd's own writes wait or fail, so the
 // CLI writes only while the node is stopped.
-import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { SqlError, type RunResult, type SqlDriver, type Statement } from "../core/db/sql.ts";
@@ -57,7 +57,13 @@ export function registryDatabase(dataDir: string): string | null {
  * own process is left out.
  */
 export function processesUsing(dataDir: string): number[] {
-  const root = actorsDir(dataDir);
+  // The folder as given and as it really is (a symlinked DATA_DIR is the same node).
+  const roots = new Set([actorsDir(dataDir)]);
+  try {
+    roots.add(realpathSync(actorsDir(dataDir)));
+  } catch {
+    // Not there yet: no node can be using it through its real path either.
+  }
   const found = new Set<number>();
   let pids: string[];
   try {
@@ -69,13 +75,13 @@ export function processesUsing(dataDir: string): number[] {
     if (Number(pid) === process.pid) continue;
     try {
       const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-      if (argv.some((arg) => arg === `data=${root}` || arg === `data=${root}/`)) {
+      if (argv.some((arg) => [...roots].some((root) => arg === `data=${root}` || arg === `data=${root}/`))) {
         found.add(Number(pid));
         continue;
       }
       for (const fd of readdirSync(`/proc/${pid}/fd`)) {
         const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-        if (target.startsWith(`${root}/`)) {
+        if ([...roots].some((root) => target.startsWith(`${root}/`))) {
           found.add(Number(pid));
           break;
         }

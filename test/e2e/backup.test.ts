@@ -113,6 +113,8 @@ async function snapshot(ids: { webhookId: string; vodId: string; ingressId: stri
     tokens: strip((await api("GET", "/api/v1/tokens?limit=100")).body.data),
     tenants: (await api("GET", "/api/v1/tenants?limit=100")).body.data,
     tenant: (await api("GET", `/api/v1/tenants/${ids.tenantId}`)).body.data,
+    // From the tenant's quota ledger (its own database).
+    usage: (await api("GET", `/api/v1/tenants/${ids.tenantId}/usage`)).body.data,
     users: (await api("GET", "/api/v1/users?limit=100")).body.data,
     webhooks: (await api("GET", "/api/v1/apps/shows/webhooks")).body.data,
     vods: (await api("GET", "/api/v1/apps/shows/vods?limit=1000")).body.data.map(({ presignedUrl: _p, url: _u, ...vod }: any) => vod),
