@@ -14,6 +14,7 @@ import { ROOT } from "../../selfhost/build.ts";
 import { joinCluster } from "../../selfhost/agent.ts";
 import { call, freePort, removeDataDir, startStreamHub, until, type RunningStreamHub } from "./harness.ts";
 import { startRealLiveKit, type RealLiveKit } from "./real-livekit.ts";
+import { launchChromium, openPage, startPageServer } from "./browser.ts";
 
 const CLUSTER_TOKEN = "cluster-e2e-token-0123456789abcdef";
 const KEY = "APIcluster";
@@ -129,6 +130,24 @@ describe("scale-out with LiveKit's distributed mode", () => {
     );
     // The agents count rooms on their own LiveKit (which LiveKit's shared store lists on both).
     await until("a heartbeat to report the room", nodes, (list) => list.some((n) => n.stats.rooms >= 1));
+  });
+
+  it("media crosses the nodes: a camera published through one LiveKit plays in a browser connected to the other", { timeout: 120_000 }, async () => {
+    const browser = await launchChromium();
+    const pages = await startPageServer();
+    try {
+      const [host, viewer] = [await openPage(browser, pages), await openPage(browser, pages)];
+      const publisher = (await api("POST", "/api/v1/apps/shows/tokens", { room: "crossing", identity: "host" })).body.data;
+      expect(await host.evaluate(([url, jwt]) => (globalThis as any).publish(url, jwt), [a.url, publisher.token] as const)).toEqual({ identity: "host", room: "shows-crossing" });
+      const play = (await call(node.url, "GET", "/api/v1/apps/shows/play-token/crossing")).body.data;
+      const watched = await viewer.evaluate(([url, jwt]) => (globalThis as any).watch(url, jwt, 60_000), [b.url, play.token] as const);
+      expect(watched.firstFrameMs).toBeGreaterThan(0);
+      const frames = await until("frames to keep arriving through the other node", () => viewer.evaluate(() => (globalThis as any).framesDecoded() as Promise<number>), (n) => n > 30);
+      expect(frames).toBeGreaterThan(30);
+    } finally {
+      await browser.close();
+      await pages.close();
+    }
   });
 
   it("a node marked draining gets no new rooms from StreamHub, and its heartbeat shows it", { timeout: 60_000 }, async () => {
