@@ -19,7 +19,7 @@
 // Exit codes: 0 done (doctor: no check failed); 1 failed (doctor: a check
 // failed); 2 usage (unknown command or option, bad value); 3 refused because
 // of the node's state (it runs when the command needs it stopped).
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
@@ -35,6 +35,7 @@ import { registryMigrations } from "../durable/registry/migrations.ts";
 import { UsersRepository } from "../durable/registry/users.repo.ts";
 import { runAgent } from "./agent.ts";
 import {
+  ARCHIVE_PATTERN,
   BackupError,
   createBackup,
   downloadBackup,
@@ -286,6 +287,16 @@ async function doctor(): Promise<number> {
   // Date headers have 1 s resolution; tokens and webhook timestamps tolerate far more than 5 s.
   const clock = `${new Date().toISOString()}${skews.length ? `; against ${skews.join(", ")}` : ""}${synced === null ? "" : synced ? "; NTP synchronized" : "; NTP NOT synchronized"}`;
   report(worst > 60 ? "FAIL" : worst > 5 || synced === false ? "warn" : "ok", "clock", clock);
+
+  // Backups: the newest archive where the timer writes them (RPO ≤ 1 h).
+  const backupDir = resolve(process.env.STREAMHUB_BACKUP_DIR ?? join(dataDir, "backups"));
+  const archives = existsSync(backupDir) ? readdirSync(backupDir).filter((name) => ARCHIVE_PATTERN.test(name)).sort() : [];
+  const newest = archives.at(-1);
+  if (!newest) report("warn", "backups", `none in ${backupDir} (README "Backups": systemctl enable --now streamhub-backup.timer)`);
+  else {
+    const ageMin = (Date.now() - statSync(join(backupDir, newest)).mtimeMs) / 60_000;
+    report(ageMin > 60 ? "warn" : "ok", "backups", `${archives.length} in ${backupDir}, the newest ${ageMin < 1 ? "under a minute" : `${Math.round(ageMin)} min`} old${ageMin > 60 ? " (more than the hour the timer allows: is streamhub-backup.timer running?)" : ""}`);
+  }
 
   const failedCount = results.filter((r) => r === "FAIL").length;
   const warnings = results.filter((r) => r === "warn").length;

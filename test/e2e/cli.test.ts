@@ -77,7 +77,10 @@ describe("the operations CLI", () => {
     expect(healthy.stdout).toMatch(/^ok {4}LiveKit: ws:\/\/127\.0\.0\.1:\d+ answers and accepts our keys/m);
     expect(healthy.stdout).toMatch(/^ok {4}secret key: STREAMHUB_SECRET_KEY opens all 3 stored secrets/m);
     expect(healthy.stdout).toMatch(/^(ok|warn) {2,4}clock: .*against 127\.0\.0\.1:\d+ [+-]\d/m);
+    expect(healthy.stdout).toMatch(/^warn  backups: none in /m);
     expect(healthy.stdout).toMatch(/^doctor: 0 failed/m);
+    expect((await runCli(["backup"], env())).code).toBe(0);
+    expect((await runCli(["doctor"], env())).stdout).toMatch(/^ok {4}backups: 1 in .*, the newest under a minute old/m);
 
     const changedKey = await runCli(["doctor"], env({ STREAMHUB_SECRET_KEY: "another-key-entirely-0123456789abcdef" }));
     expect(changedKey.code).toBe(1);
