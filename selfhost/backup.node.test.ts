@@ -26,6 +26,7 @@ function liveDataDir() {
   const dataDir = temp("streamhub-backup-unit-");
   mkdirSync(join(dataDir, "actors/streamhub-app"), { recursive: true });
   writeFileSync(join(dataDir, "secrets.json"), JSON.stringify({ STREAMHUB_SECRET_KEY: "k".repeat(40) }));
+  writeFileSync(join(dataDir, "secret-key-check"), "v1.sealed-check-value\n");
   const writer = new DatabaseSync(join(dataDir, APP_FILE));
   writer.exec("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;");
   writer.exec("CREATE TABLE config (key TEXT PRIMARY KEY, value_json TEXT NOT NULL, updated_at TEXT NOT NULL)");
@@ -43,6 +44,8 @@ describe("backup archives", () => {
       const target = temp("streamhub-restore-");
       const restored = await restoreBackup({ archive: made.path, dataDir: target, passphrase: "unit-test-passphrase-0123" });
       expect(restored.secrets).toBe("restored");
+      // The node's own files travel with the databases.
+      expect(readFileSync(join(target, "secret-key-check"), "utf8")).toBe("v1.sealed-check-value\n");
       const copy = new DatabaseSync(join(target, APP_FILE), { readOnly: true });
       expect((copy.prepare("SELECT COUNT(*) AS n FROM config").get() as { n: number }).n).toBe(101);
       copy.close();

@@ -3,7 +3,7 @@
 // copied WHILE the node runs, each consistent on its own: `VACUUM INTO` reads
 // the database in one read transaction, which in WAL mode sees one committed
 // state and never blocks workerd's writer (see selfhost/cli-db.ts for why that
-// holds under workerd). With them `secrets.json`, without which sealed secrets
+// holds under workerd). With them `secrets.json` (and `secret-key-check`), without which sealed secrets
 // cannot be opened, and a manifest with every file's SHA-256. One archive:
 // `streamhub-backup-<UTC time>.tar.gz`, or `….tar.gz.enc` when encrypted with
 // STREAMHUB_BACKUP_KEY (AES-256-GCM under a scrypt key), optionally uploaded
@@ -20,6 +20,13 @@ import { appNameOf } from "./cli-sealed.ts";
 import { listDatabases, openDatabase, type DatabaseKind } from "./cli-db.ts";
 
 export const BACKUP_FORMAT = "streamhub-backup";
+
+/**
+ * The node's own files that travel with its databases: `secrets.json` (the key
+ * that opens the sealed secrets, and the rest of the first-run secrets) and
+ * `secret-key-check` (the value `npm start` opens to refuse a wrong key).
+ */
+export const NODE_FILES = ["secrets.json", "secret-key-check"] as const;
 const MAGIC = Buffer.from("STREAMHUB-BACKUP-AES256GCM-1\n");
 const SALT_BYTES = 16;
 const IV_BYTES = 12;
@@ -43,6 +50,8 @@ export interface Manifest {
   databases: ManifestDatabase[];
   /** Whether DATA_DIR/secrets.json is in the archive. */
   secrets: boolean;
+  /** The node's own files in the archive besides the databases (NODE_FILES that existed), with their SHA-256. */
+  files?: { path: string; sha256: string }[];
 }
 
 export class BackupError extends Error {
@@ -194,9 +203,11 @@ export async function createBackup(options: { dataDir: string; outDir: string; p
       }
       entries.push(entry);
     }
-    const secretsFile = join(dataDir, "secrets.json");
-    const secrets = existsSync(secretsFile);
-    if (secrets) writeFileSync(join(staging, "secrets.json"), readFileSync(secretsFile), { mode: 0o600 });
+    const files = NODE_FILES.filter((name) => existsSync(join(dataDir, name))).map((path) => {
+      writeFileSync(join(staging, path), readFileSync(join(dataDir, path)), { mode: 0o600 });
+      return { path, sha256: sha256File(join(staging, path)) };
+    });
+    const secrets = files.some((file) => file.path === "secrets.json");
     const manifest: Manifest = {
       format: BACKUP_FORMAT,
       version: 1,
@@ -205,10 +216,11 @@ export async function createBackup(options: { dataDir: string; outDir: string; p
       streamhubVersion: (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version,
       databases: entries,
       secrets,
+      files,
     };
     writeFileSync(join(staging, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
 
-    const names = ["manifest.json", ...(secrets ? ["secrets.json"] : []), ...entries.map((entry) => entry.path)];
+    const names = ["manifest.json", ...files.map((file) => file.path), ...entries.map((entry) => entry.path)];
     const out = createWriteStream(partial, { mode: 0o600 });
     if (options.passphrase) {
       const salt = randomBytes(SALT_BYTES);
@@ -278,10 +290,10 @@ export async function unpackBackup(archive: string, dest: string, passphrase?: s
   if (!existsSync(manifestPath)) throw new BackupError("the archive has no manifest.json: not a StreamHub backup");
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
   if (manifest.format !== BACKUP_FORMAT || manifest.version !== 1) throw new BackupError(`unknown backup format ${JSON.stringify(manifest.format)} v${manifest.version}`);
-  for (const db of manifest.databases) {
-    const path = join(dest, db.path);
-    if (!existsSync(path)) throw new BackupError(`the archive lacks ${db.path}, which its manifest lists`);
-    if (sha256File(path) !== db.sha256) throw new BackupError(`${db.path} in the archive does not match its manifest's SHA-256: the archive is damaged`);
+  for (const entry of [...manifest.databases, ...(manifest.files ?? [])]) {
+    const path = join(dest, entry.path);
+    if (!existsSync(path)) throw new BackupError(`the archive lacks ${entry.path}, which its manifest lists`);
+    if (sha256File(path) !== entry.sha256) throw new BackupError(`${entry.path} in the archive does not match its manifest's SHA-256: the archive is damaged`);
   }
   return manifest;
 }
@@ -334,6 +346,17 @@ export async function restoreBackup(options: { archive: string; dataDir: string;
     if (secrets === "restored") {
       renameSync(join(unpacked, "secrets.json"), secretsFile);
       chmodSync(secretsFile, 0o600);
+    }
+    // The other node files follow secrets.json (a key check from another key would refuse the restored one).
+    for (const { path } of (manifest.files ?? []).filter((file) => file.path !== "secrets.json")) {
+      const target = join(dataDir, path);
+      if (existsSync(target)) {
+        if (readFileSync(target).equals(readFileSync(join(unpacked, path)))) continue;
+        mkdirSync(aside(), { recursive: true, mode: 0o700 });
+        renameSync(target, join(aside(), path));
+      }
+      renameSync(join(unpacked, path), target);
+      chmodSync(target, 0o600);
     }
     return { manifest, movedAside, secrets };
   } finally {

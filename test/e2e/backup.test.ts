@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LiveKitStandin } from "../livekit/standin.ts";
 import { startVerifyingS3, type VerifyingS3 } from "../s3/verifying-s3.ts";
 import { call, removeDataDir, startStreamHub, tempDataDir, until, type RunningStreamHub } from "./harness.ts";
-import { listUploadedBackups } from "../../selfhost/backup.ts";
+import { listUploadedBackups, NODE_FILES } from "../../selfhost/backup.ts";
 import { runCli } from "./cli-run.ts";
 
 const KEY = "APIe2ebackup";
@@ -189,6 +189,7 @@ describe("backups that restore", () => {
     // ── wipe, restore from the bucket, start ──
     await node!.stop();
     node = null;
+    const nodeFiles = NODE_FILES.filter((name) => existsSync(join(dataDir, name)));
     removeDataDir(dataDir);
     expect(existsSync(dataDir)).toBe(false);
     const restore = await runCli(["restore", "s3:latest"], cliEnv());
@@ -196,7 +197,7 @@ describe("backups that restore", () => {
     expect(restore.stdout).toContain("restored");
     // acme-live's actor was never used, so it has no database yet: it is an app of the Registry only.
     expect(restore.stdout).toMatch(/the Registry \(2 apps, 3 API tokens, 1 users, 2 tenants\), 1 app databases \(shows\), 2 quota ledgers/);
-    expect(readdirSync(dataDir).sort()).toEqual(["actors", "secrets.json"]);
+    expect(readdirSync(dataDir).sort()).toEqual(["actors", ...nodeFiles].sort());
     await startNode();
 
     // ── compare through the API ──
