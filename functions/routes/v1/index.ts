@@ -29,7 +29,7 @@ v1.route("/tenants", tenantsApi);
 v1.route("/teams", teamsApi);
 v1.route("/logs", logsApi);
 v1.route("/audit", auditApi);
+v1.route("/cluster", clusterApi);
 v1.route("/relays", relaysApi);
 v1.route("/webhooks", webhooksApi);
-v1.route("/cluster", clusterApi);
 registerOpenApi(v1);
