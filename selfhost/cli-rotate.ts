@@ -6,7 +6,7 @@ import { openSecret, sealSecret, secretBoxKey } from "../core/crypto/secret-box.
 import { CliError, EXIT, flag, nodeContext, parseArgs, requireStopped, say } from "./cli-context.ts";
 import { listDatabases, NodeSqliteDriver, openDatabase } from "./cli-db.ts";
 import { appNameOf, sealedValues } from "./cli-sealed.ts";
-import { secretsPath, type NodeSecrets } from "./secrets.ts";
+import { recordSecretKey, secretsPath, type NodeSecrets } from "./secrets.ts";
 
 
 /**
@@ -79,7 +79,8 @@ export async function rotateSecretKey(argv: string[]): Promise<number> {
   }
   const already = plan.reduce((sum, entry) => sum + entry.done, 0);
   say(`re-sealed ${resealed} secrets in ${plan.length} app databases under the new key${already ? ` (${already} were already)` : ""}`);
-  await recordNewKey(context.dataDir, newKey);
+  // npm start refuses a key that does not open DATA_DIR/secret-key-check: it must learn the new one.
+  await recordSecretKey(context.dataDir, newKey);
   if (fromEnvironment) {
     rmSync(pendingFile);
     say(`now set STREAMHUB_SECRET_KEY to the new key (from ${newKeyFile ?? "the file you gave"}) where the node reads it (/etc/streamhub.env), then start the node; the old key opens nothing any more`);
@@ -93,17 +94,4 @@ export async function rotateSecretKey(argv: string[]): Promise<number> {
     say(`secrets.json holds the new key; start the node. Backups made before now need the old key's secrets.json`);
   }
   return EXIT.ok;
-}
-
-/**
- * `npm start` refuses a key that does not open DATA_DIR/secret-key-check
- * (selfhost/secrets.ts `recordSecretKey`, from issue 14's start-up work, which
- * lands from another branch): it must learn the new key, or the next start
- * refuses it. Looked up at run time so that this works on either side of
- * that merge; the restore drill and the CLI tests start the node after a
- * rotation, so they catch it missing.
- */
-async function recordNewKey(dataDir: string, key: string): Promise<void> {
-  const secrets = (await import("./secrets.ts")) as unknown as { recordSecretKey?: (dataDir: string, key: string) => Promise<void> };
-  await secrets.recordSecretKey?.(dataDir, key);
 }
