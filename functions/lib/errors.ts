@@ -8,6 +8,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 export const ERRORS = {
   validation_failed: { status: 400, meaning: "A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem" },
   malformed_json: { status: 400, meaning: "The body is missing or is not UTF-8 JSON" },
+  json_too_complex: { status: 400, meaning: "The JSON body nests deeper than 32 levels or holds more than 10,000 elements" },
   unsupported_media_type: { status: 415, meaning: "The body is not declared as JSON" },
   payload_too_large: { status: 413, meaning: "The body is over STREAMHUB_MAX_BODY_BYTES" },
   unauthorized: { status: 401, meaning: "No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from" },
