@@ -1,4 +1,4 @@
-import { endpointOf, type S3Settings } from "../../../../../core/s3.ts";
+import { addressingProblem, endpointOf, type S3Settings } from "../../../../../core/s3.ts";
 import { isPrivateTarget } from "../../../../../core/net.ts";
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, newApp } from "../../../../lib/app.ts";
@@ -84,6 +84,8 @@ s3Api.openapi(putRoute, async (c) => {
     forcePathStyle: body.forcePathStyle ?? !(body.provider === "aws" || body.provider === "wasabi"),
     publicUrl,
   };
+  const addressing = addressingProblem(settings);
+  if (addressing) throw new ApiError("validation_failed", addressing, { details: [{ path: "forcePathStyle", message: addressing }] });
   // Tenants may not aim StreamHub at the node's own network unless the operator allows it (a MinIO beside StreamHub).
   if (!c.var.config.STREAMHUB_S3_ALLOW_PRIVATE && (await isPrivateTarget(endpointOf(settings)))) {
     throw new ApiError("s3_endpoint_private", "the endpoint is on a private, loopback or metadata address (STREAMHUB_S3_ALLOW_PRIVATE=1 allows it)");
