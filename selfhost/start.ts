@@ -14,6 +14,7 @@ import { buildSdk, sdkIsCurrent } from "./build-sdk.ts";
 import { buildWeb, webIsCurrent } from "./build-web.ts";
 import { findLiveKitBinary, launchLocalLiveKit, type LocalLiveKit } from "./local-livekit.ts";
 import { loadOrCreateLiveKitKeys, loadOrCreateSecrets, secretsPath } from "./secrets.ts";
+import { pipeAsJsonLines } from "./workerd-log.ts";
 
 /** The workerd binary that wrangler, miniflare and the vitest plugin also use. */
 const workerdBinary = join(dirname(createRequire(import.meta.url).resolve("workerd/package.json")), "bin", "workerd");
@@ -89,8 +90,11 @@ async function main() {
       "--directory-path",
       `assets=${ASSETS_DIR}`,
     ],
-    { env, stdio: "inherit" },
+    { env, stdio: ["inherit", "pipe", "pipe"] },
   );
+  // One log format: workerd's own lines are wrapped into the Worker's JSON lines.
+  pipeAsJsonLines(workerd.stdout!, process.stdout, "info");
+  pipeAsJsonLines(workerd.stderr!, process.stderr, "warn");
 
   const base = `http://${address}`;
   process.stdout.write(`streamhub: serving on ${base} (data in ${dataDir})\n`);

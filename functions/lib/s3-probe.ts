@@ -1,5 +1,6 @@
 import { AwsClient } from "aws4fetch";
 import { randomBytes, toHex } from "../../core/crypto/encoding.ts";
+import { transportFailure } from "../../core/transport.ts";
 import { keyUnder, objectUrl, type S3Credentials, type S3Settings } from "../../core/s3.ts";
 import { ApiError, type ErrorCode } from "./errors.ts";
 
@@ -54,7 +55,7 @@ export async function probeS3(settings: S3Settings, credentials: S3Credentials):
     try {
       return await client.fetch(url, { ...init, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     } catch (error) {
-      throw refuse("s3_unreachable", `could not reach ${host}: ${(error as Error).message}`, step);
+      throw refuse("s3_unreachable", `could not reach ${host}: ${transportFailure(error)}`, step);
     }
   };
 
