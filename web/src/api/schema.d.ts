@@ -29,6 +29,49 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": 1,
+                         *           "name": "demo",
+                         *           "displayName": "demo",
+                         *           "livekitRoomPrefix": "demo-room",
+                         *           "tenantId": "demo-1",
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z",
+                         *           "settingsJson": "demo",
+                         *           "settings": {
+                         *             "recordingEnabled": true,
+                         *             "autoRecord": true,
+                         *             "auditTokens": true,
+                         *             "splitMinutes": 1,
+                         *             "snapshotSeconds": 1,
+                         *             "callbackUrl": "https://example.com/hooks/streamhub",
+                         *             "callbackSecretMasked": "a-long-secret-value-1",
+                         *             "features": {
+                         *               "rtmpPassword": true,
+                         *               "chat": true,
+                         *               "reactions": true,
+                         *               "viewerCounter": true,
+                         *               "hiddenQc": true,
+                         *               "adaptivePlayer": true,
+                         *               "publicPlayback": true
+                         *             },
+                         *             "branding": {
+                         *               "primaryColor": "demo",
+                         *               "logoUrl": "https://example.com/hooks/streamhub",
+                         *               "posterUrl": "https://example.com/hooks/streamhub"
+                         *             }
+                         *           }
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AppRecord"][];
                             error: null;
@@ -38,7 +81,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -47,7 +95,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -56,7 +109,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -65,26 +123,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -108,6 +165,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "demo"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateApp"];
                 };
             };
@@ -118,13 +180,58 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": 1,
+                         *         "name": "demo",
+                         *         "displayName": "demo",
+                         *         "livekitRoomPrefix": "demo-room",
+                         *         "tenantId": "demo-1",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z",
+                         *         "settingsJson": "demo",
+                         *         "settings": {
+                         *           "recordingEnabled": true,
+                         *           "autoRecord": true,
+                         *           "auditTokens": true,
+                         *           "splitMinutes": 1,
+                         *           "snapshotSeconds": 1,
+                         *           "callbackUrl": "https://example.com/hooks/streamhub",
+                         *           "callbackSecretMasked": "a-long-secret-value-1",
+                         *           "features": {
+                         *             "rtmpPassword": true,
+                         *             "chat": true,
+                         *             "reactions": true,
+                         *             "viewerCounter": true,
+                         *             "hiddenQc": true,
+                         *             "adaptivePlayer": true,
+                         *             "publicPlayback": true
+                         *           },
+                         *           "branding": {
+                         *             "primaryColor": "demo",
+                         *             "logoUrl": "https://example.com/hooks/streamhub",
+                         *             "posterUrl": "https://example.com/hooks/streamhub"
+                         *           }
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AppRecord"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -133,7 +240,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -142,7 +254,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -151,7 +268,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The name or the room prefix is taken (app_exists, room_prefix_taken) */
+                /**
+                 * @description Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description The name or the room prefix is taken (app_exists, room_prefix_taken)
+                 *
+                 *     Codes:
+                 *     - `app_exists`: An app with this name exists
+                 *     - `room_prefix_taken`: The room prefix is another app's, or overlaps one
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -160,7 +295,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -169,7 +309,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -178,8 +323,27 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The tenant's maxApps quota is used up (quota_exceeded, with metric, limit, used) */
+                /**
+                 * @description The tenant's maxApps quota is used up (quota_exceeded, with metric, limit, used)
+                 *
+                 *     Codes:
+                 *     - `quota_exceeded`: A tenant quota is used up; `error.metric`, `error.limit` and `error.used` say which
+                 */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuotaExceeded"] | components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -187,8 +351,11 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
-                500: {
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -229,13 +396,56 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": 1,
+                         *         "name": "demo",
+                         *         "displayName": "demo",
+                         *         "livekitRoomPrefix": "demo-room",
+                         *         "tenantId": "demo-1",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z",
+                         *         "settingsJson": "demo",
+                         *         "settings": {
+                         *           "recordingEnabled": true,
+                         *           "autoRecord": true,
+                         *           "auditTokens": true,
+                         *           "splitMinutes": 1,
+                         *           "snapshotSeconds": 1,
+                         *           "callbackUrl": "https://example.com/hooks/streamhub",
+                         *           "callbackSecretMasked": "a-long-secret-value-1",
+                         *           "features": {
+                         *             "rtmpPassword": true,
+                         *             "chat": true,
+                         *             "reactions": true,
+                         *             "viewerCounter": true,
+                         *             "hiddenQc": true,
+                         *             "adaptivePlayer": true,
+                         *             "publicPlayback": true
+                         *           },
+                         *           "branding": {
+                         *             "primaryColor": "demo",
+                         *             "logoUrl": "https://example.com/hooks/streamhub",
+                         *             "posterUrl": "https://example.com/hooks/streamhub"
+                         *           }
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AppRecord"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -244,7 +454,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -253,7 +468,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -262,7 +482,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -271,26 +496,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -326,13 +550,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "deleted": true,
+                         *         "name": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["DeletedApp"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -341,7 +581,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -350,7 +595,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -359,7 +609,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -368,7 +623,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -377,7 +637,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -386,8 +651,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -414,6 +696,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": components["schemas"]["UpdateApp"];
                 };
             };
@@ -424,13 +707,58 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": 1,
+                         *         "name": "demo",
+                         *         "displayName": "demo",
+                         *         "livekitRoomPrefix": "demo-room",
+                         *         "tenantId": "demo-1",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z",
+                         *         "settingsJson": "demo",
+                         *         "settings": {
+                         *           "recordingEnabled": true,
+                         *           "autoRecord": true,
+                         *           "auditTokens": true,
+                         *           "splitMinutes": 1,
+                         *           "snapshotSeconds": 1,
+                         *           "callbackUrl": "https://example.com/hooks/streamhub",
+                         *           "callbackSecretMasked": "a-long-secret-value-1",
+                         *           "features": {
+                         *             "rtmpPassword": true,
+                         *             "chat": true,
+                         *             "reactions": true,
+                         *             "viewerCounter": true,
+                         *             "hiddenQc": true,
+                         *             "adaptivePlayer": true,
+                         *             "publicPlayback": true
+                         *           },
+                         *           "branding": {
+                         *             "primaryColor": "demo",
+                         *             "logoUrl": "https://example.com/hooks/streamhub",
+                         *             "posterUrl": "https://example.com/hooks/streamhub"
+                         *           }
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AppRecord"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -439,7 +767,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -448,7 +781,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -457,7 +795,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -466,7 +809,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The room prefix is taken by another app (room_prefix_taken) */
+                /**
+                 * @description The room prefix is taken by another app (room_prefix_taken)
+                 *
+                 *     Codes:
+                 *     - `room_prefix_taken`: The room prefix is another app's, or overlaps one
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -475,7 +823,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -484,7 +837,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -493,8 +851,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -534,6 +909,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": 1,
+                         *           "ts": "2026-11-24T08:00:00.000Z",
+                         *           "actor": "demo",
+                         *           "via": "demo",
+                         *           "tenantId": "demo-1",
+                         *           "app": "demo",
+                         *           "method": "demo",
+                         *           "path": "demo",
+                         *           "status": 1,
+                         *           "ip": "demo",
+                         *           "requestId": "req_3kq9TzWm"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AuditEntry"][];
                             error: null;
@@ -543,7 +941,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -552,7 +955,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -561,7 +969,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -570,7 +983,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -579,26 +997,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -646,6 +1063,43 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "ingressId": "demo-1",
+                         *           "name": "demo",
+                         *           "inputType": "rtmp",
+                         *           "status": "demo",
+                         *           "room": "demo-room",
+                         *           "participantIdentity": "host",
+                         *           "participantName": "host",
+                         *           "url": "https://example.com/hooks/streamhub",
+                         *           "sourceUrl": "https://example.com/hooks/streamhub",
+                         *           "streamKey": "demo",
+                         *           "streamKeySet": true,
+                         *           "requiresPassword": true,
+                         *           "passwordValidatedAt": "2026-11-24T08:00:00.000Z",
+                         *           "transcoding": true,
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "startedAt": "2026-11-24T08:00:00.000Z",
+                         *           "endedAt": "2026-11-24T08:00:00.000Z",
+                         *           "viewers": 1,
+                         *           "relay": {
+                         *             "status": "demo",
+                         *             "error": "demo",
+                         *             "restarts": 1,
+                         *             "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *           },
+                         *           "publishUrl": "https://example.com/hooks/streamhub"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Ingress"][];
                             error: null;
@@ -655,7 +1109,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -664,7 +1123,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -673,7 +1137,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -682,7 +1151,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app */
+                /**
+                 * @description No such app
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -691,26 +1165,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -736,6 +1209,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "inputType": "rtmp"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateIngress"];
                 };
             };
@@ -746,13 +1224,53 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "ingressId": "demo-1",
+                         *         "name": "demo",
+                         *         "inputType": "rtmp",
+                         *         "status": "demo",
+                         *         "room": "demo-room",
+                         *         "participantIdentity": "host",
+                         *         "participantName": "host",
+                         *         "url": "https://example.com/hooks/streamhub",
+                         *         "sourceUrl": "https://example.com/hooks/streamhub",
+                         *         "streamKey": "demo",
+                         *         "streamKeySet": true,
+                         *         "requiresPassword": true,
+                         *         "passwordValidatedAt": "2026-11-24T08:00:00.000Z",
+                         *         "transcoding": true,
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "startedAt": "2026-11-24T08:00:00.000Z",
+                         *         "endedAt": "2026-11-24T08:00:00.000Z",
+                         *         "viewers": 1,
+                         *         "relay": {
+                         *           "status": "demo",
+                         *           "error": "demo",
+                         *           "restarts": 1,
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         },
+                         *         "publishUrl": "https://example.com/hooks/streamhub"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["CreatedIngress"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -761,7 +1279,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -770,7 +1293,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -779,7 +1307,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -788,7 +1321,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -797,7 +1335,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -806,16 +1349,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The tenant's maxConcurrentStreams quota is used up (quota_exceeded) */
+                /**
+                 * @description The tenant's maxConcurrentStreams quota is used up (quota_exceeded)
+                 *
+                 *     Codes:
+                 *     - `quota_exceeded`: A tenant quota is used up; `error.metric`, `error.limit` and `error.used` say which
+                 */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["QuotaExceeded"] | components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -824,7 +1377,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit refused or failed */
+                /**
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
                 502: {
                     headers: {
                         [name: string]: unknown;
@@ -833,7 +1391,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit is not configured */
+                /**
+                 * @description LiveKit is not configured
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -876,13 +1441,50 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "ingressId": "demo-1",
+                         *         "name": "demo",
+                         *         "inputType": "rtmp",
+                         *         "status": "demo",
+                         *         "room": "demo-room",
+                         *         "participantIdentity": "host",
+                         *         "participantName": "host",
+                         *         "url": "https://example.com/hooks/streamhub",
+                         *         "sourceUrl": "https://example.com/hooks/streamhub",
+                         *         "streamKey": "demo",
+                         *         "streamKeySet": true,
+                         *         "requiresPassword": true,
+                         *         "passwordValidatedAt": "2026-11-24T08:00:00.000Z",
+                         *         "transcoding": true,
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "startedAt": "2026-11-24T08:00:00.000Z",
+                         *         "endedAt": "2026-11-24T08:00:00.000Z",
+                         *         "viewers": 1,
+                         *         "relay": {
+                         *           "status": "demo",
+                         *           "error": "demo",
+                         *           "restarts": 1,
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         },
+                         *         "publishUrl": "https://example.com/hooks/streamhub"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Ingress"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -891,7 +1493,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -900,7 +1507,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -909,7 +1521,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or ingress */
+                /**
+                 * @description No such app or ingress
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `ingress_not_found`: No such ingress in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -918,26 +1536,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -968,6 +1585,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "ingressId": "demo-1",
+                         *         "deleted": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -978,7 +1604,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -987,7 +1621,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -996,7 +1635,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1005,7 +1649,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or ingress */
+                /**
+                 * @description No such app or ingress
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `ingress_not_found`: No such ingress in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1014,7 +1664,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1023,7 +1678,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1032,7 +1692,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -1041,8 +1706,27 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit refused or failed */
+                /**
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1079,6 +1763,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "password": "a-long-secret-value-1"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ValidateIngressPassword"];
                 };
             };
@@ -1089,6 +1778,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "ingressId": "demo-1",
+                         *         "valid": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 ingressId: string;
@@ -1098,7 +1796,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1107,7 +1812,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1116,7 +1826,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1125,7 +1840,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or ingress */
+                /**
+                 * @description No such app or ingress
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `ingress_not_found`: No such ingress in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1134,7 +1855,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1143,7 +1869,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1152,8 +1883,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1191,16 +1939,36 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The stream of snapshots */
+                /** @description The stream of snapshots: one Server-Sent Event per change */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "text/event-stream": string;
+                        /**
+                         * @example {
+                         *       "event": "streams",
+                         *       "data": "[]",
+                         *       "retry": 2000
+                         *     }
+                         */
+                        "text/event-stream": {
+                            /** @description JSON: the active streams, as `data` of GET /apps/{app}/streams */
+                            data: string;
+                            /** @enum {string} */
+                            event: "streams";
+                            id?: string;
+                            /** @description The reconnection delay the client should use, in ms */
+                            retry?: number;
+                        };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1209,7 +1977,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1218,7 +1991,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1227,7 +2005,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1236,26 +2019,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1306,6 +2088,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": 1,
+                         *           "ts": "2026-11-24T08:00:00.000Z",
+                         *           "level": "demo",
+                         *           "source": "demo",
+                         *           "tenantId": "demo-1",
+                         *           "appId": "demo-1",
+                         *           "message": "demo",
+                         *           "metaJson": "demo"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["ServerLog"][];
                             error: null;
@@ -1315,7 +2117,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1324,7 +2131,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1333,7 +2145,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1342,7 +2159,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1351,26 +2173,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1417,13 +2238,32 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "token": "demo",
+                         *         "app": "demo",
+                         *         "room": "demo-room",
+                         *         "identity": "host",
+                         *         "wsUrl": "https://example.com/hooks/streamhub",
+                         *         "mode": "viewer",
+                         *         "expiresAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["PlayToken"];
                             error: null;
                         };
                     };
                 };
-                /** @description Not a valid room name */
+                /**
+                 * @description Not a valid room name
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1432,7 +2272,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app, or public playback is off */
+                /**
+                 * @description No such app, or public playback is off
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1441,7 +2286,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many play tokens from this address; see Retry-After */
+                /**
+                 * @description Too many play tokens from this address; see Retry-After
+                 *
+                 *     Codes:
+                 *     - `too_many_requests`: Too many attempts from this address or for this account; `Retry-After` says when to try again
+                 */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1450,7 +2300,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit is not configured */
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description LiveKit is not configured
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1501,13 +2369,56 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "summary": {
+                         *           "views": 1,
+                         *           "medianFirstFrameMs": 1,
+                         *           "p95FirstFrameMs": 1,
+                         *           "rebufferRatio": 1,
+                         *           "byPath": {
+                         *             "webrtc": 1,
+                         *             "hls": 1,
+                         *             "none": 1
+                         *           }
+                         *         },
+                         *         "views": [
+                         *           {
+                         *             "viewId": "demo-1",
+                         *             "room": "demo-room",
+                         *             "path": "webrtc",
+                         *             "firstFrameMs": 1,
+                         *             "rebufferMs": 1,
+                         *             "rebufferCount": 1,
+                         *             "watchedMs": 1,
+                         *             "errors": [
+                         *               "demo"
+                         *             ],
+                         *             "final": true,
+                         *             "startedAt": "2026-11-24T08:00:00.000Z",
+                         *             "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *           }
+                         *         ],
+                         *         "total": 1,
+                         *         "limit": 1,
+                         *         "offset": 1
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["QoeViews"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1516,7 +2427,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1525,7 +2441,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1534,7 +2455,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1543,26 +2469,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1588,7 +2513,21 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "viewId": "demo",
+                     *       "room": "demo-room",
+                     *       "path": "webrtc"
+                     *     }
+                     */
                     "application/json": components["schemas"]["QoeReport"];
+                    /**
+                     * @example {
+                     *       "viewId": "demo",
+                     *       "room": "demo-room",
+                     *       "path": "webrtc"
+                     *     }
+                     */
                     "text/plain": components["schemas"]["QoeReport"];
                 };
             };
@@ -1599,6 +2538,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "accepted": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -1608,7 +2555,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Not a report (validation_failed, malformed_json) */
+                /**
+                 * @description Not a report (validation_failed, malformed_json)
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1617,7 +2571,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app */
+                /**
+                 * @description No such app
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1626,7 +2585,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body over the API's limit */
+                /**
+                 * @description Body over the API's limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1635,7 +2599,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Neither JSON nor text/plain */
+                /**
+                 * @description Neither JSON nor text/plain
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1644,8 +2613,37 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many reports from this address; see Retry-After */
+                /**
+                 * @description Too many reports from this address; see Retry-After
+                 *
+                 *     Codes:
+                 *     - `too_many_requests`: Too many attempts from this address or for this account; `Retry-After` says when to try again
+                 */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1689,13 +2687,31 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "vodId": "demo-1",
+                         *         "egressId": "demo-1",
+                         *         "status": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Recording"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1704,7 +2720,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1713,7 +2734,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1722,7 +2748,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or recording */
+                /**
+                 * @description No such app or recording
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `vod_not_found`: No such recording, or nothing is being recorded
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1731,7 +2763,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The recording has already ended */
+                /**
+                 * @description The recording has already ended
+                 *
+                 *     Codes:
+                 *     - `recording_ended`: The recording is not running (stop) or still running (delete)
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1740,7 +2777,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1749,7 +2791,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1758,7 +2805,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -1767,8 +2819,27 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit refused or failed */
+                /**
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1805,6 +2876,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "roomName": "demo-room"
+                     *     }
+                     */
                     "application/json": components["schemas"]["StartRecording"];
                 };
             };
@@ -1815,13 +2891,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "vodId": "demo-1",
+                         *         "egressId": "demo-1",
+                         *         "status": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Recording"];
                             error: null;
                         };
                     };
                 };
-                /** @description Recording is off for the app (recording_disabled), S3 is not configured (s3_not_configured), or the input is invalid */
+                /**
+                 * @description Recording is off for the app (recording_disabled), S3 is not configured (s3_not_configured), or the input is invalid
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 *     - `recording_disabled`: Recording is turned off for the app (recordingEnabled)
+                 *     - `s3_not_configured`: The app has no S3 bucket yet
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1830,7 +2926,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1839,7 +2940,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1848,7 +2954,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1857,7 +2968,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1866,7 +2982,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1875,16 +2996,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description maxRecordingMinutesMonth or maxStorageGb is used up (quota_exceeded) */
+                /**
+                 * @description maxRecordingMinutesMonth or maxStorageGb is used up (quota_exceeded)
+                 *
+                 *     Codes:
+                 *     - `quota_exceeded`: A tenant quota is used up; `error.metric`, `error.limit` and `error.used` say which
+                 */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["QuotaExceeded"] | components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -1893,8 +3024,27 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit refused or failed */
+                /**
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1935,13 +3085,41 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "provider": "aws",
+                         *         "bucket": "recordings",
+                         *         "region": "us-east-1",
+                         *         "endpoint": "demo",
+                         *         "forcePathStyle": true,
+                         *         "prefix": "demo",
+                         *         "public_url": "https://example.com/hooks/streamhub",
+                         *         "key": "demo",
+                         *         "secret": "a-long-secret-value-1",
+                         *         "keyMasked": "demo",
+                         *         "secretMasked": "a-long-secret-value-1",
+                         *         "hasKey": true,
+                         *         "hasSecret": true,
+                         *         "configured": true,
+                         *         "publicVods": true,
+                         *         "publicWarning": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["MaskedS3"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1950,7 +3128,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1959,7 +3142,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1968,7 +3156,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1977,26 +3170,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2021,6 +3213,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "provider": "aws",
+                     *       "bucket": "recordings"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PutS3"];
                 };
             };
@@ -2031,13 +3229,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "provider": "aws",
+                         *         "bucket": "recordings",
+                         *         "region": "us-east-1",
+                         *         "endpoint": "demo",
+                         *         "forcePathStyle": true,
+                         *         "prefix": "demo",
+                         *         "public_url": "https://example.com/hooks/streamhub",
+                         *         "key": "demo",
+                         *         "secret": "a-long-secret-value-1",
+                         *         "keyMasked": "demo",
+                         *         "secretMasked": "a-long-secret-value-1",
+                         *         "hasKey": true,
+                         *         "hasSecret": true,
+                         *         "configured": true,
+                         *         "publicVods": true,
+                         *         "publicWarning": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["MaskedS3"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `s3_endpoint_private`: The S3 endpoint is on a private, loopback or metadata address
+                 *     - `s3_unreachable`: The S3 endpoint could not be reached (probe)
+                 *     - `s3_invalid_key`: The provider does not know the access key id (probe)
+                 *     - `s3_invalid_secret`: The secret does not match the access key id (probe)
+                 *     - `s3_bucket_not_found`: The bucket does not exist at the endpoint (probe)
+                 *     - `s3_access_denied`: The key may not write, read or delete objects in the bucket (probe)
+                 *     - `s3_wrong_region`: The bucket is in another region, or at another endpoint (probe)
+                 *     - `s3_probe_failed`: The bucket answered the probe with another failure
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2046,7 +3282,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2055,7 +3296,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2064,7 +3310,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2073,7 +3324,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -2082,7 +3338,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -2091,8 +3352,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2137,13 +3415,32 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "name": "play.html",
+                         *           "sizeBytes": 1,
+                         *           "embedUrl": "https://example.com/hooks/streamhub",
+                         *           "generated": true,
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       ],
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["SampleInfo"][];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2152,7 +3449,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2161,7 +3463,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2170,7 +3477,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2179,26 +3491,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2242,13 +3553,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "file": "demo",
+                         *         "content": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Sample"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2257,7 +3582,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2266,7 +3596,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2275,7 +3610,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app, or no such page in it */
+                /**
+                 * @description No such app, or no such page in it
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `sample_not_found`: No such sample page in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2284,26 +3625,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2329,6 +3669,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "content": "demo"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PutSample"];
                 };
             };
@@ -2339,13 +3684,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "file": "demo",
+                         *         "saved": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["SampleSaved"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2354,7 +3715,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2363,7 +3729,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2372,7 +3743,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2381,7 +3757,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The app has as many pages as it may keep (sample_limit_reached) */
+                /**
+                 * @description The app has as many pages as it may keep (sample_limit_reached)
+                 *
+                 *     Codes:
+                 *     - `sample_limit_reached`: The app has 50 sample pages, the most it may keep; change one instead
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2390,7 +3771,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The page is over 256 KB (sample_too_large), or the body over the API's limit */
+                /**
+                 * @description The page is over 256 KB (sample_too_large), or the body over the API's limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 *     - `sample_too_large`: The sample page is over 256 KB (UTF-8)
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -2399,7 +3786,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -2408,8 +3800,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2456,13 +3865,30 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "regenerated": [
+                         *           "demo"
+                         *         ]
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["SamplesRegenerated"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2471,7 +3897,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2480,7 +3911,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2489,7 +3925,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2498,7 +3939,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -2507,7 +3953,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -2516,8 +3967,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2558,13 +4026,39 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "streamId": "demo-1",
+                         *           "type": "webrtc",
+                         *           "room": "demo-room",
+                         *           "participant": "host",
+                         *           "ingressId": "demo-1",
+                         *           "status": "active",
+                         *           "startedAt": "2026-11-24T08:00:00.000Z",
+                         *           "endedAt": "2026-11-24T08:00:00.000Z",
+                         *           "endReason": "demo",
+                         *           "lastStatsJson": "demo",
+                         *           "viewers": 1
+                         *         }
+                         *       ],
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Stream"][];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2573,7 +4067,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2582,7 +4081,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2591,7 +4095,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2600,26 +4109,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2663,13 +4171,37 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "streamId": "demo-1",
+                         *         "type": "webrtc",
+                         *         "room": "demo-room",
+                         *         "participant": "host",
+                         *         "ingressId": "demo-1",
+                         *         "status": "active",
+                         *         "startedAt": "2026-11-24T08:00:00.000Z",
+                         *         "endedAt": "2026-11-24T08:00:00.000Z",
+                         *         "endReason": "demo",
+                         *         "lastStatsJson": "demo",
+                         *         "viewers": 1
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Stream"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2678,7 +4210,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2687,7 +4224,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2696,7 +4238,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or stream */
+                /**
+                 * @description No such app or stream
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2705,26 +4253,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2759,7 +4306,15 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2768,7 +4323,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2777,7 +4337,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2786,7 +4351,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or active stream */
+                /**
+                 * @description No such app or active stream
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2795,7 +4366,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -2804,7 +4380,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -2813,7 +4394,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -2822,7 +4408,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit is not configured */
+                /**
+                 * @description Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description LiveKit is not configured
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2864,13 +4469,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "egressId": "demo-1",
+                         *         "playlistUrl": "https://example.com/hooks/streamhub",
+                         *         "status": "active",
+                         *         "active": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Hls"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2879,7 +4500,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2888,7 +4514,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2897,7 +4528,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or stream */
+                /**
+                 * @description No such app or stream
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2906,26 +4543,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2974,13 +4610,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "egressId": "demo-1",
+                         *         "playlistUrl": "https://example.com/hooks/streamhub",
+                         *         "status": "active",
+                         *         "active": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Hls"];
                             error: null;
                         };
                     };
                 };
-                /** @description S3 is not configured for the app (s3_not_configured) */
+                /**
+                 * @description S3 is not configured for the app (s3_not_configured)
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 *     - `s3_not_configured`: The app has no S3 bucket yet
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2989,7 +4645,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2998,7 +4659,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3007,7 +4673,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or active stream */
+                /**
+                 * @description No such app or active stream
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3016,7 +4688,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -3025,7 +4702,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3034,7 +4716,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -3043,8 +4730,27 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit refused or failed */
+                /**
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3088,13 +4794,32 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "egressId": "demo-1",
+                         *         "playlistUrl": "https://example.com/hooks/streamhub",
+                         *         "status": "active",
+                         *         "active": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Hls"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3103,7 +4828,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3112,7 +4842,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3121,7 +4856,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or stream */
+                /**
+                 * @description No such app or stream
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3130,7 +4871,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -3139,7 +4885,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3148,8 +4899,39 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3193,13 +4975,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "vodId": "demo-1",
+                         *         "egressId": "demo-1",
+                         *         "status": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Recording"];
                             error: null;
                         };
                     };
                 };
-                /** @description Recording is off for the app, or S3 is not configured */
+                /**
+                 * @description Recording is off for the app, or S3 is not configured
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 *     - `recording_disabled`: Recording is turned off for the app (recordingEnabled)
+                 *     - `s3_not_configured`: The app has no S3 bucket yet
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3208,7 +5010,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3217,7 +5024,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3226,7 +5038,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or active stream */
+                /**
+                 * @description No such app or active stream
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3235,7 +5053,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -3244,7 +5067,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3253,16 +5081,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description maxRecordingMinutesMonth or maxStorageGb is used up (quota_exceeded) */
+                /**
+                 * @description maxRecordingMinutesMonth or maxStorageGb is used up (quota_exceeded)
+                 *
+                 *     Codes:
+                 *     - `quota_exceeded`: A tenant quota is used up; `error.metric`, `error.limit` and `error.used` say which
+                 */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["QuotaExceeded"] | components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -3271,8 +5109,27 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit refused or failed */
+                /**
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3316,13 +5173,31 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "vodId": "demo-1",
+                         *         "egressId": "demo-1",
+                         *         "status": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Recording"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3331,7 +5206,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3340,7 +5220,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3349,7 +5234,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or stream, or nothing is being recorded */
+                /**
+                 * @description No such app or stream, or nothing is being recorded
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 *     - `vod_not_found`: No such recording, or nothing is being recorded
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3358,7 +5250,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Codes:
+                 *     - `recording_ended`: The recording is not running (stop) or still running (delete)
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -3367,7 +5276,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3376,7 +5290,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -3385,8 +5304,27 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit refused or failed */
+                /**
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3426,6 +5364,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": components["schemas"]["JoinTokenRequest"];
                 };
             };
@@ -3436,13 +5375,40 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "token": "demo",
+                         *         "app": "demo",
+                         *         "room": "demo-room",
+                         *         "identity": "host",
+                         *         "hidden": true,
+                         *         "audioOnly": true,
+                         *         "adaptive": true,
+                         *         "canPublish": true,
+                         *         "expiresAt": "2026-11-24T08:00:00.000Z",
+                         *         "wsUrl": "https://example.com/hooks/streamhub",
+                         *         "playUrl": "https://example.com/hooks/streamhub",
+                         *         "embedUrl": "https://example.com/hooks/streamhub",
+                         *         "iframe": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["JoinToken"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3451,7 +5417,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3460,7 +5431,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3469,7 +5445,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3478,7 +5459,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -3487,7 +5473,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3496,16 +5487,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The tenant's maxConcurrentStreams quota is used up (quota_exceeded) */
+                /**
+                 * @description The tenant's maxConcurrentStreams quota is used up (quota_exceeded)
+                 *
+                 *     Codes:
+                 *     - `quota_exceeded`: A tenant quota is used up; `error.metric`, `error.limit` and `error.used` say which
+                 */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["QuotaExceeded"] | components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -3514,7 +5515,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit is not configured */
+                /**
+                 * @description LiveKit is not configured
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3565,6 +5572,36 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "appId": "demo-1",
+                         *           "egressId": "demo-1",
+                         *           "streamId": "demo-1",
+                         *           "room": "demo-room",
+                         *           "mode": "room-composite",
+                         *           "fileKey": "demo",
+                         *           "s3Url": "https://example.com/hooks/streamhub",
+                         *           "publicUrl": "https://example.com/hooks/streamhub",
+                         *           "sizeBytes": 1,
+                         *           "durationS": 1,
+                         *           "width": 1,
+                         *           "height": 1,
+                         *           "format": "demo",
+                         *           "status": "recording",
+                         *           "error": "demo",
+                         *           "startedAt": "2026-11-24T08:00:00.000Z",
+                         *           "endedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Vod"][];
                             error: null;
@@ -3574,7 +5611,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3583,7 +5625,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3592,7 +5639,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3601,7 +5653,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app */
+                /**
+                 * @description No such app
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3610,26 +5667,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3676,13 +5732,43 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "appId": "demo-1",
+                         *         "egressId": "demo-1",
+                         *         "streamId": "demo-1",
+                         *         "room": "demo-room",
+                         *         "mode": "room-composite",
+                         *         "fileKey": "demo",
+                         *         "s3Url": "https://example.com/hooks/streamhub",
+                         *         "publicUrl": "https://example.com/hooks/streamhub",
+                         *         "sizeBytes": 1,
+                         *         "durationS": 1,
+                         *         "width": 1,
+                         *         "height": 1,
+                         *         "format": "demo",
+                         *         "status": "recording",
+                         *         "error": "demo",
+                         *         "startedAt": "2026-11-24T08:00:00.000Z",
+                         *         "endedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["VodDetail"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3691,7 +5777,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3700,7 +5791,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3709,7 +5805,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or recording */
+                /**
+                 * @description No such app or recording
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `vod_not_found`: No such recording, or nothing is being recorded
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3718,26 +5820,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3771,6 +5872,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "deleted": true,
+                         *         "s3Deleted": true,
+                         *         "localDeleted": false
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -3784,7 +5896,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3793,7 +5912,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3802,7 +5926,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3811,7 +5940,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or recording */
+                /**
+                 * @description No such app or recording
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `vod_not_found`: No such recording, or nothing is being recorded
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3820,7 +5955,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Still recording: stop it first */
+                /**
+                 * @description Still recording: stop it first
+                 *
+                 *     Codes:
+                 *     - `recording_ended`: The recording is not running (stop) or still running (delete)
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -3829,7 +5969,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -3838,7 +5983,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3847,7 +5997,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -3856,8 +6011,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The bucket did not delete the object; nothing changed */
+                /**
+                 * @description The bucket did not delete the object; nothing changed
+                 *
+                 *     Codes:
+                 *     - `s3_error`: The bucket could not be reached or refused; nothing changed, try again
+                 */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3897,13 +6069,41 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "url": "https://example.com/hooks/streamhub",
+                         *           "events": [
+                         *             "demo"
+                         *           ],
+                         *           "enabled": true,
+                         *           "description": "demo",
+                         *           "disabledReason": "demo",
+                         *           "failingSince": "2026-11-24T08:00:00.000Z",
+                         *           "rotatingUntil": "2026-11-24T08:00:00.000Z",
+                         *           "secretSet": true,
+                         *           "legacy": true,
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       ],
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["WebhookEndpoint"][];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3912,7 +6112,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3921,7 +6126,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3930,7 +6140,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app */
+                /**
+                 * @description No such app
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3939,26 +6154,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3981,6 +6195,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "url": "https://example.com/hooks/streamhub"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateWebhookEndpoint"];
                 };
             };
@@ -3991,6 +6210,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "url": "https://example.com/hooks/streamhub",
+                         *         "events": [
+                         *           "demo"
+                         *         ],
+                         *         "enabled": true,
+                         *         "description": "demo",
+                         *         "disabledReason": "demo",
+                         *         "failingSince": "2026-11-24T08:00:00.000Z",
+                         *         "rotatingUntil": "2026-11-24T08:00:00.000Z",
+                         *         "secretSet": true,
+                         *         "legacy": true,
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["WebhookEndpoint"] & {
                                 secret: string;
@@ -3999,7 +6239,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `webhook_url_private`: The webhook URL is on a private, loopback or metadata address
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4008,7 +6256,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4017,7 +6270,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4026,7 +6284,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app */
+                /**
+                 * @description No such app
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4035,7 +6298,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -4044,7 +6312,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4053,8 +6326,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4096,13 +6386,39 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "url": "https://example.com/hooks/streamhub",
+                         *         "events": [
+                         *           "demo"
+                         *         ],
+                         *         "enabled": true,
+                         *         "description": "demo",
+                         *         "disabledReason": "demo",
+                         *         "failingSince": "2026-11-24T08:00:00.000Z",
+                         *         "rotatingUntil": "2026-11-24T08:00:00.000Z",
+                         *         "secretSet": true,
+                         *         "legacy": true,
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["WebhookEndpoint"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4111,7 +6427,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4120,7 +6441,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4129,7 +6455,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such endpoint */
+                /**
+                 * @description No such endpoint
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4138,26 +6470,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4188,6 +6519,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "deleted": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -4198,7 +6538,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4207,7 +6554,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4216,7 +6568,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4225,7 +6582,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such endpoint */
+                /**
+                 * @description No such endpoint
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4234,7 +6597,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -4243,7 +6611,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4252,8 +6625,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4278,6 +6668,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": components["schemas"]["UpdateWebhookEndpoint"];
                 };
             };
@@ -4288,13 +6679,42 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "url": "https://example.com/hooks/streamhub",
+                         *         "events": [
+                         *           "demo"
+                         *         ],
+                         *         "enabled": true,
+                         *         "description": "demo",
+                         *         "disabledReason": "demo",
+                         *         "failingSince": "2026-11-24T08:00:00.000Z",
+                         *         "rotatingUntil": "2026-11-24T08:00:00.000Z",
+                         *         "secretSet": true,
+                         *         "legacy": true,
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["WebhookEndpoint"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `webhook_url_private`: The webhook URL is on a private, loopback or metadata address
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4303,7 +6723,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4312,7 +6737,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4321,7 +6751,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such endpoint */
+                /**
+                 * @description No such endpoint
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4330,7 +6766,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -4339,7 +6780,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4348,8 +6794,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4391,6 +6854,28 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "webhookId": "demo-1",
+                         *           "event": "demo",
+                         *           "status": "pending",
+                         *           "attempts": 1,
+                         *           "nextAttemptAt": "2026-11-24T08:00:00.000Z",
+                         *           "lastStatus": 1,
+                         *           "lastError": "demo",
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["WebhookDelivery"][];
                             error: null;
@@ -4400,7 +6885,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4409,7 +6899,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4418,7 +6913,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4427,7 +6927,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such endpoint */
+                /**
+                 * @description No such endpoint
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4436,26 +6942,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4500,13 +7005,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "webhookId": "demo-1",
+                         *         "event": "demo",
+                         *         "status": "pending",
+                         *         "attempts": 1,
+                         *         "nextAttemptAt": "2026-11-24T08:00:00.000Z",
+                         *         "lastStatus": 1,
+                         *         "lastError": "demo",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["WebhookDeliveryDetail"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4515,7 +7042,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4524,7 +7056,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4533,7 +7070,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such delivery */
+                /**
+                 * @description No such delivery
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 *     - `delivery_not_found`: No such delivery of the endpoint
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4542,26 +7086,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4608,6 +7151,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "deliveryId": "demo-1"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 deliveryId: string;
@@ -4616,7 +7167,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4625,7 +7183,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4634,7 +7197,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4643,7 +7211,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such delivery */
+                /**
+                 * @description No such delivery
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 *     - `delivery_not_found`: No such delivery of the endpoint
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4652,7 +7227,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -4661,7 +7241,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4670,8 +7255,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4715,6 +7317,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "secret": "a-long-secret-value-1",
+                         *         "previousValidUntil": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 previousValidUntil: string;
@@ -4724,7 +7335,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4733,7 +7351,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4742,7 +7365,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4751,7 +7379,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such endpoint */
+                /**
+                 * @description No such endpoint
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4760,7 +7394,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -4769,7 +7408,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4778,8 +7422,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4823,6 +7484,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "deliveryId": "demo-1"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 deliveryId: string;
@@ -4831,7 +7500,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4840,7 +7516,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4849,7 +7530,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4858,7 +7544,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such endpoint */
+                /**
+                 * @description No such endpoint
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4867,7 +7559,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -4876,7 +7573,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4885,8 +7587,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4929,6 +7648,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": 1,
+                         *           "ts": "2026-11-24T08:00:00.000Z",
+                         *           "actor": "demo",
+                         *           "via": "demo",
+                         *           "tenantId": "demo-1",
+                         *           "app": "demo",
+                         *           "method": "demo",
+                         *           "path": "demo",
+                         *           "status": 1,
+                         *           "ip": "demo",
+                         *           "requestId": "req_3kq9TzWm"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AuditEntry"][];
                             error: null;
@@ -4938,7 +7680,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4947,7 +7694,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4956,7 +7708,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4965,26 +7722,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5024,6 +7780,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "user": "ops@example.com",
+                     *       "password": "a-long-secret-value-1"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Login"];
                 };
             };
@@ -5034,13 +7796,30 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "token": "demo",
+                         *         "expiresAt": "2026-11-24T08:00:00.000Z",
+                         *         "sessionId": "demo-1"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["LoginResult"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5049,7 +7828,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Wrong user or password (the same answer for both) */
+                /**
+                 * @description Wrong user or password (the same answer for both)
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 *     - `invalid_credentials`: Wrong user or password (the same answer for both)
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5058,7 +7843,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -5067,7 +7857,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5076,7 +7871,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many failed attempts; see Retry-After */
+                /**
+                 * @description Too many failed attempts; see Retry-After
+                 *
+                 *     Codes:
+                 *     - `too_many_requests`: Too many attempts from this address or for this account; `Retry-After` says when to try again
+                 */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5085,7 +7885,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Login is off: STREAMHUB_JWT_SECRET is not set */
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Login is off: STREAMHUB_JWT_SECRET is not set
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `login_disabled`: Login is off: STREAMHUB_JWT_SECRET is not set
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5128,7 +7946,14 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5137,7 +7962,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5146,7 +7976,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5155,7 +7990,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -5164,7 +8004,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5173,8 +8018,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5213,13 +8075,36 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "userId": "demo-1",
+                         *         "tenantId": "demo-1",
+                         *         "role": "owner",
+                         *         "isSuperadmin": true,
+                         *         "scope": "global",
+                         *         "via": "api_token",
+                         *         "email": "ops@example.com",
+                         *         "appId": 1,
+                         *         "appName": "demo",
+                         *         "tokenId": "demo-1",
+                         *         "sessionId": "demo-1"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AuthContext"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5228,7 +8113,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5237,7 +8127,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5246,26 +8141,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5306,13 +8200,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "userId": "demo-1",
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "expiresAt": "2026-11-24T08:00:00.000Z",
+                         *           "revokedAt": "2026-11-24T08:00:00.000Z",
+                         *           "ip": "demo",
+                         *           "userAgent": "demo",
+                         *           "current": true
+                         *         }
+                         *       ],
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Session"][];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5321,7 +8237,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5330,7 +8251,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5339,26 +8265,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5408,7 +8333,14 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5417,7 +8349,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5426,7 +8363,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5435,7 +8377,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such session of the caller's */
+                /**
+                 * @description No such session of the caller's
+                 *
+                 *     Codes:
+                 *     - `session_not_found`: No such session of the caller's
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5444,7 +8391,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -5453,7 +8405,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5462,8 +8419,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5487,7 +8461,7 @@ export interface paths {
         };
         /**
          * Liveness and dependency status
-         * @description Public. Always answers 200 while the Worker runs; storage and LiveKit problems show in the body.
+         * @description Public. Always answers 200 while the Worker runs; storage and LiveKit problems show in the body: `status` is `degraded`, with one line per cause in `reasons`, when actor storage or the configured LiveKit does not answer. LiveKit is asked at most every 5 s, storage at most once a second.
          */
         get: {
             parameters: {
@@ -5504,10 +8478,70 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "status": "ok",
+                         *         "reasons": [
+                         *           "LiveKit at 127.0.0.1:7880 does not answer (the connection was refused)"
+                         *         ],
+                         *         "up": true,
+                         *         "version": "demo",
+                         *         "ts": "2026-11-24T08:00:00.000Z",
+                         *         "uptimeSeconds": 1,
+                         *         "storage": {
+                         *           "ok": true
+                         *         },
+                         *         "livekit": {
+                         *           "configured": true,
+                         *           "reachable": true,
+                         *           "reason": "demo",
+                         *           "checkedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Health"];
                             error: null;
                         };
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -5552,6 +8586,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": 1,
+                         *           "ts": "2026-11-24T08:00:00.000Z",
+                         *           "level": "demo",
+                         *           "source": "demo",
+                         *           "tenantId": "demo-1",
+                         *           "appId": "demo-1",
+                         *           "message": "demo",
+                         *           "metaJson": "demo"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["ServerLog"][];
                             error: null;
@@ -5561,7 +8615,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5570,7 +8629,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5579,7 +8643,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5588,26 +8657,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5648,13 +8716,44 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "app": "demo",
+                         *           "room": "demo-room",
+                         *           "sourceUrl": "https://example.com/hooks/streamhub",
+                         *           "rtmpUrl": "https://example.com/hooks/streamhub"
+                         *         }
+                         *       ],
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Relay"][];
                             error: null;
                         };
                     };
                 };
-                /** @description X-Cluster-Token missing or wrong */
+                /**
+                 * @description Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description X-Cluster-Token missing or wrong
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5663,7 +8762,37 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description STREAMHUB_CLUSTER_TOKEN is not set */
+                /**
+                 * @description Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description STREAMHUB_CLUSTER_TOKEN is not set
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `cluster_disabled`: Node agents are off: STREAMHUB_CLUSTER_TOKEN is not set
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5703,6 +8832,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "app": "demo",
+                     *       "status": "starting"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RelayReport"];
                 };
             };
@@ -5713,6 +8848,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "recorded": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -5722,7 +8865,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5731,7 +8881,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description X-Cluster-Token missing or wrong */
+                /**
+                 * @description X-Cluster-Token missing or wrong
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5740,7 +8895,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such RTSP ingress in that app */
+                /**
+                 * @description Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description No such RTSP ingress in that app
+                 *
+                 *     Codes:
+                 *     - `ingress_not_found`: No such ingress in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5749,7 +8921,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -5758,7 +8935,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5767,7 +8949,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description STREAMHUB_CLUSTER_TOKEN is not set */
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description STREAMHUB_CLUSTER_TOKEN is not set
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `cluster_disabled`: Node agents are off: STREAMHUB_CLUSTER_TOKEN is not set
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5807,6 +9007,71 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "team": {
+                         *           "id": "demo-1",
+                         *           "name": "demo",
+                         *           "plan": "free",
+                         *           "quotas": {
+                         *             "maxApps": 1,
+                         *             "maxConcurrentStreams": 1,
+                         *             "maxRecordingMinutesMonth": 1,
+                         *             "maxEgressGbMonth": 1,
+                         *             "maxStorageGb": 1
+                         *           },
+                         *           "quotaOverrides": {
+                         *             "maxApps": 1,
+                         *             "maxConcurrentStreams": 1,
+                         *             "maxRecordingMinutesMonth": 1,
+                         *             "maxEgressGbMonth": 1,
+                         *             "maxStorageGb": 1
+                         *           },
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         },
+                         *         "members": [
+                         *           {
+                         *             "id": "demo-1",
+                         *             "email": "ops@example.com",
+                         *             "status": "active",
+                         *             "isSuperadmin": true,
+                         *             "tenantId": "demo-1",
+                         *             "role": "owner",
+                         *             "createdAt": "2026-11-24T08:00:00.000Z",
+                         *             "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *           }
+                         *         ],
+                         *         "usage": {
+                         *           "tenantId": "demo-1",
+                         *           "plan": "demo",
+                         *           "quotas": {
+                         *             "maxApps": 1,
+                         *             "maxConcurrentStreams": 1,
+                         *             "maxRecordingMinutesMonth": 1,
+                         *             "maxEgressGbMonth": 1,
+                         *             "maxStorageGb": 1
+                         *           },
+                         *           "usage": {
+                         *             "apps": 1,
+                         *             "concurrentStreams": 1,
+                         *             "recordingMinutesMonth": 1,
+                         *             "egressGbMonth": 1,
+                         *             "storageGb": 1
+                         *           },
+                         *           "exceeded": {
+                         *             "maxApps": true,
+                         *             "maxConcurrentStreams": true,
+                         *             "maxRecordingMinutesMonth": true,
+                         *             "maxEgressGbMonth": true,
+                         *             "maxStorageGb": true
+                         *           }
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 members: components["schemas"]["User"][];
@@ -5817,7 +9082,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5826,7 +9096,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5835,7 +9110,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5844,26 +9124,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5900,6 +9179,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "email": "ops@example.com"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AddMember"];
                 };
             };
@@ -5910,13 +9194,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "email": "ops@example.com",
+                         *         "status": "active",
+                         *         "isSuperadmin": true,
+                         *         "tenantId": "demo-1",
+                         *         "role": "owner",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5925,7 +9231,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5934,7 +9245,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5943,7 +9259,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Codes:
+                 *     - `user_exists`: A user with this email exists
+                 *     - `member_of_another_tenant`: The person belongs to another tenant; only a superadmin can move them
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -5952,7 +9286,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5961,8 +9300,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6004,6 +9360,37 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "name": "demo",
+                         *           "plan": "free",
+                         *           "quotas": {
+                         *             "maxApps": 1,
+                         *             "maxConcurrentStreams": 1,
+                         *             "maxRecordingMinutesMonth": 1,
+                         *             "maxEgressGbMonth": 1,
+                         *             "maxStorageGb": 1
+                         *           },
+                         *           "quotaOverrides": {
+                         *             "maxApps": 1,
+                         *             "maxConcurrentStreams": 1,
+                         *             "maxRecordingMinutesMonth": 1,
+                         *             "maxEgressGbMonth": 1,
+                         *             "maxStorageGb": 1
+                         *           },
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Tenant"][];
                             error: null;
@@ -6013,7 +9400,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6022,7 +9414,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6031,7 +9428,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6040,26 +9442,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6083,6 +9484,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "demo"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateTenant"];
                 };
             };
@@ -6093,13 +9499,46 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "name": "demo",
+                         *         "plan": "free",
+                         *         "quotas": {
+                         *           "maxApps": 1,
+                         *           "maxConcurrentStreams": 1,
+                         *           "maxRecordingMinutesMonth": 1,
+                         *           "maxEgressGbMonth": 1,
+                         *           "maxStorageGb": 1
+                         *         },
+                         *         "quotaOverrides": {
+                         *           "maxApps": 1,
+                         *           "maxConcurrentStreams": 1,
+                         *           "maxRecordingMinutesMonth": 1,
+                         *           "maxEgressGbMonth": 1,
+                         *           "maxStorageGb": 1
+                         *         },
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Tenant"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6108,7 +9547,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6117,7 +9561,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6126,7 +9575,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The id is taken (tenant_exists) */
+                /**
+                 * @description The id is taken (tenant_exists)
+                 *
+                 *     Codes:
+                 *     - `tenant_exists`: A tenant with this id exists
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -6135,7 +9589,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -6144,7 +9603,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -6153,8 +9617,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6195,13 +9676,44 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "name": "demo",
+                         *         "plan": "free",
+                         *         "quotas": {
+                         *           "maxApps": 1,
+                         *           "maxConcurrentStreams": 1,
+                         *           "maxRecordingMinutesMonth": 1,
+                         *           "maxEgressGbMonth": 1,
+                         *           "maxStorageGb": 1
+                         *         },
+                         *         "quotaOverrides": {
+                         *           "maxApps": 1,
+                         *           "maxConcurrentStreams": 1,
+                         *           "maxRecordingMinutesMonth": 1,
+                         *           "maxEgressGbMonth": 1,
+                         *           "maxStorageGb": 1
+                         *         },
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Tenant"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6210,7 +9722,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6219,7 +9736,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6228,7 +9750,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such tenant (or not the caller's) */
+                /**
+                 * @description No such tenant (or not the caller's)
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -6237,26 +9764,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6286,6 +9812,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": components["schemas"]["UpdateTenant"];
                 };
             };
@@ -6296,13 +9823,46 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "name": "demo",
+                         *         "plan": "free",
+                         *         "quotas": {
+                         *           "maxApps": 1,
+                         *           "maxConcurrentStreams": 1,
+                         *           "maxRecordingMinutesMonth": 1,
+                         *           "maxEgressGbMonth": 1,
+                         *           "maxStorageGb": 1
+                         *         },
+                         *         "quotaOverrides": {
+                         *           "maxApps": 1,
+                         *           "maxConcurrentStreams": 1,
+                         *           "maxRecordingMinutesMonth": 1,
+                         *           "maxEgressGbMonth": 1,
+                         *           "maxStorageGb": 1
+                         *         },
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Tenant"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6311,7 +9871,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6320,7 +9885,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6329,7 +9899,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such tenant */
+                /**
+                 * @description No such tenant
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -6338,7 +9913,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -6347,7 +9927,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -6356,8 +9941,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6397,6 +9999,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "email": "ops@example.com",
+                         *           "status": "active",
+                         *           "isSuperadmin": true,
+                         *           "tenantId": "demo-1",
+                         *           "role": "owner",
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"][];
                             error: null;
@@ -6406,7 +10028,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6415,7 +10042,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6424,7 +10056,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6433,7 +10070,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such tenant */
+                /**
+                 * @description No such tenant
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -6442,26 +10084,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6484,6 +10125,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "email": "ops@example.com"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AddMember"];
                 };
             };
@@ -6494,13 +10140,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "email": "ops@example.com",
+                         *         "status": "active",
+                         *         "isSuperadmin": true,
+                         *         "tenantId": "demo-1",
+                         *         "role": "owner",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6509,7 +10177,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6518,7 +10191,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6527,7 +10205,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such tenant */
+                /**
+                 * @description No such tenant
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -6536,7 +10219,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The person belongs to another tenant (member_of_another_tenant; a superadmin can move them) or is its last owner (last_owner) */
+                /**
+                 * @description The person belongs to another tenant (member_of_another_tenant; a superadmin can move them) or is its last owner (last_owner)
+                 *
+                 *     Codes:
+                 *     - `user_exists`: A user with this email exists
+                 *     - `member_of_another_tenant`: The person belongs to another tenant; only a superadmin can move them
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -6545,7 +10234,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -6554,7 +10248,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -6563,8 +10262,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6612,6 +10328,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "userId": "demo-1",
+                         *         "removed": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -6622,7 +10347,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6631,7 +10363,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6640,7 +10377,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6649,7 +10391,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such member */
+                /**
+                 * @description No such member
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 *     - `user_not_found`: No such user
+                 *     - `member_not_found`: No such member of the tenant
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -6658,7 +10407,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description That would leave the tenant without an owner (last_owner) */
+                /**
+                 * @description That would leave the tenant without an owner (last_owner)
+                 *
+                 *     Codes:
+                 *     - `last_owner`: The change would leave the tenant without an owner
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -6667,7 +10421,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -6676,7 +10435,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -6685,8 +10449,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6711,6 +10492,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "role": "owner"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UpdateMember"];
                 };
             };
@@ -6721,13 +10507,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "email": "ops@example.com",
+                         *         "status": "active",
+                         *         "isSuperadmin": true,
+                         *         "tenantId": "demo-1",
+                         *         "role": "owner",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6736,7 +10544,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6745,7 +10558,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6754,7 +10572,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such member */
+                /**
+                 * @description No such member
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 *     - `user_not_found`: No such user
+                 *     - `member_not_found`: No such member of the tenant
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -6763,7 +10588,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description That would leave the tenant without an owner (last_owner) */
+                /**
+                 * @description That would leave the tenant without an owner (last_owner)
+                 *
+                 *     Codes:
+                 *     - `last_owner`: The change would leave the tenant without an owner
+                 *     - `member_of_another_tenant`: The person belongs to another tenant; only a superadmin can move them
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -6772,7 +10603,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -6781,7 +10617,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -6790,8 +10631,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6828,13 +10686,48 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "tenantId": "demo-1",
+                         *         "plan": "demo",
+                         *         "quotas": {
+                         *           "maxApps": 1,
+                         *           "maxConcurrentStreams": 1,
+                         *           "maxRecordingMinutesMonth": 1,
+                         *           "maxEgressGbMonth": 1,
+                         *           "maxStorageGb": 1
+                         *         },
+                         *         "usage": {
+                         *           "apps": 1,
+                         *           "concurrentStreams": 1,
+                         *           "recordingMinutesMonth": 1,
+                         *           "egressGbMonth": 1,
+                         *           "storageGb": 1
+                         *         },
+                         *         "exceeded": {
+                         *           "maxApps": true,
+                         *           "maxConcurrentStreams": true,
+                         *           "maxRecordingMinutesMonth": true,
+                         *           "maxEgressGbMonth": true,
+                         *           "maxStorageGb": true
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["UsageReport"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6843,7 +10736,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6852,7 +10750,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6861,7 +10764,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such tenant (or not the caller's) */
+                /**
+                 * @description No such tenant (or not the caller's)
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -6870,26 +10778,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6936,6 +10843,30 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "name": "demo",
+                         *           "scope": "global",
+                         *           "appId": 1,
+                         *           "app": "demo",
+                         *           "tenantId": "demo-1",
+                         *           "allowedIps": [
+                         *             "demo"
+                         *           ],
+                         *           "lastUsedAt": "2026-11-24T08:00:00.000Z",
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "revoked": true
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["ApiToken"][];
                             error: null;
@@ -6945,7 +10876,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6954,7 +10890,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6963,7 +10904,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6972,26 +10918,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7015,6 +10960,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "demo",
+                     *       "scope": "global"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateToken"];
                 };
             };
@@ -7025,13 +10976,39 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "name": "demo",
+                         *         "scope": "global",
+                         *         "appId": 1,
+                         *         "app": "demo",
+                         *         "tenantId": "demo-1",
+                         *         "allowedIps": [
+                         *           "demo"
+                         *         ],
+                         *         "lastUsedAt": "2026-11-24T08:00:00.000Z",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "revoked": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["CreatedApiToken"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7040,7 +11017,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7049,7 +11031,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7058,7 +11045,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -7067,7 +11059,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -7076,7 +11073,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -7085,8 +11087,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7134,7 +11153,14 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7143,7 +11169,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7152,7 +11183,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7161,7 +11197,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such token (or not visible to the caller) */
+                /**
+                 * @description No such token (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `token_not_found`: No such API token, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -7170,7 +11211,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -7179,7 +11225,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -7188,8 +11239,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7230,6 +11298,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "email": "ops@example.com",
+                         *           "status": "active",
+                         *           "isSuperadmin": true,
+                         *           "tenantId": "demo-1",
+                         *           "role": "owner",
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"][];
                             error: null;
@@ -7239,7 +11327,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7248,7 +11341,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7257,7 +11355,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7266,26 +11369,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7309,6 +11411,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "email": "ops@example.com"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateUser"];
                 };
             };
@@ -7319,13 +11426,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "email": "ops@example.com",
+                         *         "status": "active",
+                         *         "isSuperadmin": true,
+                         *         "tenantId": "demo-1",
+                         *         "role": "owner",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7334,7 +11463,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7343,7 +11477,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7352,7 +11491,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The email is taken (user_exists) */
+                /**
+                 * @description Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description The email is taken (user_exists)
+                 *
+                 *     Codes:
+                 *     - `user_exists`: A user with this email exists
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7361,7 +11517,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -7370,7 +11531,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -7379,8 +11545,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7421,13 +11604,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "email": "ops@example.com",
+                         *         "status": "active",
+                         *         "isSuperadmin": true,
+                         *         "tenantId": "demo-1",
+                         *         "role": "owner",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7436,7 +11639,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7445,7 +11653,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7454,7 +11667,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such user */
+                /**
+                 * @description No such user
+                 *
+                 *     Codes:
+                 *     - `user_not_found`: No such user
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -7463,26 +11681,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7512,6 +11729,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": components["schemas"]["UpdateUser"];
                 };
             };
@@ -7522,13 +11740,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "email": "ops@example.com",
+                         *         "status": "active",
+                         *         "isSuperadmin": true,
+                         *         "tenantId": "demo-1",
+                         *         "role": "owner",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7537,7 +11777,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7546,7 +11791,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7555,7 +11805,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such user */
+                /**
+                 * @description No such user
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 *     - `user_not_found`: No such user
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -7564,7 +11820,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Codes:
+                 *     - `last_owner`: The change would leave the tenant without an owner
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -7573,7 +11846,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -7582,8 +11860,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7623,6 +11918,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "received": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -7632,7 +11935,26 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Not signed by this node's LiveKit, stale, or the body does not match */
+                /**
+                 * @description Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Not signed by this node's LiveKit, stale, or the body does not match
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7641,7 +11963,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -7650,7 +11977,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -7659,7 +11991,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit is not configured */
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description LiveKit is not configured
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -7894,11 +12244,23 @@ export interface components {
         };
         Health: {
             livekit: {
+                /** @description When LiveKit was last asked (at most every 5 s) */
                 checkedAt: string;
+                /** @description LIVEKIT_API_KEY and LIVEKIT_API_SECRET are set */
+                configured: boolean;
                 reachable: boolean;
+                /** @description Why it is not reachable */
+                reason: string | null;
             };
             /**
-             * @description `degraded` when storage does not answer
+             * @description Why it is degraded, one line per cause (empty when ok)
+             * @example [
+             *       "LiveKit at 127.0.0.1:7880 does not answer (the connection was refused)"
+             *     ]
+             */
+            reasons: string[];
+            /**
+             * @description `degraded` when storage does not answer, or the configured LiveKit does not
              * @enum {string}
              */
             status: "ok" | "degraded";
@@ -8125,6 +12487,25 @@ export interface components {
             summary: components["schemas"]["QoeSummary"];
             total: number;
             views: components["schemas"]["QoeView"][];
+        };
+        /** @description A quota denial (`quota_exceeded`). Superadmins and global tokens are never refused; `STREAMHUB_AUTHZ_ENFORCE=log` lets the request through and logs it. */
+        QuotaExceeded: {
+            data: null;
+            error: {
+                /** @constant */
+                code: "quota_exceeded";
+                /** @description The tenant's limit for the metric (its plan's, or an override) */
+                limit: number;
+                message: string;
+                /**
+                 * @description The tenant limit that is used up (README, Quotas)
+                 * @enum {string}
+                 */
+                metric: "maxApps" | "maxConcurrentStreams" | "maxRecordingMinutesMonth" | "maxEgressGbMonth" | "maxStorageGb";
+                requestId: string;
+                /** @description How much of it is in use now (for monthly metrics, this month) */
+                used: number;
+            };
         };
         /** @description Effective limits: the plan's, with this tenant's overrides */
         Quotas: {

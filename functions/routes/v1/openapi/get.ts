@@ -1,6 +1,7 @@
 import pkg from "../../../../package.json" with { type: "json" };
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../lib/context.ts";
+import { enrich } from "./enrich.ts";
 
 export const OPENAPI_PATH = "/api/v1/openapi.json";
 
@@ -52,7 +53,12 @@ export function registerOpenApi(api: OpenAPIHono<AppEnv, {}, "/api/v1">) {
     scheme: "bearer",
     description: "A StreamHub `sk_` API token",
   });
-  api.doc31("/openapi.json", openApiDocument);
+  // Built once per isolate, at its first request: the routes do not change while it runs.
+  let document: Record<string, unknown> | undefined;
+  api.get("/openapi.json", (c) => {
+    document ??= enrich(api.getOpenAPI31Document(openApiDocument) as unknown as Record<string, unknown>);
+    return c.json(document);
+  });
   api.get("/docs", (c) => {
     c.header("Content-Security-Policy", DOCS_CSP);
     c.header("X-Content-Type-Options", "nosniff");
