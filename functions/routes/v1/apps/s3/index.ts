@@ -24,7 +24,7 @@ const putRoute = appRoute("s3:write", {
   tags: ["s3"],
   summary: "Set the app's S3 bucket (proven before it is saved)",
   description:
-    "Writes, reads back and deletes a small probe object with the given settings first; if any step fails the answer is a 400 naming what failed (s3_unreachable, s3_invalid_key, s3_invalid_secret, s3_bucket_not_found, s3_access_denied, s3_wrong_region) and nothing is saved. Keys are stored encrypted; an empty or absent key or secret keeps the stored one. A new public_url needs confirmPublic: true.",
+    "Writes, reads back and deletes a small probe object with the given settings first; if any step fails the answer is a 400 naming what failed (s3_endpoint_private, s3_unreachable, s3_invalid_key, s3_invalid_secret, s3_bucket_not_found, s3_access_denied, s3_wrong_region, s3_probe_failed) and nothing is saved. An endpoint given as an IP address needs forcePathStyle: true. Keys are stored encrypted; an empty or absent key or secret keeps the stored one. A new public_url needs confirmPublic: true.",
   request: { body: { required: true, content: { "application/json": { schema: PutS3Body } } } },
   responses: {
     200: { description: "Saved", content: { "application/json": { schema: envelopeSchema(MaskedS3Schema) } } },
