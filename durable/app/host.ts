@@ -5,7 +5,7 @@ import type { EventLog } from "./event-log.ts";
 import type { Scheduler } from "../lib/scheduler.ts";
 
 /** Everything time-based an app actor does, each a row of its one schedule table (durable/lib/scheduler.ts). */
-export type AppTask = "webhooks" | "reconcile" | "retention" | "audit_forward";
+export type AppTask = "webhooks" | "reconcile" | "retention" | "audit_forward" | "analytics";
 
 /** Who an app actor is: adopted from the Registry at the app's first use (AppActor), then stored. */
 export interface AppIdentity {

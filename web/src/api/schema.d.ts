@@ -40,30 +40,7 @@ export interface paths {
                          *           "tenantId": "demo-1",
                          *           "createdAt": "2026-11-24T08:00:00.000Z",
                          *           "updatedAt": "2026-11-24T08:00:00.000Z",
-                         *           "settingsJson": "demo",
-                         *           "settings": {
-                         *             "recordingEnabled": true,
-                         *             "autoRecord": true,
-                         *             "auditTokens": true,
-                         *             "splitMinutes": 1,
-                         *             "snapshotSeconds": 1,
-                         *             "callbackUrl": "https://example.com/hooks/streamhub",
-                         *             "callbackSecretMasked": "a-long-secret-value-1",
-                         *             "features": {
-                         *               "rtmpPassword": true,
-                         *               "chat": true,
-                         *               "reactions": true,
-                         *               "viewerCounter": true,
-                         *               "hiddenQc": true,
-                         *               "adaptivePlayer": true,
-                         *               "publicPlayback": true
-                         *             },
-                         *             "branding": {
-                         *               "primaryColor": "demo",
-                         *               "logoUrl": "https://example.com/hooks/streamhub",
-                         *               "posterUrl": "https://example.com/hooks/streamhub"
-                         *             }
-                         *           }
+                         *           "settingsJson": "demo"
                          *         }
                          *       ],
                          *       "total": 1,
@@ -190,30 +167,7 @@ export interface paths {
                          *         "tenantId": "demo-1",
                          *         "createdAt": "2026-11-24T08:00:00.000Z",
                          *         "updatedAt": "2026-11-24T08:00:00.000Z",
-                         *         "settingsJson": "demo",
-                         *         "settings": {
-                         *           "recordingEnabled": true,
-                         *           "autoRecord": true,
-                         *           "auditTokens": true,
-                         *           "splitMinutes": 1,
-                         *           "snapshotSeconds": 1,
-                         *           "callbackUrl": "https://example.com/hooks/streamhub",
-                         *           "callbackSecretMasked": "a-long-secret-value-1",
-                         *           "features": {
-                         *             "rtmpPassword": true,
-                         *             "chat": true,
-                         *             "reactions": true,
-                         *             "viewerCounter": true,
-                         *             "hiddenQc": true,
-                         *             "adaptivePlayer": true,
-                         *             "publicPlayback": true
-                         *           },
-                         *           "branding": {
-                         *             "primaryColor": "demo",
-                         *             "logoUrl": "https://example.com/hooks/streamhub",
-                         *             "posterUrl": "https://example.com/hooks/streamhub"
-                         *           }
-                         *         }
+                         *         "settingsJson": "demo"
                          *       },
                          *       "error": null
                          *     }
@@ -406,30 +360,7 @@ export interface paths {
                          *         "tenantId": "demo-1",
                          *         "createdAt": "2026-11-24T08:00:00.000Z",
                          *         "updatedAt": "2026-11-24T08:00:00.000Z",
-                         *         "settingsJson": "demo",
-                         *         "settings": {
-                         *           "recordingEnabled": true,
-                         *           "autoRecord": true,
-                         *           "auditTokens": true,
-                         *           "splitMinutes": 1,
-                         *           "snapshotSeconds": 1,
-                         *           "callbackUrl": "https://example.com/hooks/streamhub",
-                         *           "callbackSecretMasked": "a-long-secret-value-1",
-                         *           "features": {
-                         *             "rtmpPassword": true,
-                         *             "chat": true,
-                         *             "reactions": true,
-                         *             "viewerCounter": true,
-                         *             "hiddenQc": true,
-                         *             "adaptivePlayer": true,
-                         *             "publicPlayback": true
-                         *           },
-                         *           "branding": {
-                         *             "primaryColor": "demo",
-                         *             "logoUrl": "https://example.com/hooks/streamhub",
-                         *             "posterUrl": "https://example.com/hooks/streamhub"
-                         *           }
-                         *         }
+                         *         "settingsJson": "demo"
                          *       },
                          *       "error": null
                          *     }
@@ -717,30 +648,7 @@ export interface paths {
                          *         "tenantId": "demo-1",
                          *         "createdAt": "2026-11-24T08:00:00.000Z",
                          *         "updatedAt": "2026-11-24T08:00:00.000Z",
-                         *         "settingsJson": "demo",
-                         *         "settings": {
-                         *           "recordingEnabled": true,
-                         *           "autoRecord": true,
-                         *           "auditTokens": true,
-                         *           "splitMinutes": 1,
-                         *           "snapshotSeconds": 1,
-                         *           "callbackUrl": "https://example.com/hooks/streamhub",
-                         *           "callbackSecretMasked": "a-long-secret-value-1",
-                         *           "features": {
-                         *             "rtmpPassword": true,
-                         *             "chat": true,
-                         *             "reactions": true,
-                         *             "viewerCounter": true,
-                         *             "hiddenQc": true,
-                         *             "adaptivePlayer": true,
-                         *             "publicPlayback": true
-                         *           },
-                         *           "branding": {
-                         *             "primaryColor": "demo",
-                         *             "logoUrl": "https://example.com/hooks/streamhub",
-                         *             "posterUrl": "https://example.com/hooks/streamhub"
-                         *           }
-                         *         }
+                         *         "settingsJson": "demo"
                          *       },
                          *       "error": null
                          *     }
@@ -879,6 +787,167 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/apps/{app}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The app's live numbers over time
+         * @description Each point is the peak over its minute or hour. Minutes are kept 7 days and at most 24 hours are asked for at once; hours are kept 90 days, at most 90 days at once. Without `from`, the hour (minutes) or day (hours) before `to`; without `to`, up to the end of the minute or hour under way. CSV with `?format=csv`, or `Accept: text/csv` when `format` is not given.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `csv` or `json`; without it, CSV when `Accept` names `text/csv`, otherwise JSON */
+                    format?: "json" | "csv";
+                    /** @description Start (inclusive; rounded down to the bucket) */
+                    from?: string;
+                    resolution?: "minute" | "hour";
+                    /** @description End (exclusive); default the end of the minute or hour under way */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    app: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The series */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "app": "demo",
+                         *         "resolution": "minute",
+                         *         "from": "demo",
+                         *         "to": "demo",
+                         *         "points": [
+                         *           {
+                         *             "ts": "2026-11-29T12:00:00.000Z",
+                         *             "streams": 1,
+                         *             "viewers": 1,
+                         *             "publishers": 1,
+                         *             "ingestKbps": 1
+                         *           }
+                         *         ]
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
+                        "application/json": {
+                            data: components["schemas"]["AnalyticsSeries"];
+                            error: null;
+                        };
+                        /**
+                         * @example ts,streams,viewers,publishers,ingestKbps
+                         *     2026-11-29T12:00:00.000Z,1,2,1,
+                         */
+                        "text/csv": string;
+                    };
+                };
+                /**
+                 * @description validation_failed (e.g. an unknown resolution), invalid_range (from not before to), range_too_large
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `invalid_range`: The time range is empty or backwards: `from` must be before `to`
+                 *     - `range_too_large`: The time range holds more points than the resolution allows (minute: 24 hours, hour: 90 days)
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/apps/{app}/audit": {
@@ -1033,6 +1102,356 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The app's adaptive and transcoding settings (the original StreamHub's config view) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "app": "demo",
+                         *         "adaptive": true,
+                         *         "layers": [
+                         *           {
+                         *             "name": "demo",
+                         *             "height": 1
+                         *           }
+                         *         ],
+                         *         "rtmp": {
+                         *           "enabled": true,
+                         *           "transcode": true
+                         *         },
+                         *         "features": {
+                         *           "rtmpPassword": true,
+                         *           "chat": true,
+                         *           "reactions": true,
+                         *           "viewerCounter": true,
+                         *           "hiddenQc": true,
+                         *           "adaptivePlayer": true,
+                         *           "publicPlayback": true
+                         *         },
+                         *         "transcoding": {
+                         *           "enabled": false,
+                         *           "encoding": "h264",
+                         *           "vodAdaptive": false,
+                         *           "vodRenditions": [],
+                         *           "hwaccel": "auto",
+                         *           "hwaccelResolved": {
+                         *             "requested": "auto",
+                         *             "effective": "cpu",
+                         *             "type": "none",
+                         *             "reason": "demo"
+                         *           }
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
+                        "application/json": {
+                            data: components["schemas"]["AppConfig"];
+                            error: null;
+                        };
+                    };
+                };
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the app's adaptive and transcoding settings
+         * @description Give only what changes; `layers` replaces the whole ladder, `features` is merged key by key, `adaptive` is the `adaptivePlayer` feature. StreamHub does not transcode recordings, so `transcodingEnabled`, `encoding`, `vodAdaptive` and `vodRenditions` take only the values that say so (false, h264, false, []); anything else is a 400. Display name, recording and callbacks are set with PATCH /apps/{app}.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["PatchAppConfig"];
+                };
+            };
+            responses: {
+                /** @description The settings after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "app": "demo",
+                         *         "adaptive": true,
+                         *         "layers": [
+                         *           {
+                         *             "name": "demo",
+                         *             "height": 1
+                         *           }
+                         *         ],
+                         *         "rtmp": {
+                         *           "enabled": true,
+                         *           "transcode": true
+                         *         },
+                         *         "features": {
+                         *           "rtmpPassword": true,
+                         *           "chat": true,
+                         *           "reactions": true,
+                         *           "viewerCounter": true,
+                         *           "hiddenQc": true,
+                         *           "adaptivePlayer": true,
+                         *           "publicPlayback": true
+                         *         },
+                         *         "transcoding": {
+                         *           "enabled": false,
+                         *           "encoding": "h264",
+                         *           "vodAdaptive": false,
+                         *           "vodRenditions": [],
+                         *           "hwaccel": "auto",
+                         *           "hwaccelResolved": {
+                         *             "requested": "auto",
+                         *             "effective": "cpu",
+                         *             "type": "none",
+                         *             "reason": "demo"
+                         *           }
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
+                        "application/json": {
+                            data: components["schemas"]["AppConfig"];
+                            error: null;
+                        };
+                    };
+                };
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/apps/{app}/ingress": {
         parameters: {
             query?: never;
@@ -1091,7 +1510,11 @@ export interface paths {
                          *             "restarts": 1,
                          *             "updatedAt": "2026-11-24T08:00:00.000Z"
                          *           },
-                         *           "publishUrl": "https://example.com/hooks/streamhub"
+                         *           "publishUrl": "https://example.com/hooks/streamhub",
+                         *           "roomName": "demo-room",
+                         *           "rtmp_url": "https://example.com/hooks/streamhub",
+                         *           "stream_key": "demo",
+                         *           "requires_password": true
                          *         }
                          *       ],
                          *       "total": 1,
@@ -1196,7 +1619,7 @@ export interface paths {
         put?: never;
         /**
          * Create an ingress (RTMP, WHIP, URL pull, or an RTSP camera through the relay)
-         * @description Creates the ingress in LiveKit. `rtsp` is an RTMP ingress fed by the relay sidecar from the given rtsp:// source; `url` takes only what LiveKit pulls itself (http, https, srt). The stream key is stored encrypted and shown only to callers that may edit ingresses. With the app's `rtmpPassword` feature a password is returned once.
+         * @description Creates the ingress in LiveKit. `rtsp` is an RTMP ingress fed by the relay sidecar from the given rtsp:// source; `url` with an rtsp:// source is the same (the original's way to add a camera), otherwise only what LiveKit pulls itself (http, https, srt). The stream key is stored encrypted and shown only to callers that may edit ingresses. With the app's `rtmpPassword` feature a password is returned once.
          */
         post: {
             parameters: {
@@ -1251,7 +1674,11 @@ export interface paths {
                          *           "restarts": 1,
                          *           "updatedAt": "2026-11-24T08:00:00.000Z"
                          *         },
-                         *         "publishUrl": "https://example.com/hooks/streamhub"
+                         *         "publishUrl": "https://example.com/hooks/streamhub",
+                         *         "roomName": "demo-room",
+                         *         "rtmp_url": "https://example.com/hooks/streamhub",
+                         *         "stream_key": "demo",
+                         *         "requires_password": true
                          *       },
                          *       "error": null
                          *     }
@@ -1468,7 +1895,11 @@ export interface paths {
                          *           "restarts": 1,
                          *           "updatedAt": "2026-11-24T08:00:00.000Z"
                          *         },
-                         *         "publishUrl": "https://example.com/hooks/streamhub"
+                         *         "publishUrl": "https://example.com/hooks/streamhub",
+                         *         "roomName": "demo-room",
+                         *         "rtmp_url": "https://example.com/hooks/streamhub",
+                         *         "stream_key": "demo",
+                         *         "requires_password": true
                          *       },
                          *       "error": null
                          *     }
@@ -2218,7 +2649,7 @@ export interface paths {
         };
         /**
          * A public viewer token
-         * @description No credential needed: a subscribe-only, hidden viewer token (identity `viewer-<8 hex>`, 6 h) for the room, for embedded players. 404 when the app's `publicPlayback` feature is off. Rate-limited per client address.
+         * @description No credential needed: a subscribe-only, hidden viewer token (identity `viewer-<8 hex>`, 6 h) for the room, for embedded players. 404 `public_playback_disabled` when the app's `publicPlayback` feature is off (the same answer as for an unknown app). Rate-limited per client address.
          */
         get: {
             parameters: {
@@ -2273,10 +2704,11 @@ export interface paths {
                     };
                 };
                 /**
-                 * @description No such app, or public playback is off
+                 * @description public_playback_disabled: the app's public playback is off, or there is no such app (one answer, so that app names cannot be probed)
                  *
                  *     Codes:
                  *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `public_playback_disabled`: No public playback for the app: its publicPlayback feature is off (or there is no such app); ask for a viewer token
                  */
                 404: {
                     headers: {
@@ -2767,7 +3199,7 @@ export interface paths {
                  * @description The recording has already ended
                  *
                  *     Codes:
-                 *     - `recording_ended`: The recording is not running (stop) or still running (delete)
+                 *     - `recording_ended`: The recording is not running any more (stop)
                  */
                 409: {
                     headers: {
@@ -3200,7 +3632,7 @@ export interface paths {
         };
         /**
          * Set the app's S3 bucket (proven before it is saved)
-         * @description Writes, reads back and deletes a small probe object with the given settings first; if any step fails the answer is a 400 naming what failed (s3_unreachable, s3_invalid_key, s3_invalid_secret, s3_bucket_not_found, s3_access_denied, s3_wrong_region) and nothing is saved. Keys are stored encrypted; an empty or absent key or secret keeps the stored one. A new public_url needs confirmPublic: true.
+         * @description Writes, reads back and deletes a small probe object with the given settings first; if any step fails the answer is a 400 naming what failed (s3_endpoint_private, s3_unreachable, s3_invalid_key, s3_invalid_secret, s3_bucket_not_found, s3_access_denied, s3_wrong_region, s3_probe_failed) and nothing is saved. An endpoint given as an IP address needs forcePathStyle: true. Keys are stored encrypted; an empty or absent key or secret keeps the stored one. A new public_url needs confirmPublic: true.
          */
         put: {
             parameters: {
@@ -4031,6 +4463,7 @@ export interface paths {
                          *       "data": [
                          *         {
                          *           "id": "demo-1",
+                         *           "appId": 1,
                          *           "streamId": "demo-1",
                          *           "type": "webrtc",
                          *           "room": "demo-room",
@@ -4175,6 +4608,7 @@ export interface paths {
                          * @example {
                          *       "data": {
                          *         "id": "demo-1",
+                         *         "appId": 1,
                          *         "streamId": "demo-1",
                          *         "type": "webrtc",
                          *         "room": "demo-room",
@@ -5252,7 +5686,7 @@ export interface paths {
                 };
                 /**
                  * @description Codes:
-                 *     - `recording_ended`: The recording is not running (stop) or still running (delete)
+                 *     - `recording_ended`: The recording is not running any more (stop)
                  */
                 409: {
                     headers: {
@@ -5334,6 +5768,182 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{app}/streams/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stream's session reports
+         * @description Newest first; a live session reports its figures so far. Kept 90 days. CSV with `?format=csv`, or `Accept: text/csv` when `format` is not given (the total is then in `X-Total-Count`).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `csv` or `json`; without it, CSV when `Accept` names `text/csv`, otherwise JSON */
+                    format?: "json" | "csv";
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path: {
+                    app: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of sessions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": 1,
+                         *           "streamId": "demo-1",
+                         *           "room": "demo-room",
+                         *           "type": "demo",
+                         *           "status": "live",
+                         *           "startedAt": "2026-11-24T08:00:00.000Z",
+                         *           "endedAt": "2026-11-24T08:00:00.000Z",
+                         *           "endReason": "demo",
+                         *           "durationS": 1,
+                         *           "peakViewers": 1,
+                         *           "avgViewers": 1,
+                         *           "uniqueViewers": 1,
+                         *           "watchMinutes": 1,
+                         *           "ingestKbps": 1,
+                         *           "health": "healthy",
+                         *           "qoe": {
+                         *             "views": 1,
+                         *             "medianFirstFrameMs": 1,
+                         *             "p95FirstFrameMs": 1,
+                         *             "rebufferRatio": 1,
+                         *             "hlsFallbacks": 1,
+                         *             "failed": 1
+                         *           }
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
+                        "application/json": {
+                            data: components["schemas"]["StreamSession"][];
+                            error: null;
+                            limit: number;
+                            offset: number;
+                            total: number;
+                        };
+                        /**
+                         * @example id,streamId,room,…
+                         *     1,demo-show/host,demo-show,…
+                         */
+                        "text/csv": string;
+                    };
+                };
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description No such app or stream
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5577,7 +6187,7 @@ export interface paths {
                          *       "data": [
                          *         {
                          *           "id": "demo-1",
-                         *           "appId": "demo-1",
+                         *           "appId": 1,
                          *           "egressId": "demo-1",
                          *           "streamId": "demo-1",
                          *           "room": "demo-room",
@@ -5593,7 +6203,11 @@ export interface paths {
                          *           "status": "recording",
                          *           "error": "demo",
                          *           "startedAt": "2026-11-24T08:00:00.000Z",
-                         *           "endedAt": "2026-11-24T08:00:00.000Z"
+                         *           "endedAt": "2026-11-24T08:00:00.000Z",
+                         *           "name": "demo",
+                         *           "localPath": null,
+                         *           "metatagsJson": "demo",
+                         *           "snapshotKey": null
                          *         }
                          *       ],
                          *       "total": 1,
@@ -5736,7 +6350,7 @@ export interface paths {
                          * @example {
                          *       "data": {
                          *         "id": "demo-1",
-                         *         "appId": "demo-1",
+                         *         "appId": 1,
                          *         "egressId": "demo-1",
                          *         "streamId": "demo-1",
                          *         "room": "demo-room",
@@ -5752,7 +6366,11 @@ export interface paths {
                          *         "status": "recording",
                          *         "error": "demo",
                          *         "startedAt": "2026-11-24T08:00:00.000Z",
-                         *         "endedAt": "2026-11-24T08:00:00.000Z"
+                         *         "endedAt": "2026-11-24T08:00:00.000Z",
+                         *         "name": "demo",
+                         *         "localPath": null,
+                         *         "metatagsJson": "demo",
+                         *         "snapshotKey": null
                          *       },
                          *       "error": null
                          *     }
@@ -5956,10 +6574,10 @@ export interface paths {
                     };
                 };
                 /**
-                 * @description Still recording: stop it first
+                 * @description Still recording or uploading (recording_running): stop it, or wait until it is ready
                  *
                  *     Codes:
-                 *     - `recording_ended`: The recording is not running (stop) or still running (delete)
+                 *     - `recording_running`: The recording is still running or uploading (delete): stop it, or wait until it is ready
                  */
                 409: {
                     headers: {
@@ -7769,7 +8387,7 @@ export interface paths {
         put?: never;
         /**
          * Log in to the dashboard
-         * @description Exchanges an email and password (or the break-glass ADMIN_USER / ADMIN_PASS) for a 12-hour session JWT. Failures are throttled per address and per account (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_WINDOW_MS).
+         * @description Exchanges an email and password (or the break-glass ADMIN_USER / ADMIN_PASS) for a 12-hour session JWT. `email` is an alias of `user`, as the original dashboard sends both; two different values are a 400. Failures are throttled per address and per account (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_WINDOW_MS).
          */
         post: {
             parameters: {
@@ -7782,7 +8400,6 @@ export interface paths {
                 content: {
                     /**
                      * @example {
-                     *       "user": "ops@example.com",
                      *       "password": "a-long-secret-value-1"
                      *     }
                      */
@@ -8171,6 +8788,184 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change my own password
+         * @description For a signed-in user (not the break-glass admin, whose password is ADMIN_PASS, nor an API token). Every session of the user ends, this one included; the answer carries a new session token for the browser that made the change. Wrong current passwords count against the same throttle as failed logins (per address and per account).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /**
+                     * @example {
+                     *       "currentPassword": "a-long-secret-value-1",
+                     *       "newPassword": "a-long-secret-value-1"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChangePassword"];
+                };
+            };
+            responses: {
+                /** @description Changed; other sessions ended */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "token": "demo",
+                         *         "expiresAt": "2026-11-24T08:00:00.000Z",
+                         *         "sessionId": "demo-1"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
+                        "application/json": {
+                            data: components["schemas"]["ChangePasswordResult"];
+                            error: null;
+                        };
+                    };
+                };
+                /**
+                 * @description `weak_password`: the new password is under 12 characters, the current one or the email address; or validation_failed / malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `weak_password`: The new password is under 12 characters, the current one, or the account's email address
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description `wrong_password`: the current password is not the account's; `forbidden`: the caller has no password here (break-glass admin, API token)
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 *     - `wrong_password`: The current password given to change one's own password is not the account's
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Too many wrong passwords for this account or from this address; see Retry-After
+                 *
+                 *     Codes:
+                 *     - `too_many_requests`: Too many attempts from this address or for this account; `Retry-After` says when to try again
+                 */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Login is off: STREAMHUB_JWT_SECRET is not set
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -12039,6 +12834,32 @@ export interface components {
              */
             role: "owner" | "editor" | "viewer";
         };
+        AnalyticsPoint: {
+            /** @description Ingest bitrate as LiveKit's ingresses report it (peak); null when none reported one */
+            ingestKbps: number | null;
+            /** @description Participants publishing, ingresses included (peak) */
+            publishers: number;
+            /** @description Live streams (peak over the bucket) */
+            streams: number;
+            /**
+             * @description The minute's or hour's start (UTC)
+             * @example 2026-11-29T12:00:00.000Z
+             */
+            ts: string;
+            /** @description Viewers of live streams: participants that publish nothing, QC and recorder participants left out (peak) */
+            viewers: number;
+        };
+        AnalyticsSeries: {
+            app: string;
+            /** @description The first bucket's start */
+            from: string;
+            /** @description One per bucket, oldest first; zeros where nothing was live */
+            points: components["schemas"]["AnalyticsPoint"][];
+            /** @enum {string} */
+            resolution: "minute" | "hour";
+            /** @description The end of the range (exclusive) */
+            to: string;
+        };
         ApiToken: {
             allowedIps: string[];
             /** @description The name of the app an app-scoped token is bound to */
@@ -12054,6 +12875,7 @@ export interface components {
             scope: "global" | "app";
             tenantId: string | null;
         };
+        /** @description Player pages' look, merged key by key (give a key to change it) */
         AppBranding: {
             /**
              * Format: uri
@@ -12067,6 +12889,53 @@ export interface components {
             posterUrl?: string;
             /** @description Buttons and accents of the player */
             primaryColor?: string;
+        };
+        AppConfig: {
+            /** @description Simulcast WebRTC delivery: the `adaptivePlayer` feature */
+            adaptive: boolean;
+            app: string;
+            features: {
+                adaptivePlayer: boolean;
+                chat: boolean;
+                hiddenQc: boolean;
+                publicPlayback: boolean;
+                reactions: boolean;
+                rtmpPassword: boolean;
+                viewerCounter: boolean;
+            };
+            /** @description The rendition ladder shown to players (default 720/480/240) */
+            layers: components["schemas"]["ConfigLayer"][];
+            rtmp: {
+                enabled: boolean;
+                /** @description RTMP, RTSP and URL ingresses transcode to LiveKit's multi-layer ladder unless the request says `enableTranscoding` */
+                transcode: boolean;
+            };
+            transcoding: {
+                /**
+                 * @description Always false: StreamHub does not transcode recordings (LiveKit egress writes one H.264 MP4)
+                 * @enum {boolean}
+                 */
+                enabled: false;
+                /** @enum {string} */
+                encoding: "h264";
+                /** @enum {string} */
+                hwaccel: "auto" | "gpu" | "cpu";
+                hwaccelResolved: {
+                    /** @enum {string} */
+                    effective: "cpu";
+                    reason: string;
+                    /** @enum {string} */
+                    requested: "auto" | "gpu" | "cpu";
+                    /** @enum {string} */
+                    type: "none";
+                };
+                /** @enum {boolean} */
+                vodAdaptive: false;
+                vodRenditions: {
+                    bitrateKbps: number;
+                    height: number;
+                }[];
+            };
         };
         AppFeatures: {
             adaptivePlayer?: boolean;
@@ -12084,23 +12953,10 @@ export interface components {
             livekitRoomPrefix: string;
             /** @example demo */
             name: string;
-            settings: components["schemas"]["AppSettings"];
-            /** @description `settings` as a JSON string, as the original StreamHub returned it */
+            /** @description The app's settings (`AppSettings`) as a JSON string, as the original StreamHub returns them */
             settingsJson: string;
             tenantId: string | null;
             updatedAt: string;
-        };
-        AppSettings: {
-            auditTokens?: boolean;
-            autoRecord?: boolean;
-            branding?: components["schemas"]["AppBranding"];
-            /** @description The callback secret, masked (`ab***yz`) */
-            callbackSecretMasked?: string | null;
-            callbackUrl?: string | null;
-            features?: components["schemas"]["AppFeatures"];
-            recordingEnabled?: boolean;
-            snapshotSeconds?: number;
-            splitMinutes?: number;
         };
         AuditEntry: {
             actor: string;
@@ -12131,6 +12987,19 @@ export interface components {
             /** @enum {string} */
             via: "api_token" | "admin_jwt" | "user_jwt";
         };
+        ChangePassword: {
+            currentPassword: string;
+            /** @description At least 12 characters, not the current one, not the email address */
+            newPassword: string;
+        };
+        ChangePasswordResult: components["schemas"]["LoginResult"] & {
+            /** @description How many sessions the change ended (every one of the user's, this one included; `token` is this browser's new one) */
+            sessionsEnded: number;
+        };
+        ConfigLayer: {
+            height: number;
+            name: string;
+        };
         CreateApp: {
             displayName?: string;
             name: string;
@@ -12146,10 +13015,6 @@ export interface components {
             adaptive: boolean;
             embed_iframe: string;
             player_url: string;
-            requires_password: boolean;
-            roomName: string;
-            rtmp_url: string | null;
-            stream_key: string | null;
             /** @description Shown once, when the app's rtmpPassword feature is on */
             stream_password?: string;
         };
@@ -12161,7 +13026,7 @@ export interface components {
             participantIdentity?: string;
             participantName?: string;
             room?: string;
-            /** @description `url`: an http, https or srt source LiveKit pulls; `rtsp`: the rtsp:// camera the relay pulls */
+            /** @description `url`: an http, https or srt source LiveKit pulls (an rtsp:// URL makes it an `rtsp` ingress, as the original's docs add cameras); `rtsp`: the rtsp:// camera the relay pulls */
             url?: string;
         };
         CreateTenant: {
@@ -12223,7 +13088,7 @@ export interface components {
              *       "all"
              *     ]
              */
-            events: ("all" | "room_started" | "room_finished" | "participant_joined" | "participant_left" | "track_published" | "track_unpublished" | "ingress_started" | "ingress_updated" | "ingress_ended" | "egress_started" | "egress_updated" | "egress_ended" | "stream_started" | "stream_ended" | "recording_started" | "vod_ready" | "recording_failed" | "vod_deleted" | "hls_started" | "hls_stopped" | "quota.warning" | "quota.exceeded" | "webhook.endpoint_disabled" | "webhook.test")[];
+            events: ("all" | "room_started" | "room_finished" | "participant_joined" | "participant_left" | "track_published" | "track_unpublished" | "ingress_started" | "ingress_updated" | "ingress_ended" | "egress_started" | "egress_updated" | "egress_ended" | "stream_started" | "stream_ended" | "stream.health_changed" | "recording_started" | "vod_ready" | "recording_failed" | "vod_deleted" | "hls_started" | "hls_stopped" | "quota.warning" | "quota.exceeded" | "webhook.endpoint_disabled" | "webhook.test")[];
             /** Format: uri */
             url: string;
         };
@@ -12300,12 +13165,20 @@ export interface components {
                 status: string;
                 updatedAt: string | null;
             } | null;
+            /** @description = `requiresPassword` */
+            requires_password: boolean;
             requiresPassword: boolean;
             room: string;
+            /** @description = `room` (the original's name) */
+            roomName: string;
+            /** @description RTMP ingresses: the full publish URL with the key (= `publishUrl`); null for other inputs and for callers that may not edit ingresses */
+            rtmp_url: string | null;
             sourceUrl: string | null;
             startedAt: string | null;
             /** @description inactive | buffering | publishing | error | complete */
             status: string;
+            /** @description = `streamKey`: only for callers that may edit ingresses, otherwise null */
+            stream_key: string | null;
             /** @description Only for callers that may edit ingresses */
             streamKey: string | null;
             streamKeySet: boolean;
@@ -12350,9 +13223,11 @@ export interface components {
         Login: {
             /** @description Reserved for TOTP; not used yet */
             code?: string;
+            /** @description Alias of `user` (the original dashboard sends both, equal) */
+            email?: string;
             password: string;
             /** @description Email address, or the break-glass ADMIN_USER */
-            user: string;
+            user?: string;
         };
         LoginResult: {
             expiresAt: string;
@@ -12380,6 +13255,26 @@ export interface components {
             /** @description The secret, masked */
             secret: string | null;
             secretMasked: string | null;
+        };
+        PatchAppConfig: {
+            /** @description Sets the `adaptivePlayer` feature */
+            adaptive?: boolean;
+            /** @enum {string} */
+            encoding?: "h264";
+            features?: components["schemas"]["AppFeatures"];
+            /**
+             * @description Kept and shown; always resolved to CPU here
+             * @enum {string}
+             */
+            hwaccel?: "auto" | "gpu" | "cpu";
+            /** @description Replaces the whole ladder */
+            layers?: components["schemas"]["ConfigLayer"][];
+            rtmpTranscode?: boolean;
+            /** @enum {boolean} */
+            transcodingEnabled?: false;
+            /** @enum {boolean} */
+            vodAdaptive?: false;
+            vodRenditions?: unknown[];
         };
         PlayToken: {
             app: string;
@@ -12586,6 +13481,19 @@ export interface components {
             userAgent: string | null;
             userId: string;
         };
+        SessionQoe: {
+            /** @description Views that never played */
+            failed: number;
+            /** @description Views that played over HLS (the player's fallback from WebRTC) */
+            hlsFallbacks: number;
+            /** @description Time to first frame, nearest-rank median */
+            medianFirstFrameMs: number | null;
+            p95FirstFrameMs: number | null;
+            /** @description Rebuffering time over rebuffering plus watch time */
+            rebufferRatio: number | null;
+            /** @description Player reports of views that overlapped the session (views of its room) */
+            views: number;
+        };
         StartRecording: {
             /** @default grid */
             layout: string;
@@ -12596,6 +13504,8 @@ export interface components {
             streamId?: string;
         };
         Stream: {
+            /** @description The app's numeric id, as the original StreamHub's stream rows carry it */
+            appId: number;
             endedAt: string | null;
             endReason: string | null;
             /** @description `<room>/<identity>`; in paths the `/` is written `%2F` */
@@ -12612,6 +13522,34 @@ export interface components {
             type: "webrtc" | "rtmp" | "rtsp" | "whip" | "url";
             /** @description Participants that are not hidden and publish nothing; with the `viewerCounter` feature */
             viewers?: number;
+        };
+        StreamSession: {
+            /** @description Concurrent viewers averaged over the session's duration */
+            avgViewers: number;
+            /** @description Up to now while live */
+            durationS: number;
+            endedAt: string | null;
+            endReason: string | null;
+            /**
+             * @description Its health as last reported by `stream.health_changed`
+             * @enum {string}
+             */
+            health: "healthy" | "degraded" | "stalled";
+            id: number;
+            /** @description The ingest bitrate its ingress last reported; null for WebRTC publishers */
+            ingestKbps: number | null;
+            peakViewers: number;
+            qoe: components["schemas"]["SessionQoe"];
+            room: string;
+            startedAt: string;
+            /** @enum {string} */
+            status: "live" | "ended";
+            streamId: string;
+            type: string;
+            /** @description Distinct viewer identities that watched */
+            uniqueViewers: number;
+            /** @description Viewer-minutes: concurrent viewers integrated over time */
+            watchMinutes: number;
         };
         Tenant: {
             createdAt: string;
@@ -12639,7 +13577,8 @@ export interface components {
             auditTokens?: boolean;
             /** @description Record each room as soon as a stream starts in it */
             autoRecord?: boolean;
-            branding?: components["schemas"]["AppBranding"] & unknown;
+            branding?: components["schemas"]["AppBranding"];
+            /** @description Legacy HMAC secret of the callback endpoint, any length (a short one is weak: prefer a webhook endpoint's generated whsec_ secret); null clears it */
             callbackSecret?: string | null;
             /** Format: uri */
             callbackUrl?: string | null;
@@ -12680,7 +13619,7 @@ export interface components {
         UpdateWebhookEndpoint: {
             description?: string | null;
             enabled?: boolean;
-            events?: ("all" | "room_started" | "room_finished" | "participant_joined" | "participant_left" | "track_published" | "track_unpublished" | "ingress_started" | "ingress_updated" | "ingress_ended" | "egress_started" | "egress_updated" | "egress_ended" | "stream_started" | "stream_ended" | "recording_started" | "vod_ready" | "recording_failed" | "vod_deleted" | "hls_started" | "hls_stopped" | "quota.warning" | "quota.exceeded" | "webhook.endpoint_disabled" | "webhook.test")[];
+            events?: ("all" | "room_started" | "room_finished" | "participant_joined" | "participant_left" | "track_published" | "track_unpublished" | "ingress_started" | "ingress_updated" | "ingress_ended" | "egress_started" | "egress_updated" | "egress_ended" | "stream_started" | "stream_ended" | "stream.health_changed" | "recording_started" | "vod_ready" | "recording_failed" | "vod_deleted" | "hls_started" | "hls_stopped" | "quota.warning" | "quota.exceeded" | "webhook.endpoint_disabled" | "webhook.test")[];
             /** Format: uri */
             url?: string;
         };
@@ -12719,7 +13658,8 @@ export interface components {
             password: string;
         };
         Vod: {
-            appId: string;
+            /** @description The app's numeric id */
+            appId: number;
             durationS: number | null;
             egressId: string;
             endedAt: string | null;
@@ -12728,12 +13668,20 @@ export interface components {
             format: string;
             height: number | null;
             id: string;
+            /** @description Always null: recordings go straight to the app's bucket */
+            localPath: null;
+            /** @description JSON: room, mode and codec */
+            metatagsJson: string;
             /** @enum {string} */
             mode: "room-composite" | "participant";
+            /** @description A display name: the room and the day the recording started */
+            name: string;
             publicUrl: string | null;
             room: string;
             s3Url: string | null;
             sizeBytes: number | null;
+            /** @description Always null: no snapshots are taken */
+            snapshotKey: null;
             startedAt: string;
             /** @enum {string} */
             status: "recording" | "uploading" | "ready" | "failed";
@@ -12741,10 +13689,14 @@ export interface components {
             width: number | null;
         };
         VodDetail: components["schemas"]["Vod"] & {
+            /** @description Always null: no adaptive HLS ladder is made of recordings */
+            adaptive: null;
             presignedExpiresAt: string | null;
             presignedUrl: string | null;
             /** @description publicUrl, or else presignedUrl */
             url: string | null;
+            /** @description Always empty: recordings are not transcoded */
+            variants: unknown[];
         };
         WebhookDelivery: {
             attempts: number;

@@ -55,6 +55,14 @@ describe("the OpenAPI document, for integrators", () => {
     expect(wrong).toEqual([]);
   });
 
+  it("lists every error code on some operation (a new code needs its place in enrich.ts)", async () => {
+    const { ops } = await operations();
+    const listed = new Set(ops.flatMap(({ operation }) => Object.values(operation.responses as Record<string, any>).flatMap((r) => r["x-error-codes"] ?? [])));
+    // Not an operation's own answer: no such route, or another method.
+    const unlisted = Object.keys(ERRORS).filter((code) => !listed.has(code) && code !== "not_found" && code !== "method_not_allowed");
+    expect(unlisted).toEqual([]);
+  });
+
   it("describes the quota denial's metric, limit and used wherever a quota can refuse", async () => {
     const { doc, ops } = await operations();
     const quota = doc.components.schemas.QuotaExceeded;
