@@ -242,8 +242,8 @@ if [ "$dry_run" -eq 1 ] || ! grep -qx 'include /etc/redis/streamhub.conf' /etc/r
   run sh -c "echo 'include /etc/redis/streamhub.conf' >> /etc/redis/redis.conf"
 fi
 
-say "systemd units: streamhub, livekit, livekit-ingress, livekit-egress, streamhub-relay$([ "$caddy" -eq 1 ] && echo ', and Caddy pointed at selfhost/Caddyfile')"
-units=(streamhub.service livekit.service livekit-ingress.service livekit-egress.service streamhub-relay.service)
+say "systemd units: streamhub, livekit, livekit-ingress, livekit-egress, streamhub-relay, the backup timer, the cluster agent$([ "$caddy" -eq 1 ] && echo ', and Caddy pointed at selfhost/Caddyfile')"
+units=(streamhub.service livekit.service livekit-ingress.service livekit-egress.service streamhub-relay.service streamhub-backup.service streamhub-backup.timer streamhub-agent.service)
 for unit in "${units[@]}"; do
   put "$unit_dir/$unit" 0644 root:root <"$source_dir/selfhost/systemd/$unit"
 done
@@ -260,10 +260,12 @@ else
   echo "  = not started: run systemctl daemon-reload, then enable and start the units below yourself"
 fi
 
-enabled=(redis-server.service livekit.service streamhub.service livekit-ingress.service livekit-egress.service)
+# The backup timer gives an RPO of 30 minutes from the first day; the cluster agent is
+# enabled by hand on nodes that join a cluster (it needs /etc/streamhub-agent.env).
+enabled=(redis-server.service livekit.service streamhub.service livekit-ingress.service livekit-egress.service streamhub-backup.timer)
 [ "$caddy" -eq 0 ] || enabled+=(caddy.service)
 if [ "$start" -eq 1 ]; then
-  say "Enable and (re)start: redis-server, livekit, streamhub$([ "$caddy" -eq 1 ] && echo ', caddy'), and ingress/egress where their binaries exist"
+  say "Enable and (re)start: redis-server, livekit, streamhub$([ "$caddy" -eq 1 ] && echo ', caddy'), the backup timer, and ingress/egress where their binaries exist"
   run systemctl enable "${enabled[@]}"
   run systemctl restart "${enabled[@]}"
 else
@@ -276,5 +278,7 @@ cat <<EOF
   - Health: curl https://$domain/api/v1/health
   - Open these ports (README, "Ports"): 80/tcp, 443/tcp (Caddy); 7881/tcp and 50000-60000/udp (WebRTC);
     3478/udp (TURN); 1935/tcp (RTMP ingest) and 7885/udp (WHIP media) once ingress runs.
+  - Backups: every 30 minutes into /var/lib/streamhub-backups (systemctl list-timers streamhub-backup.timer; README, "Backups")
+  - Cluster node? Write /etc/streamhub-agent.env (README, "Cluster"), then: systemctl enable --now streamhub-agent
   - Settings: $env_file, then: systemctl restart streamhub (and livekit after LiveKit changes: bash $prefix/selfhost/install.sh --domain $domain re-renders)
 EOF

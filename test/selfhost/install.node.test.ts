@@ -54,7 +54,7 @@ function readUnit(path: string): Record<string, Record<string, string[]>> {
   return sections;
 }
 
-const unitFiles = () => readdirSync(UNITS).filter((file) => file.endsWith(".service"));
+const unitFiles = () => readdirSync(UNITS).filter((file) => file.endsWith(".service") || file.endsWith(".timer"));
 
 /** Renders the env template as install.sh would, with chosen values. */
 function envFile(values: Record<string, string>, overrides: Record<string, string> = {}): string {
@@ -108,7 +108,7 @@ describe("selfhost/install.sh", () => {
       ...unitFiles().map((unit) => `> /etc/systemd/system/${unit}`),
       "> /etc/systemd/system/caddy.service.d/streamhub.conf",
       "systemctl daemon-reload",
-      "systemctl enable redis-server.service livekit.service streamhub.service livekit-ingress.service livekit-egress.service caddy.service",
+      "systemctl enable redis-server.service livekit.service streamhub.service livekit-ingress.service livekit-egress.service streamhub-backup.timer caddy.service",
       "/var/lib/streamhub/first-run-token",
       "cannot be built",
     ])
@@ -216,10 +216,13 @@ describe("selfhost/compose.yaml", () => {
     "streamhub-relay.service": "relay",
     "redis-server.service": "redis",
     "caddy.service": "caddy",
+    "streamhub-backup.service": "backup",
+    "streamhub-backup.timer": "backup",
+    "streamhub-agent.service": "agent",
   };
 
   it("has one service per unit, and no other", () => {
-    expect(Object.keys(compose.services).sort()).toEqual(Object.values(pairs).sort());
+    expect(Object.keys(compose.services).sort()).toEqual([...new Set(Object.values(pairs))].sort());
     for (const unit of unitFiles()) expect(pairs[unit], unit).toBeDefined();
   });
 
@@ -235,6 +238,8 @@ describe("selfhost/compose.yaml", () => {
     }
     expect(exec("streamhub.service").replace(/^\S+ /, "node ")).toBe(command("streamhub"));
     expect(exec("streamhub-relay.service").replace(/^\S+ /, "node ")).toBe(command("relay"));
+    expect(exec("streamhub-agent.service").replace(/^\S+ /, "node ")).toBe(command("agent"));
+    expect(command("backup")).toContain(exec("streamhub-backup.service").replace(/^\S+ /, "node "));
     const caddyDropIn = readUnit(join(UNITS, "caddy.service.d/streamhub.conf")).Service!;
     expect(caddyDropIn.ExecStart!.at(-1)!.replace("/usr/bin/caddy", "caddy").replace("/opt/streamhub/selfhost/Caddyfile", "/etc/caddy/Caddyfile")).toBe(command("caddy"));
     expect(compose.services.caddy.volumes).toContain("./Caddyfile:/etc/caddy/Caddyfile:ro");
@@ -403,7 +408,9 @@ cmp -s ${work}/before ${work}/after && echo "SETTINGS-KEPT"
     expect(out).toContain("root:root 755 /usr/local/bin/livekit-server");
     expect(log("first.log")).toContain("systemd is not running here");
     const health = JSON.parse(/^HEALTH (.*)$/m.exec(out)?.[1] || "null");
-    expect(health?.data?.status, log("streamhub.log")).toBe("ok");
+    // No LiveKit runs in this namespace: health names that, and only that.
+    expect(health?.data?.storage, log("streamhub.log")).toEqual({ ok: true });
+    expect(health?.data?.reasons, log("streamhub.log")).toEqual([expect.stringMatching(/^LiveKit at .* does not answer/)]);
     expect(out).toMatch(/^TOKEN-FILE streamhub 600$/m);
     expect(out).toMatch(/^WRITTEN-IN-CODE $/m);
     expect(log("streamhub.log")).not.toMatch(/sk_[A-Za-z0-9_-]{20,}/);
