@@ -47,12 +47,14 @@ export function summarize(values: SeriesValue[]): { peak: number; peakTs: string
   return reported === 0 ? null : { peak, peakTs, average: sum / reported, reported };
 }
 
-const round = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 1 : 0));
+// Whole numbers as they are; fractions (averages) to two significant figures under 10, so 0.03 does not read as 0.0.
+const round = (n: number) => (Number.isInteger(n) ? String(n) : n >= 10 ? n.toFixed(0) : String(Number(n.toPrecision(2))));
+const count = (n: number, [one, many]: [string, string]) => `${round(n)} ${n === 1 ? one : many}`;
 
 export function SeriesChart(props: {
   title: string;
-  /** The unit as a plain noun, plural: "viewers", "kbps". */
-  unit: string;
+  /** The unit, singular and plural: ["viewer", "viewers"], ["kbps", "kbps"]. */
+  unit: [one: string, many: string];
   values: SeriesValue[];
   /** Formats a bucket's start for people (a minute's time, or an hour's day and time). */
   formatTs(ts: string): string;
@@ -89,7 +91,7 @@ export function SeriesChart(props: {
   const ticks = Number.isInteger(top / 2) || top < 1 ? [0, top / 2, top] : [0, top];
   const labels = values.length > 2 ? [0, Math.floor((values.length - 1) / 2), values.length - 1] : values.map((_, i) => i);
   const point = values[at];
-  const readout = point ? `${formatTs(point.ts)}: ${point.value === null ? "none reported" : `${round(point.value)} ${unit}`}` : "";
+  const readout = point ? `${formatTs(point.ts)}: ${point.value === null ? "none reported" : count(point.value, unit)}` : "";
 
   const onKeyDown = (event: KeyboardEvent) => {
     const page = Math.max(1, Math.round(values.length / 10));
@@ -108,11 +110,12 @@ export function SeriesChart(props: {
     <figure className="chart" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>{title}</h3>
       <p id={`${id}-summary`} className="summary">
-        {summary
-          ? `Peak ${round(summary.peak)} ${unit} at ${formatTs(summary.peakTs)}; average ${round(summary.average)} over ${summary.reported} ${bucket}${summary.reported === 1 ? "" : "s"}.`
+        {summary && summary.peak > 0
+          ? `Peak ${count(summary.peak, unit)} at ${formatTs(summary.peakTs)}; average ${round(summary.average)} over ${summary.reported} ${bucket}${summary.reported === 1 ? "" : "s"}.`
           : noneNote}
       </p>
-      {values.length > 0 ? (
+      {/* Nothing reported at all (no ingress, say): the note says so, a flat empty plot would add nothing. */}
+      {values.length > 0 && summary ? (
         <div
           className="plot"
           role="slider"
@@ -149,7 +152,7 @@ export function SeriesChart(props: {
           </svg>
         </div>
       ) : null}
-      <p className="readout" aria-hidden="true">{readout}</p>
+      {summary ? <p className="readout" aria-hidden="true">{readout}</p> : null}
       <button type="button" className="link" aria-expanded={showTable} aria-controls={`${id}-table`} onClick={() => setShowTable(!showTable)}>
         {showTable ? "Hide the table" : "Show as a table"}
         <span className="visually-hidden"> ({title})</span>

@@ -30,14 +30,14 @@ const RANGES = {
 type Range = keyof typeof RANGES;
 const isRange = (value: string | null): value is Range => value !== null && value in RANGES;
 
-const CHARTS: { key: "viewers" | "streams" | "publishers" | "ingestKbps"; title: string; unit: string; noneNote: string }[] = [
-  { key: "viewers", title: "Viewers", unit: "viewers", noneNote: "No viewers in this range." },
-  { key: "streams", title: "Live streams", unit: "streams", noneNote: "No live streams in this range." },
-  { key: "publishers", title: "Publishers", unit: "publishers", noneNote: "No publishers in this range." },
+const CHARTS: { key: "viewers" | "streams" | "publishers" | "ingestKbps"; title: string; unit: [string, string]; noneNote: string }[] = [
+  { key: "viewers", title: "Viewers", unit: ["viewer", "viewers"], noneNote: "No viewers in this range." },
+  { key: "streams", title: "Live streams", unit: ["stream", "streams"], noneNote: "No live streams in this range." },
+  { key: "publishers", title: "Publishers", unit: ["publisher", "publishers"], noneNote: "No publishers in this range." },
   {
     key: "ingestKbps",
     title: "Ingest bitrate",
-    unit: "kbps",
+    unit: ["kbps", "kbps"],
     noneNote: "No ingest bitrate reported in this range: LiveKit reports it for ingresses (RTMP, WHIP, URL, RTSP), not for publishers in a browser.",
   },
 ];
@@ -111,8 +111,8 @@ function History({ app, range, onRange }: { app: string; range: Range; onRange(r
   const nothingYet = points !== undefined && points.every((p) => p.streams === 0 && p.viewers === 0 && p.publishers === 0 && p.ingestKbps === null);
   const formatTs = (ts: string) =>
     resolution === "minute"
-      ? new Date(ts).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
-      : new Date(ts).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+      ? new Date(ts).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" })
+      : new Date(ts).toLocaleString([], { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
   const values = (key: (typeof CHARTS)[number]["key"]): SeriesValue[] => (points ?? []).map((p) => ({ ts: p.ts, value: p[key] }));
 
   return (
@@ -133,7 +133,7 @@ function History({ app, range, onRange }: { app: string; range: Range; onRange(r
       </div>
       <p className="hint">
         {resolution === "minute" ? "A point a minute" : "A point an hour"}, each the peak of its {resolution}. Minutes are kept 7 days and hours 90 days, so the last hour and the last 24
-        hours show every minute; 7, 30 and 90 days show hours.
+        hours show every minute; 7, 30 and 90 days show hours, each once it is over.
       </p>
       {download.isError ? <ErrorNote error={download.error} what="Not downloaded" /> : null}
       {series.isError ? <ErrorNote error={series.error} what="No history" /> : null}

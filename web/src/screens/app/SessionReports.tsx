@@ -80,8 +80,8 @@ export function SessionReports({ app, streamId }: { app: string; streamId: strin
             </p>
             <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>Newer</button>
             <button type="button" disabled={offset + rows.length >= total} onClick={() => setOffset(offset + PAGE)}>Older</button>
-            <button type="button" disabled={download.isPending} onClick={() => download.mutate()} aria-label={`Download the sessions of ${streamId} as CSV`}>
-              Download CSV
+            <button type="button" disabled={download.isPending} onClick={() => download.mutate()}>
+              Download CSV<span className="visually-hidden"> of the sessions of {streamId}</span>
             </button>
           </div>
           {download.isError ? <ErrorNote error={download.error} what="Not downloaded" /> : null}
