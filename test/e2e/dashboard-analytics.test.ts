@@ -151,6 +151,9 @@ describe("the dashboard's analytics: history as charts and session reports (issu
     // Hourly ranges: the choice is in the URL (a reload keeps it) and says how it is kept.
     await history.getByRole("radio", { name: "Last 7 days" }).check();
     await history.getByText("A point an hour").waitFor();
+    // The hour under way counts from its minutes before it is rolled up.
+    await viewers.getByText(/^Peak 2 viewers at /).waitFor();
+    expect(await viewers.getByRole("slider").getAttribute("aria-label")).toBe("Viewers, one point per hour");
     expect(new URL(page.url()).searchParams.get("range")).toBe("7d");
     await page.reload();
     expect(await history.getByRole("radio", { name: "Last 7 days" }).isChecked()).toBe(true);

@@ -133,7 +133,7 @@ function History({ app, range, onRange }: { app: string; range: Range; onRange(r
       </div>
       <p className="hint">
         {resolution === "minute" ? "A point a minute" : "A point an hour"}, each the peak of its {resolution}. Minutes are kept 7 days and hours 90 days, so the last hour and the last 24
-        hours show every minute; 7, 30 and 90 days show hours, each once it is over.
+        hours show every minute; 7, 30 and 90 days show hours.
       </p>
       {download.isError ? <ErrorNote error={download.error} what="Not downloaded" /> : null}
       {series.isError ? <ErrorNote error={series.error} what="No history" /> : null}
