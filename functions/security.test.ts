@@ -134,6 +134,13 @@ const PROBES: Record<string, Probe> = {
   // Node agents' routes: only X-Cluster-Token opens them; no API credential does.
   "GET /api/v1/relays": { path: "/api/v1/relays", public: true, expect: all(401) },
   "POST /api/v1/relays/{ingressId}/status": { path: "/api/v1/relays/IN_missing/status", json: {}, public: true, expect: all(401) },
+  "POST /api/v1/cluster/join": { path: "/api/v1/cluster/join", json: {}, public: true, expect: all(401) },
+  "POST /api/v1/cluster/heartbeat": { path: "/api/v1/cluster/heartbeat", json: {}, public: true, expect: all(401) },
+  // The cluster registry is the operator's (API.md §1.1 "G"); its info holds the cluster token.
+  "GET /api/v1/cluster/info": { path: "/api/v1/cluster/info", expect: superOnly(200) },
+  "GET /api/v1/cluster/nodes": { path: "/api/v1/cluster/nodes", expect: superOnly(200) },
+  "PATCH /api/v1/cluster/nodes/{id}": { path: "/api/v1/cluster/nodes/node_missing", json: {}, expect: superOnly(404) },
+  "DELETE /api/v1/cluster/nodes/{id}": { path: "/api/v1/cluster/nodes/node_missing", expect: superOnly(404) },
   // Only LiveKit's signature opens this one; no API credential does.
   "POST /api/v1/webhooks/livekit": { path: "/api/v1/webhooks/livekit", json: { event: "room_started" }, public: true, expect: all(401) },
   "GET /api/v1/logs": { path: "/api/v1/logs?limit=0", expect: [403, 403, 400, 400, 400, 400, 400, 400] },

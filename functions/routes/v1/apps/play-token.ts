@@ -9,6 +9,7 @@ import { ApiError } from "../../../lib/errors.ts";
 import { featuresOf } from "../../../lib/features.ts";
 import { mintAccessToken, namespacedRoom, PUBLIC_VIEWER_ATTRIBUTES } from "../../../../core/livekit.ts";
 import { livekit } from "../../../lib/livekit.ts";
+import { clientWsUrl } from "../../../lib/cluster-nodes.ts";
 import { APP_NAME, ROOM } from "./schema.ts";
 
 const PLAY_TTL_SECONDS = 6 * 3600;
@@ -80,7 +81,7 @@ export const registerPlayToken = (app: App) =>
       app: record.name,
       room,
       identity,
-      wsUrl: c.var.config.PUBLIC_WS_URL ?? lk.url,
+      wsUrl: await clientWsUrl(c, room, c.var.config.PUBLIC_WS_URL ?? lk.url),
       mode: "viewer" as const,
       expiresAt: new Date(Date.now() + PLAY_TTL_SECONDS * 1000).toISOString(),
     });
