@@ -1,16 +1,11 @@
 import { useId, useState, type KeyboardEvent, type PointerEvent } from "react";
+import { niceCeiling, summarize, type SeriesValue } from "./series.ts";
 
 // A small hand-written SVG area chart (no chart library: the analytics screen
 // stays a few KB). What it shows is said three ways: a written summary (peak,
 // when, average), a slider over the points that reads each one out (arrow
 // keys, Home/End, Page Up/Down; the mouse moves it too), and the numbers as a
 // table behind a toggle.
-
-export interface SeriesValue {
-  ts: string;
-  /** null: nothing reported for this bucket (a gap in the line, "—" in the table). */
-  value: number | null;
-}
 
 const W = 640;
 const H = 180;
@@ -20,32 +15,6 @@ const TOP = 10;
 const BOTTOM = 24;
 const PLOT_W = W - LEFT - RIGHT;
 const PLOT_H = H - TOP - BOTTOM;
-
-/** The smallest 1, 2 or 5 × 10^k at or above `max` (1 for an all-zero series), so the axis reads in round numbers. */
-export function niceCeiling(max: number): number {
-  if (!(max > 0)) return 1;
-  const magnitude = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 5, 10]) if (step * magnitude >= max) return step * magnitude;
-  return 10 * magnitude;
-}
-
-/** Peak (the first bucket that reached it), average over the buckets that reported, and how many did. */
-export function summarize(values: SeriesValue[]): { peak: number; peakTs: string; average: number; reported: number } | null {
-  let peak = -Infinity;
-  let peakTs = "";
-  let sum = 0;
-  let reported = 0;
-  for (const { ts, value } of values) {
-    if (value === null) continue;
-    reported += 1;
-    sum += value;
-    if (value > peak) {
-      peak = value;
-      peakTs = ts;
-    }
-  }
-  return reported === 0 ? null : { peak, peakTs, average: sum / reported, reported };
-}
 
 // Whole numbers as they are; fractions (averages) to two significant figures under 10, so 0.03 does not read as 0.0.
 const round = (n: number) => (Number.isInteger(n) ? String(n) : n >= 10 ? n.toFixed(0) : String(Number(n.toPrecision(2))));

@@ -7,7 +7,8 @@ import { keys } from "../../api/queries.ts";
 import { useMe } from "../../auth/me.ts";
 import { can } from "../../auth/permissions.ts";
 import { ErrorNote } from "../../ui/ErrorNote.tsx";
-import { SeriesChart, type SeriesValue } from "../../ui/SeriesChart.tsx";
+import type { SeriesValue } from "../../ui/series.ts";
+import { SeriesChart } from "../../ui/SeriesChart.tsx";
 import { appRoom } from "./rooms.ts";
 import { SessionReports } from "./SessionReports.tsx";
 
