@@ -1,7 +1,8 @@
 // Unit tests of the dashboard's client logic that runs in the browser (web/src):
-// the SSE parser of the live feed, and the permission table that decides what
-// each role is shown. web/ has its own tsconfig (DOM, JSX); these modules are
-// DOM-free and loaded here by path, so the two type worlds stay apart.
+// the SSE parser of the live feed, the permission table that decides what
+// each role is shown, and what the analytics charts say about a series. web/
+// has its own tsconfig (DOM, JSX); these modules are DOM-free and loaded here
+// by path, so the two type worlds stay apart.
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../selfhost/build.ts";
@@ -52,6 +53,32 @@ describe("the dashboard's permission table (web/src/auth/permissions.ts)", () =>
     expect(can(member("viewer"), "stream:stop")).toBe(false);
     expect(can(member("viewer"), "audit:read")).toBe(false);
     expect(can(undefined, "app:read")).toBe(false);
+  });
+});
+
+interface SeriesModule {
+  niceCeiling(max: number): number;
+  summarize(values: { ts: string; value: number | null }[]): { peak: number; peakTs: string; average: number; reported: number } | null;
+}
+
+describe("what the analytics charts say about a series (web/src/ui/series.ts)", () => {
+  it("reads the peak at its first bucket and averages only the buckets that reported", async () => {
+    const { summarize } = await load<SeriesModule>("web/src/ui/series.ts");
+    const points = [
+      { ts: "12:00", value: 0 },
+      { ts: "12:01", value: 2 },
+      { ts: "12:02", value: null },
+      { ts: "12:03", value: 2 },
+      { ts: "12:04", value: 1 },
+    ];
+    expect(summarize(points)).toEqual({ peak: 2, peakTs: "12:01", average: 1.25, reported: 4 });
+    expect(summarize([{ ts: "12:00", value: null }])).toBeNull();
+    expect(summarize([])).toBeNull();
+  });
+
+  it("tops the axis at a round number at or above the peak", async () => {
+    const { niceCeiling } = await load<SeriesModule>("web/src/ui/series.ts");
+    expect([0, 1, 2, 3, 7, 10, 11, 2_400, 0.4].map(niceCeiling)).toEqual([1, 1, 2, 5, 10, 10, 20, 5_000, 0.5]);
   });
 });
 

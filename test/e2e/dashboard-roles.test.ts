@@ -88,6 +88,7 @@ const SHOWN: { what: string; permission: string; roles: Role[]; screen: "apps" |
   { what: "editing a webhook endpoint", permission: "config:write", roles: ["superadmin", "owner", "editor"], screen: "app", find: (p) => p.getByRole("button", { name: "Edit", exact: true }) },
   { what: "editing a sample page", permission: "sample:write", roles: ["superadmin", "owner", "editor"], screen: "app", find: (p) => p.getByRole("button", { name: "Edit play.html" }) },
   { what: "saving the app's settings", permission: "app:write", roles: ["superadmin", "owner", "editor"], screen: "app", find: (p) => p.getByRole("button", { name: "Save settings" }) },
+  { what: "the app's analytics", permission: "app:read", roles: ["superadmin", "owner", "editor", "viewer"], screen: "app", find: (p) => p.getByRole("link", { name: "Analytics and session reports" }) },
   { what: "the app's audit log", permission: "audit:read", roles: ["superadmin", "owner"], screen: "app", find: (p) => p.getByRole("region", { name: "Audit log" }) },
   { what: "adding a member", permission: "member:create", roles: ["superadmin", "owner"], screen: "tenant", find: (p) => p.getByRole("button", { name: "Add member" }) },
   { what: "API tokens", permission: "token:read", roles: ["superadmin", "owner"], screen: "nav", find: (p) => p.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Tokens" }) },

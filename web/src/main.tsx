@@ -1,5 +1,5 @@
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { StrictMode } from "react";
+import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { createBrowserRouter, RouterProvider } from "react-router";
 import { ApiFailure } from "./api/client.ts";
@@ -13,6 +13,9 @@ import { SessionsScreen } from "./screens/SessionsScreen.tsx";
 import { TeamScreen, TenantScreen } from "./screens/TeamScreen.tsx";
 import { TokensScreen } from "./screens/TokensScreen.tsx";
 import "./styles.css";
+
+// Charts and session reports load when first opened: the first screen does not carry them.
+const AnalyticsScreen = lazy(() => import("./screens/app/Analytics.tsx"));
 
 const queries = new QueryClient({
   queryCache: new QueryCache(),
@@ -33,6 +36,14 @@ const router = createBrowserRouter([
       { index: true, element: <OverviewScreen /> },
       { path: "apps", element: <AppsScreen /> },
       { path: "apps/:app", element: <AppScreen /> },
+      {
+        path: "apps/:app/analytics",
+        element: (
+          <Suspense fallback={<p role="status">Loading…</p>}>
+            <AnalyticsScreen />
+          </Suspense>
+        ),
+      },
       { path: "tokens", element: <TokensScreen /> },
       { path: "logs", element: <LogsScreen /> },
       { path: "team", element: <TeamScreen /> },

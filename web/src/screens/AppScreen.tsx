@@ -11,6 +11,7 @@ import { Player } from "../ui/Player.tsx";
 import { Activity } from "./app/Activity.tsx";
 import { Audit } from "./app/Audit.tsx";
 import { Ingresses } from "./app/Ingress.tsx";
+import { appRoom } from "./app/rooms.ts";
 import { Samples } from "./app/Samples.tsx";
 import { Storage } from "./app/Storage.tsx";
 import { runningKey, StreamDetails, StreamMedia } from "./app/StreamMedia.tsx";
@@ -34,6 +35,7 @@ export function AppScreen() {
     <>
       <p className="crumbs"><Link to="/apps">Apps</Link> / {name}</p>
       <h1>{app.data.displayName || app.data.name}</h1>
+      <AppLinks app={name} />
       <LiveStreams app={app.data} />
       <JoinTokens app={name} />
       <Ingresses app={name} />
@@ -48,8 +50,16 @@ export function AppScreen() {
   );
 }
 
-/** The room as the app names it: LiveKit's room without the app's prefix. */
-const appRoom = (app: Schemas["AppRecord"], room: string) => (room.startsWith(`${app.livekitRoomPrefix}-`) ? room.slice(app.livekitRoomPrefix.length + 1) : room);
+/** Where else this app's numbers are: its history as charts and its streams' session reports. */
+function AppLinks({ app }: { app: string }) {
+  const me = useMe().data;
+  if (!can(me, "app:read")) return null;
+  return (
+    <nav aria-label="This app" className="app-links">
+      <Link to={`/apps/${encodeURIComponent(app)}/analytics`}>Analytics and session reports</Link>
+    </nav>
+  );
+}
 
 function LiveStreams({ app }: { app: Schemas["AppRecord"] }) {
   const me = useMe().data;

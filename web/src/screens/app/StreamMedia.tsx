@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link } from "react-router";
 import { api, unwrap, type Schemas } from "../../api/client.ts";
 import { useMe } from "../../auth/me.ts";
 import { can } from "../../auth/permissions.ts";
@@ -96,6 +97,7 @@ export function StreamMedia({ app, stream, room, label }: { app: string; stream:
 
 /** One stream as the API has it now (GET …/streams/{id}): where it comes from and its last reported stats. */
 export function StreamDetails({ app, streamId, onClose }: { app: string; streamId: string; onClose(): void }) {
+  const me = useMe().data;
   const detail = useQuery({
     queryKey: ["apps", app, "streams", streamId],
     queryFn: () => unwrap(api.GET("/api/v1/apps/{app}/streams/{id}", { params: { path: { app, id: streamId } } })),
@@ -115,6 +117,11 @@ export function StreamDetails({ app, streamId, onClose }: { app: string; streamI
             ...stats,
           ]}
         />
+      ) : null}
+      {can(me, "stream:read") ? (
+        <p>
+          <Link to={`/apps/${encodeURIComponent(app)}/analytics?stream=${encodeURIComponent(streamId)}`}>Session reports of this stream</Link> (this session so far, and earlier ones)
+        </p>
       ) : null}
     </Drawer>
   );
