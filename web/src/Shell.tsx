@@ -33,6 +33,7 @@ export function Shell() {
           {can(me.data, "token:read") ? <NavLink to="/tokens">Tokens</NavLink> : null}
           {me.data.tenantId || me.data.isSuperadmin ? <NavLink to="/team">Team</NavLink> : null}
           {can(me.data, "log:read") || can(me.data, "audit:read") ? <NavLink to="/logs">Logs</NavLink> : null}
+          {can(me.data, "superadmin") ? <NavLink to="/cluster">Cluster</NavLink> : null}
           <NavLink to="/account/sessions">Account</NavLink>
         </nav>
         <span className="who">

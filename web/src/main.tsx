@@ -6,6 +6,7 @@ import { ApiFailure } from "./api/client.ts";
 import { Shell } from "./Shell.tsx";
 import { AppScreen } from "./screens/AppScreen.tsx";
 import { AppsScreen } from "./screens/AppsScreen.tsx";
+import { ClusterScreen } from "./screens/ClusterScreen.tsx";
 import { LogsScreen } from "./screens/LogsScreen.tsx";
 import { NotFound } from "./screens/NotFound.tsx";
 import { OverviewScreen } from "./screens/OverviewScreen.tsx";
@@ -48,6 +49,7 @@ const router = createBrowserRouter([
       { path: "logs", element: <LogsScreen /> },
       { path: "team", element: <TeamScreen /> },
       { path: "team/:tenantId", element: <TenantScreen /> },
+      { path: "cluster", element: <ClusterScreen /> },
       { path: "account/sessions", element: <SessionsScreen /> },
       { path: "*", element: <NotFound /> },
     ],
