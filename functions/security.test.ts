@@ -101,6 +101,8 @@ const PROBES: Record<string, Probe> = {
   "GET /api/v1/apps/{app}/streams/{id}/hls": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody/hls", expect: all(404) },
   // Public playback of live HLS: no credential opens more than the room's liveness does.
   "GET /hls/{app}/{room}/{file}": { path: "/hls/{app}/nowhere/index.m3u8", public: true, expect: all(404) },
+  // Only METRICS_TOKEN opens it; no API credential does.
+  "GET /metrics": { path: "/metrics", public: true, expect: all(403) },
   "GET /api/v1/apps/{app}/live/feed": { path: "/api/v1/apps/{app}/live/feed?since=0", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
   "GET /api/v1/apps/{app}/webhooks": { path: "/api/v1/apps/{app}/webhooks", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
   "POST /api/v1/apps/{app}/webhooks": { path: "/api/v1/apps/{app}/webhooks", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },

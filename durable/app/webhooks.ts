@@ -336,6 +336,7 @@ export class Webhooks {
 
     const decided = result.error?.startsWith("refused:") ? ({ outcome: "failed" } as const) : verdict(result, attemptsMade, Date.now());
     const status: DeliveryStatus = decided.outcome === "delivered" ? "delivered" : decided.outcome === "retry" ? "pending" : "failed";
+    this.#host.metrics.attempt(delivery.event, status === "pending" ? "failed" : status === "failed" ? "dropped" : "delivered", status === "delivered" ? (Date.now() - Date.parse(delivery.created_at)) / 1000 : null);
     const statements = this.#repo.attemptStatements(
       delivery.id,
       { at: new Date().toISOString(), status: result.status, duration_ms: result.durationMs, error: result.error, response: result.response },

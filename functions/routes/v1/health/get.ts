@@ -3,6 +3,7 @@ import pkg from "../../../../package.json" with { type: "json" };
 import { registry } from "../../../../core/actors.ts";
 import { publicRoute, type App } from "../../../lib/app.ts";
 import { envelopeSchema, ok } from "../../../lib/envelope.ts";
+import { livekitReachable } from "../../../lib/livekit-probe.ts";
 import { describeError, log } from "../../../../core/log.ts";
 
 const HealthSchema = z
@@ -28,27 +29,6 @@ const route = publicRoute({
 
 // Workers freeze the clock at module scope, so uptime starts at the first request this isolate serves.
 let startedAt: number | undefined;
-
-// The probe is cached so that a public endpoint cannot be used to make the node hammer LiveKit.
-const LIVEKIT_PROBE_TTL_MS = 5_000;
-const LIVEKIT_PROBE_TIMEOUT_MS = 1_500;
-let livekitProbe: { url: string; reachable: boolean; checkedAt: number } | undefined;
-
-async function livekitReachable(livekitUrl: string): Promise<{ reachable: boolean; checkedAt: number }> {
-  const now = Date.now();
-  if (livekitProbe && livekitProbe.url === livekitUrl && now - livekitProbe.checkedAt < LIVEKIT_PROBE_TTL_MS) return livekitProbe;
-  let reachable = false;
-  try {
-    // livekit-server answers plain HTTP on its signalling port.
-    const response = await fetch(livekitUrl.replace(/^ws/, "http"), { signal: AbortSignal.timeout(LIVEKIT_PROBE_TIMEOUT_MS) });
-    reachable = response.ok;
-    await response.body?.cancel();
-  } catch {
-    reachable = false;
-  }
-  livekitProbe = { url: livekitUrl, reachable, checkedAt: now };
-  return livekitProbe;
-}
 
 /**
  * Whether actor storage answers, asked of the Registry at most once a second:

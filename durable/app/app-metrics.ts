@@ -1,0 +1,112 @@
+import { metricsActor } from "../../core/actors.ts";
+import { describeError, log } from "../../core/log.ts";
+import { DELIVERY_LATENCY_BUCKETS, increment, observe, seriesKey, type Series } from "../../core/metrics.ts";
+import type { AppHost } from "./host.ts";
+import { liveNumbers, type LiveNumbers } from "./live-numbers.ts";
+
+/** A burst of changes (a webhook storm, a room filling up) is reported once, this long after its first change. */
+export const REPORT_DELAY_MS = 1_000;
+/** A report the Metrics actor did not take is tried again after this (its counts are kept meanwhile). */
+const RETRY_MS = 30_000;
+
+/** What happened to one webhook attempt, as /metrics counts it (the original's results). */
+export type CallbackResult = "delivered" | "failed" | "dropped";
+
+/** The app's live numbers as gauge series (owner labels app and tenant are the Metrics actor's). */
+export function gaugeSeries(numbers: LiveNumbers): Series {
+  const series: Series = {
+    streamhub_active_streams: numbers.activeStreams,
+    streamhub_viewers: numbers.viewers,
+    streamhub_publishers: numbers.publishers,
+    streamhub_active_recordings: numbers.activeRecordings,
+    streamhub_active_hls: numbers.activeHls,
+    streamhub_ingresses: numbers.ingresses,
+    streamhub_storage_vod_bytes: numbers.vodBytes,
+    streamhub_storage_vod_count: numbers.vods.ready,
+    streamhub_webhook_outbox_depth: numbers.outboxDepth,
+  };
+  for (const [status, count] of Object.entries(numbers.vods)) series[seriesKey("streamhub_vods", { status })] = count;
+  return series;
+}
+
+/**
+ * The app's part of /metrics. A scrape never asks app actors: each one
+ * reports its live numbers (gauges) and what it counted since its last report
+ * (counter increments) to the one Metrics actor, shortly after something
+ * changed and on its alarm while anything is live. Counts not yet taken are
+ * kept in memory and go with the next report; an actor that dies first loses
+ * them, as any process's Prometheus counters are lost when it dies.
+ */
+export class AppMetrics {
+  readonly #host: Pick<AppHost, "db" | "env" | "identity">;
+  /** Counter increments not yet taken by the Metrics actor. */
+  #unreported: Series = {};
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #reporting: Promise<void> | null = null;
+
+  constructor(host: Pick<AppHost, "db" | "env" | "identity">) {
+    this.#host = host;
+  }
+
+  /** An app event was recorded (event-log.ts): counted where /metrics counts it, and a report is due. */
+  event(type: string, data: unknown): void {
+    if (type === "stream_started" || type === "stream_ended") increment(this.#unreported, "streamhub_stream_events_total", { event: type });
+    else if (type === "recording_started") increment(this.#unreported, "streamhub_recordings_started_total");
+    else if (type === "recording_failed") increment(this.#unreported, "streamhub_recording_failures_total");
+    else if (type === "quota.exceeded" && (data as { denied?: boolean }).denied) {
+      increment(this.#unreported, "streamhub_quota_denials_total", { metric: String((data as { metric?: unknown }).metric) });
+    }
+    this.changed();
+  }
+
+  /** One outbound webhook attempt; `latencyS`, from fan-out to acknowledgement, when it was delivered. */
+  attempt(event: string, result: CallbackResult, latencyS: number | null): void {
+    increment(this.#unreported, "streamhub_callbacks_total", { event, result });
+    if (latencyS !== null) observe(this.#unreported, "streamhub_webhook_delivery_latency_seconds", {}, latencyS, DELIVERY_LATENCY_BUCKETS);
+    this.changed();
+  }
+
+  /** Something the live numbers show may have changed: a report goes soon (one per burst). */
+  changed(delayMs = REPORT_DELAY_MS): void {
+    if (this.#timer !== null) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.report();
+    }, delayMs);
+  }
+
+  /** Reports now: the live numbers and every count not yet taken. */
+  async report(): Promise<void> {
+    // One report at a time; a change meanwhile is picked up by the timer it set.
+    if (this.#reporting) return this.#reporting;
+    this.#reporting = (async () => {
+      const counts = this.#unreported;
+      this.#unreported = {};
+      try {
+        const identity = await this.#host.identity();
+        const gauges = gaugeSeries(await liveNumbers(this.#host.db));
+        await metricsActor(this.#host.env).report(identity.name, identity.tenantId, gauges, counts);
+      } catch (error) {
+        // Kept for the next report: the Metrics actor may be restarting.
+        for (const [key, value] of Object.entries(counts)) this.#unreported[key] = (this.#unreported[key] ?? 0) + value;
+        log("warn", "could not report the app's numbers to the metrics actor; trying again", describeError(error));
+        this.changed(RETRY_MS);
+      } finally {
+        this.#reporting = null;
+      }
+    })();
+    return this.#reporting;
+  }
+
+  /** The app is gone: its series leave /metrics. */
+  async forget(app: string): Promise<void> {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#unreported = {};
+    try {
+      await metricsActor(this.#host.env).forget(app);
+    } catch (error) {
+      log("error", "could not remove a deleted app's series from /metrics", { app, ...describeError(error) });
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import { DurableObject } from "cloudflare:workers";
+import { ActorSqlDriver } from "../../core/db/actor-driver.ts";
+import { migrate } from "../../core/db/migrate.ts";
+import { sql } from "../../core/db/sql.ts";
+import { addSeries, renderExposition, type Series, type SeriesGroup } from "../../core/metrics.ts";
+import { metricsMigrations } from "./migrations.ts";
+
+interface AppSeries {
+  tenant: string;
+  gauges: Series;
+  counters: Series;
+}
+
+/** Sums of the reporting apps' gauges (`streamhub_viewers` → total viewers), for the stats API. */
+export interface ReportedTotals {
+  appsReporting: number;
+  gauges: Series;
+}
+
+/**
+ * One, global: where /metrics reads. App actors report their numbers here
+ * (durable/app/app-metrics.ts), tenants' quota ledgers their usage, Workers
+ * their HTTP counters, so that a scrape is one call into this actor and never
+ * a call into every app's. Every report is stored before it is acknowledged
+ * (a restart of the node loses no counts); everything is also kept in memory,
+ * and the exposition is rendered once per change, not once per scrape.
+ *
+ * Kept apart from the Registry on purpose: reports come at every change of
+ * every app, and the Registry's hot paths must stay cheap.
+ */
+export class MetricsActor extends DurableObject<Env> {
+  readonly #db: ActorSqlDriver;
+  readonly #apps = new Map<string, AppSeries>();
+  readonly #node = new Map<string, Series>();
+  #rendered: string | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#db = new ActorSqlDriver(ctx.storage);
+    void ctx.blockConcurrencyWhile(async () => {
+      await migrate(this.#db, metricsMigrations);
+      for (const row of await this.#db.all<{ app: string; tenant: string; gauges_json: string; counters_json: string }>(sql`SELECT app, tenant, gauges_json, counters_json FROM app_series`)) {
+        this.#apps.set(row.app, { tenant: row.tenant, gauges: JSON.parse(row.gauges_json) as Series, counters: JSON.parse(row.counters_json) as Series });
+      }
+      for (const row of await this.#db.all<{ source: string; series_json: string }>(sql`SELECT source, series_json FROM node_series`)) {
+        this.#node.set(row.source, JSON.parse(row.series_json) as Series);
+      }
+    });
+  }
+
+  /** An app's live numbers (replacing its last) and the counts it made since its last report (added). */
+  async report(app: string, tenant: string, gauges: Series, counts: Series): Promise<void> {
+    const known = this.#apps.get(app);
+    const counters = { ...(known?.counters ?? {}) };
+    addSeries(counters, counts);
+    await this.#db.run(sql`
+      INSERT INTO app_series (app, tenant, gauges_json, counters_json, updated_at)
+      VALUES (${app}, ${tenant}, ${JSON.stringify(gauges)}, ${JSON.stringify(counters)}, ${Date.now()})
+      ON CONFLICT (app) DO UPDATE SET tenant = excluded.tenant, gauges_json = excluded.gauges_json,
+        counters_json = excluded.counters_json, updated_at = excluded.updated_at`);
+    this.#apps.set(app, { tenant, gauges, counters });
+    this.#rendered = null;
+  }
+
+  /** A deleted app's series go. */
+  async forget(app: string): Promise<void> {
+    await this.#db.run(sql`DELETE FROM app_series WHERE app = ${app}`);
+    this.#apps.delete(app);
+    this.#rendered = null;
+  }
+
+  /** Counts a Worker made since it last flushed them (added to the node's totals). */
+  async addNodeCounts(counts: Series): Promise<void> {
+    if (Object.keys(counts).length === 0) return;
+    const total = { ...(this.#node.get("worker") ?? {}) };
+    addSeries(total, counts);
+    await this.#putNode("worker", total);
+  }
+
+  /** A tenant's usage and limits as its quota ledger last saw them (replacing the last). */
+  async reportTenant(tenant: string, gauges: Series): Promise<void> {
+    await this.#putNode(`tenant:${tenant}`, gauges);
+  }
+
+  /** Every series reported here, in the Prometheus text format. */
+  async exposition(): Promise<string> {
+    return (this.#rendered ??= renderExposition(this.#groups()));
+  }
+
+  /** Sums of the gauges reported by the apps of `tenant` (every app when undefined). */
+  async totals(tenant?: string): Promise<ReportedTotals> {
+    const gauges: Series = {};
+    let appsReporting = 0;
+    for (const app of this.#apps.values()) {
+      if (tenant !== undefined && app.tenant !== tenant) continue;
+      appsReporting++;
+      addSeries(gauges, app.gauges);
+    }
+    return { appsReporting, gauges };
+  }
+
+  #groups(): SeriesGroup[] {
+    const groups: SeriesGroup[] = [{ labels: {}, series: { streamhub_metrics_apps_reporting: this.#apps.size } }];
+    for (const [source, series] of this.#node) {
+      groups.push({ labels: source.startsWith("tenant:") ? { tenant: source.slice("tenant:".length) } : {}, series });
+    }
+    for (const [app, { tenant, gauges, counters }] of this.#apps) {
+      groups.push({ labels: { app, tenant }, series: gauges }, { labels: { app, tenant }, series: counters });
+    }
+    return groups;
+  }
+
+  async #putNode(source: string, series: Series): Promise<void> {
+    await this.#db.run(sql`
+      INSERT INTO node_series (source, series_json, updated_at) VALUES (${source}, ${JSON.stringify(series)}, ${Date.now()})
+      ON CONFLICT (source) DO UPDATE SET series_json = excluded.series_json, updated_at = excluded.updated_at`);
+    this.#node.set(source, series);
+    this.#rendered = null;
+  }
+}
