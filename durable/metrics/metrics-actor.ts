@@ -4,6 +4,7 @@ import { migrate } from "../../core/db/migrate.ts";
 import { sql } from "../../core/db/sql.ts";
 import { addSeries, renderExposition, type Series, type SeriesGroup } from "../../core/metrics.ts";
 import { metricsMigrations } from "./migrations.ts";
+import type { TenantSource } from "./tenant-numbers.ts";
 
 interface AppSeries {
   tenant: string;
@@ -77,9 +78,9 @@ export class MetricsActor extends DurableObject<Env> {
     await this.#putNode("worker", total);
   }
 
-  /** A tenant's usage and limits as its quota ledger last saw them (replacing the last). */
-  async reportTenant(tenant: string, gauges: Series): Promise<void> {
-    await this.#putNode(`tenant:${tenant}`, gauges);
+  /** A tenant's numbers as `source` last saw them (replacing what it reported last). */
+  async reportTenant(tenant: string, source: TenantSource, gauges: Series): Promise<void> {
+    await this.#putNode(`tenant:${source}:${tenant}`, gauges);
   }
 
   /** Every series reported here, in the Prometheus text format. */
@@ -102,7 +103,8 @@ export class MetricsActor extends DurableObject<Env> {
   #groups(): SeriesGroup[] {
     const groups: SeriesGroup[] = [{ labels: {}, series: { streamhub_metrics_apps_reporting: this.#apps.size } }];
     for (const [source, series] of this.#node) {
-      groups.push({ labels: source.startsWith("tenant:") ? { tenant: source.slice("tenant:".length) } : {}, series });
+      const tenant = /^tenant:[a-z]+:(.*)$/.exec(source)?.[1];
+      groups.push({ labels: tenant === undefined ? {} : { tenant }, series });
     }
     for (const [app, { tenant, gauges, counters }] of this.#apps) {
       groups.push({ labels: { app, tenant }, series: gauges }, { labels: { app, tenant }, series: counters });

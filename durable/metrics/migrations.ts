@@ -15,7 +15,7 @@ export const metricsMigrations: Migration[] = [
         updated_at INTEGER NOT NULL
       )`,
       // Series of the node as a whole (the Workers' HTTP counters: source 'worker') and of each tenant
-      // (its quota ledger's usage and limits: source 'tenant:<id>', labelled with the tenant).
+      // (source 'tenant:ledger:<id>' from its quota ledger, 'tenant:registry:<id>' from the Registry; labelled with the tenant).
       `CREATE TABLE node_series (
         source TEXT PRIMARY KEY,
         series_json TEXT NOT NULL,

@@ -75,6 +75,11 @@ describe("GET /metrics: what it shows", () => {
     expect(body).toMatch(new RegExp(`^streamhub_stream_events_total\\{${labels},event="stream_started"\\} 1$`, "m"));
     expect(body).toMatch(new RegExp(`^streamhub_publishers\\{${labels}\\} 1$`, "m"));
     expect(body).not.toContain("stage");
+    // The tenant's usage against its free plan's limits, from its quota ledger and the Registry.
+    const tenantBody = await scrapeUntil(new RegExp(`^streamhub_tenant_usage\\{tenant="${tenant.id}",metric="maxConcurrentStreams"\\} 1$`, "m"));
+    expect(tenantBody).toMatch(new RegExp(`^streamhub_tenant_quota\\{tenant="${tenant.id}",metric="maxConcurrentStreams"\\} 2$`, "m"));
+    expect(tenantBody).toMatch(new RegExp(`^streamhub_apps\\{tenant="${tenant.id}"\\} 1$`, "m"));
+    expect(tenantBody).toMatch(new RegExp(`^streamhub_tenant_usage\\{tenant="${tenant.id}",metric="maxApps"\\} 1$`, "m"));
 
     await livekit("leave", { room: publisher.room, identity: "host" });
     const after = await scrapeUntil(new RegExp(`^streamhub_active_streams\\{${labels}\\} 0$`, "m"));
