@@ -29,6 +29,24 @@ export function gaugeSeries(numbers: LiveNumbers): Series {
   return series;
 }
 
+/** The live numbers back from gauge series (summed over apps by the Metrics actor): `gaugeSeries` read in reverse. */
+export function numbersFromGauges(series: Series): LiveNumbers {
+  const of = (key: string) => series[key] ?? 0;
+  const vods = { recording: 0, uploading: 0, ready: 0, failed: 0 };
+  for (const status of Object.keys(vods) as (keyof typeof vods)[]) vods[status] = of(seriesKey("streamhub_vods", { status }));
+  return {
+    activeStreams: of("streamhub_active_streams"),
+    viewers: of("streamhub_viewers"),
+    publishers: of("streamhub_publishers"),
+    activeRecordings: of("streamhub_active_recordings"),
+    activeHls: of("streamhub_active_hls"),
+    ingresses: of("streamhub_ingresses"),
+    vodBytes: of("streamhub_storage_vod_bytes"),
+    vods,
+    outboxDepth: of("streamhub_webhook_outbox_depth"),
+  };
+}
+
 /**
  * The app's part of /metrics. A scrape never asks app actors: each one
  * reports its live numbers (gauges) and what it counted since its last report

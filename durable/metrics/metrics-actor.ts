@@ -3,6 +3,8 @@ import { ActorSqlDriver } from "../../core/db/actor-driver.ts";
 import { migrate } from "../../core/db/migrate.ts";
 import { sql } from "../../core/db/sql.ts";
 import { addSeries, renderExposition, type Series, type SeriesGroup } from "../../core/metrics.ts";
+import { numbersFromGauges } from "../app/app-metrics.ts";
+import type { LiveNumbers } from "../app/live-numbers.ts";
 import { metricsMigrations } from "./migrations.ts";
 import type { TenantSource } from "./tenant-numbers.ts";
 
@@ -12,10 +14,10 @@ interface AppSeries {
   counters: Series;
 }
 
-/** Sums of the reporting apps' gauges (`streamhub_viewers` → total viewers), for the stats API. */
+/** What the reporting apps have live, added up, for the stats API. */
 export interface ReportedTotals {
   appsReporting: number;
-  gauges: Series;
+  numbers: LiveNumbers;
 }
 
 /**
@@ -97,7 +99,7 @@ export class MetricsActor extends DurableObject<Env> {
       appsReporting++;
       addSeries(gauges, app.gauges);
     }
-    return { appsReporting, gauges };
+    return { appsReporting, numbers: numbersFromGauges(gauges) };
   }
 
   #groups(): SeriesGroup[] {

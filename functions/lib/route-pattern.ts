@@ -7,7 +7,8 @@ import { matchedRoutes } from "hono/route";
  * their cardinality stays bounded and no path segment leaks. Read after the
  * handlers ran. A request a global middleware answered (a body too large, a
  * bad configuration) is labelled with the route it was headed for; one no
- * route matched is `unmatched`.
+ * route matched is `unmatched` (a GET that none did falls to the dashboard's
+ * catch-all, `/*`).
  */
 export function routePattern(c: Context): string {
   const routes = matchedRoutes(c);

@@ -12,6 +12,7 @@ import { registerQoe } from "./qoe.ts";
 import { recordingApi } from "./recording/index.ts";
 import { s3Api } from "./s3/index.ts";
 import { samplesApi } from "./samples/index.ts";
+import { registerAppStats } from "./stats.ts";
 import { streamsApi } from "./streams/index.ts";
 import { joinTokensApi } from "./tokens/index.ts";
 import { registerAppsUpdate } from "./update.ts";
@@ -34,6 +35,7 @@ registerAppAudit(appsApi);
 registerPlayToken(appsApi);
 registerQoe(appsApi);
 registerLiveFeed(appsApi);
+registerAppStats(appsApi);
 
 appsApi.route("/:app/tokens", joinTokensApi);
 appsApi.route("/:app/streams", streamsApi);
