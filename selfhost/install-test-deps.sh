@@ -4,11 +4,12 @@
 #   ffmpeg                          the RTSP relay sidecar, and the tests' RTMP receiver
 #   gir1.2-gst-rtsp-server-1.0 …    GStreamer's RTSP server: a real camera on loopback
 #   wrk                             the HTTP load generator of `npm run bench`
+#   prometheus                      promtool and a real Prometheus, which check and scrape /metrics
 # Production nodes need only ffmpeg (for the relay). The real LiveKit server the
 # tests run is built by the tests themselves from its pinned Go module (Go must
 # be installed: `go version`), see selfhost/livekit/build.sh.
 set -euo pipefail
-packages=(chromium ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly wrk)
+packages=(chromium ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly wrk prometheus)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

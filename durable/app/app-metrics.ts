@@ -98,7 +98,8 @@ export class AppMetrics {
     // One report at a time; a change meanwhile is picked up by the timer it set.
     if (this.#reporting) return this.#reporting;
     this.#reporting = (async () => {
-      const counts = this.#unreported;
+      // Counters without labels start at 0, so that a rate over them exists before the first event.
+      const counts: Series = { streamhub_recordings_started_total: 0, streamhub_recording_failures_total: 0, ...this.#unreported };
       this.#unreported = {};
       try {
         const identity = await this.#host.identity();
