@@ -111,43 +111,59 @@ function familyOf(name: string): { family: MetricName; part: number } | null {
 
 const formatValue = (value: number) => (Number.isFinite(value) ? String(value) : value > 0 ? "+Inf" : value < 0 ? "-Inf" : "NaN");
 
+/** One group's sample lines, by family (histogram samples in exposition order). */
+export type RenderedGroup = Map<MetricName, string[]>;
+
 /**
- * The text exposition of every group: one HELP and TYPE per family, each
- * family's samples together, a histogram's buckets in order of `le` followed
- * by its sum and count per label set. Series of unknown families are left out
- * (a newer actor's numbers read by an older Worker).
+ * One group's samples as exposition lines, by family: a histogram's samples
+ * per label set together, buckets in order of `le`, then sum and count.
+ * Series of unknown families are left out (a newer actor's numbers read by an
+ * older Worker). Rendered once per report, not once per scrape.
  */
-export function renderExposition(groups: readonly SeriesGroup[]): string {
+export function renderGroup(group: SeriesGroup): RenderedGroup {
+  const owner = labelText(group.labels);
   const byFamily = new Map<MetricName, { set: string; part: number; bound: number; line: string }[]>();
-  for (const group of groups) {
-    const owner = labelText(group.labels);
-    for (const [key, value] of Object.entries(group.series)) {
-      const brace = key.indexOf("{");
-      const name = brace === -1 ? key : key.slice(0, brace);
-      const own = brace === -1 ? "" : key.slice(brace + 1, -1);
-      const found = familyOf(name);
-      if (!found) continue;
-      const labels = [owner, own].filter(Boolean).join(",");
-      const line = `${name}${labels ? `{${labels}}` : ""} ${formatValue(value)}`;
-      let entry = { set: "", part: 0, bound: 0, line };
-      if (METRIC_FAMILIES[found.family].type === "histogram") {
-        // A label set's samples together (its labels without `le`), then bucket/sum/count, buckets by `le`.
-        const le = /(?:^|,)le="([^"]*)"/.exec(own)?.[1];
-        const set = `${owner}\u0000${own.replace(/(?:^|,)le="[^"]*"/, "")}`;
-        entry = { set, part: found.part, bound: le === undefined ? 0 : le === "+Inf" ? Infinity : Number(le), line };
-      }
-      let lines = byFamily.get(found.family);
-      if (!lines) byFamily.set(found.family, (lines = []));
-      lines.push(entry);
+  for (const [key, value] of Object.entries(group.series)) {
+    const brace = key.indexOf("{");
+    const name = brace === -1 ? key : key.slice(0, brace);
+    const own = brace === -1 ? "" : key.slice(brace + 1, -1);
+    const found = familyOf(name);
+    if (!found) continue;
+    const labels = [owner, own].filter(Boolean).join(",");
+    const line = `${name}${labels ? `{${labels}}` : ""} ${formatValue(value)}`;
+    let entry = { set: "", part: 0, bound: 0, line };
+    if (METRIC_FAMILIES[found.family].type === "histogram") {
+      const le = /(?:^|,)le="([^"]*)"/.exec(own)?.[1];
+      entry = { set: own.replace(/(?:^|,)le="[^"]*"/, ""), part: found.part, bound: le === undefined ? 0 : le === "+Inf" ? Infinity : Number(le), line };
     }
+    let lines = byFamily.get(found.family);
+    if (!lines) byFamily.set(found.family, (lines = []));
+    lines.push(entry);
   }
+  const rendered: RenderedGroup = new Map();
+  for (const [family, lines] of byFamily) {
+    if (METRIC_FAMILIES[family].type === "histogram") lines.sort((a, b) => (a.set < b.set ? -1 : a.set > b.set ? 1 : a.part - b.part || a.bound - b.bound));
+    rendered.set(family, lines.map((entry) => entry.line));
+  }
+  return rendered;
+}
+
+/** The text exposition of rendered groups: one HELP and TYPE per family, each family's samples together. */
+export function assembleExposition(groups: Iterable<RenderedGroup>): string {
+  const all = [...groups];
   const out: string[] = [];
   for (const [family, meta] of Object.entries(METRIC_FAMILIES) as [MetricName, { type: Kind; help: string }][]) {
-    const lines = byFamily.get(family);
-    if (!lines) continue;
-    out.push(`# HELP ${family} ${meta.help}`, `# TYPE ${family} ${meta.type}`);
-    if (meta.type === "histogram") lines.sort((a, b) => (a.set < b.set ? -1 : a.set > b.set ? 1 : a.part - b.part || a.bound - b.bound));
-    for (const { line } of lines) out.push(line);
+    let headed = false;
+    for (const group of all) {
+      const lines = group.get(family);
+      if (!lines || lines.length === 0) continue;
+      if (!headed) out.push(`# HELP ${family} ${meta.help}`, `# TYPE ${family} ${meta.type}`);
+      headed = true;
+      for (const line of lines) out.push(line);
+    }
   }
   return out.length === 0 ? "" : `${out.join("\n")}\n`;
 }
+
+/** The text exposition of every group. */
+export const renderExposition = (groups: readonly SeriesGroup[]): string => assembleExposition(groups.map(renderGroup));

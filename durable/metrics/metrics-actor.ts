@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { ActorSqlDriver } from "../../core/db/actor-driver.ts";
 import { migrate } from "../../core/db/migrate.ts";
 import { sql } from "../../core/db/sql.ts";
-import { addSeries, renderExposition, type Series, type SeriesGroup } from "../../core/metrics.ts";
+import { addSeries, assembleExposition, renderGroup, type RenderedGroup, type Series } from "../../core/metrics.ts";
 import { numbersFromGauges } from "../app/app-metrics.ts";
 import type { LiveNumbers } from "../app/live-numbers.ts";
 import { metricsMigrations } from "./migrations.ts";
@@ -12,7 +12,16 @@ interface AppSeries {
   tenant: string;
   gauges: Series;
   counters: Series;
+  /** Its exposition lines, rendered when it reported (a scrape only assembles). */
+  rendered: RenderedGroup;
 }
+
+const appSeries = (app: string, tenant: string, gauges: Series, counters: Series): AppSeries => ({
+  tenant,
+  gauges,
+  counters,
+  rendered: renderGroup({ labels: { app, tenant }, series: { ...gauges, ...counters } }),
+});
 
 /** What the reporting apps have live, added up, for the stats API. */
 export interface ReportedTotals {
@@ -34,7 +43,9 @@ export interface ReportedTotals {
 export class MetricsActor extends DurableObject<Env> {
   readonly #db: ActorSqlDriver;
   readonly #apps = new Map<string, AppSeries>();
-  readonly #node = new Map<string, Series>();
+  readonly #node = new Map<string, RenderedGroup>();
+  /** The Workers' HTTP counts so far (source 'worker'). */
+  #workerCounts: Series = {};
   #rendered: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -43,10 +54,10 @@ export class MetricsActor extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       await migrate(this.#db, metricsMigrations);
       for (const row of await this.#db.all<{ app: string; tenant: string; gauges_json: string; counters_json: string }>(sql`SELECT app, tenant, gauges_json, counters_json FROM app_series`)) {
-        this.#apps.set(row.app, { tenant: row.tenant, gauges: JSON.parse(row.gauges_json) as Series, counters: JSON.parse(row.counters_json) as Series });
+        this.#apps.set(row.app, appSeries(row.app, row.tenant, JSON.parse(row.gauges_json) as Series, JSON.parse(row.counters_json) as Series));
       }
       for (const row of await this.#db.all<{ source: string; series_json: string }>(sql`SELECT source, series_json FROM node_series`)) {
-        this.#node.set(row.source, JSON.parse(row.series_json) as Series);
+        this.#setNode(row.source, JSON.parse(row.series_json) as Series);
       }
     });
   }
@@ -61,7 +72,7 @@ export class MetricsActor extends DurableObject<Env> {
       VALUES (${app}, ${tenant}, ${JSON.stringify(gauges)}, ${JSON.stringify(counters)}, ${Date.now()})
       ON CONFLICT (app) DO UPDATE SET tenant = excluded.tenant, gauges_json = excluded.gauges_json,
         counters_json = excluded.counters_json, updated_at = excluded.updated_at`);
-    this.#apps.set(app, { tenant, gauges, counters });
+    this.#apps.set(app, appSeries(app, tenant, gauges, counters));
     this.#rendered = null;
   }
 
@@ -75,7 +86,7 @@ export class MetricsActor extends DurableObject<Env> {
   /** Counts a Worker made since it last flushed them (added to the node's totals). */
   async addNodeCounts(counts: Series): Promise<void> {
     if (Object.keys(counts).length === 0) return;
-    const total = { ...(this.#node.get("worker") ?? {}) };
+    const total = { ...this.#workerCounts };
     addSeries(total, counts);
     await this.#putNode("worker", total);
   }
@@ -87,7 +98,7 @@ export class MetricsActor extends DurableObject<Env> {
 
   /** Every series reported here, in the Prometheus text format. */
   async exposition(): Promise<string> {
-    return (this.#rendered ??= renderExposition(this.#groups()));
+    return (this.#rendered ??= assembleExposition(this.#groups()));
   }
 
   /** Sums of the gauges reported by the apps of `tenant` (every app when undefined). */
@@ -102,23 +113,23 @@ export class MetricsActor extends DurableObject<Env> {
     return { appsReporting, numbers: numbersFromGauges(gauges) };
   }
 
-  #groups(): SeriesGroup[] {
-    const groups: SeriesGroup[] = [{ labels: {}, series: { streamhub_metrics_apps_reporting: this.#apps.size } }];
-    for (const [source, series] of this.#node) {
-      const tenant = /^tenant:[a-z]+:(.*)$/.exec(source)?.[1];
-      groups.push({ labels: tenant === undefined ? {} : { tenant }, series });
-    }
-    for (const [app, { tenant, gauges, counters }] of this.#apps) {
-      groups.push({ labels: { app, tenant }, series: gauges }, { labels: { app, tenant }, series: counters });
-    }
-    return groups;
+  *#groups(): Iterable<RenderedGroup> {
+    yield renderGroup({ labels: {}, series: { streamhub_metrics_apps_reporting: this.#apps.size } });
+    yield* this.#node.values();
+    for (const app of this.#apps.values()) yield app.rendered;
+  }
+
+  #setNode(source: string, series: Series): void {
+    if (source === "worker") this.#workerCounts = series;
+    const tenant = /^tenant:[a-z]+:(.*)$/.exec(source)?.[1];
+    this.#node.set(source, renderGroup({ labels: tenant === undefined ? {} : { tenant }, series }));
+    this.#rendered = null;
   }
 
   async #putNode(source: string, series: Series): Promise<void> {
     await this.#db.run(sql`
       INSERT INTO node_series (source, series_json, updated_at) VALUES (${source}, ${JSON.stringify(series)}, ${Date.now()})
       ON CONFLICT (source) DO UPDATE SET series_json = excluded.series_json, updated_at = excluded.updated_at`);
-    this.#node.set(source, series);
-    this.#rendered = null;
+    this.#setNode(source, series);
   }
 }

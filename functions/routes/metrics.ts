@@ -6,7 +6,6 @@ import { digestsEqual } from "../lib/auth/compare.ts";
 import { errorBody } from "../lib/envelope.ts";
 import { ERRORS } from "../lib/errors.ts";
 import { livekitReachable } from "../lib/livekit-probe.ts";
-import { flushHttpMetrics } from "../middleware/http-metrics/index.ts";
 
 /**
  * GET /metrics (API.md §3): the Prometheus text exposition. Off (404) unless
@@ -25,9 +24,9 @@ metricsApi.get("/", async (c) => {
   if (presented === undefined || !(await digestsEqual(presented, expected))) {
     return c.json(errorBody("forbidden", "a valid metrics token is required (Authorization: Bearer, or ?token=)", c.var.requestId), ERRORS.forbidden.status);
   }
-  // This Worker's own counts first, so that a scrape sees every request before it.
-  const [livekit] = await Promise.all([livekitReachable(c.var.config.LIVEKIT_URL), flushHttpMetrics(c.env)]);
-  const reported = await metricsActor(c.env).exposition();
+  // Nothing is written on a scrape (a write would hold the actor's answer until it is on disk):
+  // this Worker's HTTP counts arrive with its next flush, at most FLUSH_INTERVAL_MS behind.
+  const [livekit, reported] = await Promise.all([livekitReachable(c.var.config.LIVEKIT_URL), metricsActor(c.env).exposition()]);
   const measured = renderExposition([{ labels: {}, series: { [`streamhub_build_info{version="${pkg.version}"}`]: 1, streamhub_livekit_up: livekit.reachable ? 1 : 0 } }]);
   return c.body(measured + reported, 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store" });
 });

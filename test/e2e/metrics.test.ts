@@ -96,7 +96,13 @@ let exposition = "";
 
 describe("GET /metrics on a running node", () => {
   it("shows the live stream and its two viewers under the original StreamHub names, and passes promtool", async () => {
-    exposition = await until("the app's report", scrape, (text) => /^streamhub_viewers\{app="live",tenant="studio"\} 2$/m.test(text) && /streamhub_callbacks_total\{[^}]*result="delivered"/.test(text), { timeoutMs: 20_000 });
+    // The app reports within about a second of a change; the Worker hands its HTTP counts over every 5 s.
+    exposition = await until(
+      "the app's report and the Worker's counts",
+      scrape,
+      (text) => /^streamhub_viewers\{app="live",tenant="studio"\} 2$/m.test(text) && /streamhub_callbacks_total\{[^}]*result="delivered"/.test(text) && /^streamhub_quota_denials_total\{/m.test(text),
+      { timeoutMs: 20_000 },
+    );
     for (const line of [
       'streamhub_active_streams{app="live",tenant="studio"} 1',
       'streamhub_viewers{app="live",tenant="studio"} 2',

@@ -5,7 +5,7 @@ import { HTTP_DURATION_BUCKETS, increment, observe, seriesKey, type Series } fro
 import { ApiError } from "../../lib/errors.ts";
 import { routePattern } from "../../lib/route-pattern.ts";
 
-/** How often a Worker hands its HTTP counts to the Metrics actor (a scrape also takes them first). */
+/** How often a Worker hands its HTTP counts to the Metrics actor: what /metrics shows of them lags by at most this. */
 export const FLUSH_INTERVAL_MS = 5_000;
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -22,7 +22,7 @@ let flushing: Promise<void> | null = null;
  * (a request never waits on it: it runs after the response, under waitUntil).
  * Counts the call did not take are kept for the next one.
  */
-export function flushHttpMetrics(env: Env): Promise<void> {
+function flushHttpMetrics(env: Env): Promise<void> {
   if (flushing) return flushing;
   lastFlush = Date.now();
   const counts = unflushed;
