@@ -51,7 +51,8 @@ export function numbersFromGauges(series: Series): LiveNumbers {
  * The app's part of /metrics. A scrape never asks app actors: each one
  * reports its live numbers (gauges) and what it counted since its last report
  * (counter increments) to the one Metrics actor, shortly after something
- * changed and on its alarm while anything is live. Counts not yet taken are
+ * changed, and on its alarm while anything is live (sent then only if the
+ * numbers differ from the last report). Counts not yet taken are
  * kept in memory and go with the next report; an actor that dies first loses
  * them, as any process's Prometheus counters are lost when it dies.
  */
@@ -61,6 +62,8 @@ export class AppMetrics {
   #unreported: Series = {};
   #timer: ReturnType<typeof setTimeout> | null = null;
   #reporting: Promise<void> | null = null;
+  /** The gauges the Metrics actor last took (null: none yet from this instance): the same again with no counts is not sent. */
+  #lastReported: string | null = null;
 
   constructor(host: Pick<AppHost, "db" | "env" | "identity">) {
     this.#host = host;
@@ -104,7 +107,11 @@ export class AppMetrics {
       try {
         const identity = await this.#host.identity();
         const gauges = gaugeSeries(await liveNumbers(this.#host.db));
+        const reported = `${identity.name}\u0000${identity.tenantId}\u0000${JSON.stringify(gauges)}`;
+        // The minute's check while live changes nothing most of the time: no write in the Metrics actor then.
+        if (reported === this.#lastReported && Object.values(counts).every((value) => value === 0)) return;
         await metricsActor(this.#host.env).report(identity.name, identity.tenantId, gauges, counts);
+        this.#lastReported = reported;
       } catch (error) {
         // Kept for the next report: the Metrics actor may be restarting.
         for (const [key, value] of Object.entries(counts)) this.#unreported[key] = (this.#unreported[key] ?? 0) + value;
@@ -122,6 +129,7 @@ export class AppMetrics {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     this.#unreported = {};
+    this.#lastReported = null;
     try {
       await metricsActor(this.#host.env).forget(app);
     } catch (error) {

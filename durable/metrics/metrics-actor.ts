@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { ActorSqlDriver } from "../../core/db/actor-driver.ts";
 import { migrate } from "../../core/db/migrate.ts";
-import { sql } from "../../core/db/sql.ts";
+import { sql, type Statement } from "../../core/db/sql.ts";
+import { describeError, log } from "../../core/log.ts";
 import { addSeries, assembleExposition, renderGroup, type RenderedGroup, type Series } from "../../core/metrics.ts";
 import { numbersFromGauges } from "../app/app-metrics.ts";
 import type { LiveNumbers } from "../app/live-numbers.ts";
@@ -23,6 +24,9 @@ const appSeries = (app: string, tenant: string, gauges: Series, counters: Series
   rendered: renderGroup({ labels: { app, tenant }, series: { ...gauges, ...counters } }),
 });
 
+/** How long reports gather before they are stored together. */
+const WRITE_DELAY_MS = 1_000;
+
 /** What the reporting apps have live, added up, for the stats API. */
 export interface ReportedTotals {
   appsReporting: number;
@@ -33,9 +37,9 @@ export interface ReportedTotals {
  * One, global: where /metrics reads. App actors report their numbers here
  * (durable/app/app-metrics.ts), tenants' quota ledgers their usage, Workers
  * their HTTP counters, so that a scrape is one call into this actor and never
- * a call into every app's. Every report is stored before it is acknowledged
- * (a restart of the node loses no counts); everything is also kept in memory,
- * and the exposition is rendered once per change, not once per scrape.
+ * a call into every app's. Everything is kept in memory, each app's lines
+ * rendered when it reports (a scrape only assembles them), and stored once a
+ * second in one transaction, so that a restart of the node keeps the counters.
  *
  * Kept apart from the Registry on purpose: reports come at every change of
  * every app, and the Registry's hot paths must stay cheap.
@@ -44,6 +48,9 @@ export class MetricsActor extends DurableObject<Env> {
   readonly #db: ActorSqlDriver;
   readonly #apps = new Map<string, AppSeries>();
   readonly #node = new Map<string, RenderedGroup>();
+  /** The latest write of each app and source not yet stored (see #writeSoon). */
+  readonly #unwritten = new Map<string, Statement>();
+  #writing: Promise<void> | null = null;
   /** The Workers' HTTP counts so far (source 'worker'). */
   #workerCounts: Series = {};
   #rendered: string | null = null;
@@ -64,23 +71,24 @@ export class MetricsActor extends DurableObject<Env> {
 
   /** An app's live numbers (replacing its last) and the counts it made since its last report (added). */
   async report(app: string, tenant: string, gauges: Series, counts: Series): Promise<void> {
-    const known = this.#apps.get(app);
-    const counters = { ...(known?.counters ?? {}) };
+    const counters = { ...(this.#apps.get(app)?.counters ?? {}) };
     addSeries(counters, counts);
-    await this.#db.run(sql`
+    this.#apps.set(app, appSeries(app, tenant, gauges, counters));
+    this.#rendered = null;
+    this.#unwritten.set(`app:${app}`, sql`
       INSERT INTO app_series (app, tenant, gauges_json, counters_json, updated_at)
       VALUES (${app}, ${tenant}, ${JSON.stringify(gauges)}, ${JSON.stringify(counters)}, ${Date.now()})
       ON CONFLICT (app) DO UPDATE SET tenant = excluded.tenant, gauges_json = excluded.gauges_json,
         counters_json = excluded.counters_json, updated_at = excluded.updated_at`);
-    this.#apps.set(app, appSeries(app, tenant, gauges, counters));
-    this.#rendered = null;
+    this.#writeSoon();
   }
 
   /** A deleted app's series go. */
   async forget(app: string): Promise<void> {
-    await this.#db.run(sql`DELETE FROM app_series WHERE app = ${app}`);
     this.#apps.delete(app);
     this.#rendered = null;
+    this.#unwritten.set(`app:${app}`, sql`DELETE FROM app_series WHERE app = ${app}`);
+    this.#writeSoon();
   }
 
   /** Counts a Worker made since it last flushed them (added to the node's totals). */
@@ -127,9 +135,29 @@ export class MetricsActor extends DurableObject<Env> {
   }
 
   async #putNode(source: string, series: Series): Promise<void> {
-    await this.#db.run(sql`
+    this.#setNode(source, series);
+    this.#unwritten.set(`node:${source}`, sql`
       INSERT INTO node_series (source, series_json, updated_at) VALUES (${source}, ${JSON.stringify(series)}, ${Date.now()})
       ON CONFLICT (source) DO UPDATE SET series_json = excluded.series_json, updated_at = excluded.updated_at`);
-    this.#setNode(source, series);
+    this.#writeSoon();
+  }
+
+  /**
+   * Reports are stored together, once a second at most, in one transaction (a
+   * group commit): a write holds every answer of the actor until it is on
+   * disk, and a scrape must not queue behind one write per report. What a
+   * crash loses is the last second's reports, no more.
+   */
+  #writeSoon(): void {
+    this.#writing ??= new Promise((resolve) => setTimeout(resolve, WRITE_DELAY_MS)).then(async () => {
+      const statements = [...this.#unwritten.values()];
+      this.#unwritten.clear();
+      this.#writing = null;
+      try {
+        await this.#db.batch(statements);
+      } catch (error) {
+        log("error", "could not store the reported metrics; each app's next report stores its numbers again", describeError(error));
+      }
+    });
   }
 }
