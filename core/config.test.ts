@@ -67,10 +67,16 @@ describe("configuration", () => {
   });
 
   it("validates the node's own settings", () => {
-    expect(parseNodeConfig({})).toEqual({ DATA_DIR: "./data", HOST: "127.0.0.1", PORT: 3020, LIVEKIT_LOCAL_PORT: 7880, STREAMHUB_LOCAL_LIVEKIT: "auto" });
+    expect(parseNodeConfig({})).toEqual({ DATA_DIR: "./data", HOST: "127.0.0.1", PORT: 3020, LIVEKIT_LOCAL_PORT: 7880, STREAMHUB_LOCAL_LIVEKIT: "auto", STREAMHUB_PRINT_SECRETS: "auto" });
     expect(() => parseNodeConfig({ PORT: "99999" })).toThrow(/PORT/);
     expect(() => parseNodeConfig({ HOST: "not an ip" })).toThrow(/HOST/);
     expect(() => parseNodeConfig({ LIVEKIT_LOCAL_PORT: "65534" })).toThrow(/LIVEKIT_LOCAL_PORT/);
     expect(() => parseNodeConfig({ STREAMHUB_LOCAL_LIVEKIT: "yes" })).toThrow(/STREAMHUB_LOCAL_LIVEKIT must be auto or off/);
+  });
+
+  it("reports every bad setting in one pass, half-set pairs included", () => {
+    expect(() => parseConfig({ STREAMHUB_SECRET_KEY: "short", ADMIN_USER: "ops", STREAMHUB_AUTHZ_ENFORCE: "sometimes" })).toThrow(
+      /STREAMHUB_SECRET_KEY must be at least 32 characters; STREAMHUB_AUTHZ_ENFORCE must be on, log or off; ADMIN_PASS must be set together with ADMIN_USER/,
+    );
   });
 });

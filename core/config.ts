@@ -76,20 +76,35 @@ export const configSchema = z
     LIVE_SWEEP_INTERVAL_S: withDefault(z.coerce.number({ error: "must be a number" }).int("must be an integer").min(0, "must be 0 or more"), "60"),
     CORS_ALLOWED_ORIGINS: withDefault(commaList.pipe(z.array(url(["http", "https"]))), ""),
     STREAMHUB_MAX_BODY_BYTES: withDefault(positiveInt.max(64 * 1024 * 1024, "must be at most 64 MiB"), "1048576"),
-  })
-  .superRefine((config, ctx) => {
-    // Half a credential pair is always a mistake; say so at boot, not at the first token request.
-    const pairs = [
-      ["LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"],
-      ["ADMIN_USER", "ADMIN_PASS"],
-    ] as const;
-    for (const [a, b] of pairs) {
-      if ((config[a] === undefined) !== (config[b] === undefined)) {
-        const missing = config[a] === undefined ? a : b;
-        ctx.addIssue({ code: "custom", path: [missing], message: `must be set together with ${missing === a ? b : a}` });
-      }
-    }
   });
+
+/** A problem with one setting: the variable and what is wrong with it. */
+export interface ConfigIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+/**
+ * Half a credential pair is always a mistake; say so at boot, not at the first
+ * token request. Checked on the raw values, beside the schema rather than as
+ * a refinement of it: zod skips refinements once a field is invalid, and every
+ * problem is reported in one pass.
+ */
+function pairIssues(source: Record<string, unknown>): ConfigIssue[] {
+  const pairs = [
+    ["LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"],
+    ["ADMIN_USER", "ADMIN_PASS"],
+  ] as const;
+  const issues: ConfigIssue[] = [];
+  for (const [a, b] of pairs) {
+    const unset = (name: string) => unsetIfEmpty(source[name]) === undefined;
+    if (unset(a) !== unset(b)) {
+      const missing = unset(a) ? a : b;
+      issues.push({ path: [missing], message: `must be set together with ${missing === a ? b : a}` });
+    }
+  }
+  return issues;
+}
 
 export type Config = z.output<typeof configSchema>;
 
@@ -101,13 +116,16 @@ export const nodeConfigSchema = z.object({
   // The local LiveKit `npm start` runs when LIVEKIT_URL is unset: its HTTP port; RTC over UDP on this port + 2 (as LiveKit's 7880/7882).
   LIVEKIT_LOCAL_PORT: withDefault(z.coerce.number({ error: "must be a port number" }).int().min(1).max(65533, "must be a port number below 65534"), "7880"),
   STREAMHUB_LOCAL_LIVEKIT: withDefault(z.enum(["auto", "off"], { error: "must be auto or off" }), "auto"),
+  // Whether the first-run token is printed: auto (not under systemd, whose output is kept in the journal), 0 never, 1 always.
+  // The token is in DATA_DIR/first-run-token (mode 0600) either way.
+  STREAMHUB_PRINT_SECRETS: withDefault(z.enum(["auto", "0", "1"], { error: "must be auto, 0 or 1" }), "auto"),
 });
 
 export type NodeConfig = z.output<typeof nodeConfigSchema>;
 
 export class ConfigError extends Error {
   readonly variables: string[];
-  constructor(issues: z.core.$ZodIssue[]) {
+  constructor(issues: readonly ConfigIssue[]) {
     const lines = issues.map((issue) => `${String(issue.path[0] ?? "config")} ${issue.message}`);
     super(`invalid configuration: ${lines.join("; ")}`);
     this.name = "ConfigError";
@@ -115,14 +133,30 @@ export class ConfigError extends Error {
   }
 }
 
-function parseWith<S extends z.ZodType>(schema: S, source: Record<string, unknown>): z.output<S> {
-  const result = schema.safeParse(source);
-  if (!result.success) throw new ConfigError(result.error.issues);
+/** Every problem with the Worker's settings at once (none: valid). */
+export function configIssues(source: Record<string, unknown>): ConfigIssue[] {
+  const result = configSchema.safeParse(source);
+  return [...(result.success ? [] : result.error.issues), ...pairIssues(source)];
+}
+
+/** Every problem with `npm start`'s own settings at once (none: valid). */
+export function nodeConfigIssues(source: Record<string, unknown>): ConfigIssue[] {
+  const result = nodeConfigSchema.safeParse(source);
+  return result.success ? [] : result.error.issues;
+}
+
+export function parseConfig(source: Record<string, unknown>): Config {
+  const result = configSchema.safeParse(source);
+  const issues = [...(result.success ? [] : result.error.issues), ...pairIssues(source)];
+  if (!result.success || issues.length > 0) throw new ConfigError(issues);
   return result.data;
 }
 
-export const parseConfig = (source: Record<string, unknown>): Config => parseWith(configSchema, source);
-export const parseNodeConfig = (source: Record<string, unknown>): NodeConfig => parseWith(nodeConfigSchema, source);
+export function parseNodeConfig(source: Record<string, unknown>): NodeConfig {
+  const result = nodeConfigSchema.safeParse(source);
+  if (!result.success) throw new ConfigError(result.error.issues);
+  return result.data;
+}
 
 const parsedEnvs = new WeakMap<object, Config>();
 

@@ -57,10 +57,16 @@ interface QuotaEventData {
   [field: string]: Scalar;
 }
 
+/** How a live stream is doing: `stalled` — it stopped sending; `degraded` — its viewers' playback suffers. */
+export type StreamHealth = "healthy" | "degraded" | "stalled";
+/** Why, for `stream.health_changed`. */
+export type StreamHealthReason = "ingress_buffering" | "ingress_error" | "viewers_rebuffering" | "viewers_failing" | "recovered";
+
 /** StreamHub's own events, each with its data. */
 export interface StreamHubEvents {
   stream_started: StreamEventData;
   stream_ended: StreamEventData & { reason: string };
+  "stream.health_changed": StreamEventData & { health: StreamHealth; previous: StreamHealth; reason: StreamHealthReason };
   recording_started: RecordingEventData & { mode: string };
   vod_ready: RecordingEventData & { fileKey: string; sizeBytes: number; durationS: number; width: number | null; height: number | null; format: string };
   recording_failed: RecordingEventData & { reason: string; detail: string | null };
@@ -79,6 +85,7 @@ export type AppEventName = keyof AppEvents;
 const STREAMHUB_EVENT_NAMES: Record<keyof StreamHubEvents, true> = {
   stream_started: true,
   stream_ended: true,
+  "stream.health_changed": true,
   recording_started: true,
   vod_ready: true,
   recording_failed: true,

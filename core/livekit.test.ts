@@ -1,4 +1,4 @@
-import { EgressInfo, EgressStatus, FileInfo, IngressInfo, IngressInput, IngressState, IngressState_Status, ParticipantInfo, ParticipantInfo_Kind, ParticipantPermission, Room, TrackInfo, TrackSource, TrackType, WebhookEvent } from "@livekit/protocol";
+import { EgressInfo, EgressStatus, FileInfo, IngressInfo, IngressInput, IngressState, IngressState_Status, InputAudioState, InputVideoState, ParticipantInfo, ParticipantInfo_Kind, ParticipantPermission, Room, TrackInfo, TrackSource, TrackType, WebhookEvent } from "@livekit/protocol";
 import { describe, expect, it } from "vitest";
 import { TokenVerifier } from "livekit-server-sdk";
 import { liveKitEventFromJson, livekitClients, mintAccessToken } from "./livekit.ts";
@@ -52,9 +52,15 @@ describe("LiveKit webhook events from their JSON", () => {
     const ingress = new WebhookEvent({
       event: "ingress_started",
       id: "EV_3",
-      ingressInfo: new IngressInfo({ ingressId: "IN_1", inputType: IngressInput.WHIP_INPUT, roomName: "demo-studio", participantIdentity: "obs", state: new IngressState({ status: IngressState_Status.ENDPOINT_PUBLISHING }) }),
+      ingressInfo: new IngressInfo({
+        ingressId: "IN_1",
+        inputType: IngressInput.WHIP_INPUT,
+        roomName: "demo-studio",
+        participantIdentity: "obs",
+        state: new IngressState({ status: IngressState_Status.ENDPOINT_PUBLISHING, video: new InputVideoState({ averageBitrate: 2_400_000 }), audio: new InputAudioState({ averageBitrate: 128_000 }) }),
+      }),
     });
-    expect(liveKitEventFromJson(asPosted(ingress))?.ingress).toEqual({ ingressId: "IN_1", inputType: "WHIP_INPUT", roomName: "demo-studio", participantIdentity: "obs", status: "ENDPOINT_PUBLISHING" });
+    expect(liveKitEventFromJson(asPosted(ingress))?.ingress).toEqual({ ingressId: "IN_1", inputType: "WHIP_INPUT", roomName: "demo-studio", participantIdentity: "obs", status: "ENDPOINT_PUBLISHING", bitrateKbps: 2_528 });
 
     const egress = new WebhookEvent({
       event: "egress_ended",

@@ -23,7 +23,8 @@ export interface LiveKitEvent {
   /** `hidden` as LiveKit says; `uncounted`: left out of viewer counts and never a stream (see `leftOutOfCounts`). */
   participant?: { identity: string; sid: string; name: string; hidden: boolean; uncounted: boolean; kind: string };
   track?: { sid: string; type: string; source: string; muted: boolean };
-  ingress?: { ingressId: string; inputType: string; roomName: string; participantIdentity: string; status: string };
+  /** `bitrateKbps`: the input's average bitrate (video plus audio) as the ingress reports it, null when it reports none. */
+  ingress?: { ingressId: string; inputType: string; roomName: string; participantIdentity: string; status: string; bitrateKbps: number | null };
   egress?: { egressId: string; status: string; roomName: string; error: string; file: { filename: string; sizeBytes: number; durationS: number; location: string } | null };
 }
 
@@ -161,6 +162,7 @@ export function liveKitEventFromJson(json: Json): LiveKitEvent | null {
           roomName: str(ingress.roomName ?? ingress.room_name),
           participantIdentity: str(ingress.participantIdentity ?? ingress.participant_identity),
           status: str(obj(ingress.state)?.status, "ENDPOINT_INACTIVE"),
+          bitrateKbps: ingressBitrateKbps(obj(ingress.state)),
         }
       : undefined,
     egress: egress
@@ -173,6 +175,12 @@ export function liveKitEventFromJson(json: Json): LiveKitEvent | null {
         }
       : undefined,
   };
+}
+
+// IngressState's `video` / `audio` input states carry `averageBitrate` (bits per second).
+function ingressBitrateKbps(state: Record<string, any> | null): number | null {
+  const rates = [obj(state?.video), obj(state?.audio)].map((input) => Number(input?.averageBitrate ?? input?.average_bitrate ?? NaN)).filter((rate) => Number.isFinite(rate) && rate > 0);
+  return rates.length === 0 ? null : Math.round(rates.reduce((sum, rate) => sum + rate, 0) / 1000);
 }
 
 type Json = Record<string, any> | null;

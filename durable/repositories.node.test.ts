@@ -1,6 +1,7 @@
 // The repository and driver suites over @libsql/client, in Node. The same
 // suites run over the actors' own SQLite inside workerd (repositories.test.ts).
 import { createClient } from "@libsql/client";
+import { analyticsRepositorySuite } from "./app/analytics.repo.suite.ts";
 import { appStateRepositorySuite } from "./app/app-state.repo.suite.ts";
 import { registryRepositorySuite } from "./registry/registry.repo.suite.ts";
 import { LibsqlDriver } from "../core/db/libsql-driver.ts";
@@ -18,3 +19,4 @@ const withLibsql: WithDriver = async (body) => {
 driverSuite("libSQL", withLibsql);
 registryRepositorySuite("libSQL", withLibsql);
 appStateRepositorySuite("libSQL", withLibsql);
+analyticsRepositorySuite("libSQL", withLibsql);

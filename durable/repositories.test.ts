@@ -3,6 +3,7 @@
 // (deleteAll also drops the schema its constructor created), so every suite
 // starts from the same empty database as it does over libSQL.
 import { env, runInDurableObject } from "cloudflare:test";
+import { analyticsRepositorySuite } from "./app/analytics.repo.suite.ts";
 import { appStateRepositorySuite } from "./app/app-state.repo.suite.ts";
 import { registryRepositorySuite } from "./registry/registry.repo.suite.ts";
 import { ActorSqlDriver } from "../core/db/actor-driver.ts";
@@ -17,3 +18,4 @@ const withActorSql: WithDriver = (body) =>
 driverSuite("actor SQL storage", withActorSql);
 registryRepositorySuite("actor SQL storage", withActorSql);
 appStateRepositorySuite("actor SQL storage", withActorSql);
+analyticsRepositorySuite("actor SQL storage", withActorSql);

@@ -52,6 +52,7 @@ const PROBES: Record<string, Probe> = {
   "GET /api/v1/auth/me": { path: "/api/v1/auth/me", expect: all(200) },
   "GET /api/v1/auth/sessions": { path: "/api/v1/auth/sessions", expect: all(200) },
   "DELETE /api/v1/auth/sessions/{sessionId}": { path: "/api/v1/auth/sessions/ses_missing", expect: all(404) },
+  "POST /api/v1/auth/password": { path: "/api/v1/auth/password", json: {}, expect: all(400) },
   "GET /api/v1/apps": { path: "/api/v1/apps?limit=0", expect: all(400) },
   "POST /api/v1/apps": { path: "/api/v1/apps", json: { name: "NOT A NAME" }, expect: [403, 403, 403, 400, 400, 400, 400, 400] },
   "GET /api/v1/apps/{app}": { path: "/api/v1/apps/{app}", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
@@ -92,6 +93,8 @@ const PROBES: Record<string, Probe> = {
   "POST /api/v1/apps/{app}/ingress/{ingressId}/validate": { path: "/api/v1/apps/{app}/ingress/IN_missing/validate", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
   "GET /api/v1/apps/{app}/s3": { path: "/api/v1/apps/{app}/s3", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
   "PUT /api/v1/apps/{app}/s3": { path: "/api/v1/apps/{app}/s3", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/config": { path: "/api/v1/apps/{app}/config", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
+  "PATCH /api/v1/apps/{app}/config": { path: "/api/v1/apps/{app}/config", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
   "POST /api/v1/apps/{app}/recording/start": { path: "/api/v1/apps/{app}/recording/start", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
   "POST /api/v1/apps/{app}/recording/{id}/stop": { path: "/api/v1/apps/{app}/recording/vod_missing/stop", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
   "POST /api/v1/apps/{app}/streams/{id}/record/start": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody/record/start", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
@@ -120,6 +123,8 @@ const PROBES: Record<string, Probe> = {
   // Players' reports: public; a credential changes nothing (and is not looked at).
   "POST /api/v1/apps/{app}/qoe": { path: "/api/v1/apps/{app}/qoe", json: {}, public: true, expect: all(400) },
   "GET /api/v1/apps/{app}/qoe": { path: "/api/v1/apps/{app}/qoe?limit=0", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/analytics": { path: "/api/v1/apps/{app}/analytics?resolution=second", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
+  "GET /api/v1/apps/{app}/streams/{id}/sessions": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody/sessions", expect: all(404) },
   "GET /api/v1/apps/{app}/samples": { path: "/api/v1/apps/{app}/samples", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
   "GET /api/v1/apps/{app}/samples/{file}": { path: "/api/v1/apps/{app}/samples/missing.html", expect: all(404) },
   "PUT /api/v1/apps/{app}/samples/{file}": { path: "/api/v1/apps/{app}/samples/missing.html", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
@@ -134,6 +139,13 @@ const PROBES: Record<string, Probe> = {
   // Node agents' routes: only X-Cluster-Token opens them; no API credential does.
   "GET /api/v1/relays": { path: "/api/v1/relays", public: true, expect: all(401) },
   "POST /api/v1/relays/{ingressId}/status": { path: "/api/v1/relays/IN_missing/status", json: {}, public: true, expect: all(401) },
+  "POST /api/v1/cluster/join": { path: "/api/v1/cluster/join", json: {}, public: true, expect: all(401) },
+  "POST /api/v1/cluster/heartbeat": { path: "/api/v1/cluster/heartbeat", json: {}, public: true, expect: all(401) },
+  // The cluster registry is the operator's (API.md §1.1 "G"); its info holds the cluster token.
+  "GET /api/v1/cluster/info": { path: "/api/v1/cluster/info", expect: superOnly(200) },
+  "GET /api/v1/cluster/nodes": { path: "/api/v1/cluster/nodes", expect: superOnly(200) },
+  "PATCH /api/v1/cluster/nodes/{id}": { path: "/api/v1/cluster/nodes/node_missing", json: {}, expect: superOnly(404) },
+  "DELETE /api/v1/cluster/nodes/{id}": { path: "/api/v1/cluster/nodes/node_missing", expect: superOnly(404) },
   // Only LiveKit's signature opens this one; no API credential does.
   "POST /api/v1/webhooks/livekit": { path: "/api/v1/webhooks/livekit", json: { event: "room_started" }, public: true, expect: all(401) },
   "GET /api/v1/logs": { path: "/api/v1/logs?limit=0", expect: [403, 403, 400, 400, 400, 400, 400, 400] },
@@ -220,5 +232,6 @@ describe("every route × every caller", () => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+    // About a thousand requests one after another: seconds, not the default 5 s, on a busy machine.
+  }, 120_000);
 });

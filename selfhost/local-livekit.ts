@@ -57,6 +57,8 @@ export interface LocalLiveKitOptions {
   ports: { http: number; rtcUdp: number };
   /** Where LiveKit posts its webhooks (StreamHub's /api/v1/webhooks/livekit). */
   webhookUrl: string;
+  /** `host:port` of the Redis shared by every LiveKit node of a cluster (LiveKit's distributed mode); none: a lone node. */
+  redisAddress?: string;
   logLevel?: "debug" | "info" | "warn" | "error";
   /** Each line LiveKit prints; the default drops them. */
   onOutput?: (line: string) => void;
@@ -104,6 +106,7 @@ export function liveKitConfig(options: Omit<LocalLiveKitOptions, "binary" | "dir
     `    - ${quote(options.webhookUrl)}`,
     "logging:",
     `  level: ${options.logLevel ?? "warn"}`,
+    ...(options.redisAddress ? ["redis:", `  address: ${quote(options.redisAddress)}`] : []),
     "",
   ].join("\n");
 }

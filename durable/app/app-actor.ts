@@ -8,6 +8,7 @@ import { migrate } from "../../core/db/migrate.ts";
 import type { AppEventName, AppEvents } from "../../core/events.ts";
 import type { LiveKitEvent } from "../../core/livekit.ts";
 import type { S3Credentials, S3Settings } from "../../core/s3.ts";
+import { Analytics, type Resolution, type SeriesPoint, type SessionReport } from "./analytics.ts";
 import { AppMetrics } from "./app-metrics.ts";
 import type { AppAuditEntry } from "./app-state.repo.ts";
 import { EventLog, type AppEvent } from "./event-log.ts";
@@ -30,6 +31,7 @@ import type { DeliveryStatus } from "./webhooks.repo.ts";
 import { Webhooks, type AttemptView, type DeliveryView, type WebhookEndpointView } from "./webhooks.ts";
 
 export type { AppActorSummary } from "./settings.ts";
+export type { Resolution, SeriesPoint, SessionReport } from "./analytics.ts";
 export type { AppIdentity } from "./host.ts";
 export type { IngressView } from "./ingresses.ts";
 export type { LiveNumbers } from "./live-numbers.ts";
@@ -39,6 +41,8 @@ export { RECONCILE_INTERVAL_MS } from "./live.ts";
 export type { AttemptView, DeliveryView, WebhookEndpointView } from "./webhooks.ts";
 
 const DAY_MS = 86_400_000;
+
+const analyticsFailed = (error: unknown) => log("error", "analytics could not follow a live change; the live state is unaffected", { ...describeError(error) });
 
 /** What the app record (in the Registry) says that the actor acts on when LiveKit reports a stream. */
 export interface LiveKitEventOptions {
@@ -69,6 +73,7 @@ export class AppActor extends DurableObject<Env> {
   readonly #feed: LiveFeed;
   readonly #samples: Samples;
   readonly #qoe: Qoe;
+  readonly #analytics: Analytics;
   readonly #runners: Record<AppTask, TaskRunner>;
   #identity: AppIdentity | null = null;
   #adoption: Promise<AppIdentity | null> | null = null;
@@ -104,17 +109,19 @@ export class AppActor extends DurableObject<Env> {
     this.#feed = new LiveFeed(() => this.#live.streams());
     this.#samples = new Samples(host);
     this.#qoe = new Qoe(host);
+    this.#analytics = new Analytics(host, this.#live, async (filter) => (await this.#qoe.views(filter, 0, 0)).summary);
     this.#runners = {
       webhooks: () => this.#webhooks.runScheduled(),
       reconcile: async (now) => {
         const next = await this.#live.runScheduled(now);
-        this.#feed.changed();
+        await this.#liveChanged();
         // While anything is live, /metrics hears from the app at least once a minute (counts made elsewhere included).
         metrics.changed();
         return next;
       },
       audit_forward: (now) => this.#settings.forwardAudit(now),
       retention: (now) => this.#retention(now),
+      analytics: (now) => this.#analytics.runScheduled(now),
     };
     void ctx.blockConcurrencyWhile(async () => {
       await migrate(this.#db, appMigrations);
@@ -238,7 +245,7 @@ export class AppActor extends DurableObject<Env> {
 
   async reconcile(): Promise<number> {
     const changes = await this.#live.reconcile();
-    if (changes > 0) this.#feed.changed();
+    if (changes > 0) await this.#liveChanged();
     return changes;
   }
 
@@ -268,12 +275,14 @@ export class AppActor extends DurableObject<Env> {
         this.#arrived = [];
         for (const { event: next, resolve: done, reject: fail } of batch) {
           try {
-            done(await this.#live.apply(next));
+            const outcome = await this.#live.apply(next);
+            if (!outcome.duplicate) await this.#analytics.noteEvent(next, Date.now()).catch(analyticsFailed);
+            done(outcome);
           } catch (error) {
             fail(error);
           }
         }
-        this.#feed.changed();
+        await this.#liveChanged();
       }, 0);
     });
   }
@@ -308,7 +317,7 @@ export class AppActor extends DurableObject<Env> {
 
   async endStream(streamId: string, reason: string): Promise<void> {
     await this.#live.endStream(streamId, reason);
-    this.#feed.changed();
+    await this.#liveChanged();
   }
 
   // ── Ingresses ──────────────────────────────────────────────────────────────
@@ -478,7 +487,25 @@ export class AppActor extends DurableObject<Env> {
     return this.#qoe.views(filter, limit, offset);
   }
 
+  // ── Analytics ──────────────────────────────────────────────────────────────
+
+  /** The app's live numbers over [from, to) (epoch ms), one point per minute or hour. */
+  async analyticsSeries(from: number, to: number, resolution: Resolution): Promise<SeriesPoint[]> {
+    return this.#analytics.series(from, to, resolution);
+  }
+
+  /** A stream's session reports, newest first. */
+  async streamSessions(streamId: string, limit: number, offset: number): Promise<{ sessions: SessionReport[]; total: number }> {
+    return this.#analytics.sessions(streamId, limit, offset);
+  }
+
   // ── Internals ──────────────────────────────────────────────────────────────
+
+  /** The live state changed: live feeds are told, analytics brought in line (never failing the change itself). */
+  async #liveChanged(): Promise<void> {
+    this.#feed.changed();
+    await this.#analytics.sync(Date.now()).catch(analyticsFailed);
+  }
 
   /** The schedule's daily `retention` task: every log the app keeps is bounded by age (and deliveries by count). */
   async #retention(now: number): Promise<number> {
@@ -488,12 +515,14 @@ export class AppActor extends DurableObject<Env> {
     await this.#usage.prune(new Date(now - 400 * DAY_MS).toISOString().slice(0, 10));
     await this.#live.prune(now);
     await this.#qoe.prune(new Date(now - QOE_RETENTION_DAYS * DAY_MS).toISOString());
+    await this.#analytics.prune(now);
     return now + DAY_MS;
   }
 
   async #reset(): Promise<void> {
     await this.ctx.storage.deleteAll();
     this.#identity = null;
+    this.#analytics.forget();
     // deleteAll also dropped the schema; this instance keeps serving, so restore it
     // (with nothing scheduled: a wiped app has no work until it is created again).
     await migrate(this.#db, appMigrations);

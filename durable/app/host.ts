@@ -6,7 +6,7 @@ import type { EventLog } from "./event-log.ts";
 import type { Scheduler } from "../lib/scheduler.ts";
 
 /** Everything time-based an app actor does, each a row of its one schedule table (durable/lib/scheduler.ts). */
-export type AppTask = "webhooks" | "reconcile" | "retention" | "audit_forward";
+export type AppTask = "webhooks" | "reconcile" | "retention" | "audit_forward" | "analytics";
 
 /** Who an app actor is: adopted from the Registry at the app's first use (AppActor), then stored. */
 export interface AppIdentity {
@@ -38,7 +38,5 @@ export interface AppHost {
   ledger(tenantId: string): DurableObjectStub<import("../quota/quota-ledger.ts").QuotaLedger>;
 }
 
-/** Contexts that bind each sealed secret to the app and field it belongs to (AES-GCM associated data). */
-export const secretContext = (app: string, secret: string) => `app:${app}/secret:${secret}`;
-export const ingressKeyContext = (app: string, ingressId: string) => `app:${app}/ingress:${ingressId}/stream-key`;
-export const webhookSecretContext = (app: string, endpointId: string) => `app:${app}/webhook:${endpointId}/secret`;
+// In their own file so that the CLI (selfhost/cli-sealed.ts) binds to the very same contexts.
+export { ingressKeyContext, secretContext, webhookSecretContext } from "./secret-contexts.ts";

@@ -131,6 +131,20 @@ export class LiveRepository {
     return (await this.#db.one<{ n: number }>(sql`SELECT COUNT(*) AS n FROM participants WHERE room = ${room} AND hidden = 0 AND tracks = 0`))?.n ?? 0;
   }
 
+  /** Viewers per room (as viewerCount counts them), for every room that has any. */
+  async viewersByRoom(): Promise<{ room: string; viewers: number }[]> {
+    return this.#db.all<{ room: string; viewers: number }>(sql`SELECT room, COUNT(*) AS viewers FROM participants WHERE hidden = 0 AND tracks = 0 GROUP BY room`);
+  }
+
+  async viewerIdentities(room: string): Promise<string[]> {
+    return (await this.#db.all<{ identity: string }>(sql`SELECT identity FROM participants WHERE room = ${room} AND hidden = 0 AND tracks = 0`)).map((row) => row.identity);
+  }
+
+  /** Participants that are not hidden and publish something (an ingress's participant included). */
+  async publisherCount(): Promise<number> {
+    return (await this.#db.one<{ n: number }>(sql`SELECT COUNT(*) AS n FROM participants WHERE hidden = 0 AND tracks > 0`))?.n ?? 0;
+  }
+
   /** Rooms where this app has anyone or anything live. */
   async liveRooms(): Promise<string[]> {
     const rows = await this.#db.all<{ room: string }>(sql`SELECT room FROM participants UNION SELECT room FROM streams WHERE status = 'active'`);

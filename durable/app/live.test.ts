@@ -48,6 +48,15 @@ describe("Live capability", () => {
     });
   });
 
+  it("counts a viewer whose connection LiveKit aborted as gone (LiveKit sends no participant_left for it)", async () => {
+    await withHost(async (host) => {
+      const { live } = liveOf(host);
+      await live.apply(joined("EV_a", "cap-room", "viewer"));
+      expect(await live.viewerCount("cap-room")).toBe(1);
+      await live.apply({ ...joined("EV_b", "cap-room", "viewer"), event: "participant_connection_aborted" });
+      expect(await live.viewerCount("cap-room")).toBe(0);
+    });
+  });
 });
 
 describe("Usage capability", () => {

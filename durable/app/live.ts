@@ -140,6 +140,22 @@ export class Live {
     return this.#repo.viewerCount(room);
   }
 
+  /** The live numbers analytics samples: active streams, viewers per room, publishers. */
+  async snapshot(): Promise<{ streams: StreamRecord[]; viewersByRoom: Map<string, number>; publishers: number }> {
+    const viewers = await this.#repo.viewersByRoom();
+    return { streams: await this.#repo.activeStreams(), viewersByRoom: new Map(viewers.map((row) => [row.room, row.viewers])), publishers: await this.#repo.publisherCount() };
+  }
+
+  /** Who in the room counts as a viewer now. */
+  async viewersIn(room: string): Promise<string[]> {
+    return this.#repo.viewerIdentities(room);
+  }
+
+  async isViewer(room: string, identity: string): Promise<boolean> {
+    const participant = await this.#repo.participant(room, identity);
+    return participant !== null && participant.hidden === 0 && participant.tracks === 0;
+  }
+
   /** Ends a stream StreamHub stopped itself (LiveKit's own webhook for it is then a no-op). */
   async endStream(streamId: string, reason: string): Promise<void> {
     const identity = await this.#host.identity();

@@ -102,7 +102,9 @@ export async function applyLiveKitEvent(state: LiveKitState, event: LiveKitEvent
       }
       break;
 
+    // LiveKit sends connection_aborted instead of left for a participant that never finished connecting.
     case "participant_left":
+    case "participant_connection_aborted":
       if (participant) {
         await live.removeParticipant(room, participant.identity);
         await endStream(participant.identity, "left");

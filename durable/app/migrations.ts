@@ -284,4 +284,58 @@ export const appMigrations: Migration[] = [
       `CREATE INDEX qoe_views_room ON qoe_views (room, started_at)`,
     ],
   },
+  {
+    version: 11,
+    name: "analytics history and stream sessions",
+    statements: [
+      // The app's live numbers, each the peak over one UTC minute (epoch ms of its start); a minute
+      // with nothing live has no row. Kept 7 days, rolled up into analytics_hours (kept 90 days).
+      `CREATE TABLE analytics_minutes (
+        minute INTEGER PRIMARY KEY,
+        streams INTEGER NOT NULL,
+        viewers INTEGER NOT NULL,
+        publishers INTEGER NOT NULL,
+        ingest_kbps INTEGER
+      )`,
+      `CREATE TABLE analytics_hours (
+        hour INTEGER PRIMARY KEY,
+        streams INTEGER NOT NULL,
+        viewers INTEGER NOT NULL,
+        publishers INTEGER NOT NULL,
+        ingest_kbps INTEGER,
+        live_minutes INTEGER NOT NULL
+      )`,
+      // One row per time a stream was live: opened when it starts, its viewer figures moved as
+      // LiveKit's participant webhooks change the room, closed (with its unique viewers) when it ends.
+      // viewer_ms integrates concurrent viewers over time up to changed_at (the watch time).
+      `CREATE TABLE stream_sessions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        stream_id TEXT NOT NULL,
+        room TEXT NOT NULL,
+        type TEXT NOT NULL,
+        participant TEXT NOT NULL,
+        ingress_id TEXT,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        end_reason TEXT,
+        viewers_now INTEGER NOT NULL DEFAULT 0,
+        peak_viewers INTEGER NOT NULL DEFAULT 0,
+        viewer_ms INTEGER NOT NULL DEFAULT 0,
+        changed_at INTEGER NOT NULL,
+        unique_viewers INTEGER,
+        ingest_kbps INTEGER,
+        stalled_reason TEXT,
+        health TEXT NOT NULL DEFAULT 'healthy' CHECK (health IN ('healthy', 'degraded', 'stalled'))
+      )`,
+      `CREATE INDEX stream_sessions_stream ON stream_sessions (stream_id, started_at)`,
+      `CREATE INDEX stream_sessions_started ON stream_sessions (started_at)`,
+      `CREATE INDEX stream_sessions_open ON stream_sessions (room) WHERE ended_at IS NULL`,
+      // Who watched an open session (for its unique viewers); emptied when the session closes.
+      `CREATE TABLE session_viewers (
+        session_id INTEGER NOT NULL,
+        identity TEXT NOT NULL,
+        PRIMARY KEY (session_id, identity)
+      ) WITHOUT ROWID`,
+    ],
+  },
 ];

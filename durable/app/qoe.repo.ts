@@ -25,10 +25,16 @@ export interface QoeTotals {
   none: number;
 }
 
-/** Which views: one room (as the viewer asked for it), those started at or after `since`. */
+/**
+ * Which views: one room (as the viewer asked for it), those started at or
+ * after `since`, or before `until`, or reported on at or after `updatedSince`
+ * (the views that overlap a time span: started before its end, heard of after its start).
+ */
 export interface QoeFilter {
   room?: string;
   since?: string;
+  until?: string;
+  updatedSince?: string;
 }
 
 /** The app's quality-of-experience reports, one row a view (the `qoe_views` table). */
@@ -97,6 +103,8 @@ function whereOf(filter: QoeFilter, always: string[] = []): Statement {
   const conditions: [string, SqlValue | undefined][] = [
     ["room = ?", filter.room],
     ["started_at >= ?", filter.since],
+    ["started_at < ?", filter.until],
+    ["updated_at >= ?", filter.updatedSince],
   ];
   const present = conditions.filter(([, value]) => value !== undefined) as [string, SqlValue][];
   const clauses = [...present.map(([clause]) => clause), ...always];

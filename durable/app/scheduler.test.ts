@@ -8,6 +8,7 @@ const idle: Record<Task, TaskRunner> = {
   reconcile: async () => null,
   retention: async () => null,
   audit_forward: async () => null,
+  analytics: async () => null,
 };
 
 describe("Scheduler: one alarm over one schedule table", () => {
@@ -70,6 +71,22 @@ describe("Scheduler: one alarm over one schedule table", () => {
       const retry = await scheduler.dueAt("audit_forward");
       expect(retry).toBeGreaterThan(now + 20_000);
       expect(retry).toBeLessThan(Date.now() + 31_000);
+    });
+  });
+
+  it("drops a cancelled task and re-arms to what is left (none: no alarm)", async () => {
+    await withHost(async ({ scheduler, storage }) => {
+      const now = Date.now();
+      await scheduler.at("analytics", now + 60_000);
+      await scheduler.at("retention", now + 3_600_000);
+      await scheduler.cancel("analytics");
+      expect(await scheduler.dueAt("analytics")).toBeNull();
+      expect(await storage.getAlarm()).toBe(now + 3_600_000);
+      await scheduler.cancel("retention");
+      expect(await storage.getAlarm()).toBeNull();
+      // Asked for again after a cancel, it is scheduled again.
+      await scheduler.at("analytics", now + 120_000);
+      expect(await storage.getAlarm()).toBe(now + 120_000);
     });
   });
 

@@ -113,7 +113,8 @@ export class Webhooks {
     }
     if (!legacy) {
       const stored = secret === undefined ? await storedSecret() : secret;
-      await this.create({ url, events: ["all"], enabled: true, description: "callbackUrl (legacy app setting)", legacySecret: stored ?? undefined });
+      // Marked legacy even before a callbackSecret is set, so that a later callbackUrl moves this endpoint instead of adding one.
+      await this.create({ url, events: ["all"], enabled: true, description: "callbackUrl (legacy app setting)", legacySecret: stored ?? generateWebhookSecret() });
       return;
     }
     await this.#repo.updateEndpoint(legacy.id, { url, events_json: legacy.events_json, enabled: legacy.enabled, description: legacy.description, disabled_reason: legacy.disabled_reason }, new Date().toISOString());

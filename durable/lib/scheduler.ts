@@ -46,6 +46,13 @@ export class Scheduler<Task extends string> {
     await this.#armNoLaterThan(dueAt);
   }
 
+  /** Drops `task` (its work is done before it came due) and re-arms to what is left. */
+  async cancel(task: Task): Promise<void> {
+    const { changes } = await this.#db.run(sql`DELETE FROM schedule WHERE task = ${task}`);
+    this.#dueAt.delete(task);
+    if (changes > 0) await this.arm();
+  }
+
   /** When `task` is next due, or null. */
   async dueAt(task: Task): Promise<number | null> {
     return (await this.#db.one<{ due_at: number }>(sql`SELECT due_at FROM schedule WHERE task = ${task}`))?.due_at ?? null;

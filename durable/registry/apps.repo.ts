@@ -15,6 +15,12 @@ export interface AppSettings {
   features?: Record<string, boolean>;
   /** How the app's player pages look: defaults that a page's own query parameters override. */
   branding?: AppBranding;
+  /** `/apps/{app}/config` (the original's adaptive/transcoding view): the simulcast ladder shown to players. */
+  layers?: { name: string; height: number }[];
+  /** Whether RTMP, RTSP and URL ingresses transcode (LiveKit's multi-layer ladder) unless a request says otherwise. */
+  rtmpTranscode?: boolean;
+  /** The original's GPU preference; kept and shown, always resolved to CPU here (StreamHub does not transcode). */
+  hwaccel?: "auto" | "gpu" | "cpu";
 }
 
 export interface AppBranding {

@@ -150,4 +150,24 @@ export const registryMigrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 6,
+    name: "cluster nodes",
+    statements: [
+      // The node registry (API.md §1.1): LiveKit nodes that joined with the cluster token. `url` is
+      // the node's public LiveKit URL, handed to clients in join tokens while the node is active.
+      `CREATE TABLE nodes (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        ip TEXT NOT NULL,
+        url TEXT,
+        region TEXT,
+        status TEXT NOT NULL CHECK (status IN ('unknown', 'active', 'draining', 'disabled')),
+        stats_json TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        last_seen_at TEXT
+      )`,
+    ],
+  },
 ];

@@ -5,6 +5,7 @@ import { sql } from "../../core/db/sql.ts";
 import { ApiTokensRepository } from "./api-tokens.repo.ts";
 import { AppsRepository, type AppRecord } from "./apps.repo.ts";
 import { registryMigrations } from "./migrations.ts";
+import { NodesRepository } from "./nodes.repo.ts";
 
 const T0 = "2026-01-01T00:00:00.000Z";
 const T1 = "2026-01-02T00:00:00.000Z";
@@ -148,6 +149,26 @@ export function registryRepositorySuite(name: string, withDriver: WithDriver) {
         await db.run(sql`UPDATE api_tokens SET revoked_at = ${T1} WHERE id = 't1'`);
         expect(await tokens.findActiveByHash("h1")).toBeNull();
         expect(await tokens.findByHash("h1")).toMatchObject({ id: "t1", revoked_at: T1 });
+      }));
+
+    it("upserts cluster nodes by name and keeps an operator's draining or disabled through joins and heartbeats", () =>
+      withDriver(async (db) => {
+        await migrate(db, registryMigrations);
+        const nodes = new NodesRepository(db);
+        const first = await nodes.join({ id: "n1", name: "lk-1", ip: "10.0.0.1", region: "eu", url: "wss://lk1" }, T0);
+        expect(first).toEqual({ created: true, node: expect.objectContaining({ id: "n1", status: "active", lastSeenAt: T0, statsJson: "{}" }) });
+        const again = await nodes.join({ id: "n2", name: "lk-1", ip: "10.0.0.9", region: null, url: null }, T1);
+        // Same node; what the agent did not send is kept.
+        expect(again).toEqual({ created: false, node: expect.objectContaining({ id: "n1", ip: "10.0.0.9", region: "eu", url: "wss://lk1", lastSeenAt: T1 }) });
+        expect(await nodes.update("n1", { status: "draining" }, T1)).toMatchObject({ status: "draining" });
+        expect(await nodes.heartbeat("n1", '{"rooms":2}', T1)).toMatchObject({ status: "draining", statsJson: '{"rooms":2}' });
+        expect((await nodes.join({ id: "n3", name: "lk-1", ip: "10.0.0.9", region: null, url: null }, T1)).node.status).toBe("draining");
+        expect(await nodes.heartbeat("missing", null, T1)).toBeNull();
+        await nodes.join({ id: "n4", name: "lk-2", ip: "10.0.0.2", region: null, url: null }, T1);
+        expect(await nodes.update("n4", { name: "lk-1" }, T1)).toBe("node_name_taken");
+        expect(await nodes.count()).toBe(2);
+        expect(await nodes.delete("n4")).toBe(true);
+        expect((await nodes.list()).map((node) => node.id)).toEqual(["n1"]);
       }));
   });
 }

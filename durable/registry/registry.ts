@@ -13,6 +13,7 @@ import { ApiTokensRepository, toApiTokenView, type ApiTokenView, type TokenScope
 import { AppsRepository, type AppChanges, type AppRecord, type AppWriteConflict, type NewApp } from "./apps.repo.ts";
 import { LogsRepository, type AuditEntry, type LogFilter, type ServerLog } from "./logs.repo.ts";
 import { registryMigrations } from "./migrations.ts";
+import { NodesRepository, type ClusterNode, type NodeStatus } from "./nodes.repo.ts";
 import type { PlanName, QuotaMetric } from "./plans.ts";
 import { SessionsRepository, type Session } from "./sessions.repo.ts";
 import { TenantsRepository, type Tenant } from "./tenants.repo.ts";
@@ -71,6 +72,7 @@ export class Registry extends DurableObject<Env> {
   readonly #users: UsersRepository;
   readonly #sessions: SessionsRepository;
   readonly #logs: LogsRepository;
+  readonly #nodes: NodesRepository;
 
   readonly #scheduler: Scheduler<RegistryTask>;
 
@@ -84,6 +86,7 @@ export class Registry extends DurableObject<Env> {
     this.#users = new UsersRepository(this.#db);
     this.#sessions = new SessionsRepository(this.#db);
     this.#logs = new LogsRepository(this.#db);
+    this.#nodes = new NodesRepository(this.#db);
     void ctx.blockConcurrencyWhile(async () => {
       await migrate(this.#db, registryMigrations);
       await this.#seedBootstrapToken();
@@ -471,5 +474,35 @@ export class Registry extends DurableObject<Env> {
 
   async listAudit(filter: { tenantId?: string; app?: string }, limit: number, offset: number): Promise<{ entries: AuditEntry[]; total: number }> {
     return this.#logs.listAudit(filter, limit, offset);
+  }
+
+  // ── Cluster nodes (API.md §1.1) ────────────────────────────────────────────
+
+  /** A node agent joins (upsert by name). */
+  async joinNode(input: { name: string; ip: string; region: string | null; url: string | null }): Promise<{ node: ClusterNode; created: boolean }> {
+    return this.#nodes.join({ id: newId("node"), ...input }, now());
+  }
+
+  /** A node agent's heartbeat; null when the node is unknown (deleted, or never joined). */
+  async heartbeatNode(id: string, statsJson: string | null): Promise<ClusterNode | null> {
+    return this.#nodes.heartbeat(id, statsJson, now());
+  }
+
+  async listNodes(): Promise<ClusterNode[]> {
+    return this.#nodes.list();
+  }
+
+  async countNodes(): Promise<number> {
+    return this.#nodes.count();
+  }
+
+  async updateNode(id: string, changes: { name?: string; region?: string | null; status?: NodeStatus }): Promise<Result<ClusterNode, "node_not_found" | "node_name_taken">> {
+    const updated = await this.#nodes.update(id, changes, now());
+    if (updated === null) return { ok: false, code: "node_not_found" };
+    return typeof updated === "string" ? { ok: false, code: updated } : { ok: true, value: updated };
+  }
+
+  async deleteNode(id: string): Promise<boolean> {
+    return this.#nodes.delete(id);
   }
 }

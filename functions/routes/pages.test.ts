@@ -44,7 +44,7 @@ describe("the player pages: /play and /embed", () => {
   it("wear the app's branding, which a page's own parameters override", async () => {
     const app = await createApp();
     const branded = await api("PATCH", `/api/v1/apps/${app.name}`, { json: { branding: { primaryColor: "#ff6600", logoUrl: "https://cdn.example.com/logo.png", posterUrl: "https://cdn.example.com/poster.jpg" } } });
-    expect(branded.body.data.settings.branding).toEqual({ primaryColor: "#ff6600", logoUrl: "https://cdn.example.com/logo.png", posterUrl: "https://cdn.example.com/poster.jpg" });
+    expect(JSON.parse(branded.body.data.settingsJson).branding).toEqual({ primaryColor: "#ff6600", logoUrl: "https://cdn.example.com/logo.png", posterUrl: "https://cdn.example.com/poster.jpg" });
     const html = (await page(`/play/${app.name}/main`)).body as string;
     expect(html).toContain('poster="https://cdn.example.com/poster.jpg" primary-color="#ff6600"');
     expect(html).toContain('<img class="logo" src="https://cdn.example.com/logo.png"');
@@ -53,7 +53,7 @@ describe("the player pages: /play and /embed", () => {
     await api("PATCH", `/api/v1/apps/${app.name}`, { json: { branding: { primaryColor: "#000000" } } });
     const refused = await api("PATCH", `/api/v1/apps/${app.name}`, { json: { branding: { logoUrl: "javascript:alert(1)" } } });
     expect(refused.status).toBe(400);
-    expect((await api("GET", `/api/v1/apps/${app.name}`)).body.data.settings.branding).toEqual({ primaryColor: "#000000", logoUrl: "https://cdn.example.com/logo.png", posterUrl: "https://cdn.example.com/poster.jpg" });
+    expect(JSON.parse((await api("GET", `/api/v1/apps/${app.name}`)).body.data.settingsJson).branding).toEqual({ primaryColor: "#000000", logoUrl: "https://cdn.example.com/logo.png", posterUrl: "https://cdn.example.com/poster.jpg" });
   });
 
   it("with public playback off, ask for a token instead of failing; with one, play with it", async () => {

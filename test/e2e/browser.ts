@@ -12,7 +12,8 @@ const require = createRequire(import.meta.url);
 const CLIENT = readFileSync(require.resolve("livekit-client"));
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: more command-line switches (say, resolving a test domain to loopback through Caddy). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -24,6 +25,7 @@ export function launchChromium(): Promise<Browser> {
       "--use-fake-device-for-media-stream",
       "--use-fake-ui-for-media-stream",
       "--autoplay-policy=no-user-gesture-required",
+      ...extraArgs,
     ],
   });
 }

@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_TYPES, apiTypesFor } from "../../selfhost/build-web.ts";
 import { openPage, type PageServer } from "./browser.ts";
 import { screenshot, seriousViolations } from "./dashboard-axe.ts";
+import { playerState, playing } from "./dashboard-player.ts";
 import { call, until, type RunningStreamHub } from "./harness.ts";
 import { startMediaStack, type MediaStack } from "./media-stack.ts";
 
-declare const document: any;
 
 const TOKEN = "sk_dashboard_e2e_token_0123456789abcdefghijklm";
 const ADMIN = { user: "admin", password: "dashboard-admin-password-0123" };
@@ -115,6 +115,13 @@ describe("the dashboard in Chromium, against the real LiveKit server", () => {
     const joinedAt = Date.now();
     await until("the viewer count at 1", () => row.locator("td.viewers").textContent(), (text) => text === "1", { context, timeoutMs: 5_000 });
     expect(Date.now() - joinedAt).toBeLessThan(5_000);
+    // The stream's details, from GET …/streams/{id}, follow it too.
+    await row.getByRole("button", { name: "Details of presenter in stage" }).click();
+    const details = page.getByRole("region", { name: /^Stream .*presenter$/ });
+    await details.getByText("webrtc", { exact: true }).waitFor();
+    await until("the details counting the viewer", () => details.locator("dt:text-is('Viewers') + dd").textContent(), (text) => text === "1", { context, timeoutMs: 10_000 });
+    await expectAccessible(page, "app-stream-details");
+    await details.getByRole("button", { name: "Close details" }).click();
     await viewer.evaluate(() => (globalThis as any).leave());
     await until("the viewer count back at 0", () => row.locator("td.viewers").textContent(), (text) => text === "0", { context, timeoutMs: 5_000 });
     expect(await page.evaluate(() => (globalThis as any).sameDocument)).toBe(true);
@@ -127,11 +134,8 @@ describe("the dashboard in Chromium, against the real LiveKit server", () => {
     await row.getByRole("button", { name: "Watch" }).click();
     await until(
       "the player live with frames",
-      () => page.evaluate(() => {
-        const player = document.querySelector("streamhub-player") as any;
-        return { state: player?.state as string | undefined, frames: (player?.video?.getVideoPlaybackQuality().totalVideoFrames ?? 0) as number };
-      }),
-      (v) => v.state === "live" && v.frames > 5,
+      () => playerState(page),
+      playing,
       { context, timeoutMs: 20_000 },
     );
     await expectAccessible(page, "app");
@@ -140,7 +144,7 @@ describe("the dashboard in Chromium, against the real LiveKit server", () => {
     await page.getByText("Nothing is live.").waitFor();
 
     // Sessions: this one is listed; delete the app with its confirmation; sign out.
-    await page.getByRole("link", { name: "Sessions" }).click();
+    await page.getByRole("link", { name: "Account" }).click();
     await page.getByText("(this one)").waitFor();
     await expectAccessible(page, "sessions");
     await page.getByRole("link", { name: "Apps" }).click();
@@ -198,6 +202,29 @@ describe("the dashboard's webhook endpoints and bucket settings", () => {
     expect(received.some((body) => body.includes("webhook.test"))).toBe(true);
     await delivery.getByRole("button", { name: "webhook.test", exact: true }).click();
     await page.getByRole("table", { name: "Attempts of webhook.test" }).getByRole("cell", { name: "200", exact: true }).waitFor();
+
+    // Edit its URL and events, starting from what the API holds.
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    const endpointForm = page.getByRole("form", { name: `Edit http://127.0.0.1:${port}/hook` });
+    await endpointForm.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/hook-v2`);
+    await endpointForm.getByLabel("All events, including ones added later").uncheck();
+    await endpointForm.getByLabel("stream_started", { exact: true }).check();
+    await endpointForm.getByLabel("webhook.test", { exact: true }).check();
+    await expectAccessible(page, "app-webhook-edit");
+    await endpointForm.getByRole("button", { name: "Save endpoint" }).click();
+    await page.getByRole("heading", { name: `http://127.0.0.1:${port}/hook-v2` }).waitFor();
+    await page.getByText("events: stream_started, webhook.test").waitFor();
+    expect((await api("GET", "/api/v1/apps/hooks/webhooks")).body.data[0]).toMatchObject({ url: `http://127.0.0.1:${port}/hook-v2`, events: ["stream_started", "webhook.test"] });
+    // A URL the API refuses: its machine code, inline, and nothing changed.
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    const again = page.getByRole("form", { name: `Edit http://127.0.0.1:${port}/hook-v2` });
+    expect(await again.getByLabel("stream_started", { exact: true }).isChecked()).toBe(true);
+    expect(await again.getByLabel("room_started", { exact: true }).isChecked()).toBe(false);
+    await again.getByLabel("URL", { exact: true }).fill("ftp://127.0.0.1/hook");
+    await again.getByRole("button", { name: "Save endpoint" }).click();
+    await again.getByRole("alert").filter({ hasText: "validation_failed" }).waitFor();
+    await page.getByRole("button", { name: "Cancel edit" }).click();
+    expect((await api("GET", "/api/v1/apps/hooks/webhooks")).body.data[0].url).toBe(`http://127.0.0.1:${port}/hook-v2`);
 
     // Rotate (the new secret shown once), disable, and delete after confirming.
     await page.getByRole("button", { name: "Rotate secret" }).click();
@@ -280,7 +307,16 @@ describe("the dashboard's team and tokens, by role", () => {
     await page.getByRole("region", { name: "Usage and quotas (free)" }).getByRole("row", { name: "Apps 0 3" }).waitFor();
     await expectAccessible(page, "team-tenant");
     await page.getByRole("link", { name: "Tenants" }).click();
-    await page.getByRole("region", { name: "Users" }).getByRole("cell", { name: "viewer@acme.test", exact: true }).waitFor();
+    const users = page.getByRole("region", { name: "Users" });
+    await users.getByRole("cell", { name: "viewer@acme.test", exact: true }).waitFor();
+    // One user's details (GET /users/{id}), and a new password set for them.
+    await users.getByRole("button", { name: "Details of viewer@acme.test" }).click();
+    const user = page.getByRole("region", { name: "User viewer@acme.test" });
+    await user.getByText("acme", { exact: true }).waitFor();
+    await user.getByLabel(/^New password for viewer@acme.test/).fill("the-viewers-new-password-9");
+    await user.getByRole("button", { name: "Set password" }).click();
+    await user.getByRole("status").filter({ hasText: "Password set" }).waitFor();
+    await expectAccessible(page, "team-user-details");
     await page.context().close();
 
     // The owner, in a browser of its own.
@@ -310,7 +346,7 @@ describe("the dashboard's team and tokens, by role", () => {
     await owner.context().close();
 
     // A viewer: no create, delete, stop or tokens; the settings read-only.
-    const viewer = await signedIn("/apps", "viewer@acme.test", "a-long-enough-password-123");
+    const viewer = await signedIn("/apps", "viewer@acme.test", "the-viewers-new-password-9");
     await viewer.getByRole("link", { name: "acme-live" }).waitFor();
     expect(await viewer.getByRole("heading", { name: "Create an app" }).count()).toBe(0);
     expect(await viewer.getByRole("button", { name: /^Delete/ }).count()).toBe(0);
@@ -321,5 +357,55 @@ describe("the dashboard's team and tokens, by role", () => {
     expect(await viewer.getByRole("button", { name: "Add endpoint" }).count()).toBe(0);
     await expectAccessible(viewer, "app-as-viewer");
     await viewer.context().close();
+  });
+});
+
+describe("the dashboard's own password", () => {
+  it("a user changes their password: a wrong current one is named, the change signs out the other browser and keeps this one", async () => {
+    const email = "changer@example.test";
+    const first = "first-long-password-123";
+    expect((await api("POST", "/api/v1/users", { email, password: first })).status).toBe(201);
+    const elsewhere = await signedIn("/account/sessions", email, first);
+    await elsewhere.getByText("(this one)").waitFor();
+    const page = await signedIn("/account/sessions", email, first);
+    await page.getByRole("heading", { name: "Your account" }).waitFor();
+    await page.getByRole("row").filter({ hasText: "End session" }).waitFor();
+
+    const password = page.getByRole("region", { name: "Password" });
+    await password.getByLabel("Current password").fill("not-the-password");
+    await password.getByLabel(/^New password \(/).fill("second-long-password-456");
+    await password.getByLabel("New password again").fill("second-long-password-456");
+    await password.getByRole("button", { name: "Change password" }).click();
+    await password.getByRole("alert").filter({ hasText: "wrong_password" }).waitFor();
+
+    await password.getByLabel("Current password").fill(first);
+    await password.getByLabel("New password again").fill("second-long-password-456");
+    await password.getByLabel("New password again").press("Enter");
+    await password.getByRole("status").filter({ hasText: "Password changed. Signed out of 1 other session." }).waitFor();
+    await expectAccessible(page, "account");
+    // Still signed in here (a new session, the only one); signed out there.
+    await page.reload();
+    await page.getByText("(this one)").waitFor();
+    expect(await page.getByRole("button", { name: "End session" }).count()).toBe(0);
+    await elsewhere.reload();
+    await elsewhere.getByRole("heading", { name: "Sign in to StreamHub" }).waitFor();
+    expect((await call(node.url, "POST", "/api/v1/auth/login", { json: { user: email, password: "second-long-password-456" } })).status).toBe(200);
+
+    // Signed in there again, then out everywhere from here: both browsers are back at sign-in.
+    await elsewhere.getByLabel("Email (or the admin user)").fill(email);
+    await elsewhere.getByLabel("Password").fill("second-long-password-456");
+    await elsewhere.getByLabel("Password").press("Enter");
+    await elsewhere.getByText("(this one)").waitFor();
+    await page.reload();
+    await page.getByRole("button", { name: "End session" }).first().waitFor();
+    const here = await page.evaluate(() => sessionStorage.getItem("streamhub.session"));
+    await page.getByRole("button", { name: "Sign out everywhere" }).click();
+    await page.getByRole("heading", { name: "Sign in to StreamHub" }).waitFor();
+    // Ended on the server too, not only forgotten by this tab.
+    expect((await call(node.url, "GET", "/api/v1/auth/me", { token: here! })).status).toBe(401);
+    await elsewhere.reload();
+    await elsewhere.getByRole("heading", { name: "Sign in to StreamHub" }).waitFor();
+    await page.context().close();
+    await elsewhere.context().close();
   });
 });

@@ -71,7 +71,7 @@ describe("npm start on a fresh DATA_DIR", () => {
     expect((await call(second.url, "GET", "/api/v1/apps/survivor", { token })).status).toBe(404);
     const again = await call(second.url, "POST", "/api/v1/apps", { token, json: { name: "survivor" } });
     expect(again.status).toBe(201);
-    expect(again.body.data.settings).toEqual({});
+    expect(JSON.parse(again.body.data.settingsJson)).toEqual({});
     expect(again.body.data.id).not.toBe(created.body.data.id);
     await second.stop();
   });

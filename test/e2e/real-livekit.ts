@@ -16,7 +16,7 @@ export interface RealLiveKit extends LocalLiveKit {
 }
 
 /** A LiveKit server posting its webhooks to `webhookUrl` (a URL nothing listens on: no webhooks at all). */
-export async function startRealLiveKit(options: { webhookUrl: string; apiKey?: string; apiSecret?: string }): Promise<RealLiveKit> {
+export async function startRealLiveKit(options: { webhookUrl: string; apiKey?: string; apiSecret?: string; redisAddress?: string }): Promise<RealLiveKit> {
   const binary = findLiveKitBinary({ build: false });
   if (binary.path === null) throw new Error(`the real LiveKit server is not available (${binary.reason}); test/e2e/global-setup.ts builds it`);
   const dir = mkdtempSync(join(tmpdir(), "streamhub-livekit-"));
@@ -24,7 +24,7 @@ export async function startRealLiveKit(options: { webhookUrl: string; apiKey?: s
   const apiSecret = options.apiSecret ?? "e2e-real-livekit-secret-0123456789abcdef";
   let output = "";
   const ports = { http: await freePort(), rtcUdp: await freeUdpPort() };
-  const livekit = await startLocalLiveKit({ binary: binary.path, dir, apiKey, apiSecret, ports, webhookUrl: options.webhookUrl, onOutput: (line) => (output += `${line}\n`) });
+  const livekit = await startLocalLiveKit({ binary: binary.path, dir, apiKey, apiSecret, ports, webhookUrl: options.webhookUrl, redisAddress: options.redisAddress, onOutput: (line) => (output += `${line}\n`) });
   return {
     ...livekit,
     apiKey,

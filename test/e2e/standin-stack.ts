@@ -14,12 +14,12 @@ export interface StandinStack {
   close(): Promise<void>;
 }
 
-export async function startStandinStack(options: { token: string; apiKey: string; apiSecret: string; bucket: string }): Promise<StandinStack> {
+export async function startStandinStack(options: { token: string; apiKey: string; apiSecret: string; bucket: string; env?: Record<string, string> }): Promise<StandinStack> {
   const s3 = await startVerifyingS3({ buckets: [options.bucket] });
   const standin = new LiveKitStandin({ apiKey: options.apiKey, apiSecret: options.apiSecret });
   const livekitUrl = await standin.listen();
   const node = await startStreamHub({
-    env: { STREAMHUB_API_TOKEN: options.token, LIVEKIT_URL: livekitUrl, LIVEKIT_API_KEY: options.apiKey, LIVEKIT_API_SECRET: options.apiSecret, STREAMHUB_S3_ALLOW_PRIVATE: "1" },
+    env: { STREAMHUB_API_TOKEN: options.token, LIVEKIT_URL: livekitUrl, LIVEKIT_API_KEY: options.apiKey, LIVEKIT_API_SECRET: options.apiSecret, STREAMHUB_S3_ALLOW_PRIVATE: "1", ...options.env },
   });
   standin.setWebhookUrl(`${node.url}/api/v1/webhooks/livekit`);
   return {

@@ -33,10 +33,10 @@ export function Shell() {
           {can(me.data, "token:read") ? <NavLink to="/tokens">Tokens</NavLink> : null}
           {me.data.tenantId || me.data.isSuperadmin ? <NavLink to="/team">Team</NavLink> : null}
           {can(me.data, "log:read") || can(me.data, "audit:read") ? <NavLink to="/logs">Logs</NavLink> : null}
-          <NavLink to="/account/sessions">Sessions</NavLink>
+          <NavLink to="/account/sessions">Account</NavLink>
         </nav>
         <span className="who">
-          {who} <span className="role">{me.data.isSuperadmin ? "superadmin" : me.data.role}</span>
+          {who} {me.data.isSuperadmin || me.data.role ? <span className="role">{me.data.isSuperadmin ? "superadmin" : me.data.role}</span> : null}
         </span>
         <button type="button" onClick={signOut}>Sign out</button>
       </header>

@@ -5,8 +5,11 @@ import { clientIp } from "../../lib/auth/ip.ts";
 import type { AppEnv } from "../../lib/context.ts";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-/** Machine traffic (LiveKit's webhooks, the relay sidecar's reports) is not a person's action; it would drown the log. */
-const NOT_AUDITED = /^\/api\/v1\/(webhooks|relays)(\/|$)/;
+/**
+ * Machine traffic (LiveKit's webhooks, the relay sidecar's reports, cluster agents' heartbeats) is
+ * not a person's action; it would drown the log. A node joining the cluster is audited.
+ */
+const NOT_AUDITED = /^\/api\/v1\/(webhooks|relays|cluster\/heartbeat)(\/|$)/;
 /** Players' quality-of-experience reports: anonymous machine traffic that must leave no address behind. */
 const QOE_REPORTS = /^\/api\/v1\/apps\/[^/]+\/qoe\/?$/;
 /** Join tokens are machine traffic too: counted per day by the app, audited row by row only if the app asks (`auditTokens`). */

@@ -23,9 +23,10 @@ const bearer: Middleware = {
     if (token) request.headers.set("Authorization", `Bearer ${token}`);
     return request;
   },
-  onResponse({ response }) {
+  onResponse({ request, response }) {
     // The session ended elsewhere (signed out, password changed, revoked): back to sign-in.
-    if (response.status === 401 && session.token()) session.clear();
+    // Not when the token has changed meanwhile (a password change hands this browser a new one).
+    if (response.status === 401 && session.token() && request.headers.get("Authorization") === `Bearer ${session.token()}`) session.clear();
     return response;
   },
 };

@@ -506,6 +506,122 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/apps/{app}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The app's live numbers over time
+         * @description Each point is the peak over its minute or hour. Minutes are kept 7 days and at most 24 hours are asked for at once; hours are kept 90 days, at most 90 days at once. Without `from`, the hour (minutes) or day (hours) before `to`; without `to`, up to the end of the minute or hour under way. CSV with `?format=csv`, or `Accept: text/csv` when `format` is not given.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `csv` or `json`; without it, CSV when `Accept` names `text/csv`, otherwise JSON */
+                    format?: "json" | "csv";
+                    /** @description Start (inclusive; rounded down to the bucket) */
+                    from?: string;
+                    resolution?: "minute" | "hour";
+                    /** @description End (exclusive); default the end of the minute or hour under way */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    app: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The series */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["AnalyticsSeries"];
+                            error: null;
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description validation_failed (e.g. an unknown resolution), invalid_range (from not before to), range_too_large */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such app (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure; the cause is logged with the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app}/audit": {
         parameters: {
             query?: never;
@@ -616,6 +732,205 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The app's adaptive and transcoding settings (the original StreamHub's config view) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["AppConfig"];
+                            error: null;
+                        };
+                    };
+                };
+                /** @description Invalid input: validation_failed or malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such app (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure; the cause is logged with the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the app's adaptive and transcoding settings
+         * @description Give only what changes; `layers` replaces the whole ladder, `features` is merged key by key, `adaptive` is the `adaptivePlayer` feature. StreamHub does not transcode recordings, so `transcodingEnabled`, `encoding`, `vodAdaptive` and `vodRenditions` take only the values that say so (false, h264, false, []); anything else is a 400. Display name, recording and callbacks are set with PATCH /apps/{app}.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PatchAppConfig"];
+                };
+            };
+            responses: {
+                /** @description The settings after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["AppConfig"];
+                            error: null;
+                        };
+                    };
+                };
+                /** @description Invalid input: validation_failed or malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such app (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure; the cause is logged with the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/apps/{app}/ingress": {
         parameters: {
             query?: never;
@@ -723,7 +1038,7 @@ export interface paths {
         put?: never;
         /**
          * Create an ingress (RTMP, WHIP, URL pull, or an RTSP camera through the relay)
-         * @description Creates the ingress in LiveKit. `rtsp` is an RTMP ingress fed by the relay sidecar from the given rtsp:// source; `url` takes only what LiveKit pulls itself (http, https, srt). The stream key is stored encrypted and shown only to callers that may edit ingresses. With the app's `rtmpPassword` feature a password is returned once.
+         * @description Creates the ingress in LiveKit. `rtsp` is an RTMP ingress fed by the relay sidecar from the given rtsp:// source; `url` with an rtsp:// source is the same (the original's way to add a camera), otherwise only what LiveKit pulls itself (http, https, srt). The stream key is stored encrypted and shown only to callers that may edit ingresses. With the app's `rtmpPassword` feature a password is returned once.
          */
         post: {
             parameters: {
@@ -1397,7 +1712,7 @@ export interface paths {
         };
         /**
          * A public viewer token
-         * @description No credential needed: a subscribe-only, hidden viewer token (identity `viewer-<8 hex>`, 6 h) for the room, for embedded players. 404 when the app's `publicPlayback` feature is off. Rate-limited per client address.
+         * @description No credential needed: a subscribe-only, hidden viewer token (identity `viewer-<8 hex>`, 6 h) for the room, for embedded players. 404 `public_playback_disabled` when the app's `publicPlayback` feature is off (the same answer as for an unknown app). Rate-limited per client address.
          */
         get: {
             parameters: {
@@ -1432,7 +1747,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app, or public playback is off */
+                /** @description public_playback_disabled: the app's public playback is off, or there is no such app (one answer, so that app names cannot be probed) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3402,6 +3717,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app}/streams/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stream's session reports
+         * @description Newest first; a live session reports its figures so far. Kept 90 days. CSV with `?format=csv`, or `Accept: text/csv` when `format` is not given (the total is then in `X-Total-Count`).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `csv` or `json`; without it, CSV when `Accept` names `text/csv`, otherwise JSON */
+                    format?: "json" | "csv";
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path: {
+                    app: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of sessions */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["StreamSession"][];
+                            error: null;
+                            limit: number;
+                            offset: number;
+                            total: number;
+                        };
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid input: validation_failed or malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such app or stream */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure; the cause is logged with the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app}/tokens": {
         parameters: {
             query?: never;
@@ -3820,7 +4252,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Still recording: stop it first */
+                /** @description Still recording or uploading (recording_running): stop it, or wait until it is ready */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -5013,7 +5445,7 @@ export interface paths {
         put?: never;
         /**
          * Log in to the dashboard
-         * @description Exchanges an email and password (or the break-glass ADMIN_USER / ADMIN_PASS) for a 12-hour session JWT. Failures are throttled per address and per account (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_WINDOW_MS).
+         * @description Exchanges an email and password (or the break-glass ADMIN_USER / ADMIN_PASS) for a 12-hour session JWT. `email` is an alias of `user`, as the original dashboard sends both; two different values are a 400. Failures are throttled per address and per account (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_WINDOW_MS).
          */
         post: {
             parameters: {
@@ -5283,6 +5715,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change my own password
+         * @description For a signed-in user (not the break-glass admin, whose password is ADMIN_PASS, nor an API token). Every session of the user ends, this one included; the answer carries a new session token for the browser that made the change. Wrong current passwords count against the same throttle as failed logins (per address and per account).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChangePassword"];
+                };
+            };
+            responses: {
+                /** @description Changed; other sessions ended */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ChangePasswordResult"];
+                            error: null;
+                        };
+                    };
+                };
+                /** @description `weak_password`: the new password is under 12 characters, the current one or the email address; or validation_failed / malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `wrong_password`: the current password is not the account's; `forbidden`: the caller has no password here (break-glass admin, API token) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many wrong passwords for this account or from this address; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure; the cause is logged with the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Login is off: STREAMHUB_JWT_SECRET is not set */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/sessions": {
         parameters: {
             query?: never;
@@ -5476,6 +6026,607 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A node agent's heartbeat (every 60 s)
+         * @description Records that the node is alive and its stats (at most 4096 bytes of JSON). The answer says the node's status as the registry sees it, so an agent learns that it is draining.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClusterHeartbeat"];
+                };
+            };
+            responses: {
+                /** @description Recorded */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ClusterHeartbeatAnswer"];
+                            error: null;
+                        };
+                    };
+                };
+                /** @description Invalid input: validation_failed or malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description X-Cluster-Token missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such node: join first (node_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The stats are over 4096 bytes (node_stats_too_large), or the body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description STREAMHUB_CLUSTER_TOKEN is not set (cluster_disabled) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cluster's settings and how a node joins
+         * @description Superadmins only: the answer holds the cluster token.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Cluster settings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ClusterInfo"];
+                            error: null;
+                        };
+                    };
+                };
+                /** @description Invalid input: validation_failed or malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure; the cause is logged with the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A node agent joins the cluster
+         * @description Upsert by name: 201 for a new node, 200 for one that joined before. The node becomes `active` unless an operator set it `draining` or `disabled`. The answer carries what the node's LiveKit needs to join LiveKit's distributed mode: the shared Redis and the key pair.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClusterJoin"];
+                };
+            };
+            responses: {
+                /** @description Joined again (same name) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ClusterJoined"];
+                            error: null;
+                        };
+                    };
+                };
+                /** @description Joined as a new node */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ClusterJoined"];
+                            error: null;
+                        };
+                    };
+                };
+                /** @description Invalid input: validation_failed or malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description X-Cluster-Token missing or wrong */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description STREAMHUB_CLUSTER_TOKEN is not set (cluster_disabled) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the cluster's nodes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every node, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ClusterNode"][];
+                            error: null;
+                        };
+                    };
+                };
+                /** @description Invalid input: validation_failed or malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure; the cause is logged with the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/nodes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Forget a node (its agent must join again) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @enum {boolean} */
+                                deleted: true;
+                                id: string;
+                            };
+                            error: null;
+                        };
+                    };
+                };
+                /** @description Invalid input: validation_failed or malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such node (node_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure; the cause is logged with the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a node, set its region, or drain / disable / reactivate it */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ClusterNodeChanges"];
+                };
+            };
+            responses: {
+                /** @description The node */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ClusterNode"];
+                            error: null;
+                        };
+                    };
+                };
+                /** @description Invalid input: validation_failed or malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, malformed, unknown or revoked credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such node (node_not_found) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Another node has that name (node_name_taken) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body over the size limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Request body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unexpected failure; the cause is logged with the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/health": {
@@ -7689,6 +8840,32 @@ export interface components {
              */
             role: "owner" | "editor" | "viewer";
         };
+        AnalyticsPoint: {
+            /** @description Ingest bitrate as LiveKit's ingresses report it (peak); null when none reported one */
+            ingestKbps: number | null;
+            /** @description Participants publishing, ingresses included (peak) */
+            publishers: number;
+            /** @description Live streams (peak over the bucket) */
+            streams: number;
+            /**
+             * @description The minute's or hour's start (UTC)
+             * @example 2026-11-29T12:00:00.000Z
+             */
+            ts: string;
+            /** @description Viewers of live streams: participants that publish nothing, QC and recorder participants left out (peak) */
+            viewers: number;
+        };
+        AnalyticsSeries: {
+            app: string;
+            /** @description The first bucket's start */
+            from: string;
+            /** @description One per bucket, oldest first; zeros where nothing was live */
+            points: components["schemas"]["AnalyticsPoint"][];
+            /** @enum {string} */
+            resolution: "minute" | "hour";
+            /** @description The end of the range (exclusive) */
+            to: string;
+        };
         ApiToken: {
             allowedIps: string[];
             /** @description The name of the app an app-scoped token is bound to */
@@ -7704,6 +8881,7 @@ export interface components {
             scope: "global" | "app";
             tenantId: string | null;
         };
+        /** @description Player pages' look, merged key by key (give a key to change it) */
         AppBranding: {
             /**
              * Format: uri
@@ -7717,6 +8895,53 @@ export interface components {
             posterUrl?: string;
             /** @description Buttons and accents of the player */
             primaryColor?: string;
+        };
+        AppConfig: {
+            /** @description Simulcast WebRTC delivery: the `adaptivePlayer` feature */
+            adaptive: boolean;
+            app: string;
+            features: {
+                adaptivePlayer: boolean;
+                chat: boolean;
+                hiddenQc: boolean;
+                publicPlayback: boolean;
+                reactions: boolean;
+                rtmpPassword: boolean;
+                viewerCounter: boolean;
+            };
+            /** @description The rendition ladder shown to players (default 720/480/240) */
+            layers: components["schemas"]["ConfigLayer"][];
+            rtmp: {
+                enabled: boolean;
+                /** @description RTMP, RTSP and URL ingresses transcode to LiveKit's multi-layer ladder unless the request says `enableTranscoding` */
+                transcode: boolean;
+            };
+            transcoding: {
+                /**
+                 * @description Always false: StreamHub does not transcode recordings (LiveKit egress writes one H.264 MP4)
+                 * @enum {boolean}
+                 */
+                enabled: false;
+                /** @enum {string} */
+                encoding: "h264";
+                /** @enum {string} */
+                hwaccel: "auto" | "gpu" | "cpu";
+                hwaccelResolved: {
+                    /** @enum {string} */
+                    effective: "cpu";
+                    reason: string;
+                    /** @enum {string} */
+                    requested: "auto" | "gpu" | "cpu";
+                    /** @enum {string} */
+                    type: "none";
+                };
+                /** @enum {boolean} */
+                vodAdaptive: false;
+                vodRenditions: {
+                    bitrateKbps: number;
+                    height: number;
+                }[];
+            };
         };
         AppFeatures: {
             adaptivePlayer?: boolean;
@@ -7734,23 +8959,10 @@ export interface components {
             livekitRoomPrefix: string;
             /** @example demo */
             name: string;
-            settings: components["schemas"]["AppSettings"];
-            /** @description `settings` as a JSON string, as the original StreamHub returned it */
+            /** @description The app's settings (`AppSettings`) as a JSON string, as the original StreamHub returns them */
             settingsJson: string;
             tenantId: string | null;
             updatedAt: string;
-        };
-        AppSettings: {
-            auditTokens?: boolean;
-            autoRecord?: boolean;
-            branding?: components["schemas"]["AppBranding"];
-            /** @description The callback secret, masked (`ab***yz`) */
-            callbackSecretMasked?: string | null;
-            callbackUrl?: string | null;
-            features?: components["schemas"]["AppFeatures"];
-            recordingEnabled?: boolean;
-            snapshotSeconds?: number;
-            splitMinutes?: number;
         };
         AuditEntry: {
             actor: string;
@@ -7781,6 +8993,99 @@ export interface components {
             /** @enum {string} */
             via: "api_token" | "admin_jwt" | "user_jwt";
         };
+        ChangePassword: {
+            currentPassword: string;
+            /** @description At least 12 characters, not the current one, not the email address */
+            newPassword: string;
+        };
+        ChangePasswordResult: components["schemas"]["LoginResult"] & {
+            /** @description How many sessions the change ended (every one of the user's, this one included; `token` is this browser's new one) */
+            sessionsEnded: number;
+        };
+        ClusterHeartbeat: {
+            nodeId: string;
+            /** @description The node's own numbers (rooms, participants, load…), at most 4096 bytes as JSON */
+            stats?: {
+                [key: string]: unknown;
+            };
+        };
+        ClusterHeartbeatAnswer: {
+            /** @enum {boolean} */
+            ok: true;
+            /**
+             * @description What the registry says of this node: a `draining` node gets no new rooms from StreamHub
+             * @enum {string}
+             */
+            status: "unknown" | "active" | "draining" | "disabled";
+        };
+        ClusterInfo: {
+            clusterRedisUrl: string | null;
+            clusterToken: string | null;
+            /** @description STREAMHUB_CLUSTER_TOKEN is set */
+            enabled: boolean;
+            /** @description What to run on a new node (selfhost/agent.ts) */
+            joinCommand: string | null;
+            nodesCount: number;
+        };
+        ClusterJoin: {
+            /** @example 10.0.0.12 */
+            ip: string;
+            /** @example lk-2 */
+            name: string;
+            /** @example eu-west */
+            region?: string;
+            /**
+             * Format: uri
+             * @description The node's LiveKit as clients reach it (handed out in join tokens while the node is active)
+             * @example wss://lk2.example.com
+             */
+            url?: string;
+        };
+        ClusterJoined: {
+            /** @description The key pair every LiveKit node of the cluster must accept (null: LiveKit is not configured on the origin) */
+            livekit: {
+                apiKey: string;
+                apiSecret: string;
+                wsUrl: string;
+            } | null;
+            name: string;
+            nodeId: string;
+            /** @description PUBLIC_WS_URL of the origin */
+            publicWsUrl: string | null;
+            /** @description STREAMHUB_CLUSTER_REDIS_URL: the Redis every LiveKit node of the cluster shares */
+            redisUrl: string | null;
+            /** @enum {string} */
+            status: "unknown" | "active" | "draining" | "disabled";
+        };
+        ClusterNode: {
+            created_at: string;
+            id: string;
+            ip: string;
+            last_seen_at: string | null;
+            name: string;
+            region: string | null;
+            /** @description No heartbeat for 90 seconds */
+            stale: boolean;
+            stats: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "unknown" | "active" | "draining" | "disabled";
+            url: string | null;
+        };
+        ClusterNodeChanges: {
+            name?: string;
+            region?: string | null;
+            /**
+             * @description `draining`: no new rooms from StreamHub; `disabled`: none at all, and join/heartbeat do not reactivate it
+             * @enum {string}
+             */
+            status?: "active" | "draining" | "disabled";
+        };
+        ConfigLayer: {
+            height: number;
+            name: string;
+        };
         CreateApp: {
             displayName?: string;
             name: string;
@@ -7796,10 +9101,6 @@ export interface components {
             adaptive: boolean;
             embed_iframe: string;
             player_url: string;
-            requires_password: boolean;
-            roomName: string;
-            rtmp_url: string | null;
-            stream_key: string | null;
             /** @description Shown once, when the app's rtmpPassword feature is on */
             stream_password?: string;
         };
@@ -7811,7 +9112,7 @@ export interface components {
             participantIdentity?: string;
             participantName?: string;
             room?: string;
-            /** @description `url`: an http, https or srt source LiveKit pulls; `rtsp`: the rtsp:// camera the relay pulls */
+            /** @description `url`: an http, https or srt source LiveKit pulls (an rtsp:// URL makes it an `rtsp` ingress, as the original's docs add cameras); `rtsp`: the rtsp:// camera the relay pulls */
             url?: string;
         };
         CreateTenant: {
@@ -7873,7 +9174,7 @@ export interface components {
              *       "all"
              *     ]
              */
-            events: ("all" | "room_started" | "room_finished" | "participant_joined" | "participant_left" | "track_published" | "track_unpublished" | "ingress_started" | "ingress_updated" | "ingress_ended" | "egress_started" | "egress_updated" | "egress_ended" | "stream_started" | "stream_ended" | "recording_started" | "vod_ready" | "recording_failed" | "vod_deleted" | "hls_started" | "hls_stopped" | "quota.warning" | "quota.exceeded" | "webhook.endpoint_disabled" | "webhook.test")[];
+            events: ("all" | "room_started" | "room_finished" | "participant_joined" | "participant_left" | "track_published" | "track_unpublished" | "ingress_started" | "ingress_updated" | "ingress_ended" | "egress_started" | "egress_updated" | "egress_ended" | "stream_started" | "stream_ended" | "stream.health_changed" | "recording_started" | "vod_ready" | "recording_failed" | "vod_deleted" | "hls_started" | "hls_stopped" | "quota.warning" | "quota.exceeded" | "webhook.endpoint_disabled" | "webhook.test")[];
             /** Format: uri */
             url: string;
         };
@@ -7938,12 +9239,20 @@ export interface components {
                 status: string;
                 updatedAt: string | null;
             } | null;
+            /** @description = `requiresPassword` */
+            requires_password: boolean;
             requiresPassword: boolean;
             room: string;
+            /** @description = `room` (the original's name) */
+            roomName: string;
+            /** @description RTMP ingresses: the full publish URL with the key (= `publishUrl`); null for other inputs and for callers that may not edit ingresses */
+            rtmp_url: string | null;
             sourceUrl: string | null;
             startedAt: string | null;
             /** @description inactive | buffering | publishing | error | complete */
             status: string;
+            /** @description = `streamKey`: only for callers that may edit ingresses, otherwise null */
+            stream_key: string | null;
             /** @description Only for callers that may edit ingresses */
             streamKey: string | null;
             streamKeySet: boolean;
@@ -7988,9 +9297,11 @@ export interface components {
         Login: {
             /** @description Reserved for TOTP; not used yet */
             code?: string;
+            /** @description Alias of `user` (the original dashboard sends both, equal) */
+            email?: string;
             password: string;
             /** @description Email address, or the break-glass ADMIN_USER */
-            user: string;
+            user?: string;
         };
         LoginResult: {
             expiresAt: string;
@@ -8018,6 +9329,26 @@ export interface components {
             /** @description The secret, masked */
             secret: string | null;
             secretMasked: string | null;
+        };
+        PatchAppConfig: {
+            /** @description Sets the `adaptivePlayer` feature */
+            adaptive?: boolean;
+            /** @enum {string} */
+            encoding?: "h264";
+            features?: components["schemas"]["AppFeatures"];
+            /**
+             * @description Kept and shown; always resolved to CPU here
+             * @enum {string}
+             */
+            hwaccel?: "auto" | "gpu" | "cpu";
+            /** @description Replaces the whole ladder */
+            layers?: components["schemas"]["ConfigLayer"][];
+            rtmpTranscode?: boolean;
+            /** @enum {boolean} */
+            transcodingEnabled?: false;
+            /** @enum {boolean} */
+            vodAdaptive?: false;
+            vodRenditions?: unknown[];
         };
         PlayToken: {
             app: string;
@@ -8205,6 +9536,19 @@ export interface components {
             userAgent: string | null;
             userId: string;
         };
+        SessionQoe: {
+            /** @description Views that never played */
+            failed: number;
+            /** @description Views that played over HLS (the player's fallback from WebRTC) */
+            hlsFallbacks: number;
+            /** @description Time to first frame, nearest-rank median */
+            medianFirstFrameMs: number | null;
+            p95FirstFrameMs: number | null;
+            /** @description Rebuffering time over rebuffering plus watch time */
+            rebufferRatio: number | null;
+            /** @description Player reports of views that overlapped the session (views of its room) */
+            views: number;
+        };
         StartRecording: {
             /** @default grid */
             layout: string;
@@ -8215,6 +9559,8 @@ export interface components {
             streamId?: string;
         };
         Stream: {
+            /** @description The app's numeric id, as the original StreamHub's stream rows carry it */
+            appId: number;
             endedAt: string | null;
             endReason: string | null;
             /** @description `<room>/<identity>`; in paths the `/` is written `%2F` */
@@ -8231,6 +9577,34 @@ export interface components {
             type: "webrtc" | "rtmp" | "rtsp" | "whip" | "url";
             /** @description Participants that are not hidden and publish nothing; with the `viewerCounter` feature */
             viewers?: number;
+        };
+        StreamSession: {
+            /** @description Concurrent viewers averaged over the session's duration */
+            avgViewers: number;
+            /** @description Up to now while live */
+            durationS: number;
+            endedAt: string | null;
+            endReason: string | null;
+            /**
+             * @description Its health as last reported by `stream.health_changed`
+             * @enum {string}
+             */
+            health: "healthy" | "degraded" | "stalled";
+            id: number;
+            /** @description The ingest bitrate its ingress last reported; null for WebRTC publishers */
+            ingestKbps: number | null;
+            peakViewers: number;
+            qoe: components["schemas"]["SessionQoe"];
+            room: string;
+            startedAt: string;
+            /** @enum {string} */
+            status: "live" | "ended";
+            streamId: string;
+            type: string;
+            /** @description Distinct viewer identities that watched */
+            uniqueViewers: number;
+            /** @description Viewer-minutes: concurrent viewers integrated over time */
+            watchMinutes: number;
         };
         Tenant: {
             createdAt: string;
@@ -8258,7 +9632,8 @@ export interface components {
             auditTokens?: boolean;
             /** @description Record each room as soon as a stream starts in it */
             autoRecord?: boolean;
-            branding?: components["schemas"]["AppBranding"] & unknown;
+            branding?: components["schemas"]["AppBranding"];
+            /** @description Legacy HMAC secret of the callback endpoint, any length (a short one is weak: prefer a webhook endpoint's generated whsec_ secret); null clears it */
             callbackSecret?: string | null;
             /** Format: uri */
             callbackUrl?: string | null;
@@ -8299,7 +9674,7 @@ export interface components {
         UpdateWebhookEndpoint: {
             description?: string | null;
             enabled?: boolean;
-            events?: ("all" | "room_started" | "room_finished" | "participant_joined" | "participant_left" | "track_published" | "track_unpublished" | "ingress_started" | "ingress_updated" | "ingress_ended" | "egress_started" | "egress_updated" | "egress_ended" | "stream_started" | "stream_ended" | "recording_started" | "vod_ready" | "recording_failed" | "vod_deleted" | "hls_started" | "hls_stopped" | "quota.warning" | "quota.exceeded" | "webhook.endpoint_disabled" | "webhook.test")[];
+            events?: ("all" | "room_started" | "room_finished" | "participant_joined" | "participant_left" | "track_published" | "track_unpublished" | "ingress_started" | "ingress_updated" | "ingress_ended" | "egress_started" | "egress_updated" | "egress_ended" | "stream_started" | "stream_ended" | "stream.health_changed" | "recording_started" | "vod_ready" | "recording_failed" | "vod_deleted" | "hls_started" | "hls_stopped" | "quota.warning" | "quota.exceeded" | "webhook.endpoint_disabled" | "webhook.test")[];
             /** Format: uri */
             url?: string;
         };
@@ -8338,7 +9713,8 @@ export interface components {
             password: string;
         };
         Vod: {
-            appId: string;
+            /** @description The app's numeric id */
+            appId: number;
             durationS: number | null;
             egressId: string;
             endedAt: string | null;
@@ -8347,12 +9723,20 @@ export interface components {
             format: string;
             height: number | null;
             id: string;
+            /** @description Always null: recordings go straight to the app's bucket */
+            localPath: null;
+            /** @description JSON: room, mode and codec */
+            metatagsJson: string;
             /** @enum {string} */
             mode: "room-composite" | "participant";
+            /** @description A display name: the room and the day the recording started */
+            name: string;
             publicUrl: string | null;
             room: string;
             s3Url: string | null;
             sizeBytes: number | null;
+            /** @description Always null: no snapshots are taken */
+            snapshotKey: null;
             startedAt: string;
             /** @enum {string} */
             status: "recording" | "uploading" | "ready" | "failed";
@@ -8360,10 +9744,14 @@ export interface components {
             width: number | null;
         };
         VodDetail: components["schemas"]["Vod"] & {
+            /** @description Always null: no adaptive HLS ladder is made of recordings */
+            adaptive: null;
             presignedExpiresAt: string | null;
             presignedUrl: string | null;
             /** @description publicUrl, or else presignedUrl */
             url: string | null;
+            /** @description Always empty: recordings are not transcoded */
+            variants: unknown[];
         };
         WebhookDelivery: {
             attempts: number;

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
 import { api, unwrap, type Schemas } from "../api/client.ts";
 import { keys } from "../api/queries.ts";
@@ -13,7 +13,7 @@ import { Audit } from "./app/Audit.tsx";
 import { Ingresses } from "./app/Ingress.tsx";
 import { Samples } from "./app/Samples.tsx";
 import { Storage } from "./app/Storage.tsx";
-import { StreamMedia } from "./app/StreamMedia.tsx";
+import { runningKey, StreamDetails, StreamMedia } from "./app/StreamMedia.tsx";
 import { Vods } from "./app/Vods.tsx";
 import { Webhooks } from "./app/Webhooks.tsx";
 
@@ -55,6 +55,13 @@ function LiveStreams({ app }: { app: Schemas["AppRecord"] }) {
   const me = useMe().data;
   const { streams, state } = useLiveStreams(app.name);
   const [watching, setWatching] = useState<string | null>(null);
+  const [inspecting, setInspecting] = useState<string | null>(null);
+  // A stream that starts may be recorded at once (autoRecord, or through the API): ask again what records.
+  const queries = useQueryClient();
+  const live = streams?.map((s) => s.id).sort().join(" ");
+  useEffect(() => {
+    if (live !== undefined) void queries.invalidateQueries({ queryKey: runningKey(app.name) });
+  }, [live, app.name, queries]);
   const stop = useMutation({ mutationFn: (id: string) => unwrap(api.DELETE("/api/v1/apps/{app}/streams/{id}", { params: { path: { app: app.name, id } } })) });
   return (
     <section aria-labelledby="live-heading">
@@ -97,13 +104,17 @@ function LiveStreams({ app }: { app: Schemas["AppRecord"] }) {
                       Stop
                     </button>
                   ) : null}
-                  <StreamMedia app={app.name} streamId={stream.id} label={`${stream.participant} in ${appRoom(app, stream.room)}`} />
+                  <button type="button" aria-pressed={inspecting === stream.id} onClick={() => setInspecting(inspecting === stream.id ? null : stream.id)} aria-label={`Details of ${stream.participant} in ${appRoom(app, stream.room)}`}>
+                    Details
+                  </button>
+                  <StreamMedia app={app.name} stream={stream} room={appRoom(app, stream.room)} label={`${stream.participant} in ${appRoom(app, stream.room)}`} />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : null}
+      {inspecting && streams?.some((s) => s.id === inspecting) ? <StreamDetails app={app.name} streamId={inspecting} onClose={() => setInspecting(null)} /> : null}
       {watching && streams?.some((s) => s.id === watching) ? <Player app={app.name} room={appRoom(app, streams.find((s) => s.id === watching)!.room)} /> : null}
     </section>
   );
@@ -188,7 +199,9 @@ function Settings({ app }: { app: Schemas["AppRecord"] }) {
     for (const [feature] of FEATURES) features[feature] = form.get(feature) === "on";
     save.mutate({ displayName: String(form.get("displayName")).trim(), features, autoRecord: form.get("autoRecord") === "on" });
   };
-  const features = app.settings.features ?? {};
+  // The settings come in one place, the original StreamHub's settingsJson string.
+  const settings = JSON.parse(app.settingsJson) as { features?: Schemas["AppFeatures"]; autoRecord?: boolean };
+  const features = settings.features ?? {};
   return (
     <section aria-labelledby="settings-heading">
       <h2 id="settings-heading">Settings</h2>
@@ -205,7 +218,7 @@ function Settings({ app }: { app: Schemas["AppRecord"] }) {
             </label>
           ))}
           <label className="check">
-            <input type="checkbox" name="autoRecord" defaultChecked={app.settings.autoRecord ?? false} /> Record every stream as it starts
+            <input type="checkbox" name="autoRecord" defaultChecked={settings.autoRecord ?? false} /> Record every stream as it starts
           </label>
           {editable ? <button type="submit">Save settings</button> : <p className="hint">Your role may read these settings, not change them.</p>}
         </fieldset>

@@ -1,11 +1,16 @@
-import { useQueries } from "@tanstack/react-query";
+import { useQueries, useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { api, unwrap } from "../api/client.ts";
 import { keys, useApps, useHealth } from "../api/queries.ts";
+import { useMe } from "../auth/me.ts";
+import { can } from "../auth/permissions.ts";
 import { ErrorNote } from "../ui/ErrorNote.tsx";
+import { USAGE_ROWS, UsedOf } from "../ui/Usage.tsx";
 
 /** How many apps the overview asks for their live streams (one call each, once: no polling of every app). */
 const LIVE_SAMPLE = 50;
+/** How many tenants' usage a superadmin's overview shows (one call each); all are on the Team page. */
+const TENANT_SAMPLE = 50;
 
 export function OverviewScreen() {
   const health = useHealth();
@@ -57,6 +62,8 @@ export function OverviewScreen() {
         </div>
       </section>
 
+      <TenantUsage />
+
       <section aria-labelledby="apps-heading">
         <h2 id="apps-heading">Apps</h2>
         {apps.isError ? <ErrorNote error={apps.error} what="Apps" /> : null}
@@ -90,5 +97,56 @@ export function OverviewScreen() {
         {(apps.data?.length ?? 0) > LIVE_SAMPLE ? <p className="hint">The first {LIVE_SAMPLE} apps are shown; all are on the Apps page.</p> : null}
       </section>
     </>
+  );
+}
+
+/** Usage against quota per tenant: every tenant for a superadmin, one's own for a member who may read it. */
+function TenantUsage() {
+  const me = useMe().data;
+  const all = can(me, "superadmin");
+  const tenants = useQuery({ queryKey: ["tenants"], queryFn: () => unwrap(api.GET("/api/v1/tenants", { params: { query: { limit: 100 } } })), enabled: all });
+  const ownId = !all && me?.tenantId && can(me, "usage:read") ? me.tenantId : null;
+  // A member's own tenant, for its name (the same query as the Team screen's).
+  const own = useQuery({ queryKey: ["tenants", ownId], queryFn: () => unwrap(api.GET("/api/v1/tenants/{tenantId}", { params: { path: { tenantId: ownId! } } })), enabled: ownId !== null });
+  const shown = all ? (tenants.data ?? []).slice(0, TENANT_SAMPLE) : ownId ? [{ id: ownId, name: own.data?.name ?? null }] : [];
+  const usage = useQueries({
+    queries: shown.map((tenant) => ({
+      queryKey: ["tenants", tenant.id, "usage"],
+      queryFn: () => unwrap(api.GET("/api/v1/tenants/{tenantId}/usage", { params: { path: { tenantId: tenant.id } } })),
+    })),
+  });
+  if (shown.length === 0 && !tenants.isError) return null;
+  return (
+    <section aria-labelledby="usage-heading">
+      <h2 id="usage-heading">{all ? "Usage against quota, per tenant" : "Your tenant's usage against quota"}</h2>
+      {tenants.isError ? <ErrorNote error={tenants.error} what="Tenants" /> : null}
+      {shown.length > 0 ? (
+        <table aria-labelledby="usage-heading">
+          <thead>
+            <tr>
+              <th scope="col">Tenant</th>
+              <th scope="col">Plan</th>
+              {USAGE_ROWS.map(([used, , label]) => <th scope="col" key={used}>{label}</th>)}
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((tenant, index) => {
+              const report = usage[index];
+              return (
+                <tr key={tenant.id} data-tenant={tenant.id}>
+                  <th scope="row"><Link to={`/team/${tenant.id}`}>{tenant.name ?? tenant.id}</Link></th>
+                  <td>{report?.data?.plan ?? "…"}</td>
+                  {USAGE_ROWS.map((metric) => (
+                    <td key={metric[0]}>{report?.data ? <UsedOf report={report.data} metric={metric} /> : report?.isError ? "unknown" : "…"}</td>
+                  ))}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      ) : null}
+      {usage.find((q) => q.isError)?.error ? <ErrorNote error={usage.find((q) => q.isError)!.error} what="Usage" /> : null}
+      {all && (tenants.data?.length ?? 0) > TENANT_SAMPLE ? <p className="hint">The first {TENANT_SAMPLE} tenants are shown; all are on the Team page.</p> : null}
+    </section>
   );
 }

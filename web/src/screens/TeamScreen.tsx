@@ -1,10 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { Link, Navigate, useParams } from "react-router";
 import { api, unwrap, type Schemas } from "../api/client.ts";
 import { useMe } from "../auth/me.ts";
 import { can } from "../auth/permissions.ts";
+import { Drawer } from "../ui/Drawer.tsx";
 import { ErrorNote } from "../ui/ErrorNote.tsx";
+import { Facts } from "../ui/Facts.tsx";
+import { limitText, USAGE_ROWS, usedText } from "../ui/Usage.tsx";
 
 const tenantsKey = ["tenants"] as const;
 const ROLES = ["owner", "editor", "viewer"] as const;
@@ -81,9 +84,10 @@ export function TeamScreen() {
   );
 }
 
-/** Superadmins: every user, disabling and enabling (a disabled user's sessions end at once). */
+/** Superadmins: every user, disabling and enabling (a disabled user's sessions end at once), and one user's details. */
 function Users() {
   const queries = useQueryClient();
+  const [inspecting, setInspecting] = useState<string | null>(null);
   const users = useQuery({ queryKey: ["users"], queryFn: () => unwrap(api.GET("/api/v1/users", { params: { query: { limit: 100 } } })) });
   const update = useMutation({
     mutationFn: ({ userId, body }: { userId: string; body: Schemas["UpdateUser"] }) => unwrap(api.PATCH("/api/v1/users/{userId}", { params: { path: { userId } }, body })),
@@ -113,7 +117,8 @@ function Users() {
                 <td>{user.tenantId ? <Link to={`/team/${user.tenantId}`}>{user.tenantId}</Link> : "—"}</td>
                 <td>{user.isSuperadmin ? "superadmin" : user.role ?? "—"}</td>
                 <td>{user.status}</td>
-                <td>
+                <td className="actions">
+                  <button type="button" aria-pressed={inspecting === user.id} onClick={() => setInspecting(inspecting === user.id ? null : user.id)} aria-label={`Details of ${user.email}`}>Details</button>
                   {user.status === "disabled" ? (
                     <button type="button" onClick={() => update.mutate({ userId: user.id, body: { status: "active" } })} aria-label={`Enable ${user.email}`}>Enable</button>
                   ) : (
@@ -125,17 +130,60 @@ function Users() {
           </tbody>
         </table>
       ) : null}
+      {inspecting ? <UserDetails userId={inspecting} onClose={() => setInspecting(null)} /> : null}
     </section>
   );
 }
 
-const USAGE_ROWS: [keyof Schemas["UsageReport"]["usage"], keyof Schemas["Quotas"], string][] = [
-  ["apps", "maxApps", "Apps"],
-  ["concurrentStreams", "maxConcurrentStreams", "Streams live at once"],
-  ["recordingMinutesMonth", "maxRecordingMinutesMonth", "Recording minutes this month"],
-  ["egressGbMonth", "maxEgressGbMonth", "Egress GB this month"],
-  ["storageGb", "maxStorageGb", "Storage GB"],
-];
+/**
+ * One user as the Registry has them now (GET /users/{id}), and a new password
+ * set for them (someone who forgot theirs; every session of theirs ends).
+ */
+function UserDetails({ userId, onClose }: { userId: string; onClose(): void }) {
+  const queries = useQueryClient();
+  const user = useQuery({ queryKey: ["users", userId], queryFn: () => unwrap(api.GET("/api/v1/users/{userId}", { params: { path: { userId } } })) });
+  const reset = useMutation({
+    mutationFn: (password: string) => unwrap(api.PATCH("/api/v1/users/{userId}", { params: { path: { userId } }, body: { password } })),
+    onSuccess: (updated) => {
+      queries.setQueryData(["users", userId], updated);
+      return queries.invalidateQueries({ queryKey: ["users"], exact: true });
+    },
+  });
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    reset.mutate(String(new FormData(formElement).get("password")), { onSuccess: () => formElement.reset() });
+  };
+  const data = user.data;
+  return (
+    <Drawer title={`User ${data?.email ?? userId}`} onClose={onClose}>
+      {user.isError ? <ErrorNote error={user.error} /> : null}
+      {data ? (
+        <>
+          <Facts
+            facts={[
+              ["Id", data.id],
+              ["Status", data.status],
+              ["Tenant", data.tenantId ?? "—"],
+              ["Role", data.isSuperadmin ? "superadmin" : data.role ?? "—"],
+              ["Created", new Date(data.createdAt).toLocaleString()],
+              ["Last changed", new Date(data.updatedAt).toLocaleString()],
+            ]}
+          />
+          <form onSubmit={submit} className="row">
+            <label>
+              New password for {data.email} <span className="hint">(12 characters or more; ends their sessions)</span>
+              <input name="password" type="password" autoComplete="new-password" minLength={12} required />
+            </label>
+            <button type="submit" disabled={reset.isPending}>Set password</button>
+          </form>
+          {reset.isError ? <ErrorNote error={reset.error} what="Not set" /> : null}
+          {reset.isSuccess ? <p role="status" className="good">Password set; {data.email} signs in with it now.</p> : null}
+        </>
+      ) : null}
+    </Drawer>
+  );
+}
 
 /** One tenant: usage against its quotas, and its members with their roles. */
 export function TenantScreen() {
@@ -199,8 +247,8 @@ export function TenantScreen() {
               {USAGE_ROWS.map(([used, limit, label]) => (
                 <tr key={used}>
                   <td>{label}</td>
-                  <td className={usage.data.exceeded[limit] ? "bad" : undefined}>{usage.data.usage[used]}</td>
-                  <td>{usage.data.quotas[limit]}</td>
+                  <td className={usage.data.exceeded[limit] ? "bad" : undefined}>{usedText(usage.data.usage[used])}</td>
+                  <td>{limitText(usage.data.quotas[limit])}</td>
                 </tr>
               ))}
             </tbody>

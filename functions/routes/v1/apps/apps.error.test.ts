@@ -85,7 +85,7 @@ describe("apps: bad input is a 4xx with a code, and stores nothing", () => {
     [{ snapshotSeconds: 5 }],
     [{ callbackUrl: "ftp://example.com" }],
     [{ callbackUrl: "not a url" }],
-    [{ callbackSecret: "short" }],
+    [{ callbackSecret: "" }],
     [{ features: { teleport: true } }],
     [{ features: { chat: "yes" } }],
     [{ recordingEnabled: "true" }],

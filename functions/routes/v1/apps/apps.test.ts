@@ -11,7 +11,8 @@ describe("apps: create, read, list, change, delete", () => {
     const created = await api("POST", "/api/v1/apps", { json: { name } });
     expect(created.status).toBe(201);
     expect(created.body.error).toBeNull();
-    expect(created.body.data).toMatchObject({ name, displayName: name, livekitRoomPrefix: name, settings: {}, settingsJson: "{}" });
+    expect(created.body.data).toMatchObject({ name, displayName: name, livekitRoomPrefix: name, settingsJson: "{}" });
+    expect(created.body.data).not.toHaveProperty("settings");
     expect(created.body.data.id).toBeTypeOf("number");
     expect(created.headers.get("X-Request-Id")).toBeTruthy();
 
@@ -57,25 +58,24 @@ describe("apps: create, read, list, change, delete", () => {
       json: { displayName: "Renamed", features: { publicPlayback: false }, callbackUrl: "https://hooks.example.com/in" },
     });
     expect(second.status).toBe(200);
-    expect(second.body.data).toMatchObject({
-      displayName: "Renamed",
-      settings: {
-        recordingEnabled: true,
-        splitMinutes: 30,
-        callbackUrl: "https://hooks.example.com/in",
-        callbackSecretMasked: "ca***-1",
-        features: { chat: true, publicPlayback: false },
-      },
+    expect(second.body.data).toMatchObject({ displayName: "Renamed" });
+    // One copy of the settings, in the original's settingsJson string.
+    expect(second.body.data).not.toHaveProperty("settings");
+    expect(JSON.parse(second.body.data.settingsJson)).toMatchObject({
+      recordingEnabled: true,
+      splitMinutes: 30,
+      callbackUrl: "https://hooks.example.com/in",
+      callbackSecretMasked: "ca***-1",
+      features: { chat: true, publicPlayback: false },
     });
     expect(JSON.stringify(second.body)).not.toContain("callback-secret-value-1");
-    expect(JSON.parse(second.body.data.settingsJson)).toEqual(second.body.data.settings);
 
     const actor = actorOf(name);
     expect(await actor.revealSecret("callbackSecret")).toBe("callback-secret-value-1");
     expect((await actor.summary())?.secretNames).toEqual(["callbackSecret"]);
 
     const cleared = await api("PATCH", `/api/v1/apps/${name}`, { json: { callbackSecret: null } });
-    expect(cleared.body.data.settings.callbackSecretMasked).toBeNull();
+    expect(JSON.parse(cleared.body.data.settingsJson).callbackSecretMasked).toBeNull();
     expect(await actor.revealSecret("callbackSecret")).toBeNull();
   });
 
@@ -102,7 +102,7 @@ describe("apps: create, read, list, change, delete", () => {
     const again = await api("POST", "/api/v1/apps", { json: { name } });
     expect(again.status).toBe(201);
     expect(again.body.data.id).not.toBe(first.body.data.id);
-    expect(again.body.data.settings).toEqual({});
+    expect(JSON.parse(again.body.data.settingsJson)).toEqual({});
     expect((await actorOf(name).summary())?.secretNames).toEqual([]);
     expect(await actorOf(name).revealSecret("callbackSecret")).toBeNull();
   });

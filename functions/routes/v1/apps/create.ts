@@ -4,7 +4,7 @@ import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../lib/envelope.ts";
 import { ApiError, quotaExceeded } from "../../../lib/errors.ts";
 import { quotaEnforced, recordOverLimit } from "../../../lib/quota.ts";
-import { AppRecordSchema, CreateAppBody } from "./schema.ts";
+import { AppRecordSchema, CreateAppBody, toAppView } from "./schema.ts";
 
 const route = protectedRoute("app:create", {
   method: "post",
@@ -49,5 +49,5 @@ export const registerAppsCreate = (app: App) =>
 
     // The app's own database is created at its first use (AppActor). A lookup of this name (or of a room under its prefix) may have been cached as "no such app".
     forgetApp(body.name);
-    return created(c, result.value);
+    return created(c, toAppView(result.value));
   });

@@ -1,6 +1,6 @@
 import { appRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, ok } from "../../../lib/envelope.ts";
-import { AppRecordSchema } from "./schema.ts";
+import { AppRecordSchema, toAppView } from "./schema.ts";
 
 // The app itself is loaded and checked against the caller by `authorize`.
 
@@ -16,4 +16,4 @@ const route = appRoute("app:read", {
 });
 
 export const registerAppsGet = (app: App) =>
-  app.openapi(route, async (c) => ok(c, c.var.app));
+  app.openapi(route, async (c) => ok(c, toAppView(c.var.app)));

@@ -1,5 +1,7 @@
 import { newApp } from "../../../lib/app.ts";
+import { registerAnalytics } from "./analytics.ts";
 import { registerAppAudit } from "./audit.ts";
+import { configApi } from "./config/index.ts";
 import { registerAppsCreate } from "./create.ts";
 import { registerAppsDelete } from "./delete.ts";
 import { registerAppsGet } from "./get.ts";
@@ -34,6 +36,7 @@ registerAppLogs(appsApi);
 registerAppAudit(appsApi);
 registerPlayToken(appsApi);
 registerQoe(appsApi);
+registerAnalytics(appsApi);
 registerLiveFeed(appsApi);
 registerAppStats(appsApi);
 
@@ -41,6 +44,7 @@ appsApi.route("/:app/tokens", joinTokensApi);
 appsApi.route("/:app/streams", streamsApi);
 appsApi.route("/:app/ingress", ingressApi);
 appsApi.route("/:app/s3", s3Api);
+appsApi.route("/:app/config", configApi);
 appsApi.route("/:app/recording", recordingApi);
 appsApi.route("/:app/vods", vodsApi);
 appsApi.route("/:app/webhooks", appWebhooksApi);

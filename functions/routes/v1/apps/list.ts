@@ -1,7 +1,7 @@
 import { appList } from "../../../lib/app-records.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, page, pageSchema } from "../../../lib/envelope.ts";
-import { AppRecordSchema, ListAppsQuery } from "./schema.ts";
+import { AppRecordSchema, ListAppsQuery, toAppView } from "./schema.ts";
 
 const route = protectedRoute("app:read", {
   method: "get",
@@ -23,5 +23,5 @@ export const registerAppsList = (app: App) =>
     const filter =
       auth.scope === "app" ? { appId: auth.appId ?? -1 } : auth.isSuperadmin ? {} : { tenantId: auth.tenantId ?? "" };
     const { apps, total } = await appList(c.env, filter, limit, offset);
-    return page(c, apps, total, limit, offset);
+    return page(c, apps.map(toAppView), total, limit, offset);
   });

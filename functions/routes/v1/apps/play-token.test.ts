@@ -16,11 +16,23 @@ describe("against the LiveKit stand-in: public play tokens", () => {
     expect(claims.exp - claims.nbf).toBe(6 * 3600);
   });
 
-  it("are a 404 when public playback is off, and for unknown apps", async () => {
+  it("are a 404 public_playback_disabled when public playback is off, naming that cause", async () => {
     const app = await createApp();
     await api("PATCH", `/api/v1/apps/${app.name}`, { json: { features: { publicPlayback: false } } });
-    expect((await api("GET", `/api/v1/apps/${app.name}/play-token/lobby`, { token: null })).status).toBe(404);
-    expect((await api("GET", "/api/v1/apps/no-such-app/play-token/lobby", { token: null })).status).toBe(404);
+    const closed = await api("GET", `/api/v1/apps/${app.name}/play-token/lobby`, { token: null });
+    expect(closed.status).toBe(404);
+    expect(closed.body.error).toMatchObject({ code: "public_playback_disabled", message: expect.stringContaining("publicPlayback feature is off") });
+    expect(closed.body.error.message).not.toMatch(/not found/);
+  });
+
+  it("answer an unknown app exactly as a closed one, so that strangers cannot probe app names", async () => {
+    const app = await createApp();
+    await api("PATCH", `/api/v1/apps/${app.name}`, { json: { features: { publicPlayback: false } } });
+    const closed = await api("GET", `/api/v1/apps/${app.name}/play-token/lobby`, { token: null });
+    const unknown = await api("GET", "/api/v1/apps/no-such-app/play-token/lobby", { token: null });
+    expect(unknown.status).toBe(closed.status);
+    expect(unknown.body.error.code).toBe(closed.body.error.code);
+    expect(unknown.body.error.message.replace("no-such-app", "X")).toBe(closed.body.error.message.replace(app.name, "X"));
   });
 
   it("are rate-limited per client address", async () => {

@@ -5,10 +5,11 @@ import { appRecord } from "../../../lib/app-records.ts";
 import { PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
 import { clientIp } from "../../../lib/auth/ip.ts";
 import { envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
-import { ApiError, appNotFound } from "../../../lib/errors.ts";
+import { ApiError } from "../../../lib/errors.ts";
 import { featuresOf } from "../../../lib/features.ts";
 import { mintAccessToken, namespacedRoom, PUBLIC_VIEWER_ATTRIBUTES } from "../../../../core/livekit.ts";
 import { livekit } from "../../../lib/livekit.ts";
+import { clientWsUrl } from "../../../lib/cluster-nodes.ts";
 import { APP_NAME, ROOM } from "./schema.ts";
 
 const PLAY_TTL_SECONDS = 6 * 3600;
@@ -25,7 +26,7 @@ const route = createRoute({
   tags: ["livekit"],
   summary: "A public viewer token",
   description:
-    "No credential needed: a subscribe-only, hidden viewer token (identity `viewer-<8 hex>`, 6 h) for the room, for embedded players. 404 when the app's `publicPlayback` feature is off. Rate-limited per client address.",
+    "No credential needed: a subscribe-only, hidden viewer token (identity `viewer-<8 hex>`, 6 h) for the room, for embedded players. 404 `public_playback_disabled` when the app's `publicPlayback` feature is off (the same answer as for an unknown app). Rate-limited per client address.",
   security: [],
   [PERMISSION_EXTENSION]: "public",
   request: {
@@ -37,7 +38,7 @@ const route = createRoute({
   responses: {
     200: { description: "A viewer token", content: { "application/json": { schema: envelopeSchema(PlayTokenSchema) } } },
     400: errorResponse("Not a valid room name"),
-    404: errorResponse("No such app, or public playback is off"),
+    404: errorResponse("public_playback_disabled: the app's public playback is off, or there is no such app (one answer, so that app names cannot be probed)"),
     429: errorResponse("Too many play tokens from this address; see Retry-After"),
     503: errorResponse("LiveKit is not configured"),
   },
@@ -48,7 +49,14 @@ export const registerPlayToken = (app: App) =>
     c.header("Access-Control-Allow-Origin", "*");
     const { app: name, room: requested } = c.req.valid("param");
     const record = APP_NAME.test(name) ? await appRecord(c.env, name) : null;
-    if (!record || !featuresOf(record).publicPlayback) throw appNotFound(name);
+    // One answer for "no such app" and "public playback off": this route takes no
+    // credential, so telling the two apart would let anyone probe which app names
+    // exist. The code and message still name the likely cause (playback is off),
+    // which an integrator holding a real app name can act on; 404 keeps players
+    // (sdk/src/player/token.ts) showing their not-allowed state.
+    if (!record || !featuresOf(record).publicPlayback) {
+      throw new ApiError("public_playback_disabled", `no public playback for app "${name}": its publicPlayback feature is off, or there is no such app; use a viewer token from the app's owner`);
+    }
     if (!ROOM.test(requested)) throw new ApiError("validation_failed", "room must be 1–120 characters of letters, digits, _, . and -");
 
     const ip = (await clientIp(c, c.var.config)) ?? "unknown";
@@ -73,7 +81,7 @@ export const registerPlayToken = (app: App) =>
       app: record.name,
       room,
       identity,
-      wsUrl: c.var.config.PUBLIC_WS_URL ?? lk.url,
+      wsUrl: await clientWsUrl(c, room, c.var.config.PUBLIC_WS_URL ?? lk.url),
       mode: "viewer" as const,
       expiresAt: new Date(Date.now() + PLAY_TTL_SECONDS * 1000).toISOString(),
     });

@@ -8,7 +8,7 @@ export const ROOM_PREFIX = /^[a-z0-9][a-z0-9-]{0,39}$/;
 /** A room name as callers give it (before the app's prefix is added). */
 export const ROOM = /^[\w.-]{1,120}$/;
 
-const FeaturesSchema = z
+export const FeaturesSchema = z
   .strictObject({
     rtmpPassword: z.boolean(),
     chat: z.boolean(),
@@ -35,20 +35,6 @@ export const BrandingSchema = z
   .partial()
   .openapi("AppBranding");
 
-export const AppSettingsSchema = z
-  .object({
-    recordingEnabled: z.boolean().optional(),
-    autoRecord: z.boolean().optional(),
-    auditTokens: z.boolean().optional(),
-    splitMinutes: z.number().int().optional(),
-    snapshotSeconds: z.number().int().optional(),
-    callbackUrl: z.string().nullable().optional(),
-    callbackSecretMasked: z.string().nullable().optional().openapi({ description: "The callback secret, masked (`ab***yz`)" }),
-    features: FeaturesSchema.optional(),
-    branding: BrandingSchema.optional(),
-  })
-  .openapi("AppSettings");
-
 export const AppRecordSchema = z
   .object({
     id: z.number().int(),
@@ -58,10 +44,15 @@ export const AppRecordSchema = z
     tenantId: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
-    settingsJson: z.string().openapi({ description: "`settings` as a JSON string, as the original StreamHub returned it" }),
-    settings: AppSettingsSchema,
+    // One copy of the settings, in the field the original's clients read: a JSON
+    // string of AppSettings (recordingEnabled, features, branding, …).
+    settingsJson: z.string().openapi({ description: "The app's settings (`AppSettings`) as a JSON string, as the original StreamHub returns them" }),
   })
-  .openapi("AppRecord") satisfies z.ZodType<AppRecord>;
+  .openapi("AppRecord") satisfies z.ZodType<AppView>;
+
+/** An app as the API shows it: the record without its parsed `settings` (they are in `settingsJson`). */
+export type AppView = Omit<AppRecord, "settings">;
+export const toAppView = ({ settings: _, ...view }: AppRecord): AppView => view;
 
 export const CreateAppBody = z
   .strictObject({
@@ -89,7 +80,14 @@ export const UpdateAppBody = z
     splitMinutes: oneOf(SPLIT_MINUTES),
     snapshotSeconds: oneOf(SNAPSHOT_SECONDS),
     callbackUrl: z.url({ protocol: /^https?$/, error: "must be an http or https URL" }).max(2048).nullable(),
-    callbackSecret: z.string().min(16, "must be at least 16 characters").max(256).nullable(),
+    // Any length, so that an existing receiver's secret carries over from the
+    // original (README: short secrets are weak; webhook endpoints get whsec_ ones).
+    callbackSecret: z
+      .string()
+      .min(1, "must not be empty (null clears it)")
+      .max(256)
+      .nullable()
+      .openapi({ description: "Legacy HMAC secret of the callback endpoint, any length (a short one is weak: prefer a webhook endpoint's generated whsec_ secret); null clears it" }),
     features: FeaturesSchema,
     branding: BrandingSchema.openapi({ description: "Player pages' look, merged key by key (give a key to change it)" }),
   })

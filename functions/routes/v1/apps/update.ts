@@ -5,7 +5,7 @@ import { appActor, registry } from "../../../../core/actors.ts";
 import { appRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
 import { ApiError, appNotFound } from "../../../lib/errors.ts";
-import { AppRecordSchema, UpdateAppBody } from "./schema.ts";
+import { AppRecordSchema, toAppView, UpdateAppBody } from "./schema.ts";
 
 const route = appRoute("config:write", {
   method: "patch",
@@ -46,6 +46,8 @@ export const registerAppsUpdate = (app: App) =>
     if (callbackSecret !== undefined) await actor.setSecret("callbackSecret", callbackSecret);
     if (roomPrefix !== undefined && roomPrefix !== current.livekitRoomPrefix) await actor.rename(roomPrefix);
     // The legacy callback settings are one webhook endpoint (API.md decision 7).
+    // A new secret alone re-keys the existing legacy endpoint too, as the original signed with the current one.
     if (settings.callbackUrl !== undefined) await actor.syncLegacyCallback(settings.callbackUrl, callbackSecret);
-    return ok(c, updated.value);
+    else if (callbackSecret && current.settings.callbackUrl) await actor.syncLegacyCallback(current.settings.callbackUrl, callbackSecret);
+    return ok(c, toAppView(updated.value));
   });

@@ -46,3 +46,17 @@ export const SessionSchema = z
   .openapi("Session");
 
 export const SessionParams = z.object({ sessionId: z.string().openapi({ param: { name: "sessionId", in: "path" } }) });
+
+/** The shortest password StreamHub accepts (users/schema.ts holds admins to the same 12). */
+export const MIN_PASSWORD_LENGTH = 12;
+
+export const ChangePasswordBody = z
+  .strictObject({
+    currentPassword: z.string().min(1).max(1024),
+    newPassword: z.string().min(1).max(1024).openapi({ description: `At least ${MIN_PASSWORD_LENGTH} characters, not the current one, not the email address` }),
+  })
+  .openapi("ChangePassword");
+
+export const ChangePasswordResultSchema = LoginResultSchema.extend({
+  sessionsEnded: z.number().int().openapi({ description: "How many sessions the change ended (every one of the user's, this one included; `token` is this browser's new one)" }),
+}).openapi("ChangePasswordResult");

@@ -3,7 +3,9 @@ import { useState, type FormEvent } from "react";
 import { api, unwrap, type Schemas } from "../../api/client.ts";
 import { useMe } from "../../auth/me.ts";
 import { can } from "../../auth/permissions.ts";
+import { Drawer } from "../../ui/Drawer.tsx";
 import { ErrorNote } from "../../ui/ErrorNote.tsx";
+import { Facts } from "../../ui/Facts.tsx";
 
 type InputType = Schemas["CreateIngress"]["inputType"];
 const TYPES: [InputType, string][] = [
@@ -20,6 +22,7 @@ export function Ingresses({ app }: { app: string }) {
   const key = ["apps", app, "ingress"] as const;
   const ingresses = useQuery({ queryKey: key, queryFn: () => unwrap(api.GET("/api/v1/apps/{app}/ingress", { params: { path: { app } } })), enabled: can(me, "ingress:read") });
   const [type, setType] = useState<InputType>("rtmp");
+  const [inspecting, setInspecting] = useState<string | null>(null);
   const create = useMutation({
     mutationFn: (body: Schemas["CreateIngress"]) => unwrap(api.POST("/api/v1/apps/{app}/ingress", { params: { path: { app } }, body })),
     onSuccess: () => queries.invalidateQueries({ queryKey: key }),
@@ -90,7 +93,7 @@ export function Ingresses({ app }: { app: string }) {
               <th scope="col">Room</th>
               <th scope="col">Status</th>
               <th scope="col">URL</th>
-              {can(me, "ingress:delete") ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
+              <th scope="col"><span className="visually-hidden">Actions</span></th>
             </tr>
           </thead>
           <tbody>
@@ -101,18 +104,62 @@ export function Ingresses({ app }: { app: string }) {
                 <td>{ingress.room}</td>
                 <td>{ingress.status}{ingress.relay?.error ? `: ${ingress.relay.error}` : ""}</td>
                 <td className="ua"><code>{ingress.publishUrl ?? ingress.url}</code></td>
-                {can(me, "ingress:delete") ? (
-                  <td>
+                <td className="actions">
+                  <button type="button" aria-pressed={inspecting === ingress.ingressId} onClick={() => setInspecting(inspecting === ingress.ingressId ? null : ingress.ingressId)} aria-label={`Details of ingress ${ingress.name}`}>
+                    Details
+                  </button>
+                  {can(me, "ingress:delete") ? (
                     <button type="button" className="danger" disabled={remove.isPending} onClick={() => remove.mutate(ingress.ingressId)} aria-label={`Delete ingress ${ingress.name}`}>Delete</button>
-                  </td>
-                ) : null}
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : null}
       {remove.isError ? <ErrorNote error={remove.error} what="Not deleted" /> : null}
+      {inspecting && ingresses.data?.some((i) => i.ingressId === inspecting) ? <IngressDetails app={app} ingressId={inspecting} onClose={() => setInspecting(null)} /> : null}
     </section>
+  );
+}
+
+/**
+ * One ingress as the API has it now (GET …/ingress/{id}, asked again every
+ * 5 s): whether an encoder is publishing, the relay's last report for RTSP,
+ * and the URL and key to copy again (the key only for roles that may edit).
+ */
+function IngressDetails({ app, ingressId, onClose }: { app: string; ingressId: string; onClose(): void }) {
+  const detail = useQuery({
+    queryKey: ["apps", app, "ingress", ingressId],
+    queryFn: () => unwrap(api.GET("/api/v1/apps/{app}/ingress/{ingressId}", { params: { path: { app, ingressId } } })),
+    refetchInterval: 5_000,
+  });
+  const ingress = detail.data;
+  const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
+  return (
+    <Drawer title={`Ingress ${ingress?.name ?? ingressId}`} onClose={onClose}>
+      {detail.isError ? <ErrorNote error={detail.error} /> : null}
+      {ingress ? (
+        <>
+          <Facts
+            facts={[
+              ["Status", ingress.status],
+              ["Kind", `${ingress.inputType}${ingress.transcoding ? ", transcoded" : ""}`],
+              ["Room", ingress.room],
+              ["Publishes as", `${ingress.participantName} (${ingress.participantIdentity})`],
+              ["Started", when(ingress.startedAt)],
+              ["Ended", when(ingress.endedAt)],
+              ["Viewers", ingress.viewers === null ? "—" : String(ingress.viewers)],
+              ["Stream password", ingress.requiresPassword ? `required${ingress.passwordValidatedAt ? `, last accepted ${when(ingress.passwordValidatedAt)}` : ""}` : "not required"],
+              ...(ingress.sourceUrl ? [["Source", ingress.sourceUrl] as [string, string]] : []),
+              ...(ingress.relay ? [["Relay", `${ingress.relay.status}${ingress.relay.error ? `: ${ingress.relay.error}` : ""} (${ingress.relay.restarts} restarts)`] as [string, string]] : []),
+            ]}
+          />
+          <Copyable label={`Publish URL of ${ingress.name}`} value={ingress.publishUrl ?? ingress.url} />
+          {ingress.streamKey ? <Copyable label={`Stream key of ${ingress.name}`} value={ingress.streamKey} /> : null}
+        </>
+      ) : null}
+    </Drawer>
   );
 }
 

@@ -5,7 +5,7 @@ import { useMe } from "../../auth/me.ts";
 import { can } from "../../auth/permissions.ts";
 import { ErrorNote } from "../../ui/ErrorNote.tsx";
 
-/** The app's recordings: play, download (a presigned link from the app's bucket), delete. */
+/** The app's recordings: play, download (a presigned link from the app's bucket), delete; stop one still running. */
 export function Vods({ app }: { app: string }) {
   const me = useMe().data;
   const queries = useQueryClient();
@@ -16,6 +16,11 @@ export function Vods({ app }: { app: string }) {
     queryKey: ["apps", app, "vods", playing],
     queryFn: () => unwrap(api.GET("/api/v1/apps/{app}/vods/{id}", { params: { path: { app, id: playing! } } })),
     enabled: playing !== null,
+  });
+  // A running recording cannot be deleted (409): it is stopped first, here or in the live list.
+  const stop = useMutation({
+    mutationFn: (id: string) => unwrap(api.POST("/api/v1/apps/{app}/recording/{id}/stop", { params: { path: { app, id } } })),
+    onSuccess: () => queries.invalidateQueries({ queryKey: key }),
   });
   const remove = useMutation({
     mutationFn: (id: string) => unwrap(api.DELETE("/api/v1/apps/{app}/vods/{id}", { params: { path: { app, id } } })),
@@ -48,7 +53,10 @@ export function Vods({ app }: { app: string }) {
                 <td>{vod.status}{vod.error ? `: ${vod.error}` : ""}</td>
                 <td className="actions">
                   {vod.status === "ready" ? <button type="button" onClick={() => setPlaying(playing === vod.id ? null : vod.id)}>{playing === vod.id ? "Close" : "Play"}</button> : null}
-                  {can(me, "vod:delete") ? (
+                  {vod.status === "recording" && can(me, "recording:stop") ? (
+                    <button type="button" disabled={stop.isPending} onClick={() => stop.mutate(vod.id)} aria-label={`Stop recording ${vod.room} from ${new Date(vod.startedAt).toLocaleString()}`}>Stop recording</button>
+                  ) : null}
+                  {vod.status !== "recording" && can(me, "vod:delete") ? (
                     <button type="button" className="danger" disabled={remove.isPending} onClick={() => remove.mutate(vod.id)} aria-label={`Delete the recording of ${vod.room} from ${new Date(vod.startedAt).toLocaleString()}`}>Delete</button>
                   ) : null}
                 </td>
@@ -58,6 +66,7 @@ export function Vods({ app }: { app: string }) {
         </table>
       ) : null}
       {remove.isError ? <ErrorNote error={remove.error} what="Not deleted" /> : null}
+      {stop.isError ? <ErrorNote error={stop.error} what="Not stopped" /> : null}
       {detail.isError ? <ErrorNote error={detail.error} what="Cannot play" /> : null}
       {playing && url ? (
         <div className="result">

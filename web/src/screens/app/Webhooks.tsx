@@ -7,6 +7,18 @@ import { ConfirmDialog } from "../../ui/ConfirmDialog.tsx";
 import { ErrorNote } from "../../ui/ErrorNote.tsx";
 
 const endpointsKey = (app: string) => ["apps", app, "webhooks"] as const;
+
+type EventName = NonNullable<Schemas["UpdateWebhookEndpoint"]["events"]>[number];
+/** Every event an endpoint can subscribe to, "all" aside, in the order the API lists them. */
+const EVENTS = [
+  "stream_started", "stream_ended", "recording_started", "vod_ready", "recording_failed", "vod_deleted", "hls_started", "hls_stopped",
+  "room_started", "room_finished", "participant_joined", "participant_left", "track_published", "track_unpublished",
+  "ingress_started", "ingress_updated", "ingress_ended", "egress_started", "egress_updated", "egress_ended",
+  "quota.warning", "quota.exceeded", "webhook.endpoint_disabled", "webhook.test",
+] as const satisfies readonly EventName[];
+// Fails to compile when the API gains an event this list lacks (web:types regenerates EventName).
+const everyEventListed: Exclude<EventName, "all" | (typeof EVENTS)[number]> extends never ? true : never = true;
+void everyEventListed;
 const deliveriesKey = (app: string, id: string) => ["apps", app, "webhooks", id, "deliveries"] as const;
 
 /** The app's webhook endpoints: add one (its secret shown once), send a test ping, read the delivery log and replay. */
@@ -91,6 +103,7 @@ function Endpoint({ app, endpoint, writable }: { app: string; endpoint: Schemas[
     mutationFn: () => unwrap(api.POST("/api/v1/apps/{app}/webhooks/{id}/rotate", { params: { path: { app, id: endpoint.id } } })),
     onSuccess: refreshEndpoints,
   });
+  const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const remove = useMutation({
     mutationFn: () => unwrap(api.DELETE("/api/v1/apps/{app}/webhooks/{id}", { params: { path: { app, id: endpoint.id } } })),
@@ -117,6 +130,7 @@ function Endpoint({ app, endpoint, writable }: { app: string; endpoint: Schemas[
         <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? "Hide deliveries" : "Show deliveries"}</button>
         {writable ? (
           <>
+            <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>{editing ? "Cancel edit" : "Edit"}</button>
             <button type="button" onClick={() => update.mutate({ enabled: !endpoint.enabled })} disabled={update.isPending}>{endpoint.enabled ? "Disable" : "Enable"}</button>
             <button type="button" onClick={() => rotate.mutate()} disabled={rotate.isPending}>Rotate secret</button>
             <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>Delete endpoint</button>
@@ -124,6 +138,7 @@ function Endpoint({ app, endpoint, writable }: { app: string; endpoint: Schemas[
         ) : null}
       </div>
       {update.isError ? <ErrorNote error={update.error} what="Not changed" /> : null}
+      {editing ? <EndpointEditor app={app} endpointId={endpoint.id} onDone={() => setEditing(false)} /> : null}
       {rotate.isError ? <ErrorNote error={rotate.error} what="Not rotated" /> : null}
       {rotate.data ? (
         <div className="result" role="status">
@@ -183,6 +198,70 @@ function Endpoint({ app, endpoint, writable }: { app: string; endpoint: Schemas[
       ) : null}
       {open && inspected ? <Attempts app={app} endpointId={endpoint.id} deliveryId={inspected} /> : null}
     </div>
+  );
+}
+
+/**
+ * Editing an endpoint: its URL, description and events, starting from what
+ * the API holds now (GET …/webhooks/{id}), not from a list that may be stale.
+ */
+function EndpointEditor({ app, endpointId, onDone }: { app: string; endpointId: string; onDone(): void }) {
+  const queries = useQueryClient();
+  const current = useQuery({
+    queryKey: ["apps", app, "webhooks", endpointId],
+    queryFn: () => unwrap(api.GET("/api/v1/apps/{app}/webhooks/{id}", { params: { path: { app, id: endpointId } } })),
+    staleTime: 0,
+  });
+  const [all, setAll] = useState<boolean | null>(null);
+  const save = useMutation({
+    mutationFn: (body: Schemas["UpdateWebhookEndpoint"]) => unwrap(api.PATCH("/api/v1/apps/{app}/webhooks/{id}", { params: { path: { app, id: endpointId } }, body })),
+    onSuccess: async (saved) => {
+      queries.setQueryData(["apps", app, "webhooks", endpointId], saved);
+      await queries.invalidateQueries({ queryKey: endpointsKey(app), exact: true });
+      onDone();
+    },
+  });
+  if (current.isError) return <ErrorNote error={current.error} />;
+  if (!current.data) return <p role="status">Loading…</p>;
+  const endpoint = current.data;
+  const everything = all ?? endpoint.events.includes("all");
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const events: EventName[] = everything ? ["all"] : EVENTS.filter((name) => form.get(`event:${name}`) === "on");
+    const description = String(form.get("description") ?? "").trim();
+    save.mutate({ url: String(form.get("url")).trim(), description: description || null, events });
+  };
+  return (
+    <form onSubmit={submit} className="panel" aria-label={`Edit ${endpoint.url}`}>
+      <div className="row">
+        <label>
+          URL
+          <input name="url" type="url" required defaultValue={endpoint.url} size={40} />
+        </label>
+        <label>
+          Description (optional)
+          <input name="description" defaultValue={endpoint.description ?? ""} maxLength={500} />
+        </label>
+      </div>
+      <fieldset className="events">
+        <legend>Events sent to it</legend>
+        <label className="check">
+          <input type="checkbox" checked={everything} onChange={(e) => setAll(e.currentTarget.checked)} /> All events, including ones added later
+        </label>
+        {everything ? null : (
+          <div className="event-list">
+            {EVENTS.map((name) => (
+              <label className="check" key={name}>
+                <input type="checkbox" name={`event:${name}`} defaultChecked={endpoint.events.includes(name)} /> {name}
+              </label>
+            ))}
+          </div>
+        )}
+      </fieldset>
+      <button type="submit" disabled={save.isPending}>Save endpoint</button>
+      {save.isError ? <ErrorNote error={save.error} what="Not saved" /> : null}
+    </form>
   );
 }
 

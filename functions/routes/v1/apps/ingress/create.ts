@@ -8,8 +8,8 @@ import { featuresOf, playerLinks, publicBase } from "../../../../lib/features.ts
 import { namespacedRoom } from "../../../../../core/livekit.ts";
 import { livekit, livekitError } from "../../../../lib/livekit.ts";
 import { reserveQuota } from "../../../../lib/quota.ts";
-import { CreatedIngressSchema, CreateIngressBody } from "./schema.ts";
-import { publishUrl } from "./view.ts";
+import { CreatedIngressSchema, CreateIngressBody, effectiveInputType } from "./schema.ts";
+import { ingressRow } from "./view.ts";
 
 const LIVEKIT_INPUT = { rtmp: IngressInput.RTMP_INPUT, rtsp: IngressInput.RTMP_INPUT, whip: IngressInput.WHIP_INPUT, url: IngressInput.URL_INPUT } as const;
 
@@ -19,7 +19,7 @@ const route = appRoute("ingress:create", {
   tags: ["ingress"],
   summary: "Create an ingress (RTMP, WHIP, URL pull, or an RTSP camera through the relay)",
   description:
-    "Creates the ingress in LiveKit. `rtsp` is an RTMP ingress fed by the relay sidecar from the given rtsp:// source; `url` takes only what LiveKit pulls itself (http, https, srt). The stream key is stored encrypted and shown only to callers that may edit ingresses. With the app's `rtmpPassword` feature a password is returned once.",
+    "Creates the ingress in LiveKit. `rtsp` is an RTMP ingress fed by the relay sidecar from the given rtsp:// source; `url` with an rtsp:// source is the same (the original's way to add a camera), otherwise only what LiveKit pulls itself (http, https, srt). The stream key is stored encrypted and shown only to callers that may edit ingresses. With the app's `rtmpPassword` feature a password is returned once.",
   request: { body: { required: true, content: { "application/json": { schema: CreateIngressBody } } } },
   responses: {
     201: { description: "The ingress and where to publish", content: { "application/json": { schema: envelopeSchema(CreatedIngressSchema) } } },
@@ -32,14 +32,16 @@ const route = appRoute("ingress:create", {
 
 export const registerIngressCreate = (app: App) =>
   app.openapi(route, async (c) => {
-    const body = c.req.valid("json");
+    const requested = c.req.valid("json");
+    const body = { ...requested, inputType: effectiveInputType(requested) };
     const record = c.var.app;
     const config = c.var.config;
     const lk = livekit(config);
     const features = featuresOf(record);
     const room = namespacedRoom(record.livekitRoomPrefix, body.room);
     const participantIdentity = body.participantIdentity ?? `ingress-${record.name}`;
-    const transcoding = body.enableTranscoding ?? body.inputType !== "whip";
+    // The app's rtmpTranscode (/apps/{app}/config) is the default for everything but WHIP.
+    const transcoding = body.enableTranscoding ?? (body.inputType !== "whip" && record.settings.rtmpTranscode !== false);
 
     // A check, not a hold: the slot is taken when the ingress actually publishes.
     const check = await reserveQuota(c, record.tenantId ?? "platform", "maxConcurrentStreams", { holdMs: 60_000 });
@@ -74,15 +76,9 @@ export const registerIngressCreate = (app: App) =>
       transcoding,
     });
     const links = playerLinks(publicBase(c), record.name, room);
-    const publish = publishUrl(config, view);
     return created(c, {
-      ...view,
-      publishUrl: publish,
-      roomName: room,
-      rtmp_url: view.inputType === "rtmp" ? publish : null,
-      stream_key: view.streamKey,
+      ...ingressRow(config, view),
       ...(password ? { stream_password: password } : {}),
-      requires_password: password !== undefined,
       adaptive: features.adaptivePlayer,
       player_url: links.playUrl,
       embed_iframe: links.iframe,

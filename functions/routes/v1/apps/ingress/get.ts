@@ -4,7 +4,7 @@ import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../.
 import { ApiError } from "../../../../lib/errors.ts";
 import { callerMay } from "../../../../middleware/authorize/index.ts";
 import { IngressParams, IngressSchema } from "./schema.ts";
-import { publishUrl } from "./view.ts";
+import { ingressRow } from "./view.ts";
 
 const route = appRoute("ingress:read", {
   method: "get",
@@ -20,5 +20,5 @@ export const registerIngressGet = (app: App) =>
     const { ingressId } = c.req.valid("param");
     const view = await appActor(c.env, c.var.app.name).getIngress(ingressId, callerMay(c.var.auth, "ingress:write"));
     if (!view) throw new ApiError("ingress_not_found", `ingress "${ingressId}" not found`);
-    return ok(c, { ...view, publishUrl: publishUrl(c.var.config, view) });
+    return ok(c, ingressRow(c.var.config, view));
   });

@@ -32,9 +32,9 @@ describe("against the LiveKit stand-in: ingress", () => {
     const made = (await standinState()).ingresses.find((i: any) => i.ingressId === camera.body.data.ingressId);
     expect(made.inputType ?? "RTMP_INPUT").toBe("RTMP_INPUT");
 
-    const refused = await create(app.name, { inputType: "url", url: "rtsp://10.0.0.5/stream" });
+    const refused = await create(app.name, { inputType: "url", url: "ftp://10.0.0.5/stream" });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.message).toContain("use inputType rtsp for cameras");
+    expect(refused.body.error.message).toContain("or an rtsp:// camera (relayed)");
     for (const json of [{ inputType: "rtsp", url: "http://x/y" }, { inputType: "rtmp", url: "rtmp://x" }, { inputType: "url" }, { inputType: "srt" }]) {
       expect((await create(app.name, json)).status).toBe(400);
     }

@@ -4,7 +4,7 @@ import { commonErrorResponses, errorResponse, page, pageSchema } from "../../../
 import { namespacedRoom } from "../../../../../core/livekit.ts";
 import { callerMay } from "../../../../middleware/authorize/index.ts";
 import { IngressSchema, ListIngressQuery } from "./schema.ts";
-import { publishUrl } from "./view.ts";
+import { ingressRow } from "./view.ts";
 
 const route = appRoute("ingress:read", {
   method: "get",
@@ -21,5 +21,5 @@ export const registerIngressList = (app: App) =>
     const reveal = callerMay(c.var.auth, "ingress:write");
     const filter = { room: room ? namespacedRoom(c.var.app.livekitRoomPrefix, room) : undefined, q };
     const { ingresses, total } = await appActor(c.env, c.var.app.name).listIngresses(filter, limit, offset, reveal);
-    return page(c, ingresses.map((view) => ({ ...view, publishUrl: publishUrl(c.var.config, view) })), total, limit, offset);
+    return page(c, ingresses.map((view) => ingressRow(c.var.config, view)), total, limit, offset);
   });

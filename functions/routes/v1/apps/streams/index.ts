@@ -10,6 +10,7 @@ import { describeError, log } from "../../../../../core/log.ts";
 import { registerHls } from "./hls.ts";
 import { registerStreamRecording } from "./record.ts";
 import { StreamParams, StreamSchema } from "./schema.ts";
+import { registerStreamSessions } from "./sessions.ts";
 
 // An app's streams: a publisher in a room, or an ingest. Live HLS of a
 // stream's room (hls.ts) and recording it (record.ts) hang off `{id}`.
@@ -61,7 +62,8 @@ export const streamsApi = newApp();
 streamsApi.openapi(listRoute, async (c) => {
   const streams = await appActor(c.env, c.var.app.name).listStreams();
   const counted = featuresOf(c.var.app).viewerCounter;
-  return ok(c, counted ? streams : streams.map(({ viewers: _, ...stream }) => stream));
+  const appId = c.var.app.id;
+  return ok(c, streams.map(({ viewers, ...stream }) => ({ ...stream, appId, ...(counted ? { viewers } : {}) })));
 });
 
 streamsApi.openapi(getRoute, async (c) => {
@@ -69,7 +71,7 @@ streamsApi.openapi(getRoute, async (c) => {
   const stream = await appActor(c.env, c.var.app.name).getStream(id);
   if (!stream) throw streamNotFound(id);
   if (!featuresOf(c.var.app).viewerCounter) delete stream.viewers;
-  return ok(c, stream);
+  return ok(c, { ...stream, appId: c.var.app.id });
 });
 
 streamsApi.openapi(stopRoute, async (c) => {
@@ -95,3 +97,4 @@ streamsApi.openapi(stopRoute, async (c) => {
 
 registerHls(streamsApi);
 registerStreamRecording(streamsApi);
+registerStreamSessions(streamsApi);

@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 export const StreamSchema = z
   .object({
     id: z.string().openapi({ description: "`<room>/<identity>`; in paths the `/` is written `%2F`" }),
+    appId: z.number().int().openapi({ description: "The app's numeric id, as the original StreamHub's stream rows carry it" }),
     streamId: z.string(),
     type: z.enum(["webrtc", "rtmp", "rtsp", "whip", "url"]),
     room: z.string(),

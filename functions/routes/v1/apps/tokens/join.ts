@@ -5,6 +5,7 @@ import { commonErrorResponses, created, envelopeSchema, errorResponse } from "..
 import { featuresOf, playerLinks, publicBase } from "../../../../lib/features.ts";
 import { mintAccessToken, namespacedRoom } from "../../../../../core/livekit.ts";
 import { livekit } from "../../../../lib/livekit.ts";
+import { clientWsUrl } from "../../../../lib/cluster-nodes.ts";
 import { publisherHolder } from "../../../../../durable/app/livekit-events.ts";
 import { reserveQuota } from "../../../../lib/quota.ts";
 import { countToken } from "../../../../lib/token-traffic.ts";
@@ -76,7 +77,7 @@ export const registerJoinTokens = (app: App) =>
       adaptive: features.adaptivePlayer,
       canPublish,
       expiresAt: new Date(Date.now() + ttlSeconds * 1000).toISOString(),
-      wsUrl: config.PUBLIC_WS_URL ?? lk.url,
+      wsUrl: await clientWsUrl(c, room, config.PUBLIC_WS_URL ?? lk.url),
       ...playerLinks(base, record.name, room),
     });
   });

@@ -1,4 +1,5 @@
 import type { Vod } from "../../../../../durable/app/vods.repo.ts";
+import type { AppRecord } from "../../../../../durable/registry/apps.repo.ts";
 import { objectUrl, type S3Credentials, type S3Settings } from "../../../../../core/s3.ts";
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, newApp } from "../../../../lib/app.ts";
@@ -37,16 +38,20 @@ const deleteRoute = appRoute("vod:delete", {
   responses: {
     200: { description: "Deleted", content: { "application/json": { schema: envelopeSchema(DeletedVodSchema) } } },
     404: errorResponse("No such app or recording"),
-    409: errorResponse("Still recording: stop it first"),
+    409: errorResponse("Still recording or uploading (recording_running): stop it, or wait until it is ready"),
     502: errorResponse("The bucket did not delete the object; nothing changed"),
     ...commonErrorResponses,
   },
 });
 
-function shown(app: string, vod: Vod, s3: S3Settings | null) {
+function shown(app: AppRecord, vod: Vod, s3: S3Settings | null) {
   return {
     ...vod,
-    appId: app,
+    appId: app.id,
+    name: `${vod.room}-${vod.startedAt.slice(0, 10)}`,
+    localPath: null,
+    metatagsJson: JSON.stringify({ room: vod.room, mode: vod.mode, codec: "h264" }),
+    snapshotKey: null,
     s3Url: s3 ? objectUrl(s3, vod.fileKey) : null,
     publicUrl: s3?.publicUrl && vod.status === "ready" ? `${s3.publicUrl.replace(/\/+$/, "")}/${vod.fileKey}` : null,
   };
@@ -69,7 +74,7 @@ vodsApi.openapi(listRoute, async (c) => {
   const actor = appActor(c.env, c.var.app.name);
   const s3 = (await actor.getS3())?.settings ?? null;
   const { vods, total } = await actor.listVods({ ...filter, room: room ? namespacedRoom(c.var.app.livekitRoomPrefix, room) : undefined }, order, dir, limit, offset);
-  return page(c, vods.map((vod) => shown(c.var.app.name, vod, s3)), total, limit, offset);
+  return page(c, vods.map((vod) => shown(c.var.app, vod, s3)), total, limit, offset);
 });
 
 vodsApi.openapi(getRoute, async (c) => {
@@ -80,13 +85,15 @@ vodsApi.openapi(getRoute, async (c) => {
   if (!vod) throw vodNotFound(id);
   const s3 = await actor.getS3();
   const credentials = await actor.s3Credentials();
-  const base = shown(c.var.app.name, vod, s3?.settings ?? null);
+  const base = shown(c.var.app, vod, s3?.settings ?? null);
   const presignedUrl = vod.status === "ready" && s3 && credentials ? await presign(s3.settings, credentials, vod.fileKey, ttl) : null;
   return ok(c, {
     ...base,
     url: base.publicUrl ?? presignedUrl,
     presignedUrl,
     presignedExpiresAt: presignedUrl ? new Date(Date.now() + ttl * 1000).toISOString() : null,
+    adaptive: null,
+    variants: [],
   });
 });
 
@@ -95,7 +102,8 @@ vodsApi.openapi(deleteRoute, async (c) => {
   const actor = appActor(c.env, c.var.app.name);
   const vod = await actor.getVod(id);
   if (!vod) throw vodNotFound(id);
-  if (vod.status === "recording" || vod.status === "uploading") throw new ApiError("recording_ended", "the recording is still running: stop it first");
+  if (vod.status === "recording") throw new ApiError("recording_running", `recording "${id}" is still running: stop it first (POST …/recording/${id}/stop)`);
+  if (vod.status === "uploading") throw new ApiError("recording_running", `recording "${id}" is still uploading: delete it once it is ready`);
   const s3 = await actor.getS3();
   const credentials = await actor.s3Credentials();
   let s3Deleted = false;

@@ -7,7 +7,7 @@ const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 export const VodSchema = z
   .object({
     id: z.string(),
-    appId: z.string(),
+    appId: z.number().int().openapi({ description: "The app's numeric id" }),
     egressId: z.string(),
     streamId: z.string().nullable(),
     room: z.string(),
@@ -24,6 +24,11 @@ export const VodSchema = z
     error: z.string().nullable(),
     startedAt: z.string(),
     endedAt: z.string().nullable(),
+    // The original StreamHub's VodRecord fields, which its clients read.
+    name: z.string().openapi({ description: "A display name: the room and the day the recording started" }),
+    localPath: z.null().openapi({ description: "Always null: recordings go straight to the app's bucket" }),
+    metatagsJson: z.string().openapi({ description: "JSON: room, mode and codec" }),
+    snapshotKey: z.null().openapi({ description: "Always null: no snapshots are taken" }),
   })
   .openapi("Vod");
 
@@ -31,6 +36,8 @@ export const VodDetailSchema = VodSchema.extend({
   url: z.string().nullable().openapi({ description: "publicUrl, or else presignedUrl" }),
   presignedUrl: z.string().nullable(),
   presignedExpiresAt: z.string().nullable(),
+  adaptive: z.null().openapi({ description: "Always null: no adaptive HLS ladder is made of recordings" }),
+  variants: z.array(z.unknown()).max(0).openapi({ description: "Always empty: recordings are not transcoded" }),
 }).openapi("VodDetail");
 
 export const DeletedVodSchema = z.object({ id: z.string(), deleted: z.literal(true), s3Deleted: z.boolean(), localDeleted: z.literal(false) });
