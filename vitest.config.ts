@@ -56,7 +56,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["**/*.node.test.ts", "test/e2e/**/*.test.ts", "test/compat/**/*.test.ts"],
+          include: ["**/*.node.test.ts", "test/e2e/**/*.test.ts", "test/compat/**/*.test.ts", "test/fuzz/**/*.test.ts"],
           exclude: ["node_modules/**"],
           globalSetup: ["test/e2e/global-setup.ts"],
           testTimeout: 60_000,

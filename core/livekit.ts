@@ -5,6 +5,7 @@ import type { Config } from "./config.ts";
 import { toBase64, toBase64Url, utf8 } from "./crypto/encoding.ts";
 import { hmacKey } from "./crypto/hmac.ts";
 import { endpointOf, type S3Credentials, type S3Settings } from "./s3.ts";
+import { transportFailure } from "./transport.ts";
 
 // Every LiveKit call goes through livekit-server-sdk with the key, secret and
 // URL passed explicitly from the validated config (never process.env). Used by
@@ -206,16 +207,23 @@ export const egressUpload = (settings: S3Settings, credentials: S3Credentials) =
   });
 
 /**
- * What a failed LiveKit call means: LiveKit refused the request (a Twirp 4xx:
- * bad argument, not found, …), or it could not be reached or failed itself.
+ * What a failed LiveKit call means, `reason` in LiveKit's own words where it
+ * answered: it refused this request (a Twirp 4xx — `invalid_argument`,
+ * `not_found`, `failed_precondition` …: the caller's to fix); it failed itself
+ * or refused StreamHub's keys (a 5xx, `unauthenticated`, `permission_denied`:
+ * the operator's to fix); or nothing answered (`reason` a fixed phrase, never
+ * the runtime's message).
  */
-export type LiveKitFailure = { kind: "refused"; status: number; code: string | null; message: string } | { kind: "unavailable"; message: string };
+export type LiveKitFailure =
+  | { kind: "rejected" | "failed"; status: number; code: string | null; reason: string }
+  | { kind: "unreachable"; reason: string };
 
 export function classifyLiveKitError(error: unknown): LiveKitFailure {
-  if (error instanceof ServerError && error.status >= 400 && error.status < 500) {
-    return { kind: "refused", status: error.status, code: error.code ?? null, message: error.message };
+  if (error instanceof ServerError) {
+    const callersToFix = error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 403;
+    return { kind: callersToFix ? "rejected" : "failed", status: error.status, code: error.code ?? null, reason: error.message.slice(0, 300) };
   }
-  return { kind: "unavailable", message: error instanceof Error ? error.message : String(error) };
+  return { kind: "unreachable", reason: transportFailure(error) };
 }
 
 /**
@@ -224,5 +232,5 @@ export function classifyLiveKitError(error: unknown): LiveKitFailure {
  */
 export function liveKitGone(error: unknown, options: { stoppedEgress?: boolean } = {}): boolean {
   const failure = classifyLiveKitError(error);
-  return failure.kind === "refused" && (failure.status === 404 || (options.stoppedEgress === true && failure.status === 412));
+  return failure.kind !== "unreachable" && (failure.status === 404 || (options.stoppedEgress === true && failure.status === 412));
 }

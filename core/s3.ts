@@ -30,6 +30,27 @@ export function endpointOf(settings: S3Settings): string {
   return settings.region === "us-east-1" ? "https://s3.amazonaws.com" : `https://s3.${settings.region}.amazonaws.com`;
 }
 
+/** Whether a URL's host is an IPv4 or IPv6 literal (WHATWG URL already normalized it). */
+const isIpLiteral = (hostname: string) => hostname.startsWith("[") || /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname);
+
+/**
+ * Why objects of these settings cannot be addressed, if they cannot: a
+ * virtual-hosted URL puts the bucket in front of the host name, which an IP
+ * address has none of (`bucket.203.0.113.5` is not a host).
+ */
+export function addressingProblem(settings: S3Settings): string | undefined {
+  let endpoint: URL;
+  try {
+    endpoint = new URL(endpointOf(settings));
+  } catch {
+    return "the endpoint is not a URL";
+  }
+  if (!settings.forcePathStyle && isIpLiteral(endpoint.hostname)) {
+    return "an endpoint given as an IP address needs path-style addressing: set forcePathStyle to true, or give the endpoint's host name";
+  }
+  return undefined;
+}
+
 const encodeKey = (key: string) => key.split("/").map(encodeURIComponent).join("/");
 
 /** The URL of one object, path-style (`endpoint/bucket/key`) or virtual-hosted (`bucket.host/key`). */

@@ -16,10 +16,11 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { ASSETS_DIR, ROOT, builtFrom, filesUnder, inputsDigest, recordBuild } from "./build.ts";
+import { copyDocsViewer } from "./build-docs-viewer.ts";
 
 export const SDK_DIR = `${ASSETS_DIR}/sdk`;
 const RECORD = `${SDK_DIR}/build.json`;
-const INPUT_FILES = ["package-lock.json", "node_modules/.package-lock.json", "selfhost/build-sdk.ts"];
+const INPUT_FILES = ["package-lock.json", "node_modules/.package-lock.json", "selfhost/build-sdk.ts", "selfhost/build-docs-viewer.ts"];
 
 /** SHA-256 over every file of sdk/ and the lockfiles, by path and content. */
 export function sdkInputsDigest(): string {
@@ -65,6 +66,8 @@ export async function buildSdk(): Promise<SdkSizes> {
     }),
   ]);
   writeFileSync(`${SDK_DIR}/streamhub-adaptor.d.ts`, await adaptorDeclarations());
+  // The API docs' viewer is browser code served from the assets too.
+  copyDocsViewer();
   const sizes: SdkSizes = {};
   for (const result of results) {
     for (const file of Object.keys((result.metafile as Metafile).outputs)) {

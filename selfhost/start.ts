@@ -28,6 +28,7 @@ import {
   writeNewSecrets,
   type NodeSecrets,
 } from "./secrets.ts";
+import { pipeAsJsonLines } from "./workerd-log.ts";
 
 /** The workerd binary that wrangler, miniflare and the vitest plugin also use. */
 const workerdBinary = join(dirname(createRequire(import.meta.url).resolve("workerd/package.json")), "bin", "workerd");
@@ -162,8 +163,11 @@ async function main() {
   const workerd = spawn(
     workerdBinary,
     ["serve", `${ROOT}selfhost/workerd.capnp`, "--socket-addr", `http=${address}`, "--directory-path", `data=${join(dataDir, "actors")}`, "--directory-path", `assets=${ASSETS_DIR}`],
-    { env, stdio: "inherit" },
+    { env, stdio: ["inherit", "pipe", "pipe"] },
   );
+  // One log format: workerd's own lines are wrapped into the Worker's JSON lines.
+  pipeAsJsonLines(workerd.stdout!, process.stdout, "info");
+  pipeAsJsonLines(workerd.stderr!, process.stderr, "warn");
 
   const base = `http://${address}`;
   say(`serving on ${base} (data in ${dataDir})`);

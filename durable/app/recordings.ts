@@ -1,6 +1,6 @@
 import { EncodedFileOutput, EncodedFileType, EncodingOptionsPreset } from "@livekit/protocol";
 import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
-import { classifyLiveKitError, egressUpload, livekitClients, namespacedRoom } from "../../core/livekit.ts";
+import { classifyLiveKitError, egressUpload, livekitClients, namespacedRoom, type LiveKitFailure } from "../../core/livekit.ts";
 import { describeError, log } from "../../core/log.ts";
 import { keyUnder } from "../../core/s3.ts";
 import type { AppHost } from "./host.ts";
@@ -24,7 +24,7 @@ export type StartRecordingResult =
   | { ok: true; vod: Vod; overLimit: { metric: string; limit: number; used: number } | null }
   | { ok: false; code: "recording_disabled" | "s3_not_configured" | "livekit_not_configured" }
   | { ok: false; code: "quota_exceeded"; metric: "maxStorageGb" | "maxRecordingMinutesMonth"; limit: number; used: number }
-  | { ok: false; code: "livekit_refused" | "livekit_unavailable"; message: string };
+  | { ok: false; code: "livekit_failed"; failure: LiveKitFailure };
 
 /**
  * Recordings and live HLS. Recording uses LiveKit egress, which uploads an MP4
@@ -104,8 +104,7 @@ export class Recordings {
     } catch (error) {
       await ledger.release(minutes.reservationId);
       log("error", `LiveKit failed to record room "${room}"`, { app: identity.name, ...describeError(error) });
-      const failure = classifyLiveKitError(error);
-      return failure.kind === "refused" ? { ok: false, code: "livekit_refused", message: failure.message } : { ok: false, code: "livekit_unavailable", message: failure.message };
+      return { ok: false, code: "livekit_failed", failure: classifyLiveKitError(error) };
     }
     const startedAt = nowIso();
     await this.vods.insert({ id: vodId, egressId: egress.egressId, room, streamId: input.streamId ?? null, mode, fileKey, width: PRESET.width, height: PRESET.height, startedAt, reservationId: minutes.reservationId });

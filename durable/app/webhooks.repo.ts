@@ -120,15 +120,51 @@ export class WebhooksRepository {
    */
   async claimDue(now: number, limit: number, leaseUntil: number): Promise<DeliveryRow[]> {
     // One statement takes and leases them. A disabled endpoint's queue waits for it to be enabled again (its test pings still go).
-    const rows = await this.#db.all<DeliveryRow>(sql`
+    const rows = await this.#db.all<DeliveryRow & { seq: number }>(sql`
       UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil}
       WHERE id IN (
         SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
         WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND (e.enabled = 1 OR d.event = 'webhook.test')
-        ORDER BY d.next_attempt_at, d.created_at LIMIT ${limit})
+        ORDER BY d.next_attempt_at, d.rowid LIMIT ${limit})
+      RETURNING *, rowid AS seq`);
+    // RETURNING gives no order: oldest first, in the order they were written (events fanned out together share created_at).
+    return rows.sort((a, b) => a.seq - b.seq).map(({ seq: _, ...row }) => row);
+  }
+
+  /** Enabled endpoints that are failing and have deliveries waiting: the ones worth a probe. */
+  failingWithBacklog(): Promise<{ id: string; failing_since: number }[]> {
+    return this.#db.all<{ id: string; failing_since: number }>(sql`
+      SELECT e.id, e.failing_since FROM webhook_endpoints e
+      WHERE e.enabled = 1 AND e.failing_since IS NOT NULL
+        AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.endpoint_id = e.id AND d.status = 'pending')`);
+  }
+
+  /**
+   * Takes an endpoint's oldest waiting delivery that is not due yet (and not
+   * among `exclude`, those in flight) for a probe, leased as claimDue does.
+   * Returns it with the time it was due, which a failed probe gives back.
+   */
+  async claimOldestWaiting(endpointId: string, now: number, leaseUntil: number, exclude: string[]): Promise<{ delivery: DeliveryRow; dueAt: number } | null> {
+    const oldest = await this.#db.one<DeliveryRow>(sql`
+      SELECT * FROM webhook_deliveries
+      WHERE endpoint_id = ${endpointId} AND status = 'pending' AND id NOT IN (SELECT value FROM json_each(${JSON.stringify(exclude)}))
+      ORDER BY created_at, rowid LIMIT 1`);
+    if (!oldest || oldest.next_attempt_at === null || oldest.next_attempt_at <= now) return null;
+    const [delivery] = await this.#db.all<DeliveryRow>(sql`
+      UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil}
+      WHERE id = ${oldest.id} AND status = 'pending' AND next_attempt_at = ${oldest.next_attempt_at}
       RETURNING *`);
-    // RETURNING gives no order: oldest first, as they were due.
-    return rows.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
+    return delivery ? { delivery, dueAt: oldest.next_attempt_at } : null;
+  }
+
+  /** An endpoint answers again: everything it has waiting (but `exclude`, in flight) is due `now`. */
+  async releaseBacklog(endpointId: string, now: number, exclude: string[]): Promise<number> {
+    return (
+      await this.#db.run(sql`
+        UPDATE webhook_deliveries SET next_attempt_at = ${now}
+        WHERE endpoint_id = ${endpointId} AND status = 'pending' AND next_attempt_at > ${now}
+          AND id NOT IN (SELECT value FROM json_each(${JSON.stringify(exclude)}))`)
+    ).changes;
   }
 
   /** Takes one pending delivery (a test ping, a replay) and leases it, as claimDue does. */

@@ -73,3 +73,84 @@ describe("Webhooks capability", () => {
     );
   });
 });
+
+/** Receiver answers for an inbox from now on (the last one repeats). */
+const answer = (name: string, status: number) => fetch(`${RECEIVER}/_config/${name}`, { method: "POST", body: JSON.stringify({ responses: [{ status }] }) });
+
+/**
+ * A receiver down for two minutes, on the actor's own clock: the webhook task
+ * runs whenever the schedule says it is due (as the alarm would), the clock
+ * jumping to that time instead of the test sleeping.
+ */
+async function downForTwoMinutes(host: Parameters<Parameters<typeof withHost>[0]>[0], events: number) {
+  const clock = { now: Date.now() };
+  const webhooks = new Webhooks(host, { now: () => clock.now });
+  const name = `cap-down-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const { secret, endpoint } = await webhooks.create({ url: `${RECEIVER}/r/${name}`, events: ["vod_deleted"], enabled: true, description: null });
+  const received = await inbox(name, secret);
+  await answer(name, 503);
+  const start = clock.now;
+  for (let i = 0; i < events; i++) await host.events.record("vod_deleted", { vodId: `vod_${i}`, room: "r", fileKey: `k${i}` }, new Date(start).toISOString());
+  const returnsAt = start + 120_000;
+  let due: number | null = start;
+  let lastRun = start;
+  while (due !== null && due < returnsAt) {
+    clock.now = lastRun = Math.max(due, clock.now);
+    due = await webhooks.runScheduled();
+  }
+  return { webhooks, clock, name, endpoint, received, start, returnsAt, lastRun, due };
+}
+
+const vodIds = (got: { body: string }[]) => got.map((r) => JSON.parse(r.body).data.vodId as string);
+
+describe("Webhooks catch up as soon as the receiver does", () => {
+  it("delivers the backlog of a receiver down for 2 minutes within 30 s of its return, probing it lightly meanwhile", async () => {
+    await withHost(async (host) => {
+      const { webhooks, clock, name, endpoint, received, start, returnsAt, due: dueWhileDown } = await downForTwoMinutes(host, 5);
+
+      // While down: each delivery was tried on its schedule only (now, +5 s), and the endpoint probed
+      // with one request at a time, no more than every 10 s — probes do not use up the schedule.
+      const whileDown = await received();
+      const pendingWhileDown = await webhooks.deliveries(endpoint.id, "pending", 10, 0);
+      expect(pendingWhileDown.total).toBe(5);
+      expect(pendingWhileDown.deliveries.every((d) => d.attempts === 2)).toBe(true);
+      expect(whileDown.length).toBeLessThanOrEqual(10 + 120 / 10 + 1);
+      expect(dueWhileDown).not.toBeNull();
+
+      await answer(name, 204);
+      let due: number | null = dueWhileDown;
+      while (due !== null && (await webhooks.deliveries(endpoint.id, "pending", 1, 0)).total > 0) {
+        clock.now = Math.max(due, returnsAt);
+        if (clock.now > returnsAt + 30_000) break;
+        due = await webhooks.runScheduled();
+      }
+      expect(clock.now - returnsAt).toBeLessThanOrEqual(30_000);
+      const delivered = await webhooks.deliveries(endpoint.id, "delivered", 10, 0);
+      expect(delivered.total).toBe(5);
+      const got = (await received()).slice(whileDown.length);
+      // The probe is the oldest; the rest are sent in the order they were written, concurrently (arrival order is not promised).
+      expect(vodIds(got)[0]).toBe("vod_0");
+      expect(vodIds(got).sort()).toEqual(["vod_0", "vod_1", "vod_2", "vod_3", "vod_4"]);
+      expect(got.every((r) => r.verified)).toBe(true);
+      expect((await webhooks.get(endpoint.id))!.failingSince).toBeNull();
+      expect(start).toBeLessThan(returnsAt);
+    });
+  });
+
+  it("sends the backlog at once when a new event to the returned receiver is delivered", async () => {
+    await withHost(async (host) => {
+      const { webhooks, clock, name, endpoint, received, lastRun } = await downForTwoMinutes(host, 4);
+      const before = (await received()).length;
+      await answer(name, 204);
+      // Just after the last run: no probe and no retry is due; the new event's delivery is what proves the receiver back.
+      clock.now = lastRun + 1;
+      await host.events.record("vod_deleted", { vodId: "vod_new", room: "r", fileKey: "k-new" }, new Date(clock.now).toISOString());
+      await webhooks.pump();
+      await webhooks.pump();
+      expect((await webhooks.deliveries(endpoint.id, "delivered", 10, 0)).total).toBe(5);
+      const got = vodIds((await received()).slice(before));
+      expect(got[0]).toBe("vod_new");
+      expect(got.slice(1).sort()).toEqual(["vod_0", "vod_1", "vod_2", "vod_3"]);
+    });
+  });
+});

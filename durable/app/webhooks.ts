@@ -22,6 +22,16 @@ const RECORD_BATCH = 32;
  * ahead: if the actor dies mid-round, the alarm picks the outbox up again.
  */
 const BACKSTOP_MS = 2_000;
+/**
+ * How often a failing endpoint with deliveries waiting is probed (its oldest
+ * waiting delivery, sent early): a tenth of how long it has been failing,
+ * between 10 s and 5 min. A receiver back after two minutes is found within
+ * about 12 s; one dead for a day costs a request every 5 minutes. A probe
+ * that fails uses up none of the delivery's retries.
+ */
+const PROBE_MIN_MS = 10_000;
+const PROBE_MAX_MS = 300_000;
+const probeInterval = (failingForMs: number) => Math.min(PROBE_MAX_MS, Math.max(PROBE_MIN_MS, Math.round(failingForMs / 10)));
 
 /**
  * Outbound webhooks: endpoints, the outbox (deliveries fanned out from the
@@ -36,11 +46,18 @@ export class Webhooks {
   readonly #repo: WebhooksRepository;
   /** The app's key-value config, where the fan-out cursor is kept. */
   readonly #config: AppStateRepository;
+  /** The actor's clock for delivery times (tests move it instead of sleeping through retry delays). */
+  readonly #now: () => number;
   #pumping: Promise<void> | null = null;
   #again = false;
+  /** Deliveries this actor has sent and not yet recorded: a released backlog must not send them twice. */
+  readonly #inFlight = new Set<string>();
+  /** When each failing endpoint was last probed (lost with the actor: it is then probed at its next run). */
+  readonly #probedAt = new Map<string, number>();
 
-  constructor(host: AppHost) {
+  constructor(host: AppHost, options: { now?: () => number } = {}) {
     this.#host = host;
+    this.#now = options.now ?? Date.now;
     this.#repo = new WebhooksRepository(host.db);
     this.#config = new AppStateRepository(host.db);
   }
@@ -142,7 +159,7 @@ export class Webhooks {
   async test(id: string): Promise<string | null> {
     const identity = await this.#host.identity();
     if (!(await this.#repo.endpoint(id))) return null;
-    const now = Date.now();
+    const now = this.#now();
     const messageId = `msg_${toBase64Url(randomBytes(12))}`;
     const body = envelope(messageId, "webhook.test", identity.name, now, { endpointId: id, message: "This is a test event from StreamHub." });
     const deliveryId = `dlv_${toBase64Url(randomBytes(12))}`;
@@ -167,7 +184,7 @@ export class Webhooks {
   async replay(endpointId: string, deliveryId: string): Promise<boolean> {
     const row = await this.#repo.delivery(deliveryId);
     if (!row || row.endpoint_id !== endpointId) return false;
-    const now = Date.now();
+    const now = this.#now();
     await this.#repo.requeue(deliveryId, now, new Date(now).toISOString());
     await this.#deliverOne(deliveryId);
     return true;
@@ -180,13 +197,13 @@ export class Webhooks {
    * schedule will come back to it should this run not finish.
    */
   kick(): void {
-    void this.#host.scheduler.at("webhooks", Date.now() + BACKSTOP_MS).catch((error) => log("error", "could not schedule webhook delivery", describeError(error)));
+    void this.#host.scheduler.at("webhooks", this.#now() + BACKSTOP_MS).catch((error) => log("error", "could not schedule webhook delivery", describeError(error)));
     void this.pump().catch((error) => log("error", "webhook delivery failed", describeError(error)));
   }
 
   /** Sends one delivery now, on its own: a test ping or a replay does not wait behind a backlog. */
   async #deliverOne(deliveryId: string): Promise<void> {
-    const [delivery] = await this.#repo.claim(deliveryId, Date.now() + 2 * DELIVERY_TIMEOUT_MS);
+    const [delivery] = await this.#repo.claim(deliveryId, this.#now() + 2 * DELIVERY_TIMEOUT_MS);
     if (!delivery) return;
     const endpoint = await this.#repo.endpoint(delivery.endpoint_id);
     if (!endpoint) return;
@@ -210,9 +227,40 @@ export class Webhooks {
    * does not wait behind a burst): the task only comes back to check on it.
    */
   async runScheduled(): Promise<number | null> {
-    if (this.#pumping) return Date.now() + BACKSTOP_MS;
+    if (this.#pumping) return this.#now() + BACKSTOP_MS;
     await this.pump();
-    return this.#repo.nextDue();
+    return this.#nextDue();
+  }
+
+  /** When the webhook task is next due: the earliest retry, or the earliest probe of a failing endpoint. */
+  async #nextDue(): Promise<number | null> {
+    const now = this.#now();
+    let next = await this.#repo.nextDue();
+    for (const endpoint of await this.#repo.failingWithBacklog()) {
+      const probeAt = this.#probeDueAt(endpoint, now);
+      if (next === null || probeAt < next) next = probeAt;
+    }
+    return next;
+  }
+
+  #probeDueAt(endpoint: { id: string; failing_since: number }, now: number): number {
+    return (this.#probedAt.get(endpoint.id) ?? endpoint.failing_since) + probeInterval(now - endpoint.failing_since);
+  }
+
+  /**
+   * Probes of failing endpoints that are due (and get no delivery this round
+   * anyway): each endpoint's oldest waiting delivery, claimed to be sent now.
+   */
+  async #claimProbes(now: number, busy: Set<string>): Promise<{ delivery: DeliveryRow; dueAt: number }[]> {
+    const probes: { delivery: DeliveryRow; dueAt: number }[] = [];
+    for (const endpoint of await this.#repo.failingWithBacklog()) {
+      if (busy.has(endpoint.id) || now < this.#probeDueAt(endpoint, now)) continue;
+      // Probed or not (nothing waiting is claimable), it is not asked again before its next interval.
+      this.#probedAt.set(endpoint.id, now);
+      const probe = await this.#repo.claimOldestWaiting(endpoint.id, now, now + 2 * DELIVERY_TIMEOUT_MS, [...this.#inFlight]);
+      if (probe) probes.push(probe);
+    }
+    return probes;
   }
 
   /** One delivery loop per actor: a request while it runs makes it go round once more. */
@@ -225,10 +273,10 @@ export class Webhooks {
       try {
         do {
           this.#again = false;
-          if ((await this.#round(Date.now())) >= CLAIM_PER_ROUND) this.#again = true;
+          if ((await this.#round(this.#now())) >= CLAIM_PER_ROUND) this.#again = true;
         } while (this.#again);
         // Nothing is due now: the schedule keeps the next retry (the backstop row, if any, clears itself).
-        const next = await this.#repo.nextDue();
+        const next = await this.#nextDue();
         if (next !== null) await this.#host.scheduler.at("webhooks", next);
       } finally {
         this.#pumping = null;
@@ -241,35 +289,50 @@ export class Webhooks {
   async #round(now: number): Promise<number> {
     await this.#fanOut(now);
     // Leased past any attempt's timeout; a run that dies leaves them to the next one.
-    const due = await this.#repo.claimDue(now, CLAIM_PER_ROUND, Date.now() + 2 * DELIVERY_TIMEOUT_MS);
-    if (due.length === 0) return 0;
+    const due = await this.#repo.claimDue(now, CLAIM_PER_ROUND, this.#now() + 2 * DELIVERY_TIMEOUT_MS);
+    for (const delivery of due) this.#inFlight.add(delivery.id);
+    const byEndpoint = new Map<string, { deliveries: DeliveryRow[]; probe?: { dueAt: number } }>();
+    for (const delivery of due) byEndpoint.set(delivery.endpoint_id, { deliveries: [...(byEndpoint.get(delivery.endpoint_id)?.deliveries ?? []), delivery] });
+    const probes = await this.#claimProbes(now, new Set(byEndpoint.keys()));
+    for (const { delivery, dueAt } of probes) {
+      this.#inFlight.add(delivery.id);
+      byEndpoint.set(delivery.endpoint_id, { deliveries: [delivery], probe: { dueAt } });
+    }
+    if (byEndpoint.size === 0) return 0;
     const identity = await this.#host.identity();
-    const byEndpoint = new Map<string, DeliveryRow[]>();
-    for (const delivery of due) byEndpoint.set(delivery.endpoint_id, [...(byEndpoint.get(delivery.endpoint_id) ?? []), delivery]);
-    const results: Statement[] = [];
+    // Attempts are in flight until their outcome is written (a released backlog must not take them again).
+    const results: { id: string; statements: Statement[] }[] = [];
     const flush = async () => {
-      if (results.length > 0) await this.#repo.batch(results.splice(0));
+      if (results.length === 0) return;
+      const written = results.splice(0);
+      await this.#repo.batch(written.flatMap((r) => r.statements));
+      for (const { id } of written) this.#inFlight.delete(id);
     };
-    // One endpoint that fails (its secret cannot be opened) leaves the others' recorded attempts to be written.
-    const outcomes = await Promise.allSettled(
-      [...byEndpoint].map(async ([endpointId, deliveries]) => {
-        const endpoint = await this.#repo.endpoint(endpointId);
-        if (!endpoint) return;
-        const signer = await this.#signer(identity, endpoint);
-        let next = 0;
-        // A pool, not waves: a slow receiver's answer does not hold up the other slots.
-        const worker = async () => {
-          while (next < deliveries.length) {
-            const delivery = deliveries[next++]!;
-            results.push(...(await this.#deliver(endpoint, delivery, signer)));
-            if (results.length >= RECORD_BATCH) await flush();
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(MAX_IN_FLIGHT_PER_ENDPOINT, deliveries.length) }, worker));
-      }),
-    );
-    await flush();
-    for (const outcome of outcomes) if (outcome.status === "rejected") log("error", "webhook delivery to an endpoint failed; its deliveries go again after their lease", describeError(outcome.reason));
+    try {
+      // One endpoint that fails (its secret cannot be opened) leaves the others' recorded attempts to be written.
+      const outcomes = await Promise.allSettled(
+        [...byEndpoint].map(async ([endpointId, { deliveries, probe }]) => {
+          const endpoint = await this.#repo.endpoint(endpointId);
+          if (!endpoint) return;
+          const signer = await this.#signer(identity, endpoint);
+          let next = 0;
+          // A pool, not waves: a slow receiver's answer does not hold up the other slots.
+          const worker = async () => {
+            while (next < deliveries.length) {
+              const delivery = deliveries[next++]!;
+              results.push({ id: delivery.id, statements: await this.#deliver(endpoint, delivery, signer, probe) });
+              if (results.length >= RECORD_BATCH) await flush();
+            }
+          };
+          await Promise.all(Array.from({ length: Math.min(MAX_IN_FLIGHT_PER_ENDPOINT, deliveries.length) }, worker));
+        }),
+      );
+      await flush();
+      for (const outcome of outcomes) if (outcome.status === "rejected") log("error", "webhook delivery to an endpoint failed; its deliveries go again after their lease", describeError(outcome.reason));
+    } finally {
+      for (const delivery of due) this.#inFlight.delete(delivery.id);
+      for (const { delivery } of probes) this.#inFlight.delete(delivery.id);
+    }
     return due.length;
   }
 
@@ -312,9 +375,13 @@ export class Webhooks {
     return secrets;
   }
 
-  /** One attempt; returns the statements that record it (written in batches by the round). */
-  async #deliver(endpoint: EndpointRow, delivery: DeliveryRow, secrets: string[]): Promise<Statement[]> {
-    const now = Date.now();
+  /**
+   * One attempt; returns the statements that record it (written in batches by
+   * the round). A probe that does not get through gives the delivery back as
+   * it was (its retries untouched), the attempt only logged.
+   */
+  async #deliver(endpoint: EndpointRow, delivery: DeliveryRow, secrets: string[], probe?: { dueAt: number }): Promise<Statement[]> {
+    const now = this.#now();
     const attemptsMade = delivery.attempts + 1;
     let result: AttemptResult;
     if (!this.#host.config().STREAMHUB_WEBHOOK_ALLOW_PRIVATE && (await isPrivateTarget(endpoint.url))) {
@@ -335,23 +402,30 @@ export class Webhooks {
       result = await attempt(endpoint.url, headers, delivery.body);
     }
 
-    const decided = result.error?.startsWith("refused:") ? ({ outcome: "failed" } as const) : verdict(result, attemptsMade, Date.now());
+    const decided = result.error?.startsWith("refused:") ? ({ outcome: "failed" } as const) : verdict(result, attemptsMade, this.#now());
     const status: DeliveryStatus = decided.outcome === "delivered" ? "delivered" : decided.outcome === "retry" ? "pending" : "failed";
-    this.#host.metrics.attempt(delivery.event, status === "pending" ? "failed" : status === "failed" ? "dropped" : "delivered", status === "delivered" ? (Date.now() - Date.parse(delivery.created_at)) / 1000 : null);
+    const givenBack = probe !== undefined && decided.outcome !== "delivered" && decided.outcome !== "gone";
+    this.#host.metrics.attempt(delivery.event, status === "pending" ? "failed" : status === "failed" ? "dropped" : "delivered", status === "delivered" ? (this.#now() - Date.parse(delivery.created_at)) / 1000 : null);
     const statements = this.#repo.attemptStatements(
       delivery.id,
-      { at: new Date().toISOString(), status: result.status, duration_ms: result.durationMs, error: result.error, response: result.response },
-      { status, attempts: attemptsMade, nextAttemptAt: decided.outcome === "retry" ? decided.nextAttemptAt : null },
+      { at: new Date(this.#now()).toISOString(), status: result.status, duration_ms: result.durationMs, error: result.error, response: result.response },
+      givenBack
+        ? { status: "pending", attempts: delivery.attempts, nextAttemptAt: probe.dueAt }
+        : { status, attempts: attemptsMade, nextAttemptAt: decided.outcome === "retry" ? decided.nextAttemptAt : null },
     );
 
     // The endpoint's health is written at once: later attempts of this round read it.
     if (decided.outcome === "delivered") {
+      this.#probedAt.delete(endpoint.id);
       if (endpoint.failing_since !== null) {
         endpoint.failing_since = null;
         await this.#repo.markFailing(endpoint.id, null);
+        await this.#catchUp(endpoint.id, now);
       }
       return statements;
     }
+    // It was just tried: that is as good as a probe.
+    this.#probedAt.set(endpoint.id, now);
     const disable = async (reason: string) => {
       if (endpoint.enabled !== 1) return;
       endpoint.enabled = 0;
@@ -369,6 +443,18 @@ export class Webhooks {
     }
     if (now - failingSince > DISABLE_FAILING_AFTER_MS) await disable("every delivery has failed for over 3 days");
     return statements;
+  }
+
+  /**
+   * A failing endpoint answered: everything it has waiting is due now, in the
+   * order it was written, rather than at each delivery's next retry.
+   */
+  async #catchUp(endpointId: string, now: number): Promise<void> {
+    const released = await this.#repo.releaseBacklog(endpointId, now, [...this.#inFlight]);
+    if (released === 0) return;
+    log("info", "webhook endpoint answers again; its waiting deliveries go now", { endpointId, deliveries: released });
+    if (this.#pumping) this.#again = true;
+    else void this.pump().catch((error) => log("error", "webhook delivery failed", describeError(error)));
   }
 
   /** Retention: finished deliveries older than `before`, and beyond the newest DELIVERY_LOG_KEEP per endpoint, go. */

@@ -8,6 +8,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 export const ERRORS = {
   validation_failed: { status: 400, meaning: "A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem" },
   malformed_json: { status: 400, meaning: "The body is missing or is not UTF-8 JSON" },
+  json_too_complex: { status: 400, meaning: "The JSON body nests deeper than 32 levels or holds more than 10,000 elements" },
   unsupported_media_type: { status: 415, meaning: "The body is not declared as JSON" },
   payload_too_large: { status: 413, meaning: "The body is over STREAMHUB_MAX_BODY_BYTES" },
   unauthorized: { status: 401, meaning: "No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from" },
@@ -40,7 +41,9 @@ export const ERRORS = {
   node_name_taken: { status: 409, meaning: "Another cluster node has that name" },
   node_stats_too_large: { status: 413, meaning: "A heartbeat's stats are over 4096 bytes of JSON" },
   livekit_not_configured: { status: 503, meaning: "LiveKit is not configured on this node" },
-  livekit_error: { status: 502, meaning: "LiveKit failed or could not be reached; try again" },
+  livekit_unreachable: { status: 503, meaning: "LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs" },
+  livekit_rejected: { status: 400, meaning: "LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)" },
+  livekit_failed: { status: 502, meaning: "LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)" },
   stream_not_found: { status: 404, meaning: "No such stream (or it is not live, where that is needed)" },
   invalid_range: { status: 400, meaning: "The time range is empty or backwards: `from` must be before `to`" },
   range_too_large: { status: 400, meaning: "The time range holds more points than the resolution allows (minute: 24 hours, hour: 90 days)" },

@@ -1,4 +1,5 @@
-import { classifyLiveKitError, livekitClients, type LiveKit } from "../../core/livekit.ts";
+import { classifyLiveKitError, livekitClients, type LiveKit, type LiveKitFailure } from "../../core/livekit.ts";
+import { hostOf } from "../../core/transport.ts";
 import type { Config } from "../../core/config.ts";
 import { describeError, log } from "../../core/log.ts";
 import { ApiError } from "./errors.ts";
@@ -11,13 +12,25 @@ export function livekit(config: Config): LiveKit {
 }
 
 /**
- * A failed LiveKit call as the API answers it: LiveKit refusing the request
- * (a Twirp 4xx) is the caller's 400, anything else a 502 to retry. The cause is logged.
+ * A failed LiveKit call as the API answers it, naming the cause: LiveKit
+ * refusing the request is 400 livekit_rejected, LiveKit failing (or refusing
+ * the node's keys) 502 livekit_failed, both with LiveKit's reason in
+ * `details`; no answer is 503 livekit_unreachable. The whole error is logged.
  */
-export function livekitError(requestId: string, what: string, error: unknown): ApiError {
+export function livekitError(requestId: string, what: string, error: unknown, config?: Config): ApiError {
   log("error", `LiveKit failed to ${what}`, { requestId, ...describeError(error) });
-  const failure = classifyLiveKitError(error);
-  return failure.kind === "refused"
-    ? new ApiError("validation_failed", `LiveKit refused to ${what}: ${failure.message}`)
-    : new ApiError("livekit_error", `LiveKit failed to ${what}; try again`);
+  return livekitFailureError(what, classifyLiveKitError(error), config?.LIVEKIT_URL);
+}
+
+/** The API's error for a classified LiveKit failure (also used for failures an actor reports as values). */
+export function livekitFailureError(what: string, failure: LiveKitFailure, livekitUrl?: string): ApiError {
+  switch (failure.kind) {
+    case "rejected":
+    case "failed":
+      return new ApiError(failure.kind === "rejected" ? "livekit_rejected" : "livekit_failed", `LiveKit would not ${what}: ${failure.code ?? `HTTP ${failure.status}`}: ${failure.reason}`, {
+        details: { status: failure.status, code: failure.code, reason: failure.reason },
+      });
+    case "unreachable":
+      return new ApiError("livekit_unreachable", `LiveKit${livekitUrl ? ` at ${hostOf(livekitUrl)}` : ""} did not answer (${failure.reason}), so StreamHub could not ${what}; check that it runs and that LIVEKIT_URL points at it`);
+  }
 }

@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import { describeError, log } from "../../core/log.ts";
 import { appActor } from "../../core/actors.ts";
 import type { RecordingRequest } from "../../durable/app/recordings.ts";
 import type { Vod } from "../../durable/app/vods.repo.ts";
@@ -7,7 +6,7 @@ import type { AppRecord } from "../../durable/registry/apps.repo.ts";
 import type { QuotaMetric } from "../../durable/registry/plans.ts";
 import type { AppEnv } from "./context.ts";
 import { ApiError, quotaExceeded } from "./errors.ts";
-import { livekit } from "./livekit.ts";
+import { livekit, livekitError, livekitFailureError } from "./livekit.ts";
 import { quotaEnforced, recordOverLimit } from "./quota.ts";
 
 /**
@@ -30,10 +29,8 @@ export async function startRecording(c: Context<AppEnv>, record: AppRecord, inpu
       throw new ApiError("livekit_not_configured", "LiveKit is not configured: set LIVEKIT_API_KEY and LIVEKIT_API_SECRET");
     case "quota_exceeded":
       throw quotaExceeded(started.metric, started.limit, started.used);
-    case "livekit_refused":
-      throw new ApiError("validation_failed", `LiveKit refused to record room "${input.roomName}": ${started.message}`);
-    case "livekit_unavailable":
-      throw new ApiError("livekit_error", `LiveKit failed to record room "${input.roomName}"; try again`);
+    case "livekit_failed":
+      throw livekitFailureError(`record room "${input.roomName}"`, started.failure, c.var.config.LIVEKIT_URL);
   }
 }
 
@@ -42,8 +39,7 @@ export async function stopRecording(c: Context<AppEnv>, vod: { id: string; egres
   try {
     await livekit(c.var.config).egress.stopEgress(vod.egressId);
   } catch (error) {
-    log("error", "LiveKit did not stop the recording", { requestId: c.var.requestId, egressId: vod.egressId, ...describeError(error) });
-    throw new ApiError("livekit_error", "LiveKit did not stop the recording; try again");
+    throw livekitError(c.var.requestId, `stop recording ${vod.egressId}`, error, c.var.config);
   }
   await appActor(c.env, c.var.app.name).markVodStopping(vod.id);
   return { vodId: vod.id, egressId: vod.egressId, status: "uploading" };

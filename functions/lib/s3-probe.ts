@@ -1,5 +1,6 @@
 import { AwsClient } from "aws4fetch";
 import { randomBytes, toHex } from "../../core/crypto/encoding.ts";
+import { transportFailure } from "../../core/transport.ts";
 import { keyUnder, objectUrl, type S3Credentials, type S3Settings } from "../../core/s3.ts";
 import { ApiError, type ErrorCode } from "./errors.ts";
 
@@ -48,12 +49,13 @@ function explain(step: string, status: number, code: string | null, settings: S3
 export async function probeS3(settings: S3Settings, credentials: S3Credentials): Promise<void> {
   const client = s3Client(settings, credentials);
   const url = objectUrl(settings, keyUnder(settings.prefix, ".streamhub-probe", toHex(randomBytes(8))));
+  const host = URL.parse(url)?.host ?? url;
   const content = `streamhub probe ${new Date().toISOString()}`;
   const call = async (step: string, init: RequestInit) => {
     try {
       return await client.fetch(url, { ...init, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     } catch (error) {
-      throw refuse("s3_unreachable", `could not reach ${new URL(url).host}: ${(error as Error).message}`, step);
+      throw refuse("s3_unreachable", `could not reach ${host}: ${transportFailure(error)}`, step);
     }
   };
 

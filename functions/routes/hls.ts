@@ -3,11 +3,13 @@ import type { Context } from "hono";
 import { keyUnder, objectUrl } from "../../core/s3.ts";
 import { appActor } from "../../core/actors.ts";
 import { namespacedRoom } from "../../core/livekit.ts";
+import { describeError, log } from "../../core/log.ts";
+import { transportFailure } from "../../core/transport.ts";
 import { appRecord } from "../lib/app-records.ts";
 import { newApp } from "../lib/app.ts";
 import type { AppEnv } from "../lib/context.ts";
 import { errorBody } from "../lib/envelope.ts";
-import { ERRORS } from "../lib/errors.ts";
+import { ApiError, ERRORS } from "../lib/errors.ts";
 import { featuresOf } from "../lib/features.ts";
 import { hlsFolder, PLAYLIST } from "../lib/hls.ts";
 import { livekit } from "../lib/livekit.ts";
@@ -67,7 +69,13 @@ hlsApi.get("/:app/:room/:file", async (c) => {
   const source = await liveSource(c);
   if (!source || (file !== PLAYLIST && !SEGMENT.test(file))) return notFound(c);
   const client = s3Client(source.settings, source.credentials);
-  const upstream = await client.fetch(objectUrl(source.settings, keyUnder(source.folder, file)));
+  let upstream: Response;
+  try {
+    upstream = await client.fetch(objectUrl(source.settings, keyUnder(source.folder, file)), { signal: AbortSignal.timeout(10_000) });
+  } catch (error) {
+    log("warn", "HLS: the app's bucket did not answer", { requestId: c.var.requestId, app: source.appName, ...describeError(error) });
+    throw new ApiError("s3_error", `the app's bucket did not answer (${transportFailure(error)}); try again`);
+  }
   if (!upstream.ok) return notFound(c);
 
   c.header("Access-Control-Allow-Origin", "*");

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "../../lib/errors.ts";
+import { jsonShapeProblem } from "./shape.ts";
 
 const WITH_BODY = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -46,7 +47,8 @@ const isBeacon = (c: Parameters<MiddlewareHandler>[0]) => c.req.method === "POST
 
 /**
  * The API takes JSON only. A body over the limit is 413, a body that is not
- * declared JSON is 415, a body that is not UTF-8 JSON is 400 — all before any
+ * declared JSON is 415, a body nested too deep or with too many elements
+ * (shape.ts) or that is not UTF-8 JSON is 400 — all before any
  * handler runs, so a bad request never reaches storage. The parsed body is
  * cached by Hono, so validators read it without parsing again.
  */
@@ -89,6 +91,9 @@ export const jsonBody = (options: { maxBytes: (c: Parameters<MiddlewareHandler>[
     const limit = limitFor(maxBytes);
     return limit(c, async () => {
       const bytes = await c.req.arrayBuffer();
+      // Before decoding and parsing: what a caller without credentials can make the node do is read its bytes once.
+      const problem = jsonShapeProblem(new Uint8Array(bytes));
+      if (problem) throw new ApiError("json_too_complex", problem);
       let text: string;
       try {
         // Strict UTF-8: bytes that are not text are an error, not replacement characters in stored names.

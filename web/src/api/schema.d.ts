@@ -29,6 +29,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": 1,
+                         *           "name": "demo",
+                         *           "displayName": "demo",
+                         *           "livekitRoomPrefix": "demo-room",
+                         *           "tenantId": "demo-1",
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z",
+                         *           "settingsJson": "demo"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AppRecord"][];
                             error: null;
@@ -38,7 +58,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -47,7 +72,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -56,7 +86,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -65,26 +100,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -108,6 +142,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "demo"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateApp"];
                 };
             };
@@ -118,13 +157,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": 1,
+                         *         "name": "demo",
+                         *         "displayName": "demo",
+                         *         "livekitRoomPrefix": "demo-room",
+                         *         "tenantId": "demo-1",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z",
+                         *         "settingsJson": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AppRecord"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -133,7 +194,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -142,7 +208,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -151,7 +222,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The name or the room prefix is taken (app_exists, room_prefix_taken) */
+                /**
+                 * @description Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description The name or the room prefix is taken (app_exists, room_prefix_taken)
+                 *
+                 *     Codes:
+                 *     - `app_exists`: An app with this name exists
+                 *     - `room_prefix_taken`: The room prefix is another app's, or overlaps one
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -160,7 +249,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -169,7 +263,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -178,8 +277,27 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The tenant's maxApps quota is used up (quota_exceeded, with metric, limit, used) */
+                /**
+                 * @description The tenant's maxApps quota is used up (quota_exceeded, with metric, limit, used)
+                 *
+                 *     Codes:
+                 *     - `quota_exceeded`: A tenant quota is used up; `error.metric`, `error.limit` and `error.used` say which
+                 */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuotaExceeded"] | components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -187,8 +305,11 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
-                500: {
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -229,13 +350,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": 1,
+                         *         "name": "demo",
+                         *         "displayName": "demo",
+                         *         "livekitRoomPrefix": "demo-room",
+                         *         "tenantId": "demo-1",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z",
+                         *         "settingsJson": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AppRecord"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -244,7 +385,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -253,7 +399,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -262,7 +413,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -271,26 +427,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -326,13 +481,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "deleted": true,
+                         *         "name": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["DeletedApp"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -341,7 +512,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -350,7 +526,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -359,7 +540,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -368,7 +554,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -377,7 +568,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -386,8 +582,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -414,6 +627,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": components["schemas"]["UpdateApp"];
                 };
             };
@@ -424,13 +638,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": 1,
+                         *         "name": "demo",
+                         *         "displayName": "demo",
+                         *         "livekitRoomPrefix": "demo-room",
+                         *         "tenantId": "demo-1",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z",
+                         *         "settingsJson": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AppRecord"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -439,7 +675,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -448,7 +689,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -457,7 +703,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -466,7 +717,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The room prefix is taken by another app (room_prefix_taken) */
+                /**
+                 * @description The room prefix is taken by another app (room_prefix_taken)
+                 *
+                 *     Codes:
+                 *     - `room_prefix_taken`: The room prefix is another app's, or overlaps one
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -475,7 +731,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -484,7 +745,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -493,8 +759,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -542,14 +825,45 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "app": "demo",
+                         *         "resolution": "minute",
+                         *         "from": "demo",
+                         *         "to": "demo",
+                         *         "points": [
+                         *           {
+                         *             "ts": "2026-11-29T12:00:00.000Z",
+                         *             "streams": 1,
+                         *             "viewers": 1,
+                         *             "publishers": 1,
+                         *             "ingestKbps": 1
+                         *           }
+                         *         ]
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AnalyticsSeries"];
                             error: null;
                         };
+                        /**
+                         * @example ts,streams,viewers,publishers,ingestKbps
+                         *     2026-11-29T12:00:00.000Z,1,2,1,
+                         */
                         "text/csv": string;
                     };
                 };
-                /** @description validation_failed (e.g. an unknown resolution), invalid_range (from not before to), range_too_large */
+                /**
+                 * @description validation_failed (e.g. an unknown resolution), invalid_range (from not before to), range_too_large
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `invalid_range`: The time range is empty or backwards: `from` must be before `to`
+                 *     - `range_too_large`: The time range holds more points than the resolution allows (minute: 24 hours, hour: 90 days)
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -558,7 +872,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -567,7 +886,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -576,7 +900,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -585,26 +914,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -650,6 +978,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": 1,
+                         *           "ts": "2026-11-24T08:00:00.000Z",
+                         *           "actor": "demo",
+                         *           "via": "demo",
+                         *           "tenantId": "demo-1",
+                         *           "app": "demo",
+                         *           "method": "demo",
+                         *           "path": "demo",
+                         *           "status": 1,
+                         *           "ip": "demo",
+                         *           "requestId": "req_3kq9TzWm"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AuditEntry"][];
                             error: null;
@@ -659,7 +1010,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -668,7 +1024,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -677,7 +1038,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -686,7 +1052,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -695,26 +1066,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -757,13 +1127,59 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "app": "demo",
+                         *         "adaptive": true,
+                         *         "layers": [
+                         *           {
+                         *             "name": "demo",
+                         *             "height": 1
+                         *           }
+                         *         ],
+                         *         "rtmp": {
+                         *           "enabled": true,
+                         *           "transcode": true
+                         *         },
+                         *         "features": {
+                         *           "rtmpPassword": true,
+                         *           "chat": true,
+                         *           "reactions": true,
+                         *           "viewerCounter": true,
+                         *           "hiddenQc": true,
+                         *           "adaptivePlayer": true,
+                         *           "publicPlayback": true
+                         *         },
+                         *         "transcoding": {
+                         *           "enabled": false,
+                         *           "encoding": "h264",
+                         *           "vodAdaptive": false,
+                         *           "vodRenditions": [],
+                         *           "hwaccel": "auto",
+                         *           "hwaccelResolved": {
+                         *             "requested": "auto",
+                         *             "effective": "cpu",
+                         *             "type": "none",
+                         *             "reason": "demo"
+                         *           }
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AppConfig"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -772,7 +1188,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -781,7 +1202,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -790,7 +1216,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -799,26 +1230,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -848,6 +1278,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": components["schemas"]["PatchAppConfig"];
                 };
             };
@@ -858,13 +1289,61 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "app": "demo",
+                         *         "adaptive": true,
+                         *         "layers": [
+                         *           {
+                         *             "name": "demo",
+                         *             "height": 1
+                         *           }
+                         *         ],
+                         *         "rtmp": {
+                         *           "enabled": true,
+                         *           "transcode": true
+                         *         },
+                         *         "features": {
+                         *           "rtmpPassword": true,
+                         *           "chat": true,
+                         *           "reactions": true,
+                         *           "viewerCounter": true,
+                         *           "hiddenQc": true,
+                         *           "adaptivePlayer": true,
+                         *           "publicPlayback": true
+                         *         },
+                         *         "transcoding": {
+                         *           "enabled": false,
+                         *           "encoding": "h264",
+                         *           "vodAdaptive": false,
+                         *           "vodRenditions": [],
+                         *           "hwaccel": "auto",
+                         *           "hwaccelResolved": {
+                         *             "requested": "auto",
+                         *             "effective": "cpu",
+                         *             "type": "none",
+                         *             "reason": "demo"
+                         *           }
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AppConfig"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -873,7 +1352,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -882,7 +1366,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -891,7 +1380,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -900,7 +1394,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -909,7 +1408,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -918,8 +1422,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -961,6 +1482,47 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "ingressId": "demo-1",
+                         *           "name": "demo",
+                         *           "inputType": "rtmp",
+                         *           "status": "demo",
+                         *           "room": "demo-room",
+                         *           "participantIdentity": "host",
+                         *           "participantName": "host",
+                         *           "url": "https://example.com/hooks/streamhub",
+                         *           "sourceUrl": "https://example.com/hooks/streamhub",
+                         *           "streamKey": "demo",
+                         *           "streamKeySet": true,
+                         *           "requiresPassword": true,
+                         *           "passwordValidatedAt": "2026-11-24T08:00:00.000Z",
+                         *           "transcoding": true,
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "startedAt": "2026-11-24T08:00:00.000Z",
+                         *           "endedAt": "2026-11-24T08:00:00.000Z",
+                         *           "viewers": 1,
+                         *           "relay": {
+                         *             "status": "demo",
+                         *             "error": "demo",
+                         *             "restarts": 1,
+                         *             "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *           },
+                         *           "publishUrl": "https://example.com/hooks/streamhub",
+                         *           "roomName": "demo-room",
+                         *           "rtmp_url": "https://example.com/hooks/streamhub",
+                         *           "stream_key": "demo",
+                         *           "requires_password": true
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Ingress"][];
                             error: null;
@@ -970,7 +1532,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -979,7 +1546,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -988,7 +1560,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -997,7 +1574,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app */
+                /**
+                 * @description No such app
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1006,26 +1588,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1051,6 +1632,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "inputType": "rtmp"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateIngress"];
                 };
             };
@@ -1061,13 +1647,57 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "ingressId": "demo-1",
+                         *         "name": "demo",
+                         *         "inputType": "rtmp",
+                         *         "status": "demo",
+                         *         "room": "demo-room",
+                         *         "participantIdentity": "host",
+                         *         "participantName": "host",
+                         *         "url": "https://example.com/hooks/streamhub",
+                         *         "sourceUrl": "https://example.com/hooks/streamhub",
+                         *         "streamKey": "demo",
+                         *         "streamKeySet": true,
+                         *         "requiresPassword": true,
+                         *         "passwordValidatedAt": "2026-11-24T08:00:00.000Z",
+                         *         "transcoding": true,
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "startedAt": "2026-11-24T08:00:00.000Z",
+                         *         "endedAt": "2026-11-24T08:00:00.000Z",
+                         *         "viewers": 1,
+                         *         "relay": {
+                         *           "status": "demo",
+                         *           "error": "demo",
+                         *           "restarts": 1,
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         },
+                         *         "publishUrl": "https://example.com/hooks/streamhub",
+                         *         "roomName": "demo-room",
+                         *         "rtmp_url": "https://example.com/hooks/streamhub",
+                         *         "stream_key": "demo",
+                         *         "requires_password": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["CreatedIngress"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1076,7 +1706,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1085,7 +1720,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1094,7 +1734,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1103,7 +1748,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1112,7 +1762,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1121,16 +1776,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The tenant's maxConcurrentStreams quota is used up (quota_exceeded) */
+                /**
+                 * @description The tenant's maxConcurrentStreams quota is used up (quota_exceeded)
+                 *
+                 *     Codes:
+                 *     - `quota_exceeded`: A tenant quota is used up; `error.metric`, `error.limit` and `error.used` say which
+                 */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["QuotaExceeded"] | components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -1139,7 +1804,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit refused or failed */
+                /**
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
                 502: {
                     headers: {
                         [name: string]: unknown;
@@ -1148,7 +1818,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit is not configured */
+                /**
+                 * @description LiveKit is not configured
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1191,13 +1868,54 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "ingressId": "demo-1",
+                         *         "name": "demo",
+                         *         "inputType": "rtmp",
+                         *         "status": "demo",
+                         *         "room": "demo-room",
+                         *         "participantIdentity": "host",
+                         *         "participantName": "host",
+                         *         "url": "https://example.com/hooks/streamhub",
+                         *         "sourceUrl": "https://example.com/hooks/streamhub",
+                         *         "streamKey": "demo",
+                         *         "streamKeySet": true,
+                         *         "requiresPassword": true,
+                         *         "passwordValidatedAt": "2026-11-24T08:00:00.000Z",
+                         *         "transcoding": true,
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "startedAt": "2026-11-24T08:00:00.000Z",
+                         *         "endedAt": "2026-11-24T08:00:00.000Z",
+                         *         "viewers": 1,
+                         *         "relay": {
+                         *           "status": "demo",
+                         *           "error": "demo",
+                         *           "restarts": 1,
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         },
+                         *         "publishUrl": "https://example.com/hooks/streamhub",
+                         *         "roomName": "demo-room",
+                         *         "rtmp_url": "https://example.com/hooks/streamhub",
+                         *         "stream_key": "demo",
+                         *         "requires_password": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Ingress"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1206,7 +1924,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1215,7 +1938,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1224,7 +1952,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or ingress */
+                /**
+                 * @description No such app or ingress
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `ingress_not_found`: No such ingress in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1233,26 +1967,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1283,6 +2016,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "ingressId": "demo-1",
+                         *         "deleted": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -1293,7 +2035,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1302,7 +2052,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1311,7 +2066,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1320,7 +2080,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or ingress */
+                /**
+                 * @description No such app or ingress
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `ingress_not_found`: No such ingress in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1329,7 +2095,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1338,7 +2109,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1347,7 +2123,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -1356,8 +2137,27 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit refused or failed */
+                /**
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1394,6 +2194,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "password": "a-long-secret-value-1"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ValidateIngressPassword"];
                 };
             };
@@ -1404,6 +2209,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "ingressId": "demo-1",
+                         *         "valid": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 ingressId: string;
@@ -1413,7 +2227,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1422,7 +2243,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1431,7 +2257,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1440,7 +2271,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or ingress */
+                /**
+                 * @description No such app or ingress
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `ingress_not_found`: No such ingress in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1449,7 +2286,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1458,7 +2300,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1467,8 +2314,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1506,16 +2370,36 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The stream of snapshots */
+                /** @description The stream of snapshots: one Server-Sent Event per change */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "text/event-stream": string;
+                        /**
+                         * @example {
+                         *       "event": "streams",
+                         *       "data": "[]",
+                         *       "retry": 2000
+                         *     }
+                         */
+                        "text/event-stream": {
+                            /** @description JSON: the active streams, as `data` of GET /apps/{app}/streams */
+                            data: string;
+                            /** @enum {string} */
+                            event: "streams";
+                            id?: string;
+                            /** @description The reconnection delay the client should use, in ms */
+                            retry?: number;
+                        };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1524,7 +2408,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1533,7 +2422,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1542,7 +2436,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1551,26 +2450,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1621,6 +2519,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": 1,
+                         *           "ts": "2026-11-24T08:00:00.000Z",
+                         *           "level": "demo",
+                         *           "source": "demo",
+                         *           "tenantId": "demo-1",
+                         *           "appId": "demo-1",
+                         *           "message": "demo",
+                         *           "metaJson": "demo"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["ServerLog"][];
                             error: null;
@@ -1630,7 +2548,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1639,7 +2562,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1648,7 +2576,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1657,7 +2590,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1666,26 +2604,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1732,13 +2669,32 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "token": "demo",
+                         *         "app": "demo",
+                         *         "room": "demo-room",
+                         *         "identity": "host",
+                         *         "wsUrl": "https://example.com/hooks/streamhub",
+                         *         "mode": "viewer",
+                         *         "expiresAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["PlayToken"];
                             error: null;
                         };
                     };
                 };
-                /** @description Not a valid room name */
+                /**
+                 * @description Not a valid room name
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1747,7 +2703,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description public_playback_disabled: the app's public playback is off, or there is no such app (one answer, so that app names cannot be probed) */
+                /**
+                 * @description public_playback_disabled: the app's public playback is off, or there is no such app (one answer, so that app names cannot be probed)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `public_playback_disabled`: No public playback for the app: its publicPlayback feature is off (or there is no such app); ask for a viewer token
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1756,7 +2718,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many play tokens from this address; see Retry-After */
+                /**
+                 * @description Too many play tokens from this address; see Retry-After
+                 *
+                 *     Codes:
+                 *     - `too_many_requests`: Too many attempts from this address or for this account; `Retry-After` says when to try again
+                 */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1765,7 +2732,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit is not configured */
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description LiveKit is not configured
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1816,13 +2801,56 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "summary": {
+                         *           "views": 1,
+                         *           "medianFirstFrameMs": 1,
+                         *           "p95FirstFrameMs": 1,
+                         *           "rebufferRatio": 1,
+                         *           "byPath": {
+                         *             "webrtc": 1,
+                         *             "hls": 1,
+                         *             "none": 1
+                         *           }
+                         *         },
+                         *         "views": [
+                         *           {
+                         *             "viewId": "demo-1",
+                         *             "room": "demo-room",
+                         *             "path": "webrtc",
+                         *             "firstFrameMs": 1,
+                         *             "rebufferMs": 1,
+                         *             "rebufferCount": 1,
+                         *             "watchedMs": 1,
+                         *             "errors": [
+                         *               "demo"
+                         *             ],
+                         *             "final": true,
+                         *             "startedAt": "2026-11-24T08:00:00.000Z",
+                         *             "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *           }
+                         *         ],
+                         *         "total": 1,
+                         *         "limit": 1,
+                         *         "offset": 1
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["QoeViews"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1831,7 +2859,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1840,7 +2873,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1849,7 +2887,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1858,26 +2901,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1903,7 +2945,21 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "viewId": "demo",
+                     *       "room": "demo-room",
+                     *       "path": "webrtc"
+                     *     }
+                     */
                     "application/json": components["schemas"]["QoeReport"];
+                    /**
+                     * @example {
+                     *       "viewId": "demo",
+                     *       "room": "demo-room",
+                     *       "path": "webrtc"
+                     *     }
+                     */
                     "text/plain": components["schemas"]["QoeReport"];
                 };
             };
@@ -1914,6 +2970,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "accepted": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -1923,7 +2987,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Not a report (validation_failed, malformed_json) */
+                /**
+                 * @description Not a report (validation_failed, malformed_json)
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1932,7 +3003,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app */
+                /**
+                 * @description No such app
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1941,7 +3017,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body over the API's limit */
+                /**
+                 * @description Body over the API's limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -1950,7 +3031,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Neither JSON nor text/plain */
+                /**
+                 * @description Neither JSON nor text/plain
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1959,8 +3045,37 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many reports from this address; see Retry-After */
+                /**
+                 * @description Too many reports from this address; see Retry-After
+                 *
+                 *     Codes:
+                 *     - `too_many_requests`: Too many attempts from this address or for this account; `Retry-After` says when to try again
+                 */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2004,13 +3119,31 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "vodId": "demo-1",
+                         *         "egressId": "demo-1",
+                         *         "status": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Recording"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2019,7 +3152,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2028,7 +3166,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2037,7 +3180,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or recording */
+                /**
+                 * @description No such app or recording
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `vod_not_found`: No such recording, or nothing is being recorded
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2046,7 +3195,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The recording has already ended */
+                /**
+                 * @description The recording has already ended
+                 *
+                 *     Codes:
+                 *     - `recording_ended`: The recording is not running any more (stop)
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2055,7 +3209,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -2064,7 +3223,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -2073,7 +3237,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -2082,8 +3251,27 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit refused or failed */
+                /**
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2120,6 +3308,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "roomName": "demo-room"
+                     *     }
+                     */
                     "application/json": components["schemas"]["StartRecording"];
                 };
             };
@@ -2130,13 +3323,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "vodId": "demo-1",
+                         *         "egressId": "demo-1",
+                         *         "status": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Recording"];
                             error: null;
                         };
                     };
                 };
-                /** @description Recording is off for the app (recording_disabled), S3 is not configured (s3_not_configured), or the input is invalid */
+                /**
+                 * @description Recording is off for the app (recording_disabled), S3 is not configured (s3_not_configured), or the input is invalid
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 *     - `recording_disabled`: Recording is turned off for the app (recordingEnabled)
+                 *     - `s3_not_configured`: The app has no S3 bucket yet
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2145,7 +3358,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2154,7 +3372,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2163,7 +3386,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2172,7 +3400,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -2181,7 +3414,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -2190,16 +3428,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description maxRecordingMinutesMonth or maxStorageGb is used up (quota_exceeded) */
+                /**
+                 * @description maxRecordingMinutesMonth or maxStorageGb is used up (quota_exceeded)
+                 *
+                 *     Codes:
+                 *     - `quota_exceeded`: A tenant quota is used up; `error.metric`, `error.limit` and `error.used` say which
+                 */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["QuotaExceeded"] | components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -2208,8 +3456,27 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit refused or failed */
+                /**
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2250,13 +3517,41 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "provider": "aws",
+                         *         "bucket": "recordings",
+                         *         "region": "us-east-1",
+                         *         "endpoint": "demo",
+                         *         "forcePathStyle": true,
+                         *         "prefix": "demo",
+                         *         "public_url": "https://example.com/hooks/streamhub",
+                         *         "key": "demo",
+                         *         "secret": "a-long-secret-value-1",
+                         *         "keyMasked": "demo",
+                         *         "secretMasked": "a-long-secret-value-1",
+                         *         "hasKey": true,
+                         *         "hasSecret": true,
+                         *         "configured": true,
+                         *         "publicVods": true,
+                         *         "publicWarning": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["MaskedS3"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2265,7 +3560,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2274,7 +3574,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2283,7 +3588,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2292,26 +3602,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2323,7 +3632,7 @@ export interface paths {
         };
         /**
          * Set the app's S3 bucket (proven before it is saved)
-         * @description Writes, reads back and deletes a small probe object with the given settings first; if any step fails the answer is a 400 naming what failed (s3_unreachable, s3_invalid_key, s3_invalid_secret, s3_bucket_not_found, s3_access_denied, s3_wrong_region) and nothing is saved. Keys are stored encrypted; an empty or absent key or secret keeps the stored one. A new public_url needs confirmPublic: true.
+         * @description Writes, reads back and deletes a small probe object with the given settings first; if any step fails the answer is a 400 naming what failed (s3_endpoint_private, s3_unreachable, s3_invalid_key, s3_invalid_secret, s3_bucket_not_found, s3_access_denied, s3_wrong_region, s3_probe_failed) and nothing is saved. An endpoint given as an IP address needs forcePathStyle: true. Keys are stored encrypted; an empty or absent key or secret keeps the stored one. A new public_url needs confirmPublic: true.
          */
         put: {
             parameters: {
@@ -2336,6 +3645,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "provider": "aws",
+                     *       "bucket": "recordings"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PutS3"];
                 };
             };
@@ -2346,13 +3661,51 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "provider": "aws",
+                         *         "bucket": "recordings",
+                         *         "region": "us-east-1",
+                         *         "endpoint": "demo",
+                         *         "forcePathStyle": true,
+                         *         "prefix": "demo",
+                         *         "public_url": "https://example.com/hooks/streamhub",
+                         *         "key": "demo",
+                         *         "secret": "a-long-secret-value-1",
+                         *         "keyMasked": "demo",
+                         *         "secretMasked": "a-long-secret-value-1",
+                         *         "hasKey": true,
+                         *         "hasSecret": true,
+                         *         "configured": true,
+                         *         "publicVods": true,
+                         *         "publicWarning": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["MaskedS3"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `s3_endpoint_private`: The S3 endpoint is on a private, loopback or metadata address
+                 *     - `s3_unreachable`: The S3 endpoint could not be reached (probe)
+                 *     - `s3_invalid_key`: The provider does not know the access key id (probe)
+                 *     - `s3_invalid_secret`: The secret does not match the access key id (probe)
+                 *     - `s3_bucket_not_found`: The bucket does not exist at the endpoint (probe)
+                 *     - `s3_access_denied`: The key may not write, read or delete objects in the bucket (probe)
+                 *     - `s3_wrong_region`: The bucket is in another region, or at another endpoint (probe)
+                 *     - `s3_probe_failed`: The bucket answered the probe with another failure
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2361,7 +3714,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2370,7 +3728,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2379,7 +3742,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2388,7 +3756,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -2397,7 +3770,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -2406,8 +3784,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2452,13 +3847,32 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "name": "play.html",
+                         *           "sizeBytes": 1,
+                         *           "embedUrl": "https://example.com/hooks/streamhub",
+                         *           "generated": true,
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       ],
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["SampleInfo"][];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2467,7 +3881,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2476,7 +3895,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2485,7 +3909,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2494,26 +3923,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2557,13 +3985,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "file": "demo",
+                         *         "content": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Sample"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2572,7 +4014,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2581,7 +4028,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2590,7 +4042,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app, or no such page in it */
+                /**
+                 * @description No such app, or no such page in it
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `sample_not_found`: No such sample page in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2599,26 +4057,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2644,6 +4101,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "content": "demo"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PutSample"];
                 };
             };
@@ -2654,13 +4116,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "file": "demo",
+                         *         "saved": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["SampleSaved"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2669,7 +4147,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2678,7 +4161,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2687,7 +4175,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2696,7 +4189,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The app has as many pages as it may keep (sample_limit_reached) */
+                /**
+                 * @description The app has as many pages as it may keep (sample_limit_reached)
+                 *
+                 *     Codes:
+                 *     - `sample_limit_reached`: The app has 50 sample pages, the most it may keep; change one instead
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2705,7 +4203,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The page is over 256 KB (sample_too_large), or the body over the API's limit */
+                /**
+                 * @description The page is over 256 KB (sample_too_large), or the body over the API's limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 *     - `sample_too_large`: The sample page is over 256 KB (UTF-8)
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -2714,7 +4218,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -2723,8 +4232,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2771,13 +4297,30 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "regenerated": [
+                         *           "demo"
+                         *         ]
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["SamplesRegenerated"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2786,7 +4329,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2795,7 +4343,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2804,7 +4357,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2813,7 +4371,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -2822,7 +4385,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -2831,8 +4399,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2873,13 +4458,40 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "appId": 1,
+                         *           "streamId": "demo-1",
+                         *           "type": "webrtc",
+                         *           "room": "demo-room",
+                         *           "participant": "host",
+                         *           "ingressId": "demo-1",
+                         *           "status": "active",
+                         *           "startedAt": "2026-11-24T08:00:00.000Z",
+                         *           "endedAt": "2026-11-24T08:00:00.000Z",
+                         *           "endReason": "demo",
+                         *           "lastStatsJson": "demo",
+                         *           "viewers": 1
+                         *         }
+                         *       ],
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Stream"][];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2888,7 +4500,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2897,7 +4514,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2906,7 +4528,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2915,26 +4542,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2978,13 +4604,38 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "appId": 1,
+                         *         "streamId": "demo-1",
+                         *         "type": "webrtc",
+                         *         "room": "demo-room",
+                         *         "participant": "host",
+                         *         "ingressId": "demo-1",
+                         *         "status": "active",
+                         *         "startedAt": "2026-11-24T08:00:00.000Z",
+                         *         "endedAt": "2026-11-24T08:00:00.000Z",
+                         *         "endReason": "demo",
+                         *         "lastStatsJson": "demo",
+                         *         "viewers": 1
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Stream"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2993,7 +4644,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3002,7 +4658,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3011,7 +4672,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or stream */
+                /**
+                 * @description No such app or stream
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3020,26 +4687,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3074,7 +4740,15 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3083,7 +4757,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3092,7 +4771,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3101,7 +4785,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or active stream */
+                /**
+                 * @description No such app or active stream
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3110,7 +4800,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -3119,7 +4814,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3128,7 +4828,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -3137,7 +4842,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit is not configured */
+                /**
+                 * @description Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description LiveKit is not configured
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3179,13 +4903,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "egressId": "demo-1",
+                         *         "playlistUrl": "https://example.com/hooks/streamhub",
+                         *         "status": "active",
+                         *         "active": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Hls"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3194,7 +4934,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3203,7 +4948,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3212,7 +4962,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or stream */
+                /**
+                 * @description No such app or stream
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3221,26 +4977,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3289,13 +5044,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "egressId": "demo-1",
+                         *         "playlistUrl": "https://example.com/hooks/streamhub",
+                         *         "status": "active",
+                         *         "active": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Hls"];
                             error: null;
                         };
                     };
                 };
-                /** @description S3 is not configured for the app (s3_not_configured) */
+                /**
+                 * @description S3 is not configured for the app (s3_not_configured)
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 *     - `s3_not_configured`: The app has no S3 bucket yet
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3304,7 +5079,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3313,7 +5093,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3322,7 +5107,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or active stream */
+                /**
+                 * @description No such app or active stream
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3331,7 +5122,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -3340,7 +5136,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3349,7 +5150,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -3358,8 +5164,27 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit refused or failed */
+                /**
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3403,13 +5228,32 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "egressId": "demo-1",
+                         *         "playlistUrl": "https://example.com/hooks/streamhub",
+                         *         "status": "active",
+                         *         "active": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Hls"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3418,7 +5262,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3427,7 +5276,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3436,7 +5290,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or stream */
+                /**
+                 * @description No such app or stream
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3445,7 +5305,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -3454,7 +5319,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3463,8 +5333,39 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3508,13 +5409,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "vodId": "demo-1",
+                         *         "egressId": "demo-1",
+                         *         "status": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Recording"];
                             error: null;
                         };
                     };
                 };
-                /** @description Recording is off for the app, or S3 is not configured */
+                /**
+                 * @description Recording is off for the app, or S3 is not configured
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 *     - `recording_disabled`: Recording is turned off for the app (recordingEnabled)
+                 *     - `s3_not_configured`: The app has no S3 bucket yet
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3523,7 +5444,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3532,7 +5458,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3541,7 +5472,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or active stream */
+                /**
+                 * @description No such app or active stream
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3550,7 +5487,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -3559,7 +5501,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3568,16 +5515,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description maxRecordingMinutesMonth or maxStorageGb is used up (quota_exceeded) */
+                /**
+                 * @description maxRecordingMinutesMonth or maxStorageGb is used up (quota_exceeded)
+                 *
+                 *     Codes:
+                 *     - `quota_exceeded`: A tenant quota is used up; `error.metric`, `error.limit` and `error.used` say which
+                 */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["QuotaExceeded"] | components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -3586,8 +5543,27 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit refused or failed */
+                /**
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3631,13 +5607,31 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "vodId": "demo-1",
+                         *         "egressId": "demo-1",
+                         *         "status": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Recording"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `livekit_rejected`: LiveKit refused the request; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. failed_precondition: room does not exist)
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3646,7 +5640,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3655,7 +5654,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3664,7 +5668,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or stream, or nothing is being recorded */
+                /**
+                 * @description No such app or stream, or nothing is being recorded
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 *     - `vod_not_found`: No such recording, or nothing is being recorded
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3673,7 +5684,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Codes:
+                 *     - `recording_ended`: The recording is not running any more (stop)
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -3682,7 +5710,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3691,7 +5724,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -3700,8 +5738,27 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit refused or failed */
+                /**
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
+                 *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
+                 */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3751,6 +5808,41 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": 1,
+                         *           "streamId": "demo-1",
+                         *           "room": "demo-room",
+                         *           "type": "demo",
+                         *           "status": "live",
+                         *           "startedAt": "2026-11-24T08:00:00.000Z",
+                         *           "endedAt": "2026-11-24T08:00:00.000Z",
+                         *           "endReason": "demo",
+                         *           "durationS": 1,
+                         *           "peakViewers": 1,
+                         *           "avgViewers": 1,
+                         *           "uniqueViewers": 1,
+                         *           "watchMinutes": 1,
+                         *           "ingestKbps": 1,
+                         *           "health": "healthy",
+                         *           "qoe": {
+                         *             "views": 1,
+                         *             "medianFirstFrameMs": 1,
+                         *             "p95FirstFrameMs": 1,
+                         *             "rebufferRatio": 1,
+                         *             "hlsFallbacks": 1,
+                         *             "failed": 1
+                         *           }
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["StreamSession"][];
                             error: null;
@@ -3758,10 +5850,19 @@ export interface paths {
                             offset: number;
                             total: number;
                         };
+                        /**
+                         * @example id,streamId,room,…
+                         *     1,demo-show/host,demo-show,…
+                         */
                         "text/csv": string;
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3770,7 +5871,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3779,7 +5885,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3788,7 +5899,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or stream */
+                /**
+                 * @description No such app or stream
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `stream_not_found`: No such stream (or it is not live, where that is needed)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3797,26 +5914,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3858,6 +5974,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": components["schemas"]["JoinTokenRequest"];
                 };
             };
@@ -3868,13 +5985,40 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "token": "demo",
+                         *         "app": "demo",
+                         *         "room": "demo-room",
+                         *         "identity": "host",
+                         *         "hidden": true,
+                         *         "audioOnly": true,
+                         *         "adaptive": true,
+                         *         "canPublish": true,
+                         *         "expiresAt": "2026-11-24T08:00:00.000Z",
+                         *         "wsUrl": "https://example.com/hooks/streamhub",
+                         *         "playUrl": "https://example.com/hooks/streamhub",
+                         *         "embedUrl": "https://example.com/hooks/streamhub",
+                         *         "iframe": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["JoinToken"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -3883,7 +6027,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3892,7 +6041,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -3901,7 +6055,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -3910,7 +6069,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -3919,7 +6083,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3928,16 +6097,26 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The tenant's maxConcurrentStreams quota is used up (quota_exceeded) */
+                /**
+                 * @description The tenant's maxConcurrentStreams quota is used up (quota_exceeded)
+                 *
+                 *     Codes:
+                 *     - `quota_exceeded`: A tenant quota is used up; `error.metric`, `error.limit` and `error.used` say which
+                 */
                 429: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["QuotaExceeded"] | components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -3946,7 +6125,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit is not configured */
+                /**
+                 * @description LiveKit is not configured
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3997,6 +6182,40 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "appId": 1,
+                         *           "egressId": "demo-1",
+                         *           "streamId": "demo-1",
+                         *           "room": "demo-room",
+                         *           "mode": "room-composite",
+                         *           "fileKey": "demo",
+                         *           "s3Url": "https://example.com/hooks/streamhub",
+                         *           "publicUrl": "https://example.com/hooks/streamhub",
+                         *           "sizeBytes": 1,
+                         *           "durationS": 1,
+                         *           "width": 1,
+                         *           "height": 1,
+                         *           "format": "demo",
+                         *           "status": "recording",
+                         *           "error": "demo",
+                         *           "startedAt": "2026-11-24T08:00:00.000Z",
+                         *           "endedAt": "2026-11-24T08:00:00.000Z",
+                         *           "name": "demo",
+                         *           "localPath": null,
+                         *           "metatagsJson": "demo",
+                         *           "snapshotKey": null
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Vod"][];
                             error: null;
@@ -4006,7 +6225,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4015,7 +6239,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4024,7 +6253,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4033,7 +6267,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app */
+                /**
+                 * @description No such app
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4042,26 +6281,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4108,13 +6346,47 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "appId": 1,
+                         *         "egressId": "demo-1",
+                         *         "streamId": "demo-1",
+                         *         "room": "demo-room",
+                         *         "mode": "room-composite",
+                         *         "fileKey": "demo",
+                         *         "s3Url": "https://example.com/hooks/streamhub",
+                         *         "publicUrl": "https://example.com/hooks/streamhub",
+                         *         "sizeBytes": 1,
+                         *         "durationS": 1,
+                         *         "width": 1,
+                         *         "height": 1,
+                         *         "format": "demo",
+                         *         "status": "recording",
+                         *         "error": "demo",
+                         *         "startedAt": "2026-11-24T08:00:00.000Z",
+                         *         "endedAt": "2026-11-24T08:00:00.000Z",
+                         *         "name": "demo",
+                         *         "localPath": null,
+                         *         "metatagsJson": "demo",
+                         *         "snapshotKey": null
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["VodDetail"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4123,7 +6395,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4132,7 +6409,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4141,7 +6423,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or recording */
+                /**
+                 * @description No such app or recording
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `vod_not_found`: No such recording, or nothing is being recorded
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4150,26 +6438,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4203,6 +6490,17 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "deleted": true,
+                         *         "s3Deleted": true,
+                         *         "localDeleted": false
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -4216,7 +6514,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4225,7 +6530,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4234,7 +6544,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4243,7 +6558,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app or recording */
+                /**
+                 * @description No such app or recording
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `vod_not_found`: No such recording, or nothing is being recorded
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4252,7 +6573,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Still recording or uploading (recording_running): stop it, or wait until it is ready */
+                /**
+                 * @description Still recording or uploading (recording_running): stop it, or wait until it is ready
+                 *
+                 *     Codes:
+                 *     - `recording_running`: The recording is still running or uploading (delete): stop it, or wait until it is ready
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -4261,7 +6587,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -4270,7 +6601,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4279,7 +6615,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -4288,8 +6629,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The bucket did not delete the object; nothing changed */
+                /**
+                 * @description The bucket did not delete the object; nothing changed
+                 *
+                 *     Codes:
+                 *     - `s3_error`: The bucket could not be reached or refused; nothing changed, try again
+                 */
                 502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4329,13 +6687,41 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "url": "https://example.com/hooks/streamhub",
+                         *           "events": [
+                         *             "demo"
+                         *           ],
+                         *           "enabled": true,
+                         *           "description": "demo",
+                         *           "disabledReason": "demo",
+                         *           "failingSince": "2026-11-24T08:00:00.000Z",
+                         *           "rotatingUntil": "2026-11-24T08:00:00.000Z",
+                         *           "secretSet": true,
+                         *           "legacy": true,
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       ],
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["WebhookEndpoint"][];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4344,7 +6730,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4353,7 +6744,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4362,7 +6758,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app */
+                /**
+                 * @description No such app
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4371,26 +6772,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4413,6 +6813,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "url": "https://example.com/hooks/streamhub"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateWebhookEndpoint"];
                 };
             };
@@ -4423,6 +6828,27 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "url": "https://example.com/hooks/streamhub",
+                         *         "events": [
+                         *           "demo"
+                         *         ],
+                         *         "enabled": true,
+                         *         "description": "demo",
+                         *         "disabledReason": "demo",
+                         *         "failingSince": "2026-11-24T08:00:00.000Z",
+                         *         "rotatingUntil": "2026-11-24T08:00:00.000Z",
+                         *         "secretSet": true,
+                         *         "legacy": true,
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["WebhookEndpoint"] & {
                                 secret: string;
@@ -4431,7 +6857,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `webhook_url_private`: The webhook URL is on a private, loopback or metadata address
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4440,7 +6874,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4449,7 +6888,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4458,7 +6902,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app */
+                /**
+                 * @description No such app
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4467,7 +6916,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -4476,7 +6930,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4485,8 +6944,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4528,13 +7004,39 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "url": "https://example.com/hooks/streamhub",
+                         *         "events": [
+                         *           "demo"
+                         *         ],
+                         *         "enabled": true,
+                         *         "description": "demo",
+                         *         "disabledReason": "demo",
+                         *         "failingSince": "2026-11-24T08:00:00.000Z",
+                         *         "rotatingUntil": "2026-11-24T08:00:00.000Z",
+                         *         "secretSet": true,
+                         *         "legacy": true,
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["WebhookEndpoint"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4543,7 +7045,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4552,7 +7059,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4561,7 +7073,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such endpoint */
+                /**
+                 * @description No such endpoint
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4570,26 +7088,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4620,6 +7137,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "deleted": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -4630,7 +7156,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4639,7 +7172,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4648,7 +7186,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4657,7 +7200,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such endpoint */
+                /**
+                 * @description No such endpoint
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4666,7 +7215,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -4675,7 +7229,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4684,8 +7243,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4710,6 +7286,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": components["schemas"]["UpdateWebhookEndpoint"];
                 };
             };
@@ -4720,13 +7297,42 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "url": "https://example.com/hooks/streamhub",
+                         *         "events": [
+                         *           "demo"
+                         *         ],
+                         *         "enabled": true,
+                         *         "description": "demo",
+                         *         "disabledReason": "demo",
+                         *         "failingSince": "2026-11-24T08:00:00.000Z",
+                         *         "rotatingUntil": "2026-11-24T08:00:00.000Z",
+                         *         "secretSet": true,
+                         *         "legacy": true,
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["WebhookEndpoint"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `webhook_url_private`: The webhook URL is on a private, loopback or metadata address
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4735,7 +7341,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4744,7 +7355,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4753,7 +7369,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such endpoint */
+                /**
+                 * @description No such endpoint
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4762,7 +7384,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -4771,7 +7398,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4780,8 +7412,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4823,6 +7472,28 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "webhookId": "demo-1",
+                         *           "event": "demo",
+                         *           "status": "pending",
+                         *           "attempts": 1,
+                         *           "nextAttemptAt": "2026-11-24T08:00:00.000Z",
+                         *           "lastStatus": 1,
+                         *           "lastError": "demo",
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["WebhookDelivery"][];
                             error: null;
@@ -4832,7 +7503,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4841,7 +7517,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4850,7 +7531,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4859,7 +7545,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such endpoint */
+                /**
+                 * @description No such endpoint
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4868,26 +7560,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4932,13 +7623,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "webhookId": "demo-1",
+                         *         "event": "demo",
+                         *         "status": "pending",
+                         *         "attempts": 1,
+                         *         "nextAttemptAt": "2026-11-24T08:00:00.000Z",
+                         *         "lastStatus": 1,
+                         *         "lastError": "demo",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["WebhookDeliveryDetail"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -4947,7 +7660,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -4956,7 +7674,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -4965,7 +7688,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such delivery */
+                /**
+                 * @description No such delivery
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 *     - `delivery_not_found`: No such delivery of the endpoint
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -4974,26 +7704,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5040,6 +7769,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "deliveryId": "demo-1"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 deliveryId: string;
@@ -5048,7 +7785,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5057,7 +7801,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5066,7 +7815,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5075,7 +7829,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such delivery */
+                /**
+                 * @description No such delivery
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 *     - `delivery_not_found`: No such delivery of the endpoint
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5084,7 +7845,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -5093,7 +7859,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5102,8 +7873,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5147,6 +7935,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "secret": "a-long-secret-value-1",
+                         *         "previousValidUntil": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 previousValidUntil: string;
@@ -5156,7 +7953,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5165,7 +7969,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5174,7 +7983,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5183,7 +7997,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such endpoint */
+                /**
+                 * @description No such endpoint
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5192,7 +8012,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -5201,7 +8026,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5210,8 +8040,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5255,6 +8102,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "deliveryId": "demo-1"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 deliveryId: string;
@@ -5263,7 +8118,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5272,7 +8134,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5281,7 +8148,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5290,7 +8162,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such endpoint */
+                /**
+                 * @description No such endpoint
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 *     - `webhook_not_found`: No such webhook endpoint in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5299,7 +8177,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -5308,7 +8191,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5317,8 +8205,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5361,6 +8266,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": 1,
+                         *           "ts": "2026-11-24T08:00:00.000Z",
+                         *           "actor": "demo",
+                         *           "via": "demo",
+                         *           "tenantId": "demo-1",
+                         *           "app": "demo",
+                         *           "method": "demo",
+                         *           "path": "demo",
+                         *           "status": 1,
+                         *           "ip": "demo",
+                         *           "requestId": "req_3kq9TzWm"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AuditEntry"][];
                             error: null;
@@ -5370,7 +8298,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5379,7 +8312,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5388,7 +8326,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5397,26 +8340,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5456,6 +8398,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "password": "a-long-secret-value-1"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Login"];
                 };
             };
@@ -5466,13 +8413,30 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "token": "demo",
+                         *         "expiresAt": "2026-11-24T08:00:00.000Z",
+                         *         "sessionId": "demo-1"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["LoginResult"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5481,7 +8445,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Wrong user or password (the same answer for both) */
+                /**
+                 * @description Wrong user or password (the same answer for both)
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 *     - `invalid_credentials`: Wrong user or password (the same answer for both)
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5490,7 +8460,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -5499,7 +8474,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5508,7 +8488,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many failed attempts; see Retry-After */
+                /**
+                 * @description Too many failed attempts; see Retry-After
+                 *
+                 *     Codes:
+                 *     - `too_many_requests`: Too many attempts from this address or for this account; `Retry-After` says when to try again
+                 */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5517,7 +8502,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Login is off: STREAMHUB_JWT_SECRET is not set */
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Login is off: STREAMHUB_JWT_SECRET is not set
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `login_disabled`: Login is off: STREAMHUB_JWT_SECRET is not set
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5560,7 +8563,14 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5569,7 +8579,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5578,7 +8593,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5587,7 +8607,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -5596,7 +8621,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5605,8 +8635,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5645,13 +8692,36 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "userId": "demo-1",
+                         *         "tenantId": "demo-1",
+                         *         "role": "owner",
+                         *         "isSuperadmin": true,
+                         *         "scope": "global",
+                         *         "via": "api_token",
+                         *         "email": "ops@example.com",
+                         *         "appId": 1,
+                         *         "appName": "demo",
+                         *         "tokenId": "demo-1",
+                         *         "sessionId": "demo-1"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["AuthContext"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5660,7 +8730,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5669,7 +8744,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5678,26 +8758,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5737,6 +8816,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "currentPassword": "a-long-secret-value-1",
+                     *       "newPassword": "a-long-secret-value-1"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ChangePassword"];
                 };
             };
@@ -5747,13 +8832,31 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "token": "demo",
+                         *         "expiresAt": "2026-11-24T08:00:00.000Z",
+                         *         "sessionId": "demo-1"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["ChangePasswordResult"];
                             error: null;
                         };
                     };
                 };
-                /** @description `weak_password`: the new password is under 12 characters, the current one or the email address; or validation_failed / malformed_json */
+                /**
+                 * @description `weak_password`: the new password is under 12 characters, the current one or the email address; or validation_failed / malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 *     - `weak_password`: The new password is under 12 characters, the current one, or the account's email address
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5762,7 +8865,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5771,7 +8879,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description `wrong_password`: the current password is not the account's; `forbidden`: the caller has no password here (break-glass admin, API token) */
+                /**
+                 * @description `wrong_password`: the current password is not the account's; `forbidden`: the caller has no password here (break-glass admin, API token)
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 *     - `wrong_password`: The current password given to change one's own password is not the account's
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5780,7 +8894,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -5789,7 +8908,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5798,7 +8922,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many wrong passwords for this account or from this address; see Retry-After */
+                /**
+                 * @description Too many wrong passwords for this account or from this address; see Retry-After
+                 *
+                 *     Codes:
+                 *     - `too_many_requests`: Too many attempts from this address or for this account; `Retry-After` says when to try again
+                 */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -5807,7 +8936,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
                     headers: {
                         [name: string]: unknown;
@@ -5816,7 +8950,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Login is off: STREAMHUB_JWT_SECRET is not set */
+                /**
+                 * @description Login is off: STREAMHUB_JWT_SECRET is not set
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5856,13 +8995,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "userId": "demo-1",
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "expiresAt": "2026-11-24T08:00:00.000Z",
+                         *           "revokedAt": "2026-11-24T08:00:00.000Z",
+                         *           "ip": "demo",
+                         *           "userAgent": "demo",
+                         *           "current": true
+                         *         }
+                         *       ],
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Session"][];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5871,7 +9032,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5880,7 +9046,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5889,26 +9060,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5958,7 +9128,14 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -5967,7 +9144,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -5976,7 +9158,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -5985,7 +9172,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such session of the caller's */
+                /**
+                 * @description No such session of the caller's
+                 *
+                 *     Codes:
+                 *     - `session_not_found`: No such session of the caller's
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -5994,7 +9186,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -6003,7 +9200,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -6012,8 +9214,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6050,6 +9269,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "nodeId": "demo-1"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ClusterHeartbeat"];
                 };
             };
@@ -6060,13 +9284,29 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "ok": true,
+                         *         "status": "unknown"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["ClusterHeartbeatAnswer"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6075,8 +9315,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description X-Cluster-Token missing or wrong */
+                /**
+                 * @description X-Cluster-Token missing or wrong
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6093,7 +9350,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The stats are over 4096 bytes (node_stats_too_large), or the body over the size limit */
+                /**
+                 * @description The stats are over 4096 bytes (node_stats_too_large), or the body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -6102,7 +9364,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -6111,7 +9378,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description STREAMHUB_CLUSTER_TOKEN is not set (cluster_disabled) */
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description STREAMHUB_CLUSTER_TOKEN is not set (cluster_disabled)
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6154,13 +9438,30 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "enabled": true,
+                         *         "nodesCount": 1,
+                         *         "clusterToken": "demo",
+                         *         "clusterRedisUrl": "https://example.com/hooks/streamhub",
+                         *         "joinCommand": "demo"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["ClusterInfo"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6169,7 +9470,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6178,7 +9484,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6187,26 +9498,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6246,6 +9556,14 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "lk-2",
+                     *       "ip": "10.0.0.12",
+                     *       "region": "eu-west",
+                     *       "url": "wss://lk2.example.com"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ClusterJoin"];
                 };
             };
@@ -6256,6 +9574,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "nodeId": "demo-1",
+                         *         "name": "demo",
+                         *         "status": "unknown",
+                         *         "redisUrl": "https://example.com/hooks/streamhub",
+                         *         "publicWsUrl": "https://example.com/hooks/streamhub",
+                         *         "livekit": {
+                         *           "apiKey": "demo",
+                         *           "apiSecret": "a-long-secret-value-1",
+                         *           "wsUrl": "https://example.com/hooks/streamhub"
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["ClusterJoined"];
                             error: null;
@@ -6268,13 +9603,37 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "nodeId": "demo-1",
+                         *         "name": "demo",
+                         *         "status": "unknown",
+                         *         "redisUrl": "https://example.com/hooks/streamhub",
+                         *         "publicWsUrl": "https://example.com/hooks/streamhub",
+                         *         "livekit": {
+                         *           "apiKey": "demo",
+                         *           "apiSecret": "a-long-secret-value-1",
+                         *           "wsUrl": "https://example.com/hooks/streamhub"
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["ClusterJoined"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6283,7 +9642,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description X-Cluster-Token missing or wrong */
+                /**
+                 * @description X-Cluster-Token missing or wrong
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6292,7 +9656,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -6301,7 +9682,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -6310,7 +9696,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description STREAMHUB_CLUSTER_TOKEN is not set (cluster_disabled) */
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description STREAMHUB_CLUSTER_TOKEN is not set (cluster_disabled)
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6350,13 +9753,37 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "name": "demo",
+                         *           "ip": "demo",
+                         *           "url": "https://example.com/hooks/streamhub",
+                         *           "region": "us-east-1",
+                         *           "status": "unknown",
+                         *           "created_at": "2026-11-24T08:00:00.000Z",
+                         *           "last_seen_at": "2026-11-24T08:00:00.000Z",
+                         *           "stats": {},
+                         *           "stale": true
+                         *         }
+                         *       ],
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["ClusterNode"][];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6365,7 +9792,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6374,7 +9806,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6383,26 +9820,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6448,6 +9884,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "deleted": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -6458,7 +9903,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6467,7 +9919,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6476,7 +9933,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6494,7 +9956,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -6503,7 +9970,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -6512,8 +9984,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6537,6 +10026,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": components["schemas"]["ClusterNodeChanges"];
                 };
             };
@@ -6547,13 +10037,37 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "name": "demo",
+                         *         "ip": "demo",
+                         *         "url": "https://example.com/hooks/streamhub",
+                         *         "region": "us-east-1",
+                         *         "status": "unknown",
+                         *         "created_at": "2026-11-24T08:00:00.000Z",
+                         *         "last_seen_at": "2026-11-24T08:00:00.000Z",
+                         *         "stats": {},
+                         *         "stale": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["ClusterNode"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6562,7 +10076,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6571,7 +10090,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6598,7 +10122,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -6607,7 +10136,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -6616,8 +10150,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6638,7 +10189,7 @@ export interface paths {
         };
         /**
          * Liveness and dependency status
-         * @description Public. Always answers 200 while the Worker runs; storage and LiveKit problems show in the body.
+         * @description Public. Always answers 200 while the Worker runs; storage and LiveKit problems show in the body: `status` is `degraded`, with one line per cause in `reasons`, when actor storage or the configured LiveKit does not answer. LiveKit is asked at most every 5 s, storage at most once a second.
          */
         get: {
             parameters: {
@@ -6655,10 +10206,70 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "status": "ok",
+                         *         "reasons": [
+                         *           "LiveKit at 127.0.0.1:7880 does not answer (the connection was refused)"
+                         *         ],
+                         *         "up": true,
+                         *         "version": "demo",
+                         *         "ts": "2026-11-24T08:00:00.000Z",
+                         *         "uptimeSeconds": 1,
+                         *         "storage": {
+                         *           "ok": true
+                         *         },
+                         *         "livekit": {
+                         *           "configured": true,
+                         *           "reachable": true,
+                         *           "reason": "demo",
+                         *           "checkedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Health"];
                             error: null;
                         };
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -6703,6 +10314,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": 1,
+                         *           "ts": "2026-11-24T08:00:00.000Z",
+                         *           "level": "demo",
+                         *           "source": "demo",
+                         *           "tenantId": "demo-1",
+                         *           "appId": "demo-1",
+                         *           "message": "demo",
+                         *           "metaJson": "demo"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["ServerLog"][];
                             error: null;
@@ -6712,7 +10343,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6721,7 +10357,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6730,7 +10371,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6739,26 +10385,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6799,13 +10444,44 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "app": "demo",
+                         *           "room": "demo-room",
+                         *           "sourceUrl": "https://example.com/hooks/streamhub",
+                         *           "rtmpUrl": "https://example.com/hooks/streamhub"
+                         *         }
+                         *       ],
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Relay"][];
                             error: null;
                         };
                     };
                 };
-                /** @description X-Cluster-Token missing or wrong */
+                /**
+                 * @description Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description X-Cluster-Token missing or wrong
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6814,7 +10490,37 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description STREAMHUB_CLUSTER_TOKEN is not set */
+                /**
+                 * @description Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description STREAMHUB_CLUSTER_TOKEN is not set
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `cluster_disabled`: Node agents are off: STREAMHUB_CLUSTER_TOKEN is not set
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6854,6 +10560,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "app": "demo",
+                     *       "status": "starting"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RelayReport"];
                 };
             };
@@ -6864,6 +10576,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "recorded": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -6873,7 +10593,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6882,7 +10609,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description X-Cluster-Token missing or wrong */
+                /**
+                 * @description X-Cluster-Token missing or wrong
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6891,7 +10623,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such RTSP ingress in that app */
+                /**
+                 * @description Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description No such RTSP ingress in that app
+                 *
+                 *     Codes:
+                 *     - `ingress_not_found`: No such ingress in the app
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -6900,7 +10649,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -6909,7 +10663,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -6918,7 +10677,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description STREAMHUB_CLUSTER_TOKEN is not set */
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description STREAMHUB_CLUSTER_TOKEN is not set
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `cluster_disabled`: Node agents are off: STREAMHUB_CLUSTER_TOKEN is not set
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -6958,6 +10735,71 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "team": {
+                         *           "id": "demo-1",
+                         *           "name": "demo",
+                         *           "plan": "free",
+                         *           "quotas": {
+                         *             "maxApps": 1,
+                         *             "maxConcurrentStreams": 1,
+                         *             "maxRecordingMinutesMonth": 1,
+                         *             "maxEgressGbMonth": 1,
+                         *             "maxStorageGb": 1
+                         *           },
+                         *           "quotaOverrides": {
+                         *             "maxApps": 1,
+                         *             "maxConcurrentStreams": 1,
+                         *             "maxRecordingMinutesMonth": 1,
+                         *             "maxEgressGbMonth": 1,
+                         *             "maxStorageGb": 1
+                         *           },
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         },
+                         *         "members": [
+                         *           {
+                         *             "id": "demo-1",
+                         *             "email": "ops@example.com",
+                         *             "status": "active",
+                         *             "isSuperadmin": true,
+                         *             "tenantId": "demo-1",
+                         *             "role": "owner",
+                         *             "createdAt": "2026-11-24T08:00:00.000Z",
+                         *             "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *           }
+                         *         ],
+                         *         "usage": {
+                         *           "tenantId": "demo-1",
+                         *           "plan": "demo",
+                         *           "quotas": {
+                         *             "maxApps": 1,
+                         *             "maxConcurrentStreams": 1,
+                         *             "maxRecordingMinutesMonth": 1,
+                         *             "maxEgressGbMonth": 1,
+                         *             "maxStorageGb": 1
+                         *           },
+                         *           "usage": {
+                         *             "apps": 1,
+                         *             "concurrentStreams": 1,
+                         *             "recordingMinutesMonth": 1,
+                         *             "egressGbMonth": 1,
+                         *             "storageGb": 1
+                         *           },
+                         *           "exceeded": {
+                         *             "maxApps": true,
+                         *             "maxConcurrentStreams": true,
+                         *             "maxRecordingMinutesMonth": true,
+                         *             "maxEgressGbMonth": true,
+                         *             "maxStorageGb": true
+                         *           }
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 members: components["schemas"]["User"][];
@@ -6968,7 +10810,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -6977,7 +10824,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6986,7 +10838,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -6995,26 +10852,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7051,6 +10907,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "email": "ops@example.com"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AddMember"];
                 };
             };
@@ -7061,13 +10922,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "email": "ops@example.com",
+                         *         "status": "active",
+                         *         "isSuperadmin": true,
+                         *         "tenantId": "demo-1",
+                         *         "role": "owner",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7076,7 +10959,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7085,7 +10973,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7094,7 +10987,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Codes:
+                 *     - `user_exists`: A user with this email exists
+                 *     - `member_of_another_tenant`: The person belongs to another tenant; only a superadmin can move them
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -7103,7 +11014,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -7112,8 +11028,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7155,6 +11088,37 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "name": "demo",
+                         *           "plan": "free",
+                         *           "quotas": {
+                         *             "maxApps": 1,
+                         *             "maxConcurrentStreams": 1,
+                         *             "maxRecordingMinutesMonth": 1,
+                         *             "maxEgressGbMonth": 1,
+                         *             "maxStorageGb": 1
+                         *           },
+                         *           "quotaOverrides": {
+                         *             "maxApps": 1,
+                         *             "maxConcurrentStreams": 1,
+                         *             "maxRecordingMinutesMonth": 1,
+                         *             "maxEgressGbMonth": 1,
+                         *             "maxStorageGb": 1
+                         *           },
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Tenant"][];
                             error: null;
@@ -7164,7 +11128,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7173,7 +11142,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7182,7 +11156,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7191,26 +11170,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7234,6 +11212,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "demo"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateTenant"];
                 };
             };
@@ -7244,13 +11227,46 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "name": "demo",
+                         *         "plan": "free",
+                         *         "quotas": {
+                         *           "maxApps": 1,
+                         *           "maxConcurrentStreams": 1,
+                         *           "maxRecordingMinutesMonth": 1,
+                         *           "maxEgressGbMonth": 1,
+                         *           "maxStorageGb": 1
+                         *         },
+                         *         "quotaOverrides": {
+                         *           "maxApps": 1,
+                         *           "maxConcurrentStreams": 1,
+                         *           "maxRecordingMinutesMonth": 1,
+                         *           "maxEgressGbMonth": 1,
+                         *           "maxStorageGb": 1
+                         *         },
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Tenant"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7259,7 +11275,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7268,7 +11289,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7277,7 +11303,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The id is taken (tenant_exists) */
+                /**
+                 * @description The id is taken (tenant_exists)
+                 *
+                 *     Codes:
+                 *     - `tenant_exists`: A tenant with this id exists
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7286,7 +11317,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -7295,7 +11331,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -7304,8 +11345,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7346,13 +11404,44 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "name": "demo",
+                         *         "plan": "free",
+                         *         "quotas": {
+                         *           "maxApps": 1,
+                         *           "maxConcurrentStreams": 1,
+                         *           "maxRecordingMinutesMonth": 1,
+                         *           "maxEgressGbMonth": 1,
+                         *           "maxStorageGb": 1
+                         *         },
+                         *         "quotaOverrides": {
+                         *           "maxApps": 1,
+                         *           "maxConcurrentStreams": 1,
+                         *           "maxRecordingMinutesMonth": 1,
+                         *           "maxEgressGbMonth": 1,
+                         *           "maxStorageGb": 1
+                         *         },
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Tenant"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7361,7 +11450,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7370,7 +11464,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7379,7 +11478,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such tenant (or not the caller's) */
+                /**
+                 * @description No such tenant (or not the caller's)
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -7388,26 +11492,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7437,6 +11540,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": components["schemas"]["UpdateTenant"];
                 };
             };
@@ -7447,13 +11551,46 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "name": "demo",
+                         *         "plan": "free",
+                         *         "quotas": {
+                         *           "maxApps": 1,
+                         *           "maxConcurrentStreams": 1,
+                         *           "maxRecordingMinutesMonth": 1,
+                         *           "maxEgressGbMonth": 1,
+                         *           "maxStorageGb": 1
+                         *         },
+                         *         "quotaOverrides": {
+                         *           "maxApps": 1,
+                         *           "maxConcurrentStreams": 1,
+                         *           "maxRecordingMinutesMonth": 1,
+                         *           "maxEgressGbMonth": 1,
+                         *           "maxStorageGb": 1
+                         *         },
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["Tenant"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7462,7 +11599,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7471,7 +11613,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7480,7 +11627,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such tenant */
+                /**
+                 * @description No such tenant
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -7489,7 +11641,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -7498,7 +11655,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -7507,8 +11669,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7548,6 +11727,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "email": "ops@example.com",
+                         *           "status": "active",
+                         *           "isSuperadmin": true,
+                         *           "tenantId": "demo-1",
+                         *           "role": "owner",
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"][];
                             error: null;
@@ -7557,7 +11756,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7566,7 +11770,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7575,7 +11784,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7584,7 +11798,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such tenant */
+                /**
+                 * @description No such tenant
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -7593,26 +11812,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7635,6 +11853,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "email": "ops@example.com"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AddMember"];
                 };
             };
@@ -7645,13 +11868,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "email": "ops@example.com",
+                         *         "status": "active",
+                         *         "isSuperadmin": true,
+                         *         "tenantId": "demo-1",
+                         *         "role": "owner",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7660,7 +11905,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7669,7 +11919,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7678,7 +11933,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such tenant */
+                /**
+                 * @description No such tenant
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -7687,7 +11947,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The person belongs to another tenant (member_of_another_tenant; a superadmin can move them) or is its last owner (last_owner) */
+                /**
+                 * @description The person belongs to another tenant (member_of_another_tenant; a superadmin can move them) or is its last owner (last_owner)
+                 *
+                 *     Codes:
+                 *     - `user_exists`: A user with this email exists
+                 *     - `member_of_another_tenant`: The person belongs to another tenant; only a superadmin can move them
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7696,7 +11962,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -7705,7 +11976,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -7714,8 +11990,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7763,6 +12056,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "userId": "demo-1",
+                         *         "removed": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -7773,7 +12075,14 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7782,7 +12091,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7791,7 +12105,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7800,7 +12119,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such member */
+                /**
+                 * @description No such member
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 *     - `user_not_found`: No such user
+                 *     - `member_not_found`: No such member of the tenant
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -7809,7 +12135,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description That would leave the tenant without an owner (last_owner) */
+                /**
+                 * @description That would leave the tenant without an owner (last_owner)
+                 *
+                 *     Codes:
+                 *     - `last_owner`: The change would leave the tenant without an owner
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7818,7 +12149,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -7827,7 +12163,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -7836,8 +12177,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7862,6 +12220,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "role": "owner"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UpdateMember"];
                 };
             };
@@ -7872,13 +12235,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "email": "ops@example.com",
+                         *         "status": "active",
+                         *         "isSuperadmin": true,
+                         *         "tenantId": "demo-1",
+                         *         "role": "owner",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7887,7 +12272,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -7896,7 +12286,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -7905,7 +12300,14 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such member */
+                /**
+                 * @description No such member
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 *     - `user_not_found`: No such user
+                 *     - `member_not_found`: No such member of the tenant
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -7914,7 +12316,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description That would leave the tenant without an owner (last_owner) */
+                /**
+                 * @description That would leave the tenant without an owner (last_owner)
+                 *
+                 *     Codes:
+                 *     - `last_owner`: The change would leave the tenant without an owner
+                 *     - `member_of_another_tenant`: The person belongs to another tenant; only a superadmin can move them
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7923,7 +12331,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -7932,7 +12345,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -7941,8 +12359,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7979,13 +12414,48 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "tenantId": "demo-1",
+                         *         "plan": "demo",
+                         *         "quotas": {
+                         *           "maxApps": 1,
+                         *           "maxConcurrentStreams": 1,
+                         *           "maxRecordingMinutesMonth": 1,
+                         *           "maxEgressGbMonth": 1,
+                         *           "maxStorageGb": 1
+                         *         },
+                         *         "usage": {
+                         *           "apps": 1,
+                         *           "concurrentStreams": 1,
+                         *           "recordingMinutesMonth": 1,
+                         *           "egressGbMonth": 1,
+                         *           "storageGb": 1
+                         *         },
+                         *         "exceeded": {
+                         *           "maxApps": true,
+                         *           "maxConcurrentStreams": true,
+                         *           "maxRecordingMinutesMonth": true,
+                         *           "maxEgressGbMonth": true,
+                         *           "maxStorageGb": true
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["UsageReport"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -7994,7 +12464,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -8003,7 +12478,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8012,7 +12492,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such tenant (or not the caller's) */
+                /**
+                 * @description No such tenant (or not the caller's)
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -8021,26 +12506,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8087,6 +12571,30 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "name": "demo",
+                         *           "scope": "global",
+                         *           "appId": 1,
+                         *           "app": "demo",
+                         *           "tenantId": "demo-1",
+                         *           "allowedIps": [
+                         *             "demo"
+                         *           ],
+                         *           "lastUsedAt": "2026-11-24T08:00:00.000Z",
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "revoked": true
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["ApiToken"][];
                             error: null;
@@ -8096,7 +12604,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -8105,7 +12618,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -8114,7 +12632,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8123,26 +12646,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8166,6 +12688,12 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "demo",
+                     *       "scope": "global"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateToken"];
                 };
             };
@@ -8176,13 +12704,39 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "name": "demo",
+                         *         "scope": "global",
+                         *         "appId": 1,
+                         *         "app": "demo",
+                         *         "tenantId": "demo-1",
+                         *         "allowedIps": [
+                         *           "demo"
+                         *         ],
+                         *         "lastUsedAt": "2026-11-24T08:00:00.000Z",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "revoked": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["CreatedApiToken"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -8191,7 +12745,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -8200,7 +12759,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8209,7 +12773,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such app (or not visible to the caller) */
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -8218,7 +12787,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -8227,7 +12801,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -8236,8 +12815,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8285,7 +12881,14 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -8294,7 +12897,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -8303,7 +12911,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8312,7 +12925,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such token (or not visible to the caller) */
+                /**
+                 * @description No such token (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `token_not_found`: No such API token, or not one the caller may see
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -8321,7 +12939,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -8330,7 +12953,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -8339,8 +12967,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8381,6 +13026,26 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "demo-1",
+                         *           "email": "ops@example.com",
+                         *           "status": "active",
+                         *           "isSuperadmin": true,
+                         *           "tenantId": "demo-1",
+                         *           "role": "owner",
+                         *           "createdAt": "2026-11-24T08:00:00.000Z",
+                         *           "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *         }
+                         *       ],
+                         *       "total": 1,
+                         *       "limit": 1,
+                         *       "offset": 1,
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"][];
                             error: null;
@@ -8390,7 +13055,12 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -8399,7 +13069,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -8408,7 +13083,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8417,26 +13097,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8460,6 +13139,11 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "email": "ops@example.com"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreateUser"];
                 };
             };
@@ -8470,13 +13154,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "email": "ops@example.com",
+                         *         "status": "active",
+                         *         "isSuperadmin": true,
+                         *         "tenantId": "demo-1",
+                         *         "role": "owner",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -8485,7 +13191,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -8494,7 +13205,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8503,7 +13219,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The email is taken (user_exists) */
+                /**
+                 * @description Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description The email is taken (user_exists)
+                 *
+                 *     Codes:
+                 *     - `user_exists`: A user with this email exists
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -8512,7 +13245,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -8521,7 +13259,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -8530,8 +13273,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8572,13 +13332,33 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "email": "ops@example.com",
+                         *         "status": "active",
+                         *         "isSuperadmin": true,
+                         *         "tenantId": "demo-1",
+                         *         "role": "owner",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -8587,7 +13367,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -8596,7 +13381,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8605,7 +13395,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such user */
+                /**
+                 * @description No such user
+                 *
+                 *     Codes:
+                 *     - `user_not_found`: No such user
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -8614,26 +13409,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body is not JSON */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8663,6 +13457,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /** @example {} */
                     "application/json": components["schemas"]["UpdateUser"];
                 };
             };
@@ -8673,13 +13468,35 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "id": "demo-1",
+                         *         "email": "ops@example.com",
+                         *         "status": "active",
+                         *         "isSuperadmin": true,
+                         *         "tenantId": "demo-1",
+                         *         "role": "owner",
+                         *         "createdAt": "2026-11-24T08:00:00.000Z",
+                         *         "updatedAt": "2026-11-24T08:00:00.000Z"
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: components["schemas"]["User"];
                             error: null;
                         };
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -8688,7 +13505,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Missing, malformed, unknown or revoked credential */
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -8697,7 +13519,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description The credential may not do this */
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -8706,7 +13533,13 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such user */
+                /**
+                 * @description No such user
+                 *
+                 *     Codes:
+                 *     - `tenant_not_found`: No such tenant, or not the caller's
+                 *     - `user_not_found`: No such user
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -8715,7 +13548,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Codes:
+                 *     - `last_owner`: The change would leave the tenant without an owner
+                 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -8724,7 +13574,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -8733,8 +13588,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Unexpected failure; the cause is logged with the request id */
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
                 500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8774,6 +13646,14 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "received": true
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
                         "application/json": {
                             data: {
                                 /** @enum {boolean} */
@@ -8783,7 +13663,26 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Not signed by this node's LiveKit, stale, or the body does not match */
+                /**
+                 * @description Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 *     - `malformed_json`: The body is missing or is not UTF-8 JSON
+                 *     - `json_too_complex`: The JSON body nests deeper than 32 levels or holds more than 10,000 elements
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Not signed by this node's LiveKit, stale, or the body does not match
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -8792,7 +13691,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body over the size limit */
+                /**
+                 * @description Request body over the size limit
+                 *
+                 *     Codes:
+                 *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -8801,7 +13705,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Request body is not JSON */
+                /**
+                 * @description Request body is not JSON
+                 *
+                 *     Codes:
+                 *     - `unsupported_media_type`: The body is not declared as JSON
+                 */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -8810,7 +13719,25 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description LiveKit is not configured */
+                /**
+                 * @description Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description LiveKit is not configured
+                 *
+                 *     Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `livekit_not_configured`: LiveKit is not configured on this node
+                 */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -9195,11 +14122,23 @@ export interface components {
         };
         Health: {
             livekit: {
+                /** @description When LiveKit was last asked (at most every 5 s) */
                 checkedAt: string;
+                /** @description LIVEKIT_API_KEY and LIVEKIT_API_SECRET are set */
+                configured: boolean;
                 reachable: boolean;
+                /** @description Why it is not reachable */
+                reason: string | null;
             };
             /**
-             * @description `degraded` when storage does not answer
+             * @description Why it is degraded, one line per cause (empty when ok)
+             * @example [
+             *       "LiveKit at 127.0.0.1:7880 does not answer (the connection was refused)"
+             *     ]
+             */
+            reasons: string[];
+            /**
+             * @description `degraded` when storage does not answer, or the configured LiveKit does not
              * @enum {string}
              */
             status: "ok" | "degraded";
@@ -9456,6 +14395,25 @@ export interface components {
             summary: components["schemas"]["QoeSummary"];
             total: number;
             views: components["schemas"]["QoeView"][];
+        };
+        /** @description A quota denial (`quota_exceeded`). Superadmins and global tokens are never refused; `STREAMHUB_AUTHZ_ENFORCE=log` lets the request through and logs it. */
+        QuotaExceeded: {
+            data: null;
+            error: {
+                /** @constant */
+                code: "quota_exceeded";
+                /** @description The tenant's limit for the metric (its plan's, or an override) */
+                limit: number;
+                message: string;
+                /**
+                 * @description The tenant limit that is used up (README, Quotas)
+                 * @enum {string}
+                 */
+                metric: "maxApps" | "maxConcurrentStreams" | "maxRecordingMinutesMonth" | "maxEgressGbMonth" | "maxStorageGb";
+                requestId: string;
+                /** @description How much of it is in use now (for monthly metrics, this month) */
+                used: number;
+            };
         };
         /** @description Effective limits: the plan's, with this tenant's overrides */
         Quotas: {

@@ -14,7 +14,21 @@ const route = appRoute("stream:read", {
   // No parameters: one given is a mistake, answered 400 rather than ignored.
   request: { query: z.strictObject({}) },
   responses: {
-    200: { description: "The stream of snapshots", content: { "text/event-stream": { schema: z.string() } } },
+    200: {
+      description: "The stream of snapshots: one Server-Sent Event per change",
+      content: {
+        "text/event-stream": {
+          schema: z
+            .object({
+              event: z.literal("streams"),
+              data: z.string().openapi({ description: "JSON: the active streams, as `data` of GET /apps/{app}/streams" }),
+              id: z.string().optional(),
+              retry: z.number().int().optional().openapi({ description: "The reconnection delay the client should use, in ms" }),
+            })
+            .openapi({ example: { event: "streams", data: "[]", retry: 2000 } }),
+        },
+      },
+    },
     ...commonErrorResponses,
   },
 });

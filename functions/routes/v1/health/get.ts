@@ -5,16 +5,23 @@ import { publicRoute, type App } from "../../../lib/app.ts";
 import { envelopeSchema, ok } from "../../../lib/envelope.ts";
 import { livekitReachable } from "../../../lib/livekit-probe.ts";
 import { describeError, log } from "../../../../core/log.ts";
+import { livekitClients } from "../../../../core/livekit.ts";
 
 const HealthSchema = z
   .object({
-    status: z.enum(["ok", "degraded"]).openapi({ description: "`degraded` when storage does not answer" }),
+    status: z.enum(["ok", "degraded"]).openapi({ description: "`degraded` when storage does not answer, or the configured LiveKit does not" }),
+    reasons: z.array(z.string()).openapi({ description: "Why it is degraded, one line per cause (empty when ok)", example: ["LiveKit at 127.0.0.1:7880 does not answer (the connection was refused)"] }),
     up: z.literal(true),
     version: z.string(),
     ts: z.string().openapi({ description: "Server time, ISO 8601" }),
     uptimeSeconds: z.number().int(),
     storage: z.object({ ok: z.boolean() }),
-    livekit: z.object({ reachable: z.boolean(), checkedAt: z.string() }),
+    livekit: z.object({
+      configured: z.boolean().openapi({ description: "LIVEKIT_API_KEY and LIVEKIT_API_SECRET are set" }),
+      reachable: z.boolean(),
+      reason: z.string().nullable().openapi({ description: "Why it is not reachable" }),
+      checkedAt: z.string().openapi({ description: "When LiveKit was last asked (at most every 5 s)" }),
+    }),
   })
   .openapi("Health");
 
@@ -23,7 +30,8 @@ const route = publicRoute({
   path: "/",
   tags: ["system"],
   summary: "Liveness and dependency status",
-  description: "Public. Always answers 200 while the Worker runs; storage and LiveKit problems show in the body.",
+  description:
+    "Public. Always answers 200 while the Worker runs; storage and LiveKit problems show in the body: `status` is `degraded`, with one line per cause in `reasons`, when actor storage or the configured LiveKit does not answer. LiveKit is asked at most every 5 s, storage at most once a second.",
   responses: { 200: { description: "Status", content: { "application/json": { schema: envelopeSchema(HealthSchema) } } } },
 });
 
@@ -54,13 +62,16 @@ export const registerHealthGet = (app: App) =>
   app.openapi(route, async (c) => {
     startedAt ??= Date.now();
     const [storage, livekit] = await Promise.all([storageOk(c.env, c.var.requestId), livekitReachable(c.var.config.LIVEKIT_URL)]);
+    const configured = livekitClients(c.var.config) !== null;
+    const reasons = [...(storage ? [] : ["actor storage does not answer"]), ...(configured && livekit.reason ? [livekit.reason] : [])];
     return ok(c, {
-      status: storage ? ("ok" as const) : ("degraded" as const),
+      status: reasons.length === 0 ? ("ok" as const) : ("degraded" as const),
+      reasons,
       up: true as const,
       version: pkg.version,
       ts: new Date().toISOString(),
       uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
       storage: { ok: storage },
-      livekit: { reachable: livekit.reachable, checkedAt: new Date(livekit.checkedAt).toISOString() },
+      livekit: { configured, reachable: livekit.reachable, reason: livekit.reason, checkedAt: new Date(livekit.checkedAt).toISOString() },
     });
   });

@@ -1,7 +1,7 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import pkg from "../../../../package.json" with { type: "json" };
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../../lib/context.ts";
+import { enrich } from "./enrich.ts";
 
 export const OPENAPI_PATH = "/api/v1/openapi.json";
 
@@ -16,6 +16,32 @@ export const openApiDocument = {
   servers: [{ url: "/" }],
 };
 
+/** Where selfhost/build-docs-viewer.ts puts Swagger UI (served by the /sdk route). */
+const VIEWER = "/sdk/api-docs";
+
+/**
+ * The API's docs, viewed with Swagger UI from this node's own assets: nothing
+ * is loaded from another origin, so the page works without internet.
+ */
+const DOCS_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>StreamHub API</title>
+<link rel="stylesheet" href="${VIEWER}/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui" data-openapi-url="${OPENAPI_PATH}"></div>
+<script src="${VIEWER}/swagger-ui-bundle.js"></script>
+<script src="${VIEWER}/init.js"></script>
+</body>
+</html>
+`;
+
+// Swagger UI sets inline styles and shows inline SVG and data: images; everything else is this origin's.
+const DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 /**
  * The OpenAPI 3.1 document, generated from the routes of `api`, and Swagger UI
  * over it. Registered on the API itself rather than mounted: the document is
@@ -27,6 +53,15 @@ export function registerOpenApi(api: OpenAPIHono<AppEnv, {}, "/api/v1">) {
     scheme: "bearer",
     description: "A StreamHub `sk_` API token",
   });
-  api.doc31("/openapi.json", openApiDocument);
-  api.get("/docs", swaggerUI({ url: OPENAPI_PATH, title: "StreamHub API" }));
+  // Built once per isolate, at its first request: the routes do not change while it runs.
+  let document: Record<string, unknown> | undefined;
+  api.get("/openapi.json", (c) => {
+    document ??= enrich(api.getOpenAPI31Document(openApiDocument) as unknown as Record<string, unknown>);
+    return c.json(document);
+  });
+  api.get("/docs", (c) => {
+    c.header("Content-Security-Policy", DOCS_CSP);
+    c.header("X-Content-Type-Options", "nosniff");
+    return c.html(DOCS_PAGE);
+  });
 }

@@ -11,7 +11,7 @@ const endpointsKey = (app: string) => ["apps", app, "webhooks"] as const;
 type EventName = NonNullable<Schemas["UpdateWebhookEndpoint"]["events"]>[number];
 /** Every event an endpoint can subscribe to, "all" aside, in the order the API lists them. */
 const EVENTS = [
-  "stream_started", "stream_ended", "recording_started", "vod_ready", "recording_failed", "vod_deleted", "hls_started", "hls_stopped",
+  "stream_started", "stream_ended", "stream.health_changed", "recording_started", "vod_ready", "recording_failed", "vod_deleted", "hls_started", "hls_stopped",
   "room_started", "room_finished", "participant_joined", "participant_left", "track_published", "track_unpublished",
   "ingress_started", "ingress_updated", "ingress_ended", "egress_started", "egress_updated", "egress_ended",
   "quota.warning", "quota.exceeded", "webhook.endpoint_disabled", "webhook.test",

@@ -58,7 +58,7 @@ export const registerIngressCreate = (app: App) =>
         ...(body.inputType === "url" ? { url: body.url } : {}),
       });
     } catch (error) {
-      throw livekitError(c.var.requestId, "create the ingress", error);
+      throw livekitError(c.var.requestId, "create the ingress", error, c.var.config);
     }
 
     const password = features.rtmpPassword && body.inputType !== "url" ? toBase64Url(randomBytes(12)) : undefined;

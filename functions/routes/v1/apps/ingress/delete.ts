@@ -30,7 +30,7 @@ export const registerIngressDelete = (app: App) =>
     try {
       await livekit(c.var.config).ingress.deleteIngress(ingressId);
     } catch (error) {
-      if (!liveKitGone(error)) throw livekitError(c.var.requestId, "delete the ingress", error);
+      if (!liveKitGone(error)) throw livekitError(c.var.requestId, "delete the ingress", error, c.var.config);
     }
     await actor.removeIngress(ingressId);
     return ok(c, { ingressId, deleted: true as const });

@@ -80,6 +80,7 @@ describe("against the LiveKit stand-in: recording to the app's bucket", () => {
     await liveRoom(app.name, "real");
     const missing = await api("POST", `/api/v1/apps/${app.name}/recording/start`, { json: { roomName: "nobody-here" } });
     expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatchObject({ code: "livekit_rejected", details: { code: "failed_precondition", reason: "room does not exist" } });
     await api("PATCH", `/api/v1/apps/${app.name}`, { json: { recordingEnabled: false } });
     expect((await api("POST", `/api/v1/apps/${app.name}/recording/start`, { json: { roomName: "real" } })).body.error.code).toBe("recording_disabled");
     expect((await api("POST", `/api/v1/apps/${app.name}/recording/vod_missing/stop`)).status).toBe(404);

@@ -1,4 +1,4 @@
-import { endpointOf, type S3Settings } from "../../../../../core/s3.ts";
+import { addressingProblem, endpointOf, type S3Settings } from "../../../../../core/s3.ts";
 import { isPrivateTarget } from "../../../../../core/net.ts";
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, newApp } from "../../../../lib/app.ts";
@@ -24,7 +24,7 @@ const putRoute = appRoute("s3:write", {
   tags: ["s3"],
   summary: "Set the app's S3 bucket (proven before it is saved)",
   description:
-    "Writes, reads back and deletes a small probe object with the given settings first; if any step fails the answer is a 400 naming what failed (s3_unreachable, s3_invalid_key, s3_invalid_secret, s3_bucket_not_found, s3_access_denied, s3_wrong_region) and nothing is saved. Keys are stored encrypted; an empty or absent key or secret keeps the stored one. A new public_url needs confirmPublic: true.",
+    "Writes, reads back and deletes a small probe object with the given settings first; if any step fails the answer is a 400 naming what failed (s3_endpoint_private, s3_unreachable, s3_invalid_key, s3_invalid_secret, s3_bucket_not_found, s3_access_denied, s3_wrong_region, s3_probe_failed) and nothing is saved. An endpoint given as an IP address needs forcePathStyle: true. Keys are stored encrypted; an empty or absent key or secret keeps the stored one. A new public_url needs confirmPublic: true.",
   request: { body: { required: true, content: { "application/json": { schema: PutS3Body } } } },
   responses: {
     200: { description: "Saved", content: { "application/json": { schema: envelopeSchema(MaskedS3Schema) } } },
@@ -84,6 +84,8 @@ s3Api.openapi(putRoute, async (c) => {
     forcePathStyle: body.forcePathStyle ?? !(body.provider === "aws" || body.provider === "wasabi"),
     publicUrl,
   };
+  const addressing = addressingProblem(settings);
+  if (addressing) throw new ApiError("validation_failed", addressing, { details: [{ path: "forcePathStyle", message: addressing }] });
   // Tenants may not aim StreamHub at the node's own network unless the operator allows it (a MinIO beside StreamHub).
   if (!c.var.config.STREAMHUB_S3_ALLOW_PRIVATE && (await isPrivateTarget(endpointOf(settings)))) {
     throw new ApiError("s3_endpoint_private", "the endpoint is on a private, loopback or metadata address (STREAMHUB_S3_ALLOW_PRIVATE=1 allows it)");

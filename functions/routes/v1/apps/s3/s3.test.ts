@@ -46,6 +46,25 @@ describe("per-app S3 settings", () => {
     expect((await api("GET", `/api/v1/apps/${app.name}/s3`)).body.data).toEqual(before);
   });
 
+  it("says why an endpoint could not be reached in words of its own, never the runtime's", async () => {
+    const app = await createApp();
+    const refused = await api("PUT", `/api/v1/apps/${app.name}/s3`, { json: good({ endpoint: "http://127.0.0.1:9" }) });
+    expect(refused.body.error.code).toBe("s3_unreachable");
+    expect(refused.body.error.message).toBe("could not reach 127.0.0.1:9: the connection failed or was closed");
+  });
+
+  it.each(["https://203.0.113.5", "https://203.0.113.5:9000/", "http://[2001:db8::5]:9000"])(
+    "refuses the IP-address endpoint %s with virtual-hosted addressing as a 400 naming forcePathStyle",
+    async (endpoint) => {
+      const app = await createApp();
+      const refused = await api("PUT", `/api/v1/apps/${app.name}/s3`, { json: good({ endpoint, forcePathStyle: false }) });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe("validation_failed");
+      expect(refused.body.error.details).toEqual([expect.objectContaining({ path: "forcePathStyle" })]);
+      expect((await api("GET", `/api/v1/apps/${app.name}/s3`)).body.data.configured).toBe(false);
+    },
+  );
+
   it("needs both keys the first time, an endpoint for MinIO/R2/other, and confirmation for a public URL", async () => {
     const app = await createApp();
     expect((await api("PUT", `/api/v1/apps/${app.name}/s3`, { json: good({ secret: undefined }) })).status).toBe(400);

@@ -9,8 +9,7 @@ import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../.
 import { ApiError } from "../../../../lib/errors.ts";
 import { hlsFolder, PLAYLIST, playlistUrl } from "../../../../lib/hls.ts";
 import { egressUpload, liveKitGone } from "../../../../../core/livekit.ts";
-import { livekit } from "../../../../lib/livekit.ts";
-import { describeError, log } from "../../../../../core/log.ts";
+import { livekit, livekitError } from "../../../../lib/livekit.ts";
 import { StreamParams } from "./schema.ts";
 import type { Context } from "hono";
 
@@ -85,8 +84,7 @@ export function registerHls(app: App) {
     try {
       egress = await livekit(c.var.config).egress.startRoomCompositeEgress(room, { segments }, { encodingOptions: EncodingOptionsPreset.H264_720P_30 });
     } catch (error) {
-      log("error", "LiveKit did not start HLS", { requestId: c.var.requestId, room, ...describeError(error) });
-      throw new ApiError("livekit_error", "LiveKit did not start HLS; try again");
+      throw livekitError(c.var.requestId, `start HLS for room "${room}"`, error, c.var.config);
     }
     await actor.startHls(room, egress.egressId, keyUnder(folder, PLAYLIST), url);
     return ok(c, { egressId: egress.egressId, playlistUrl: url, status: "active" as const, active: true });
@@ -101,10 +99,7 @@ export function registerHls(app: App) {
       try {
         await livekit(c.var.config).egress.stopEgress(current.egress_id);
       } catch (error) {
-        if (!liveKitGone(error, { stoppedEgress: true })) {
-          log("error", "LiveKit did not stop HLS", { requestId: c.var.requestId, room, ...describeError(error) });
-          throw new ApiError("livekit_error", "LiveKit did not stop HLS; try again");
-        }
+        if (!liveKitGone(error, { stoppedEgress: true })) throw livekitError(c.var.requestId, `stop HLS for room "${room}"`, error, c.var.config);
       }
       await actor.stopHls(room);
     }

@@ -5,8 +5,7 @@ import { appRoute, newApp } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { featuresOf } from "../../../../lib/features.ts";
-import { livekit } from "../../../../lib/livekit.ts";
-import { describeError, log } from "../../../../../core/log.ts";
+import { livekit, livekitError } from "../../../../lib/livekit.ts";
 import { registerHls } from "./hls.ts";
 import { registerStreamRecording } from "./record.ts";
 import { StreamParams, StreamSchema } from "./schema.ts";
@@ -86,10 +85,7 @@ streamsApi.openapi(stopRoute, async (c) => {
     const others = (await actor.activeStreamsIn(stream.room)).filter((other) => other.streamId !== stream.streamId);
     if (others.length === 0) await lk.rooms.deleteRoom(stream.room);
   } catch (error) {
-    if (!liveKitGone(error)) {
-      log("error", "LiveKit refused to stop a stream", { requestId: c.var.requestId, streamId: id, ...describeError(error) });
-      throw new ApiError("livekit_error", "LiveKit did not stop the stream; try again");
-    }
+    if (!liveKitGone(error)) throw livekitError(c.var.requestId, `stop stream ${id}`, error, c.var.config);
   }
   await actor.endStream(id, "stopped");
   return c.body(null, 204);
