@@ -22,6 +22,10 @@ export default defineConfig({
                 ADMIN_USER: "ops@streamhub.test",
                 ADMIN_PASS: "break-glass-password-1",
                 STREAMHUB_CLUSTER_TOKEN: "test-cluster-token-0123456789",
+                METRICS_TOKEN: "test-metrics-token-0123456789",
+                // Only 5xx in the access log: a line per request would bury the tests' output
+                // (request-log's own test sets the level it checks).
+                REQUEST_LOG_LEVEL: "error",
                 // The LiveKit stand-in started by test/livekit/global-setup.ts.
                 LIVEKIT_URL: inject("livekitUrl"),
                 LIVEKIT_API_KEY: LIVEKIT_TEST_KEY,

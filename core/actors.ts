@@ -6,3 +6,6 @@ export const registry = (env: Env) => env.REGISTRY.get(env.REGISTRY.idFromName("
 export const appActor = (env: Env, app: string) => env.APP.get(env.APP.idFromName(app));
 
 export const quotaLedger = (env: Env, tenantId: string) => env.QUOTA.get(env.QUOTA.idFromName(tenantId));
+
+/** The one actor /metrics reads: app actors, quota ledgers and Workers report to it. */
+export const metricsActor = (env: Env) => env.METRICS.get(env.METRICS.idFromName("metrics"));

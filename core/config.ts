@@ -67,6 +67,8 @@ export const configSchema = z
     AUTH_RATE_LIMIT_WINDOW_MS: withDefault(positiveInt, "900000"),
     LOG_LEVEL: withDefault(z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" }), "info"),
     LOG_RETENTION_DAYS: withDefault(positiveInt, "30"),
+    // The access log: one JSON line per request at info (2xx/3xx), warn (4xx) or error (5xx); lines below this level are not written.
+    REQUEST_LOG_LEVEL: withDefault(z.enum(["debug", "info", "warn", "error", "off"], { error: "must be debug, info, warn, error or off" }), "info"),
     WEBHOOK_TIMEOUT_MS: withDefault(positiveInt, "10000"),
     WEBHOOK_RETENTION_DAYS: withDefault(positiveInt, "30"),
     WEBHOOK_ROTATION_GRACE_S: withDefault(positiveInt, "86400"),

@@ -80,6 +80,9 @@ const PROBES: Record<string, Probe> = {
   "POST /api/v1/teams/mine/members": { path: "/api/v1/teams/mine/members", json: {}, expect: [403, 403, 403, 403, 400, 400, 400, 400] },
   "POST /api/v1/apps/{app}/tokens": { path: "/api/v1/apps/{app}/tokens", json: { room: "not a room" }, expect: [404, 400, 403, 400, 400, 404, 400, 400] },
   "GET /api/v1/apps/{app}/play-token/{room}": { path: "/api/v1/apps/{app}/play-token/not%20a%20room", public: true, expect: all(400) },
+  // An app token sees its own app's figures; everyone else their tenant's (superadmins all).
+  "GET /api/v1/stats": { path: "/api/v1/stats", expect: all(200) },
+  "GET /api/v1/apps/{app}/stats": { path: "/api/v1/apps/{app}/stats", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
   "GET /api/v1/apps/{app}/streams": { path: "/api/v1/apps/{app}/streams", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
   "GET /api/v1/apps/{app}/streams/{id}": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody", expect: all(404) },
   "DELETE /api/v1/apps/{app}/streams/{id}": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody", expect: [404, 404, 403, 404, 404, 404, 404, 404] },
@@ -104,6 +107,8 @@ const PROBES: Record<string, Probe> = {
   "GET /api/v1/apps/{app}/streams/{id}/hls": { path: "/api/v1/apps/{app}/streams/nowhere%2Fnobody/hls", expect: all(404) },
   // Public playback of live HLS: no credential opens more than the room's liveness does.
   "GET /hls/{app}/{room}/{file}": { path: "/hls/{app}/nowhere/index.m3u8", public: true, expect: all(404) },
+  // Only METRICS_TOKEN opens it; no API credential does.
+  "GET /metrics": { path: "/metrics", public: true, expect: all(403) },
   "GET /api/v1/apps/{app}/live/feed": { path: "/api/v1/apps/{app}/live/feed?since=0", expect: [404, 400, 400, 400, 400, 404, 400, 400] },
   "GET /api/v1/apps/{app}/webhooks": { path: "/api/v1/apps/{app}/webhooks", expect: [404, 200, 200, 200, 200, 404, 200, 200] },
   "POST /api/v1/apps/{app}/webhooks": { path: "/api/v1/apps/{app}/webhooks", json: {}, expect: [404, 400, 403, 400, 400, 404, 400, 400] },

@@ -8,11 +8,14 @@
 #   caddy                           the front door (selfhost/Caddyfile), run by the tests with its internal CA
 #   python3-venv                    for Schemathesis (PyPI, pinned in test/fuzz/requirements.txt),
 #                                   installed into .cache/schemathesis/venv (not as root)
+#   prometheus                      promtool and a real Prometheus, which check and scrape /metrics
 # Production nodes need only ffmpeg (for the relay). The real LiveKit server the
 # tests run is built by the tests themselves from its pinned Go module (Go must
 # be installed: `go version`), see selfhost/livekit/build.sh.
 set -euo pipefail
 packages=(chromium ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly wrk caddy python3-venv redis-server)
+# promtool and Prometheus, for the /metrics tests.
+packages+=(prometheus)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

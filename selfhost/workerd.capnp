@@ -37,6 +37,7 @@ const streamhub :Workerd.Worker = (
     (name = "REGISTRY", durableObjectNamespace = "Registry"),
     (name = "APP", durableObjectNamespace = "AppActor"),
     (name = "QUOTA", durableObjectNamespace = "QuotaLedger"),
+    (name = "METRICS", durableObjectNamespace = "MetricsActor"),
     (name = "ASSETS", service = "assets"),
     # Settings: every variable of functions/config.ts, read from the environment
     # (an unset variable is simply absent; the schema applies the default).
@@ -64,6 +65,7 @@ const streamhub :Workerd.Worker = (
     (name = "AUTH_RATE_LIMIT_WINDOW_MS", fromEnvironment = "AUTH_RATE_LIMIT_WINDOW_MS"),
     (name = "LOG_LEVEL", fromEnvironment = "LOG_LEVEL"),
     (name = "LOG_RETENTION_DAYS", fromEnvironment = "LOG_RETENTION_DAYS"),
+    (name = "REQUEST_LOG_LEVEL", fromEnvironment = "REQUEST_LOG_LEVEL"),
     (name = "WEBHOOK_TIMEOUT_MS", fromEnvironment = "WEBHOOK_TIMEOUT_MS"),
     (name = "WEBHOOK_RETENTION_DAYS", fromEnvironment = "WEBHOOK_RETENTION_DAYS"),
     (name = "WEBHOOK_ROTATION_GRACE_S", fromEnvironment = "WEBHOOK_ROTATION_GRACE_S"),
@@ -76,6 +78,7 @@ const streamhub :Workerd.Worker = (
     (className = "Registry", uniqueKey = "streamhub-registry", enableSql = true),
     (className = "AppActor", uniqueKey = "streamhub-app", enableSql = true),
     (className = "QuotaLedger", uniqueKey = "streamhub-quota-ledger", enableSql = true),
+    (className = "MetricsActor", uniqueKey = "streamhub-metrics", enableSql = true),
   ],
   durableObjectStorage = (localDisk = "data"),
   globalOutbound = "internet",

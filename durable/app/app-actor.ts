@@ -9,6 +9,7 @@ import type { AppEventName, AppEvents } from "../../core/events.ts";
 import type { LiveKitEvent } from "../../core/livekit.ts";
 import type { S3Credentials, S3Settings } from "../../core/s3.ts";
 import { Analytics, type Resolution, type SeriesPoint, type SessionReport } from "./analytics.ts";
+import { AppMetrics } from "./app-metrics.ts";
 import type { AppAuditEntry } from "./app-state.repo.ts";
 import { EventLog, type AppEvent } from "./event-log.ts";
 import type { AppHost, AppIdentity, AppTask } from "./host.ts";
@@ -16,6 +17,7 @@ import type { NewIngress } from "./ingress.repo.ts";
 import { Ingresses, type IngressView } from "./ingresses.ts";
 import { Live } from "./live.ts";
 import { LiveFeed } from "./live-feed.ts";
+import { liveNumbers, type LiveNumbers } from "./live-numbers.ts";
 import type { StreamRecord } from "./live.repo.ts";
 import { appMigrations } from "./migrations.ts";
 import { Qoe, QOE_RETENTION_DAYS, type QoeFilter, type QoeReport, type QoeSummary, type QoeView } from "./qoe.ts";
@@ -32,6 +34,7 @@ export type { AppActorSummary } from "./settings.ts";
 export type { Resolution, SeriesPoint, SessionReport } from "./analytics.ts";
 export type { AppIdentity } from "./host.ts";
 export type { IngressView } from "./ingresses.ts";
+export type { LiveNumbers } from "./live-numbers.ts";
 export type { QoeReport, QoeSummary, QoeView } from "./qoe.ts";
 export type { Sample, SampleInfo, SampleWrite } from "./samples.ts";
 export { RECONCILE_INTERVAL_MS } from "./live.ts";
@@ -81,12 +84,17 @@ export class AppActor extends DurableObject<Env> {
     super(ctx, env);
     this.#db = new ActorSqlDriver(ctx.storage);
     this.#scheduler = new Scheduler(this.#db, ctx.storage);
-    const events = new EventLog(this.#db, () => this.#webhooks.kick());
+    const metrics = new AppMetrics({ db: this.#db, env, identity: () => this.#requireIdentity() });
+    const events = new EventLog(this.#db, (type, data) => {
+      this.#webhooks.kick();
+      metrics.event(type, data);
+    });
     const host: AppHost = (this.#host = {
       db: this.#db,
       env,
       events,
       scheduler: this.#scheduler,
+      metrics,
       config: () => (this.#config ??= configFromEnv(env)),
       identity: () => this.#requireIdentity(),
       secretKey: () => this.#secretKey(),
@@ -107,6 +115,8 @@ export class AppActor extends DurableObject<Env> {
       reconcile: async (now) => {
         const next = await this.#live.runScheduled(now);
         await this.#liveChanged();
+        // While anything is live, /metrics hears from the app at least once a minute (counts made elsewhere included).
+        metrics.changed();
         return next;
       },
       audit_forward: (now) => this.#settings.forwardAudit(now),
@@ -156,6 +166,7 @@ export class AppActor extends DurableObject<Env> {
       } catch (error) {
         log("error", "could not hand the app's last audit rows to the global log", { ...describeError(error) });
       }
+      await this.#host.metrics.forget(this.#identity.name);
     }
     await this.#reset();
   }
@@ -285,6 +296,11 @@ export class AppActor extends DurableObject<Env> {
   /** Token counts per day for the last `days` days. */
   async tokenUsage(days: number): Promise<{ day: string; metric: UsageCounter; count: number }[]> {
     return this.#usage.daily(days);
+  }
+
+  /** What is live now (streams, viewers, recordings, storage, outbox): the stats API reads it. */
+  async liveNumbers(): Promise<LiveNumbers> {
+    return liveNumbers(this.#db);
   }
 
   async listStreams(): Promise<StreamRecord[]> {

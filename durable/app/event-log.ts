@@ -16,17 +16,17 @@ export interface AppEvent {
  */
 export class EventLog {
   readonly #db: SqlDriver;
-  readonly #onRecorded: () => void;
+  readonly #onRecorded: (type: AppEventName, data: unknown) => void;
 
-  /** `onRecorded` is told after each event, so delivery can start at once. */
-  constructor(db: SqlDriver, onRecorded: () => void) {
+  /** `onRecorded` is told after each event, so delivery can start at once (and /metrics count it). */
+  constructor(db: SqlDriver, onRecorded: (type: AppEventName, data: unknown) => void) {
     this.#db = db;
     this.#onRecorded = onRecorded;
   }
 
   async record<E extends AppEventName>(type: E, data: AppEvents[E], now: string): Promise<void> {
     await this.#db.run(sql`INSERT INTO events (type, ts, data_json) VALUES (${type}, ${now}, ${JSON.stringify(data)})`);
-    this.#onRecorded();
+    this.#onRecorded(type, data);
   }
 
   /** Events after `afterId`, oldest first. */

@@ -1,6 +1,7 @@
 import type { Config } from "../../core/config.ts";
 import type { SecretBoxKey } from "../../core/crypto/secret-box.ts";
 import type { SqlDriver } from "../../core/db/sql.ts";
+import type { AppMetrics } from "./app-metrics.ts";
 import type { EventLog } from "./event-log.ts";
 import type { Scheduler } from "../lib/scheduler.ts";
 
@@ -28,6 +29,8 @@ export interface AppHost {
   readonly env: Env;
   readonly events: EventLog;
   readonly scheduler: Scheduler<AppTask>;
+  /** What the app reports to /metrics (app-metrics.ts). */
+  readonly metrics: AppMetrics;
   config(): Config;
   identity(): Promise<AppIdentity>;
   secretKey(): Promise<SecretBoxKey>;

@@ -5,6 +5,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { configFromEnv } from "../../core/config.ts";
 import { secretBoxKey } from "../../core/crypto/secret-box.ts";
 import { ActorSqlDriver } from "../../core/db/actor-driver.ts";
+import { AppMetrics } from "./app-metrics.ts";
 import { EventLog } from "./event-log.ts";
 import type { AppHost, AppIdentity } from "./host.ts";
 import { Scheduler } from "../lib/scheduler.ts";
@@ -35,6 +36,7 @@ export function withHost<T>(body: (host: TestHost) => Promise<T>, options: { onR
         recorded++;
         options.onRecorded?.();
       }),
+      metrics: new AppMetrics({ db, env, identity: async () => identity }),
       config: () => config,
       identity: async () => identity,
       secretKey: () => secretBoxKey(config.STREAMHUB_SECRET_KEY),

@@ -405,6 +405,7 @@ export class Webhooks {
     const decided = result.error?.startsWith("refused:") ? ({ outcome: "failed" } as const) : verdict(result, attemptsMade, this.#now());
     const status: DeliveryStatus = decided.outcome === "delivered" ? "delivered" : decided.outcome === "retry" ? "pending" : "failed";
     const givenBack = probe !== undefined && decided.outcome !== "delivered" && decided.outcome !== "gone";
+    this.#host.metrics.attempt(delivery.event, status === "pending" ? "failed" : status === "failed" ? "dropped" : "delivered", status === "delivered" ? (this.#now() - Date.parse(delivery.created_at)) / 1000 : null);
     const statements = this.#repo.attemptStatements(
       delivery.id,
       { at: new Date(this.#now()).toISOString(), status: result.status, duration_ms: result.durationMs, error: result.error, response: result.response },

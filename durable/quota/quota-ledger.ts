@@ -3,7 +3,9 @@ import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
 import { ActorSqlDriver } from "../../core/db/actor-driver.ts";
 import { migrate } from "../../core/db/migrate.ts";
 import { registry } from "../../core/actors.ts";
-import type { QuotaMetric, Quotas } from "../registry/plans.ts";
+import { describeError, log } from "../../core/log.ts";
+import { QUOTA_METRICS, type QuotaMetric, type Quotas } from "../registry/plans.ts";
+import { ledgerSeries, reportTenant } from "../metrics/tenant-numbers.ts";
 import { LedgerRepository, type MetricUsage } from "./ledger.repo.ts";
 import { ledgerMigrations } from "./migrations.ts";
 
@@ -75,6 +77,8 @@ export class QuotaLedger extends DurableObject<Env> {
   readonly #holderOf = new Map<string, string>();
   /** The alarm time last set (undefined: unknown until asked). */
   #armedAt: number | null | undefined;
+  /** A report to /metrics is due (one per burst of changes). */
+  #reportTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -108,6 +112,7 @@ export class QuotaLedger extends DurableObject<Env> {
     }
     await this.#written({ id: reservationId, metric: request.metric, amount: request.amount, expiresAt, holder: request.holder ?? null });
     await this.#armNoLaterThan(expiresAt);
+    this.#changed();
     return { ok: true, reservationId, used, limit, overLimit, shared: false };
   }
 
@@ -129,6 +134,7 @@ export class QuotaLedger extends DurableObject<Env> {
     const committed = await this.#ledger.commit(reservationId);
     if (!committed) return false;
     this.#forgetHold(reservationId);
+    this.#changed();
     const usage = this.#usage.get(committed.metric);
     if (usage) {
       usage.committed += committed.amount;
@@ -142,6 +148,7 @@ export class QuotaLedger extends DurableObject<Env> {
     const released = await this.#ledger.release(reservationId);
     if (!released) return false;
     this.#forgetHold(reservationId);
+    this.#changed();
     const usage = this.#usage.get(released.metric);
     if (usage) usage.pending = Math.max(0, usage.pending - released.amount);
     return true;
@@ -150,12 +157,14 @@ export class QuotaLedger extends DurableObject<Env> {
   async adjust(metric: string, delta: number): Promise<void> {
     await this.#ledger.adjust(metric, delta);
     this.#usage.delete(metric);
+    this.#changed();
   }
 
   /** Replaces committed usage with a count from its source of truth (e.g. the apps that exist). */
   async reconcile(metric: string, committed: number): Promise<void> {
     await this.#ledger.setCommitted(metric, committed);
     this.#usage.delete(metric);
+    this.#changed();
   }
 
   async usage(): Promise<Record<string, MetricUsage>> {
@@ -166,6 +175,7 @@ export class QuotaLedger extends DurableObject<Env> {
   /** The tenant's limits changed (the Registry pushes them); null forgets them (read again on next use). */
   async setLimits(quotas: Quotas | null): Promise<void> {
     this.#limits = quotas ? { quotas, until: Date.now() + LIMITS_TTL_MS } : null;
+    this.#changed();
   }
 
   /** The tenant's limit for the metric (-1, unlimited, when the tenant is unknown). */
@@ -183,6 +193,25 @@ export class QuotaLedger extends DurableObject<Env> {
     }
     const next = await this.#ledger.nextExpiry();
     if (next !== null) await this.#armNoLaterThan(next);
+    this.#changed();
+  }
+
+  /**
+   * The tenant's usage and limits go to /metrics (the Metrics actor) a second
+   * after a change, once per burst: a scrape never asks the ledgers.
+   */
+  #changed(): void {
+    const tenant = this.ctx.id.name;
+    if (this.#reportTimer !== null || tenant === undefined) return;
+    this.#reportTimer = setTimeout(() => {
+      this.#reportTimer = null;
+      void this.#report(tenant).catch((error: unknown) => log("warn", "could not read the tenant's numbers for /metrics", { tenant, ...describeError(error) }));
+    }, 1_000);
+  }
+
+  async #report(tenant: string): Promise<void> {
+    const limits = Object.fromEntries(await Promise.all(QUOTA_METRICS.map(async (quota) => [quota, await this.#limitOf({ tenantId: tenant, quota })] as const)));
+    await reportTenant(this.env, tenant, "ledger", ledgerSeries(await this.usage(), limits as Record<QuotaMetric, number>));
   }
 
   /**

@@ -18,6 +18,7 @@ import type { PlanName, QuotaMetric } from "./plans.ts";
 import { SessionsRepository, type Session } from "./sessions.repo.ts";
 import { TenantsRepository, type Tenant } from "./tenants.repo.ts";
 import { UsersRepository, type Role, type User, type UserCredentials, type UserStatus } from "./users.repo.ts";
+import { registrySeries, reportTenant } from "../metrics/tenant-numbers.ts";
 
 /** Expected failures cross the RPC boundary as values: only a thrown error's message would survive. */
 export type Result<T, Code extends string> = { ok: true; value: T } | { ok: false; code: Code };
@@ -256,6 +257,7 @@ export class Registry extends DurableObject<Env> {
     const created = await this.#apps.insert(app, now());
     if (typeof created === "string") return { ok: false, code: created };
     await this.#apps.unretire(app.name);
+    this.#reportApps(app.tenantId, used + 1);
     return { ok: true, value: created, overLimit, used, limit };
   }
 
@@ -267,7 +269,15 @@ export class Registry extends DurableObject<Env> {
 
   /** Removes the app's row and its tokens; the caller then wipes the app's actor. */
   async deleteApp(name: string): Promise<boolean> {
-    return this.#apps.delete(name, now());
+    const tenantId = (await this.#apps.findByName(name))?.tenantId;
+    const deleted = await this.#apps.delete(name, now());
+    if (deleted && tenantId) this.#reportApps(tenantId, await this.#tenants.countApps(tenantId));
+    return deleted;
+  }
+
+  /** A tenant's app count goes to /metrics, after the answer (never on a hot path: only creates and deletes). */
+  #reportApps(tenantId: string, apps: number): void {
+    this.ctx.waitUntil(reportTenant(this.env, tenantId, "registry", registrySeries(apps)));
   }
 
   // ── Tenants ────────────────────────────────────────────────────────────────

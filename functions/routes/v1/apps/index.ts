@@ -14,6 +14,7 @@ import { registerQoe } from "./qoe.ts";
 import { recordingApi } from "./recording/index.ts";
 import { s3Api } from "./s3/index.ts";
 import { samplesApi } from "./samples/index.ts";
+import { registerAppStats } from "./stats.ts";
 import { streamsApi } from "./streams/index.ts";
 import { joinTokensApi } from "./tokens/index.ts";
 import { registerAppsUpdate } from "./update.ts";
@@ -37,6 +38,7 @@ registerPlayToken(appsApi);
 registerQoe(appsApi);
 registerAnalytics(appsApi);
 registerLiveFeed(appsApi);
+registerAppStats(appsApi);
 
 appsApi.route("/:app/tokens", joinTokensApi);
 appsApi.route("/:app/streams", streamsApi);

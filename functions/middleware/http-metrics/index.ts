@@ -1,0 +1,76 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { metricsActor } from "../../../core/actors.ts";
+import { describeError, log } from "../../../core/log.ts";
+import { HTTP_DURATION_BUCKETS, increment, observe, seriesKey, type Series } from "../../../core/metrics.ts";
+import { ApiError } from "../../lib/errors.ts";
+import { routePattern } from "../../lib/route-pattern.ts";
+
+/** How often a Worker hands its HTTP counts to the Metrics actor: what /metrics shows of them lags by at most this. */
+export const FLUSH_INTERVAL_MS = 5_000;
+
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+// Counts of this isolate not yet handed over. Losing them with the isolate loses a few
+// seconds of counts at most: harmless (DESIGN.md), as for any process's counters.
+// Server errors start at 0, so that an error-rate alert has a series to divide before the first 5xx.
+let unflushed: Series = { [seriesKey("streamhub_errors_total", { source: "http", code: 500 })]: 0 };
+let lastFlush = 0;
+let flushing: Promise<void> | null = null;
+
+/**
+ * Hands this isolate's counts to the Metrics actor, one call for all of them
+ * (a request never waits on it: it runs after the response, under waitUntil).
+ * Counts the call did not take are kept for the next one.
+ */
+function flushHttpMetrics(env: Env): Promise<void> {
+  if (flushing) return flushing;
+  lastFlush = Date.now();
+  const counts = unflushed;
+  unflushed = {};
+  flushing = metricsActor(env)
+    .addNodeCounts(counts)
+    .catch((error: unknown) => {
+      for (const [key, value] of Object.entries(counts)) unflushed[key] = (unflushed[key] ?? 0) + value;
+      log("warn", "could not hand HTTP metrics to the metrics actor; they go with the next flush", describeError(error));
+    })
+    .finally(() => {
+      flushing = null;
+    });
+  return flushing;
+}
+
+/** What one request adds: its count and duration by route pattern, a 5xx as an error, a quota denial outside any app. */
+function count(c: Context, seconds: number): void {
+  const method = METHODS.has(c.req.method) ? c.req.method : "OTHER";
+  const route = routePattern(c);
+  const status = c.res.status;
+  increment(unflushed, "streamhub_http_requests_total", { method, route, status });
+  observe(unflushed, "streamhub_http_request_duration_seconds", { method, route }, seconds, HTTP_DURATION_BUCKETS);
+  if (status >= 500) increment(unflushed, "streamhub_errors_total", { source: "http", code: status });
+  // A denial on an app's route is counted by that app's actor (its quota.exceeded event); this one had no app.
+  if (c.error instanceof ApiError && c.error.code === "quota_exceeded" && !c.get("app")) {
+    increment(unflushed, "streamhub_quota_denials_total", { tenant: c.get("auth")?.tenantId ?? "none", metric: String(c.error.fields.metric) });
+  }
+}
+
+/**
+ * Counts every request for /metrics (`streamhub_http_requests_total`,
+ * `streamhub_http_request_duration_seconds`, `streamhub_errors_total`) in
+ * memory, and hands the counts to the Metrics actor every few seconds — never
+ * a call per request. Durations are as the Worker's clock sees them, which
+ * advances with I/O, not with CPU alone.
+ */
+export const httpMetrics = (): MiddlewareHandler =>
+  async function httpMetrics(c, next) {
+    const started = performance.now();
+    await next();
+    count(c, (performance.now() - started) / 1000);
+    if (Date.now() - lastFlush >= FLUSH_INTERVAL_MS && !flushing) {
+      const flushed = flushHttpMetrics(c.env);
+      try {
+        c.executionCtx.waitUntil(flushed);
+      } catch {
+        // No execution context (a test calling app.request): the flush runs on its own.
+      }
+    }
+  };

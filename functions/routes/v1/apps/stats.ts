@@ -1,0 +1,19 @@
+import { appActor } from "../../../../core/actors.ts";
+import { appRoute, type App } from "../../../lib/app.ts";
+import { commonErrorResponses, envelopeSchema, ok } from "../../../lib/envelope.ts";
+import { livekitReachable } from "../../../lib/livekit-probe.ts";
+import { StatsSchema, statsOf } from "../stats/schema.ts";
+
+const route = appRoute("app:read", {
+  method: "get",
+  path: "/{app}/stats",
+  tags: ["stats"],
+  summary: "What is live in one app now: streams, viewers, ingresses, recordings, egress, storage",
+  responses: { 200: { description: "The app's figures, read from its own database", content: { "application/json": { schema: envelopeSchema(StatsSchema) } } }, ...commonErrorResponses },
+});
+
+export const registerAppStats = (app: App) =>
+  app.openapi(route, async (c) => {
+    const [numbers, livekit] = await Promise.all([appActor(c.env, c.var.app.name).liveNumbers(), livekitReachable(c.var.config.LIVEKIT_URL)]);
+    return ok(c, statsOf("app", 1, numbers, livekit.reachable));
+  });
