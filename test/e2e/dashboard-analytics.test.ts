@@ -92,6 +92,12 @@ describe("the dashboard's analytics: history as charts and session reports (issu
     await page.getByRole("link", { name: APP }).click();
     const row = page.locator("tr[data-stream]").filter({ hasText: "host" });
     await row.locator("td.viewers").getByText("2", { exact: true }).waitFor();
+    // The app's figures now (GET /apps/{app}/stats) and the node's on the overview (GET /stats), refreshed by themselves.
+    await page.getByLabel("This app now").getByText(/^Now: 1 live stream, 2 viewers, /).waitFor({ timeout: 15_000 });
+    await page.getByRole("link", { name: "Overview" }).click();
+    await page.getByText("1 stream, 2 viewers", { exact: true }).waitFor({ timeout: 15_000 });
+    await page.getByRole("link", { name: "Apps" }).click();
+    await page.getByRole("link", { name: APP }).click();
     await row.getByRole("button", { name: "Details of host in show" }).click();
     await page.getByRole("region", { name: `Stream ${STREAM}` }).getByRole("link", { name: "Session reports of this stream" }).click();
     const sessions = page.getByRole("region", { name: `Sessions of ${STREAM}` });

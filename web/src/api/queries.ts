@@ -9,9 +9,18 @@ export const keys = {
   app: (name: string) => ["apps", name] as const,
   streams: (name: string) => ["apps", name, "streams"] as const,
   sessions: ["sessions"] as const,
+  stats: ["stats"] as const,
+  appStats: (name: string) => ["apps", name, "stats"] as const,
 };
 
 export const useHealth = () => useQuery({ queryKey: keys.health, queryFn: () => unwrap(api.GET("/api/v1/health")), refetchInterval: 30_000 });
+
+/** What is live now over every app the caller sees (the node's, or the tenant's), from the figures the apps report. */
+export const useStats = () => useQuery({ queryKey: keys.stats, queryFn: () => unwrap(api.GET("/api/v1/stats")), refetchInterval: 10_000 });
+
+/** What is live now in one app, read from its own database. */
+export const useAppStats = (app: string) =>
+  useQuery({ queryKey: keys.appStats(app), queryFn: () => unwrap(api.GET("/api/v1/apps/{app}/stats", { params: { path: { app } } })), refetchInterval: 10_000 });
 
 /** Every app the caller sees (pages of 100). */
 export const useApps = () =>

@@ -4433,6 +4433,164 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apps/{app}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What is live in one app now: streams, viewers, ingresses, recordings, egress, storage */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The app's figures, read from its own database */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "ts": "2026-11-24T08:00:00.000Z",
+                         *         "version": "demo",
+                         *         "scope": "global",
+                         *         "livekitReachable": true,
+                         *         "counts": {
+                         *           "apps": 1,
+                         *           "liveStreams": 1,
+                         *           "viewers": 1,
+                         *           "publishers": 1,
+                         *           "ingresses": 1,
+                         *           "recordings": 1,
+                         *           "vods": 1
+                         *         },
+                         *         "egress": {
+                         *           "recordings": 1,
+                         *           "hls": 1,
+                         *           "total": 1
+                         *         },
+                         *         "ingress": {
+                         *           "configured": 1
+                         *         },
+                         *         "storage": {
+                         *           "vodBytes": 1,
+                         *           "vodCount": 1
+                         *         },
+                         *         "webhooks": {
+                         *           "outboxDepth": 1
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
+                        "application/json": {
+                            data: components["schemas"]["Stats"];
+                            error: null;
+                        };
+                    };
+                };
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description No such app (or not visible to the caller)
+                 *
+                 *     Codes:
+                 *     - `app_not_found`: No such app, or not one the caller may see
+                 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apps/{app}/streams": {
         parameters: {
             query?: never;
@@ -10712,6 +10870,151 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What is live now: apps, streams, viewers, ingresses, recordings, egress, storage
+         * @description Superadmins and global tokens see every app; members see their tenant's; an app-scoped token sees its own app. Figures over several apps are what each app last reported (within about a second of a change), added up; apps never used since their creation count as apps with nothing live.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": {
+                         *         "ts": "2026-11-24T08:00:00.000Z",
+                         *         "version": "demo",
+                         *         "scope": "global",
+                         *         "livekitReachable": true,
+                         *         "counts": {
+                         *           "apps": 1,
+                         *           "liveStreams": 1,
+                         *           "viewers": 1,
+                         *           "publishers": 1,
+                         *           "ingresses": 1,
+                         *           "recordings": 1,
+                         *           "vods": 1
+                         *         },
+                         *         "egress": {
+                         *           "recordings": 1,
+                         *           "hls": 1,
+                         *           "total": 1
+                         *         },
+                         *         "ingress": {
+                         *           "configured": 1
+                         *         },
+                         *         "storage": {
+                         *           "vodBytes": 1,
+                         *           "vodCount": 1
+                         *         },
+                         *         "webhooks": {
+                         *           "outboxDepth": 1
+                         *         }
+                         *       },
+                         *       "error": null
+                         *     }
+                         */
+                        "application/json": {
+                            data: components["schemas"]["Stats"];
+                            error: null;
+                        };
+                    };
+                };
+                /**
+                 * @description Invalid input: validation_failed or malformed_json
+                 *
+                 *     Codes:
+                 *     - `validation_failed`: A path, query or body value is invalid (or LiveKit refused it); `details` lists each problem
+                 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Missing, malformed, unknown or revoked credential
+                 *
+                 *     Codes:
+                 *     - `unauthorized`: No credential, or one that is malformed, unknown, revoked, expired or used from an address it may not be used from
+                 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description The credential may not do this
+                 *
+                 *     Codes:
+                 *     - `forbidden`: The credential may not do this
+                 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Unexpected failure; the cause is logged with the request id
+                 *
+                 *     Codes:
+                 *     - `internal_error`: An unexpected failure, logged with the request id
+                 */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /**
+                 * @description Codes:
+                 *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams/mine": {
         parameters: {
             query?: never;
@@ -14515,6 +14818,49 @@ export interface components {
             roomName: string;
             /** @description `<room>/<identity>`: record that participant only (mode participant) */
             streamId?: string;
+        };
+        Stats: {
+            counts: {
+                apps: number;
+                /** @description Ingresses configured */
+                ingresses: number;
+                liveStreams: number;
+                publishers: number;
+                /** @description Recordings running */
+                recordings: number;
+                /** @description Participants that subscribe and publish nothing (QC and recorder participants left out) */
+                viewers: number;
+                /** @description Ready VODs */
+                vods: number;
+            };
+            /** @description LiveKit egresses running: recordings and live HLS */
+            egress: {
+                hls: number;
+                recordings: number;
+                total: number;
+            };
+            ingress: {
+                configured: number;
+            };
+            /** @description Whether the LiveKit server answered its last probe (at most 5 s old) */
+            livekitReachable: boolean;
+            /**
+             * @description What the numbers cover: every app (superadmins), the caller's tenant, or one app
+             * @enum {string}
+             */
+            scope: "global" | "tenant" | "app";
+            /** @description Ready VODs in the apps' own buckets */
+            storage: {
+                vodBytes: number;
+                vodCount: number;
+            };
+            /** @description Server time, ISO 8601 */
+            ts: string;
+            version: string;
+            webhooks: {
+                /** @description Deliveries waiting (retries included) */
+                outboxDepth: number;
+            };
         };
         Stream: {
             /** @description The app's numeric id, as the original StreamHub's stream rows carry it */

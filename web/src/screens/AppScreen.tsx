@@ -2,11 +2,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
 import { api, unwrap, type Schemas } from "../api/client.ts";
-import { keys } from "../api/queries.ts";
+import { keys, useAppStats } from "../api/queries.ts";
 import { useMe } from "../auth/me.ts";
 import { can } from "../auth/permissions.ts";
 import { useLiveStreams } from "../live/useLiveStreams.ts";
 import { ErrorNote } from "../ui/ErrorNote.tsx";
+import { formatBytes } from "../ui/format.ts";
 import { Player } from "../ui/Player.tsx";
 import { Activity } from "./app/Activity.tsx";
 import { Audit } from "./app/Audit.tsx";
@@ -50,14 +51,27 @@ export function AppScreen() {
   );
 }
 
-/** Where else this app's numbers are: its history as charts and its streams' session reports. */
+/** The app's figures now, and where its history is: charts and its streams' session reports. */
 function AppLinks({ app }: { app: string }) {
   const me = useMe().data;
+  const stats = useAppStats(app);
   if (!can(me, "app:read")) return null;
+  const figures = stats.data;
   return (
-    <nav aria-label="This app" className="app-links">
-      <Link to={`/apps/${encodeURIComponent(app)}/analytics`}>Analytics and session reports</Link>
-    </nav>
+    <>
+      {stats.isError ? <ErrorNote error={stats.error} what="This app's figures" /> : null}
+      {figures ? (
+        <p className="hint" aria-label="This app now">
+          Now: {figures.counts.liveStreams} live {figures.counts.liveStreams === 1 ? "stream" : "streams"}, {figures.counts.viewers}{" "}
+          {figures.counts.viewers === 1 ? "viewer" : "viewers"}, {figures.egress.recordings} recording, {figures.egress.hls} live HLS,{" "}
+          {figures.counts.vods} {figures.counts.vods === 1 ? "VOD" : "VODs"} ({formatBytes(figures.storage.vodBytes)}), {figures.webhooks.outboxDepth} webhook{" "}
+          {figures.webhooks.outboxDepth === 1 ? "delivery" : "deliveries"} waiting
+        </p>
+      ) : null}
+      <nav aria-label="This app" className="app-links">
+        <Link to={`/apps/${encodeURIComponent(app)}/analytics`}>Analytics and session reports</Link>
+      </nav>
+    </>
   );
 }
 

@@ -1,7 +1,8 @@
 import { useQueries, useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { api, unwrap } from "../api/client.ts";
-import { keys, useApps, useHealth } from "../api/queries.ts";
+import { keys, useApps, useHealth, useStats } from "../api/queries.ts";
+import { formatBytes } from "../ui/format.ts";
 import { useMe } from "../auth/me.ts";
 import { can } from "../auth/permissions.ts";
 import { ErrorNote } from "../ui/ErrorNote.tsx";
@@ -19,8 +20,9 @@ export function OverviewScreen() {
   const streams = useQueries({
     queries: listed.map((app) => ({ queryKey: keys.streams(app.name), queryFn: () => unwrap(api.GET("/api/v1/apps/{app}/streams", { params: { path: { app: app.name } } })) })),
   });
-  const live = streams.reduce((sum, q) => sum + (q.data?.length ?? 0), 0);
-  const viewers = streams.reduce((sum, q) => sum + (q.data ?? []).reduce((n, s) => n + (s.viewers ?? 0), 0), 0);
+  // Totals over every app (not only the ones listed below), as the apps last reported them.
+  const stats = useStats();
+  const counts = stats.data?.counts;
 
   return (
     <>
@@ -56,9 +58,16 @@ export function OverviewScreen() {
         </div>
         <div className="card">
           <h3>Live now</h3>
+          {stats.isError ? <ErrorNote error={stats.error} what="Live figures" /> : null}
           <p className="big" aria-live="polite">
-            {live} {live === 1 ? "stream" : "streams"}, {viewers} {viewers === 1 ? "viewer" : "viewers"}
+            {counts ? `${plural(counts.liveStreams, "stream")}, ${plural(counts.viewers, "viewer")}` : "…"}
           </p>
+          {stats.data ? (
+            <p className="hint">
+              {plural(stats.data.egress.recordings, "recording")} running, {plural(counts!.vods, "VOD")} ({formatBytes(stats.data.storage.vodBytes)}),{" "}
+              {plural(stats.data.webhooks.outboxDepth, "webhook delivery", "webhook deliveries")} waiting
+            </p>
+          ) : null}
         </div>
       </section>
 
@@ -99,6 +108,8 @@ export function OverviewScreen() {
     </>
   );
 }
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 /** Usage against quota per tenant: every tenant for a superadmin, one's own for a member who may read it. */
 function TenantUsage() {
