@@ -37,6 +37,14 @@ describe("toolchain", () => {
     }
   });
 
+  it("bundles zod's English messages only (wrangler.toml [alias] → core/zod-locales.ts)", () => {
+    // The e2e global setup has just built dist/worker/index.js from this checkout.
+    const bundle = readFileSync(`${ROOT}dist/worker/index.js`, "utf8");
+    expect(bundle).toContain("Too big: expected");
+    // (ASCII phrases: the minified bundle escapes the rest.)
+    for (const translated of ["Demasiado grande", "Terlalu besar", "Te groot"]) expect(bundle).not.toContain(translated);
+  });
+
   it("runs npm scripts on the pinned Node ≥ 22", () => {
     expect(Number(process.versions.node.split(".")[0])).toBeGreaterThanOrEqual(22);
   });
