@@ -151,7 +151,8 @@ put() {
   [ "$dry_run" -eq 1 ] && return 0
   install -d "$(dirname "$path")"
   local temporary="$path.install.$$"
-  printf '%s\n' "$content" >"$temporary"
+  # Created private (several of these files hold secrets), then given its mode and owner.
+  (umask 077 && printf '%s\n' "$content" >"$temporary")
   chmod "$mode" "$temporary"
   chown "$owner" "$temporary"
   mv -f "$temporary" "$path"

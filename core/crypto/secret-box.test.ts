@@ -45,6 +45,8 @@ describe("secret box (AES-GCM under an HKDF key)", () => {
 
   it("masks short and long values as the original did", () => {
     expect(maskSecret("abcd")).toBe("****");
-    expect(maskSecret("abcdef")).toBe("ab***ef");
+    expect(maskSecret("s3cr7")).toBe("****");
+    expect(maskSecret("fifteen-chars-x")).toBe("****");
+    expect(maskSecret("sixteen-chars-xy")).toBe("si***xy");
   });
 });

@@ -69,5 +69,11 @@ export async function openSecret(key: SecretBoxKey, sealed: string, context: str
   }
 }
 
-/** How secrets are shown back to callers: `****` up to 4 characters, else `ab***yz`. */
-export const maskSecret = (value: string): string => (value.length <= 4 ? "****" : `${value.slice(0, 2)}***${value.slice(-2)}`);
+/**
+ * How secrets are shown back to callers: `ab***yz`, or `****` under 16
+ * characters, where four shown characters would give away too much of it
+ * (legacy callback secrets of any length are accepted, and masks are shown to
+ * every reader of the app).
+ */
+const MASK_MIN_LENGTH = 16;
+export const maskSecret = (value: string): string => (value.length < MASK_MIN_LENGTH ? "****" : `${value.slice(0, 2)}***${value.slice(-2)}`);

@@ -1,23 +1,45 @@
 // Whether the LiveKit server answers: health and /metrics both report it.
+import { log } from "../../core/log.ts";
 import { hostOf, transportFailure } from "../../core/transport.ts";
 
 // The probe is cached so that a public endpoint cannot be used to make the node hammer LiveKit.
 const LIVEKIT_PROBE_TTL_MS = 5_000;
 const LIVEKIT_PROBE_TIMEOUT_MS = 1_500;
-let livekitProbe: { url: string; reachable: boolean; reason: string | null; checkedAt: number } | undefined;
+type Probe = { reachable: boolean; reason: string | null; checkedAt: number };
+let livekitProbe: (Probe & { url: string }) | undefined;
+// The probe under way: requests arriving meanwhile wait for it rather than each opening a connection.
+let inFlight: { url: string; probe: Promise<Probe> } | undefined;
 
-export async function livekitReachable(livekitUrl: string): Promise<{ reachable: boolean; reason: string | null; checkedAt: number }> {
-  const now = Date.now();
-  if (livekitProbe && livekitProbe.url === livekitUrl && now - livekitProbe.checkedAt < LIVEKIT_PROBE_TTL_MS) return livekitProbe;
+/**
+ * Whether LiveKit answers, at most one probe per 5 s whatever the traffic.
+ * The reason names no address: the health route is public. The address goes
+ * to the log, once each time reachability changes.
+ */
+export async function livekitReachable(livekitUrl: string): Promise<Probe> {
+  if (livekitProbe && livekitProbe.url === livekitUrl && Date.now() - livekitProbe.checkedAt < LIVEKIT_PROBE_TTL_MS) return livekitProbe;
+  if (inFlight?.url === livekitUrl) return inFlight.probe;
+  const probe = probeLiveKit(livekitUrl).finally(() => {
+    if (inFlight?.probe === probe) inFlight = undefined;
+  });
+  inFlight = { url: livekitUrl, probe };
+  return probe;
+}
+
+async function probeLiveKit(livekitUrl: string): Promise<Probe> {
+  const checkedAt = Date.now();
   let reason: string | null = null;
   try {
     // livekit-server answers plain HTTP on its signalling port.
     const response = await fetch(livekitUrl.replace(/^ws/, "http"), { signal: AbortSignal.timeout(LIVEKIT_PROBE_TIMEOUT_MS) });
-    if (!response.ok) reason = `LiveKit at ${hostOf(livekitUrl)} answers HTTP ${response.status}`;
+    if (!response.ok) reason = `the configured LiveKit (LIVEKIT_URL) answers HTTP ${response.status}`;
     await response.body?.cancel();
   } catch (error) {
-    reason = `LiveKit at ${hostOf(livekitUrl)} does not answer (${transportFailure(error)})`;
+    reason = `the configured LiveKit (LIVEKIT_URL) does not answer (${transportFailure(error)})`;
   }
-  livekitProbe = { url: livekitUrl, reachable: reason === null, reason, checkedAt: now };
+  const reachable = reason === null;
+  if (!livekitProbe || livekitProbe.url !== livekitUrl || livekitProbe.reachable !== reachable) {
+    log(reachable ? "info" : "warn", reachable ? "LiveKit answers" : "LiveKit does not answer", { livekit: hostOf(livekitUrl), ...(reason ? { reason } : {}) });
+  }
+  livekitProbe = { url: livekitUrl, reachable, reason, checkedAt };
   return livekitProbe;
 }

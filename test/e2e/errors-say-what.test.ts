@@ -1,6 +1,7 @@
 // Errors that say what happened, on a node run as `npm start` runs it, with a
 // LiveKit configured that does not answer: callers get a code naming the
 // cause, health says degraded and why, and every line workerd prints is JSON.
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, removeDataDir, startStreamHub, type RunningStreamHub } from "./harness.ts";
 
@@ -27,7 +28,7 @@ describe("a node whose LiveKit does not answer", () => {
 
     const health = await call(node.url, "GET", "/api/v1/health");
     expect(health.body.data).toMatchObject({ status: "degraded", livekit: { configured: true, reachable: false } });
-    expect(health.body.data.reasons).toEqual([expect.stringMatching(/^LiveKit at 127\.0\.0\.1:9 does not answer/)]);
+    expect(health.body.data.reasons).toEqual([expect.stringMatching(/^the configured LiveKit \(LIVEKIT_URL\) does not answer/)]);
 
     // Give workerd a moment to print whatever it prints about the failed connections.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -41,5 +42,30 @@ describe("a node whose LiveKit does not answer", () => {
       }
     });
     expect(notJson).toEqual([]);
+  });
+});
+
+describe("a node whose LiveKit accepts connections and never answers", () => {
+  it("says degraded without naming LiveKit's address in the public answer, and names it in the log", async () => {
+    // A LiveKit that hangs: each probe is a connection, held until the probe's own timeout.
+    const sockets: Socket[] = [];
+    const hanging = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => hanging.listen(0, "127.0.0.1", resolve));
+    const port = (hanging.address() as AddressInfo).port;
+    const quiet = await startStreamHub({
+      env: { STREAMHUB_API_TOKEN: TOKEN, LIVEKIT_URL: `http://127.0.0.1:${port}`, LIVEKIT_API_KEY: "APIerrors", LIVEKIT_API_SECRET: "errors-suite-secret-0123456789abcdef0123" },
+    });
+    try {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => call(quiet.url, "GET", "/api/v1/health")));
+      expect(answers.map((a) => a.body.data.status)).toEqual(Array(10).fill("degraded"));
+      expect(answers[0]!.body.data.reasons).toEqual(["the configured LiveKit (LIVEKIT_URL) does not answer (no answer in time)"]);
+      for (const answer of answers) expect(JSON.stringify(answer.body)).not.toContain(String(port));
+      expect(quiet.output()).toContain(`127.0.0.1:${port}`);
+    } finally {
+      await quiet.stop();
+      removeDataDir(quiet.dataDir);
+      for (const socket of sockets) socket.destroy();
+      hanging.close();
+    }
   });
 });

@@ -410,7 +410,7 @@ cmp -s ${work}/before ${work}/after && echo "SETTINGS-KEPT"
     const health = JSON.parse(/^HEALTH (.*)$/m.exec(out)?.[1] || "null");
     // No LiveKit runs in this namespace: health names that, and only that.
     expect(health?.data?.storage, log("streamhub.log")).toEqual({ ok: true });
-    expect(health?.data?.reasons, log("streamhub.log")).toEqual([expect.stringMatching(/^LiveKit at .* does not answer/)]);
+    expect(health?.data?.reasons, log("streamhub.log")).toEqual([expect.stringMatching(/^the configured LiveKit \(LIVEKIT_URL\) does not answer/)]);
     expect(out).toMatch(/^TOKEN-FILE streamhub 600$/m);
     expect(out).toMatch(/^WRITTEN-IN-CODE $/m);
     expect(log("streamhub.log")).not.toMatch(/sk_[A-Za-z0-9_-]{20,}/);

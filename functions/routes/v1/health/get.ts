@@ -10,7 +10,7 @@ import { livekitClients } from "../../../../core/livekit.ts";
 const HealthSchema = z
   .object({
     status: z.enum(["ok", "degraded"]).openapi({ description: "`degraded` when storage does not answer, or the configured LiveKit does not" }),
-    reasons: z.array(z.string()).openapi({ description: "Why it is degraded, one line per cause (empty when ok)", example: ["LiveKit at 127.0.0.1:7880 does not answer (the connection was refused)"] }),
+    reasons: z.array(z.string()).openapi({ description: "Why it is degraded, one line per cause (empty when ok)", example: ["the configured LiveKit (LIVEKIT_URL) does not answer (the connection was refused)"] }),
     up: z.literal(true),
     version: z.string(),
     ts: z.string().openapi({ description: "Server time, ISO 8601" }),
