@@ -10369,7 +10369,7 @@ export interface paths {
                          *       "data": {
                          *         "status": "ok",
                          *         "reasons": [
-                         *           "LiveKit at 127.0.0.1:7880 does not answer (the connection was refused)"
+                         *           "the configured LiveKit (LIVEKIT_URL) does not answer (the connection was refused)"
                          *         ],
                          *         "up": true,
                          *         "version": "demo",
@@ -14436,7 +14436,7 @@ export interface components {
             /**
              * @description Why it is degraded, one line per cause (empty when ok)
              * @example [
-             *       "LiveKit at 127.0.0.1:7880 does not answer (the connection was refused)"
+             *       "the configured LiveKit (LIVEKIT_URL) does not answer (the connection was refused)"
              *     ]
              */
             reasons: string[];
