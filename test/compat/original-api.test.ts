@@ -304,15 +304,23 @@ describe("against the LiveKit stand-in: the original StreamHub's documented call
   });
 
   it.each([
-    ["GET", "/api/v1/stats"],
-    ["GET", "/api/v1/apps/live/stats"],
+    ["/api/v1/stats", ["counts", "egress", "storage", "livekitReachable"]],
+    ["/api/v1/apps/live/stats", ["counts", "egress", "storage", "livekitReachable"]],
+    ["/api/v1/cluster/info", ["enabled"]],
+  ])("GET %s (documented by the original) → 200 in our envelope, with our fields, listed in the README", async (path, fields) => {
+    const response = await api("GET", path);
+    expect(response.status).toBe(200);
+    hasFields(payload(response.body), fields as string[]);
+    listed(`\`${path.replace("/api/v1", "").replace("/live/", "/{app}/")}\``);
+  });
+
+  it.each([
     ["GET", "/api/v1/apps/live/vods/vod_x/download"],
     ["GET", "/api/v1/apps/live/vods/vod_x/raw"],
     ["GET", "/api/v1/apps/live/transcoding/layers"],
     ["POST", "/api/v1/apps/live/snapshots"],
     ["GET", "/api/v1/auth/config"],
     ["GET", "/api/v1/system/settings"],
-    ["GET", "/api/v1/cluster/info"],
   ])("%s %s (documented by the original, not served here) → a 404 with a code, listed in the README", async (method, path) => {
     const response = await api(method, path, method === "POST" ? { room: "live-demo" } : undefined);
     expect(response.status).toBe(404);
