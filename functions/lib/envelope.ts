@@ -17,6 +17,7 @@ export const errorBodySchema = z
       requestId: z.string(),
       details: z.unknown().optional(),
     }),
+    message: z.string().openapi({ description: "`error.message` again, where the original StreamHub's clients read it" }),
   })
   .openapi("Error");
 
@@ -61,6 +62,8 @@ export const page = <T>(
 export const errorBody = (code: ErrorCode, message: string, requestId: string, details?: unknown) => ({
   data: null,
   error: details === undefined ? { code, message, requestId } : { code, message, requestId, details },
+  // Where the original StreamHub's (NestJS) clients read an error's reason: its dashboard shows it instead of "HTTP 400".
+  message,
 });
 
 /** The error responses every protected route can give, for the OpenAPI document. */

@@ -68,6 +68,14 @@ describe("against the LiveKit stand-in: the original StreamHub's documented call
     expect(payload(me.body)).toMatchObject({ userId: "admin", isSuperadmin: true });
   });
 
+  it("a refused login carries its reason as a top-level message, where the original dashboard reads it", async () => {
+    const response = await api("POST", "/api/v1/auth/login", { user: ADMIN.user, password: "not-the-password" }, undefined);
+    expect(response.status).toBe(401);
+    expect(response.body.error.code).toBe("invalid_credentials");
+    expect(response.body.message).toBe(response.body.error.message);
+    expect(response.body.message).not.toBe("");
+  });
+
   it("GET /health → 200 (enveloped: a listed difference)", async () => {
     const response = await api("GET", "/api/v1/health", undefined, undefined);
     expect(response.status).toBe(200);

@@ -9499,7 +9499,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such node: join first (node_not_found) */
+                /**
+                 * @description No such node: join first (node_not_found)
+                 *
+                 *     Codes:
+                 *     - `node_not_found`: No such cluster node (an agent joins again)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -9513,6 +9518,7 @@ export interface paths {
                  *
                  *     Codes:
                  *     - `payload_too_large`: The body is over STREAMHUB_MAX_BODY_BYTES
+                 *     - `node_stats_too_large`: A heartbeat's stats are over 4096 bytes of JSON
                  */
                 413: {
                     headers: {
@@ -10105,7 +10111,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such node (node_not_found) */
+                /**
+                 * @description No such node (node_not_found)
+                 *
+                 *     Codes:
+                 *     - `node_not_found`: No such cluster node (an agent joins again)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -10262,7 +10273,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description No such node (node_not_found) */
+                /**
+                 * @description No such node (node_not_found)
+                 *
+                 *     Codes:
+                 *     - `node_not_found`: No such cluster node (an agent joins again)
+                 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -10271,7 +10287,12 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Another node has that name (node_name_taken) */
+                /**
+                 * @description Another node has that name (node_name_taken)
+                 *
+                 *     Codes:
+                 *     - `node_name_taken`: Another cluster node has that name
+                 */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -14422,6 +14443,8 @@ export interface components {
                 message: string;
                 requestId: string;
             };
+            /** @description `error.message` again, where the original StreamHub's clients read it */
+            message: string;
         };
         Health: {
             livekit: {
