@@ -61,7 +61,9 @@ const PRIVATE_NAMES = /^(localhost|.*\.localhost|.*\.local|.*\.internal|.*\.home
  * Whether a webhook URL points at this node, a private network or a cloud
  * metadata service (SSRF). Only literal addresses and well-known names can be
  * judged here: Workers cannot resolve DNS, so a public name that resolves to a
- * private address is not caught.
+ * private address is not caught by this check. It is the early answer when a
+ * URL is saved; the connection itself goes through the public-only network
+ * (core/outbound.ts), which catches such names where the runtime can.
  */
 export async function isPrivateTarget(url: string): Promise<boolean> {
   // "localhost." is localhost: names may end in a dot.

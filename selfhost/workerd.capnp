@@ -21,6 +21,12 @@ const config :Workerd.Config = (
     # Outbound fetches: LiveKit and webhook receivers are often on loopback or a
     # private network, which workerd blocks unless allowed here.
     (name = "internet", network = (allow = ["public", "private", "local"], tlsOptions = (trustBrowserCas = true))),
+    # Outbound fetches to URLs tenants configure (webhook endpoints, S3 buckets)
+    # while STREAMHUB_WEBHOOK_ALLOW_PRIVATE / STREAMHUB_S3_ALLOW_PRIVATE are off:
+    # workerd resolves the name and connects to public addresses only, so a name
+    # that resolves to loopback, a private network or 169.254.169.254 is refused
+    # here (the URL text check cannot see that). Bound as PUBLIC_NET; core/outbound.ts.
+    (name = "public-internet", network = (allow = ["public"], tlsOptions = (trustBrowserCas = true))),
   ],
   sockets = [
     (name = "http", address = "127.0.0.1:3020", http = (), service = "main"),
@@ -39,6 +45,9 @@ const streamhub :Workerd.Worker = (
     (name = "QUOTA", durableObjectNamespace = "QuotaLedger"),
     (name = "METRICS", durableObjectNamespace = "MetricsActor"),
     (name = "ASSETS", service = "assets"),
+    # Only public addresses (see "public-internet" above); not in wrangler.toml:
+    # a Worker on Cloudflare never reaches private addresses in the first place.
+    (name = "PUBLIC_NET", service = "public-internet"),
     # Settings: every variable of functions/config.ts, read from the environment
     # (an unset variable is simply absent; the schema applies the default).
     (name = "LIVEKIT_URL", fromEnvironment = "LIVEKIT_URL"),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isPrivateTarget } from "../../core/net.ts";
-import { RETRY_SCHEDULE_MS, verdict } from "./webhook-delivery.ts";
+import { attempt, PUBLIC_ONLY_FAILURE, RETRY_SCHEDULE_MS, verdict } from "./webhook-delivery.ts";
 
 describe("webhook targets", () => {
   it.each([
@@ -14,6 +14,23 @@ describe("webhook targets", () => {
 
   it.each(["https://hooks.example.com/x", "https://93.184.216.34/", "https://[2606:2800:220:1:248:1893:25c8:1946]/"])("allows %s", async (url) => {
     expect(await isPrivateTarget(url)).toBe(false);
+  });
+});
+
+describe("an attempt through the public-only network", () => {
+  // workerd refuses a non-public address with "internal error; reference = …", as it does a name that does not resolve.
+  const refusing = { publicOnly: true, fetch: async () => Promise.reject(new Error("internal error; reference = abc123")) };
+
+  it("records a refused connection as a failure naming private addresses, with no response and none of the runtime's words", async () => {
+    const result = await attempt("http://looks-public.example:8080/internal", {}, "{}", refusing);
+    expect(result).toMatchObject({ status: null, error: PUBLIC_ONLY_FAILURE, response: null });
+    expect(result.error).not.toContain("reference");
+    expect(verdict(result, 1, 0).outcome).toBe("retry");
+  });
+
+  it("records an answer as any other (a public receiver)", async () => {
+    const answering = { publicOnly: true, fetch: async () => new Response("ok", { status: 200 }) };
+    expect(await attempt("https://hooks.example.com/x", {}, "{}", answering)).toMatchObject({ status: 200, error: null, response: "ok" });
   });
 });
 

@@ -1,5 +1,7 @@
 // How one outbound webhook attempt goes, and when the next one is due.
 
+import { outbound, type Outbound } from "../../core/outbound.ts";
+
 /** Immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h (issue 6), each with ±10 % jitter. */
 export const RETRY_SCHEDULE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000];
 export const DELIVERY_TIMEOUT_MS = 15_000;
@@ -64,15 +66,30 @@ function retryAfterMs(value: string | null, now: number): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
-/** One POST, redirects not followed, with a timeout and a capped read of the answer. */
-export async function attempt(url: string, headers: Record<string, string>, body: string): Promise<AttemptResult> {
+/**
+ * What the attempt log says when the public-only network (core/outbound.ts)
+ * got no answer. workerd reports a refused private address, a name that does
+ * not resolve and a closed connection alike ("internal error; reference = …"),
+ * so the message names the likely causes and never the runtime's words.
+ */
+export const PUBLIC_ONLY_FAILURE =
+  "could not connect: only public addresses are reached, and the host name may resolve to a private, loopback or metadata address (STREAMHUB_WEBHOOK_ALLOW_PRIVATE=1 allows those), or the host did not answer";
+
+/**
+ * One POST, redirects not followed, with a timeout and a capped read of the
+ * answer, sent through `via` (core/outbound.ts).
+ */
+export async function attempt(url: string, headers: Record<string, string>, body: string, via: Outbound = outbound({}, true)): Promise<AttemptResult> {
   const started = Date.now();
   try {
-    const response = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
+    const response = await via.fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
     const text = await readCapped(response, RESPONSE_CAP_BYTES).catch(() => "");
     return { status: response.status, error: null, response: text, durationMs: Date.now() - started, retryAfterMs: retryAfterMs(response.headers.get("Retry-After"), Date.now()) };
   } catch (error) {
-    return { status: null, error: (error as Error).message || String(error), response: null, durationMs: Date.now() - started, retryAfterMs: null };
+    // No answer means no response body: nothing of what is behind the address is recorded.
+    const timedOut = (error as Error).name === "TimeoutError";
+    const message = via.publicOnly && !timedOut ? PUBLIC_ONLY_FAILURE : (error as Error).message || String(error);
+    return { status: null, error: message, response: null, durationMs: Date.now() - started, retryAfterMs: null };
   }
 }
 

@@ -3,6 +3,7 @@ import { openSecret, sealSecret } from "../../core/crypto/secret-box.ts";
 import type { Statement } from "../../core/db/sql.ts";
 import { describeError, log } from "../../core/log.ts";
 import { isPrivateTarget } from "../../core/net.ts";
+import { outbound } from "../../core/outbound.ts";
 import { AppStateRepository } from "./app-state.repo.ts";
 import { webhookSecretContext, type AppHost, type AppIdentity } from "./host.ts";
 import { attempt, DELIVERY_TIMEOUT_MS, DISABLE_FAILING_AFTER_MS, MAX_IN_FLIGHT_PER_ENDPOINT, verdict, type AttemptResult } from "./webhook-delivery.ts";
@@ -399,7 +400,8 @@ export class Webhooks {
         "X-StreamHub-Timestamp": new Date(now).toISOString(),
         "X-StreamHub-Signature": await legacySignature(secrets[0]!, delivery.body),
       };
-      result = await attempt(endpoint.url, headers, delivery.body);
+      // Private addresses off: through the public-only network, which catches a name resolving to one (core/outbound.ts).
+      result = await attempt(endpoint.url, headers, delivery.body, outbound(this.#host.env, this.#host.config().STREAMHUB_WEBHOOK_ALLOW_PRIVATE));
     }
 
     const decided = result.error?.startsWith("refused:") ? ({ outcome: "failed" } as const) : verdict(result, attemptsMade, this.#now());

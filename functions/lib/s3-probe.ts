@@ -1,5 +1,6 @@
 import { AwsClient } from "aws4fetch";
 import { randomBytes, toHex } from "../../core/crypto/encoding.ts";
+import type { Outbound } from "../../core/outbound.ts";
 import { transportFailure } from "../../core/transport.ts";
 import { keyUnder, objectUrl, type S3Credentials, type S3Settings } from "../../core/s3.ts";
 import { ApiError, type ErrorCode } from "./errors.ts";
@@ -9,6 +10,17 @@ const PROBE_TIMEOUT_MS = 10_000;
 /** A signing client for the app's bucket (aws4fetch, SigV4). */
 export const s3Client = (settings: S3Settings, credentials: S3Credentials) =>
   new AwsClient({ ...credentials, service: "s3", region: settings.region, retries: 0 });
+
+/**
+ * Signed requests to the app's bucket, sent through `via`: with
+ * STREAMHUB_S3_ALLOW_PRIVATE off that is the public-only network
+ * (core/outbound.ts), so an endpoint whose name resolves to a private address
+ * is refused at every request, not only judged by its text when saved.
+ */
+export const s3Fetch = (settings: S3Settings, credentials: S3Credentials, via: Outbound) => {
+  const client = s3Client(settings, credentials);
+  return async (url: string, init: RequestInit = {}): Promise<Response> => via.fetch(await client.sign(url, init));
+};
 
 /** S3's error `<Code>` in an XML body, if any. */
 async function s3ErrorCode(response: Response): Promise<string | null> {
@@ -46,16 +58,17 @@ function explain(step: string, status: number, code: string | null, settings: S3
  * what it means (unreachable, unknown key, wrong secret, no bucket, no
  * permission, wrong region).
  */
-export async function probeS3(settings: S3Settings, credentials: S3Credentials): Promise<void> {
-  const client = s3Client(settings, credentials);
+export async function probeS3(settings: S3Settings, credentials: S3Credentials, via: Outbound): Promise<void> {
+  const send = s3Fetch(settings, credentials, via);
   const url = objectUrl(settings, keyUnder(settings.prefix, ".streamhub-probe", toHex(randomBytes(8))));
   const host = URL.parse(url)?.host ?? url;
   const content = `streamhub probe ${new Date().toISOString()}`;
   const call = async (step: string, init: RequestInit) => {
     try {
-      return await client.fetch(url, { ...init, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+      return await send(url, { ...init, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     } catch (error) {
-      throw refuse("s3_unreachable", `could not reach ${host}: ${transportFailure(error)}`, step);
+      const privateHint = via.publicOnly ? " (only public addresses are reached: the name may resolve to a private, loopback or metadata address; STREAMHUB_S3_ALLOW_PRIVATE=1 allows those)" : "";
+      throw refuse("s3_unreachable", `could not reach ${host}: ${transportFailure(error)}${privateHint}`, step);
     }
   };
 

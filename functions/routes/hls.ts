@@ -4,6 +4,7 @@ import { keyUnder, objectUrl } from "../../core/s3.ts";
 import { appActor } from "../../core/actors.ts";
 import { namespacedRoom } from "../../core/livekit.ts";
 import { describeError, log } from "../../core/log.ts";
+import { outbound } from "../../core/outbound.ts";
 import { transportFailure } from "../../core/transport.ts";
 import { appRecord } from "../lib/app-records.ts";
 import { newApp } from "../lib/app.ts";
@@ -13,7 +14,7 @@ import { ApiError, ERRORS } from "../lib/errors.ts";
 import { featuresOf } from "../lib/features.ts";
 import { hlsFolder, PLAYLIST } from "../lib/hls.ts";
 import { livekit } from "../lib/livekit.ts";
-import { s3Client } from "../lib/s3-probe.ts";
+import { s3Fetch } from "../lib/s3-probe.ts";
 
 // Live HLS, public like a player needs it: the playlist is read from the app's
 // bucket and its segment lines point back here, so players never need S3
@@ -68,10 +69,11 @@ hlsApi.get("/:app/:room/:file", async (c) => {
   const file = c.req.param("file");
   const source = await liveSource(c);
   if (!source || (file !== PLAYLIST && !SEGMENT.test(file))) return notFound(c);
-  const client = s3Client(source.settings, source.credentials);
+  // Public-only unless STREAMHUB_S3_ALLOW_PRIVATE: a bucket name that has come to resolve to a private address is not proxied (core/outbound.ts).
+  const send = s3Fetch(source.settings, source.credentials, outbound(c.env, c.var.config.STREAMHUB_S3_ALLOW_PRIVATE));
   let upstream: Response;
   try {
-    upstream = await client.fetch(objectUrl(source.settings, keyUnder(source.folder, file)), { signal: AbortSignal.timeout(10_000) });
+    upstream = await send(objectUrl(source.settings, keyUnder(source.folder, file)), { signal: AbortSignal.timeout(10_000) });
   } catch (error) {
     log("warn", "HLS: the app's bucket did not answer", { requestId: c.var.requestId, app: source.appName, ...describeError(error) });
     throw new ApiError("s3_error", `the app's bucket did not answer (${transportFailure(error)}); try again`);

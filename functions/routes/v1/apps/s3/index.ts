@@ -1,5 +1,6 @@
 import { addressingProblem, endpointOf, type S3Settings } from "../../../../../core/s3.ts";
 import { isPrivateTarget } from "../../../../../core/net.ts";
+import { outbound } from "../../../../../core/outbound.ts";
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, newApp } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, ok } from "../../../../lib/envelope.ts";
@@ -90,7 +91,8 @@ s3Api.openapi(putRoute, async (c) => {
   if (!c.var.config.STREAMHUB_S3_ALLOW_PRIVATE && (await isPrivateTarget(endpointOf(settings)))) {
     throw new ApiError("s3_endpoint_private", "the endpoint is on a private, loopback or metadata address (STREAMHUB_S3_ALLOW_PRIVATE=1 allows it)");
   }
-  await probeS3(settings, credentials);
+  // The text check above is the early answer; the probe goes through the public-only network, which also catches a name resolving to a private address.
+  await probeS3(settings, credentials, outbound(c.env, c.var.config.STREAMHUB_S3_ALLOW_PRIVATE));
   await actor.putS3(settings, credentials);
   return ok(c, masked(await actor.getS3()));
 });

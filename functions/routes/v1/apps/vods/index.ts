@@ -7,7 +7,8 @@ import { commonErrorResponses, envelopeSchema, errorResponse, ok, page, pageSche
 import { ApiError } from "../../../../lib/errors.ts";
 import { describeError, log } from "../../../../../core/log.ts";
 import { namespacedRoom } from "../../../../../core/livekit.ts";
-import { s3Client } from "../../../../lib/s3-probe.ts";
+import { s3Client, s3Fetch } from "../../../../lib/s3-probe.ts";
+import { outbound } from "../../../../../core/outbound.ts";
 import { DeletedVodSchema, GetVodQuery, ListVodsQuery, VodDetailSchema, VodParams, VodSchema } from "./schema.ts";
 
 const listRoute = appRoute("vod:read", {
@@ -110,7 +111,7 @@ vodsApi.openapi(deleteRoute, async (c) => {
   if (s3 && credentials && vod.status === "ready") {
     let response: Response;
     try {
-      response = await s3Client(s3.settings, credentials).fetch(objectUrl(s3.settings, vod.fileKey), { method: "DELETE", signal: AbortSignal.timeout(10_000) });
+      response = await s3Fetch(s3.settings, credentials, outbound(c.env, c.var.config.STREAMHUB_S3_ALLOW_PRIVATE))(objectUrl(s3.settings, vod.fileKey), { method: "DELETE", signal: AbortSignal.timeout(10_000) });
     } catch (error) {
       log("error", "the bucket could not be reached to delete a recording", { requestId: c.var.requestId, vodId: vod.id, ...describeError(error) });
       throw new ApiError("s3_error", "the bucket could not be reached; the recording is kept, try again");
