@@ -5,10 +5,12 @@
 // public-only network (selfhost/workerd.capnp "public-internet", bound as
 // PUBLIC_NET) refuses the connection after resolving the name.
 //
-// The name is this machine's own host name, which resolves to 127.0.0.1 on
-// Debian-style machines (/etc/hosts) without being a well-known private name.
+// The name is one that resolves to loopback through /etc/hosts without being
+// a well-known private name: this machine's own host name where it does
+// (Debian-style machines), else another loopback name /etc/hosts gives.
 import { lookup } from "node:dns/promises";
 import { createServer, type Server } from "node:http";
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPrivateTarget } from "../../core/net.ts";
@@ -27,9 +29,22 @@ let internalPort: number;
 const hits: string[] = [];
 let node: RunningStreamHub;
 let dataDir: string;
-const name = hostname();
+let name = hostname();
+
+/** The first candidate that resolves to 127.x and that the URL text check lets through. */
+async function loopbackAlias(): Promise<string> {
+  const hosts = readFileSync("/etc/hosts", "utf8").split("\n").map((line) => line.replace(/#.*/, "").trim().split(/\s+/));
+  const candidates = [hostname(), ...hosts.filter(([address]) => address?.startsWith("127.")).flatMap(([, ...names]) => names)];
+  for (const candidate of candidates) {
+    if (!candidate || candidate.includes("localhost")) continue;
+    const resolved = await lookup(candidate, { family: 4 }).catch(() => null);
+    if (resolved?.address.startsWith("127.") && !(await isPrivateTarget(`http://${candidate}/`))) return candidate;
+  }
+  return hostname();
+}
 
 beforeAll(async () => {
+  name = await loopbackAlias();
   standin = new LiveKitStandin({ apiKey: KEY, apiSecret: SECRET });
   await standin.listen();
   // An "internal service" on loopback only: it answers anyone with the secret.
