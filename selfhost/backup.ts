@@ -9,10 +9,10 @@
 // STREAMHUB_BACKUP_KEY (AES-256-GCM under a scrypt key), optionally uploaded
 // to an S3 bucket of the operator's. `restore` puts it back into an empty DATA_DIR.
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync } from "node:crypto";
-import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync, chmodSync, fsyncSync } from "node:fs";
+import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, lstatSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync, chmodSync, fsyncSync } from "node:fs";
 import { hostname } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { Readable } from "node:stream";
+import { dirname, join, resolve, sep } from "node:path";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 import { AwsClient } from "aws4fetch";
@@ -62,6 +62,25 @@ export class BackupError extends Error {
 }
 
 const sha256File = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+
+/**
+ * Where a database lies, relative to DATA_DIR and in an archive: workerd's
+ * layout as `listDatabases` finds it (selfhost/cli-db.ts): one folder per actor
+ * class, named by its uniqueKey, one `<64 hex digit actor id>.sqlite` per
+ * actor and a `metadata.sqlite` per class. A restore puts nothing else there.
+ */
+export const DATABASE_PATH = /^actors\/[a-z0-9][a-z0-9-]{0,62}\/(?:[0-9a-f]{64}|metadata)\.sqlite$/;
+
+/** The names an archive may hold: its manifest, the node's files and databases. */
+const archivable = (name: string) => name === "manifest.json" || (NODE_FILES as readonly string[]).includes(name) || DATABASE_PATH.test(name);
+
+/** `path` resolved under `base`; a BackupError when it would lie anywhere else. */
+function inside(base: string, path: string): string {
+  const root = resolve(base);
+  const full = resolve(root, path);
+  if (!full.startsWith(`${root}${sep}`)) throw new BackupError(`${JSON.stringify(path)} lies outside ${root}: refused`);
+  return full;
+}
 
 /** `20261129T120000.123Z`: sorts by time, and two backups in one second do not share a name. */
 const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, "");
@@ -127,10 +146,15 @@ async function* tarStream(root: string, names: string[]): AsyncGenerator<Buffer>
   yield Buffer.alloc(1024);
 }
 
-/** Extracts a tar file into `dest`; only plain relative file paths are accepted. */
-function extractTar(tarPath: string, dest: string): string[] {
+/**
+ * Extracts a tar file into `dest`; returns the names extracted. Only plain
+ * files with the names a backup holds (`archivable`) are accepted, each once
+ * and created afresh: a forged entry (`../x`, `.archive.tar`, a link, a second
+ * `manifest.json`) is refused before it is written.
+ */
+function extractTar(tarPath: string, dest: string): Set<string> {
   const fd = openSync(tarPath, "r");
-  const names: string[] = [];
+  const names = new Set<string>();
   try {
     const header = Buffer.alloc(512);
     let offset = 0;
@@ -139,20 +163,26 @@ function extractTar(tarPath: string, dest: string): string[] {
       const field = (start: number, length: number) => header.toString("utf8", start, start + length).replace(/\0.*$/s, "");
       const name = [field(345, 155), field(0, 100)].filter(Boolean).join("/");
       const size = Number.parseInt(header.toString("utf8", 124, 136).replace(/\0.*$/s, "").trim(), 8);
-      if (!/^[\w.-]+(\/[\w.-]+)*$/.test(name) || name.split("/").includes("..") || !Number.isFinite(size)) throw new BackupError(`the archive holds an unexpected entry: ${JSON.stringify(name)}`);
+      const type = header[156]!;
+      if (!archivable(name) || names.has(name) || !Number.isFinite(size) || size < 0) throw new BackupError(`the archive holds an unexpected entry: ${JSON.stringify(name)}`);
+      if (type !== 0x30 && type !== 0) throw new BackupError(`the archive's entry ${JSON.stringify(name)} is not a plain file (tar type ${JSON.stringify(String.fromCharCode(type))})`);
       offset += 512;
-      const target = join(dest, name);
+      const target = inside(dest, name);
       mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-      const out = openSync(target, "w", 0o600);
-      const buffer = Buffer.alloc(1 << 20);
-      for (let done = 0; done < size; ) {
-        const read = readSync(fd, buffer, 0, Math.min(buffer.length, size - done), offset + done);
-        if (read === 0) throw new BackupError("the archive is truncated");
-        writeSync(out, buffer, 0, read);
-        done += read;
+      // "wx": never through a file or link already there.
+      const out = openSync(target, "wx", 0o600);
+      try {
+        const buffer = Buffer.alloc(1 << 20);
+        for (let done = 0; done < size; ) {
+          const read = readSync(fd, buffer, 0, Math.min(buffer.length, size - done), offset + done);
+          if (read === 0) throw new BackupError("the archive is truncated");
+          writeSync(out, buffer, 0, read);
+          done += read;
+        }
+      } finally {
+        closeSync(out);
       }
-      closeSync(out);
-      names.push(name);
+      names.add(name);
       offset += Math.ceil(size / 512) * 512;
     }
   } finally {
@@ -182,6 +212,9 @@ export async function createBackup(options: { dataDir: string; outDir: string; p
   const dataDir = resolve(options.dataDir);
   const databases = listDatabases(dataDir);
   if (databases.length === 0) throw new BackupError(`no databases under ${dataDir}/actors: is DATA_DIR right, and has the node ever started?`);
+  // A restore accepts only workerd's layout: an archive holding anything else would never restore.
+  const stray = databases.find((db) => !DATABASE_PATH.test(db.path));
+  if (stray) throw new BackupError(`${join(dataDir, stray.path)} is not named as workerd names an actor's database (actors/<class>/<id>.sqlite): move it out of ${dataDir}/actors, or no restore would accept the archive`);
   mkdirSync(options.outDir, { recursive: true, mode: 0o700 });
   const staging = join(options.outDir, `.staging-${process.pid}-${Date.now()}`);
   mkdirSync(staging, { recursive: true, mode: 0o700 });
@@ -245,9 +278,59 @@ export async function createBackup(options: { dataDir: string; outDir: string; p
 
 // ── restore ───────────────────────────────────────────────────────────────────
 
-/** Unpacks an archive into `dest` (decrypting it first), checks every file against the manifest, returns it. */
-export async function unpackBackup(archive: string, dest: string, passphrase?: string): Promise<Manifest> {
+/** How much a restore unpacks at most unless told otherwise: 8 GB (STREAMHUB_RESTORE_MAX_MB). */
+export const DEFAULT_RESTORE_MAX_BYTES = 8192 * 1024 * 1024;
+
+/** Passes the bytes on, and fails once more than `limit` went through: a forged archive must not fill the disk. */
+function capped(limit: number): Transform {
+  let total = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      total += chunk.length;
+      if (total > limit) done(new BackupError(`the archive unpacks to more than ${Math.floor(limit / (1024 * 1024))} MB: refused before it fills the disk (raise STREAMHUB_RESTORE_MAX_MB if the backup really is that large)`));
+      else done(null, chunk);
+    },
+  });
+}
+
+/**
+ * The manifest, once it names only what a backup holds — databases in
+ * workerd's layout, the node's own files — each extracted from the archive as
+ * a plain file inside `dest` and matching its SHA-256. Paths come from the
+ * archive, so nothing of them is trusted until checked here.
+ */
+function checkManifest(parsed: unknown, dest: string, extracted: Set<string>): Manifest {
+  const manifest = parsed as Manifest;
+  if (typeof manifest !== "object" || manifest === null || manifest.format !== BACKUP_FORMAT || manifest.version !== 1) {
+    throw new BackupError(`unknown backup format ${JSON.stringify(manifest?.format)} v${manifest?.version}`);
+  }
+  const forged = (what: string) => new BackupError(`the archive's manifest ${what}: refused (not an archive \`backup\` makes)`);
+  if (!Array.isArray(manifest.databases) || (manifest.files !== undefined && !Array.isArray(manifest.files)) || typeof manifest.secrets !== "boolean") throw forged("is malformed");
+  const listed = new Set<string>();
+  for (const [entry, allowed, what] of [
+    ...manifest.databases.map((db) => [db, DATABASE_PATH.test(String(db?.path)), "as a database, but databases are actors/<class>/<id>.sqlite"] as const),
+    ...(manifest.files ?? []).map((file) => [file, (NODE_FILES as readonly unknown[]).includes(file?.path), `among the node's files, which are only ${NODE_FILES.join(" and ")}`] as const),
+  ]) {
+    const path = entry?.path;
+    if (typeof path !== "string" || !allowed) throw forged(`lists ${JSON.stringify(path)} ${what}`);
+    if (listed.has(path)) throw forged(`lists ${JSON.stringify(path)} twice`);
+    listed.add(path);
+    if (!extracted.has(path)) throw new BackupError(`the archive lacks ${path}, which its manifest lists`);
+    const file = inside(dest, path);
+    if (!lstatSync(file).isFile()) throw forged(`lists ${JSON.stringify(path)}, which is not a plain file`);
+    if (typeof entry.sha256 !== "string" || sha256File(file) !== entry.sha256) throw new BackupError(`${path} in the archive does not match its manifest's SHA-256: the archive is damaged`);
+  }
+  if (manifest.secrets && !extracted.has("secrets.json")) throw new BackupError("the archive lacks secrets.json, which its manifest says it holds");
+  return manifest;
+}
+
+/**
+ * Unpacks an archive into `dest` (decrypting it first, at most `maxBytes` of
+ * tar), checks every file against the manifest, returns it.
+ */
+export async function unpackBackup(archive: string, dest: string, passphrase?: string, maxBytes = DEFAULT_RESTORE_MAX_BYTES): Promise<Manifest> {
   mkdirSync(dest, { recursive: true, mode: 0o700 });
+  // No entry may bear this name (`archivable`): the tar is never overwritten while it is read.
   const tarPath = join(dest, ".archive.tar");
   const head = Buffer.alloc(MAGIC.length);
   const fd = openSync(archive, "r");
@@ -267,35 +350,61 @@ export async function unpackBackup(archive: string, dest: string, passphrase?: s
       decipher.setAuthTag(tag);
       const body = createReadStream(archive, { start: MAGIC.length + SALT_BYTES + IV_BYTES, end: size - TAG_BYTES - 1 });
       try {
-        await pipeline(body, decipher, createGunzip(), createWriteStream(tarPath, { mode: 0o600 }));
-      } catch {
+        await pipeline(body, decipher, createGunzip(), capped(maxBytes), createWriteStream(tarPath, { mode: 0o600 }));
+      } catch (error) {
+        if (error instanceof BackupError) throw error;
         throw new BackupError("the archive cannot be decrypted: wrong STREAMHUB_BACKUP_KEY, or the file is damaged");
       }
     } else {
       try {
-        await pipeline(createReadStream(archive), createGunzip(), createWriteStream(tarPath, { mode: 0o600 }));
+        await pipeline(createReadStream(archive), createGunzip(), capped(maxBytes), createWriteStream(tarPath, { mode: 0o600 }));
       } catch (error) {
+        if (error instanceof BackupError) throw error;
         throw new BackupError(`the archive is not a StreamHub backup (gzip failed: ${(error as Error).message})`);
       }
     }
   } finally {
     closeSync(fd);
   }
+  let extracted: Set<string>;
   try {
-    extractTar(tarPath, dest);
+    extracted = extractTar(tarPath, dest);
   } finally {
     rmSync(tarPath, { force: true });
   }
-  const manifestPath = join(dest, "manifest.json");
-  if (!existsSync(manifestPath)) throw new BackupError("the archive has no manifest.json: not a StreamHub backup");
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
-  if (manifest.format !== BACKUP_FORMAT || manifest.version !== 1) throw new BackupError(`unknown backup format ${JSON.stringify(manifest.format)} v${manifest.version}`);
-  for (const entry of [...manifest.databases, ...(manifest.files ?? [])]) {
-    const path = join(dest, entry.path);
-    if (!existsSync(path)) throw new BackupError(`the archive lacks ${entry.path}, which its manifest lists`);
-    if (sha256File(path) !== entry.sha256) throw new BackupError(`${entry.path} in the archive does not match its manifest's SHA-256: the archive is damaged`);
+  // Only plain files and folders, as extractTar makes them: nothing links out of the unpacked tree.
+  for (const entry of readdirSync(dest, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() && !entry.isDirectory()) throw new BackupError(`${join(entry.parentPath, entry.name)} is not a plain file: refused`);
   }
-  return manifest;
+  if (!extracted.has("manifest.json")) throw new BackupError("the archive has no manifest.json: not a StreamHub backup");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(join(dest, "manifest.json"), "utf8"));
+  } catch {
+    throw new BackupError("the archive's manifest.json is not JSON: not a StreamHub backup");
+  }
+  return checkManifest(parsed, dest, extracted);
+}
+
+/**
+ * Where `path` (already checked against the layout) goes under DATA_DIR; a
+ * BackupError when it would leave it, or when a folder on the way there is a
+ * symbolic link (through which a rename or chmod would land elsewhere).
+ */
+function restoreTarget(dataDir: string, path: string): string {
+  const target = inside(dataDir, path);
+  const parts = path.split("/");
+  for (let depth = 1; depth < parts.length; depth++) {
+    const folder = join(dataDir, ...parts.slice(0, depth));
+    let stat;
+    try {
+      stat = lstatSync(folder);
+    } catch {
+      break;
+    }
+    if (!stat.isDirectory()) throw new BackupError(`${folder} is ${stat.isSymbolicLink() ? "a symbolic link" : "not a folder"}: restore puts files only in real folders under DATA_DIR; move it away first`);
+  }
+  return target;
 }
 
 export interface RestoredBackup {
@@ -311,8 +420,10 @@ export interface RestoredBackup {
  * sure no node runs on DATA_DIR. A `secrets.json` already there is kept only
  * when it is the archive's; a different one is refused (its key would not
  * open the restored secrets) unless `force`, which moves it aside too.
+ * Everything is checked before DATA_DIR is changed: a refused archive leaves it
+ * as it was, and nothing is ever put, removed or chmod'ed outside it.
  */
-export async function restoreBackup(options: { archive: string; dataDir: string; passphrase?: string; force?: boolean }): Promise<RestoredBackup> {
+export async function restoreBackup(options: { archive: string; dataDir: string; passphrase?: string; force?: boolean; maxBytes?: number }): Promise<RestoredBackup> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const existing = listDatabases(dataDir);
@@ -321,8 +432,10 @@ export async function restoreBackup(options: { archive: string; dataDir: string;
   }
   const unpacked = join(dataDir, `.restore-${process.pid}-${Date.now()}`);
   try {
-    const manifest = await unpackBackup(options.archive, unpacked, options.passphrase);
-    const secretsFile = join(dataDir, "secrets.json");
+    const manifest = await unpackBackup(options.archive, unpacked, options.passphrase, options.maxBytes);
+    const secretsFile = restoreTarget(dataDir, "secrets.json");
+    const databases = manifest.databases.map((db) => ({ source: inside(unpacked, db.path), target: restoreTarget(dataDir, db.path) }));
+    const files = (manifest.files ?? []).filter((file) => file.path !== "secrets.json").map(({ path }) => ({ path, source: inside(unpacked, path), target: restoreTarget(dataDir, path) }));
     let secrets: RestoredBackup["secrets"] = manifest.secrets ? "restored" : "absent";
     let movedAside: string | null = null;
     const aside = () => (movedAside ??= join(dataDir, `before-restore-${stamp(new Date())}`));
@@ -335,12 +448,11 @@ export async function restoreBackup(options: { archive: string; dataDir: string;
       if (existsSync(join(dataDir, "actors"))) renameSync(join(dataDir, "actors"), join(aside(), "actors"));
       if (secrets === "restored" && existsSync(secretsFile)) renameSync(secretsFile, join(aside(), "secrets.json"));
     }
-    for (const db of manifest.databases) {
-      const target = join(dataDir, db.path);
+    for (const { source, target } of databases) {
       mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
       // A WAL left beside the target would be replayed into the restored database.
       for (const suffix of ["-wal", "-shm", "-journal"]) rmSync(`${target}${suffix}`, { force: true });
-      renameSync(join(unpacked, db.path), target);
+      renameSync(source, target);
       chmodSync(target, 0o600);
     }
     if (secrets === "restored") {
@@ -348,14 +460,13 @@ export async function restoreBackup(options: { archive: string; dataDir: string;
       chmodSync(secretsFile, 0o600);
     }
     // The other node files follow secrets.json (a key check from another key would refuse the restored one).
-    for (const { path } of (manifest.files ?? []).filter((file) => file.path !== "secrets.json")) {
-      const target = join(dataDir, path);
+    for (const { path, source, target } of files) {
       if (existsSync(target)) {
-        if (readFileSync(target).equals(readFileSync(join(unpacked, path)))) continue;
+        if (readFileSync(target).equals(readFileSync(source))) continue;
         mkdirSync(aside(), { recursive: true, mode: 0o700 });
         renameSync(target, join(aside(), path));
       }
-      renameSync(join(unpacked, path), target);
+      renameSync(source, target);
       chmodSync(target, 0o600);
     }
     return { manifest, movedAside, secrets };

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   createBackup,
+  DEFAULT_RESTORE_MAX_BYTES,
   downloadBackup,
   listUploadedBackups,
   pruneBackups,
@@ -74,6 +75,8 @@ export async function restore(argv: string[]): Promise<number> {
   if (!source) throw new CliError("usage: restore <archive | s3:latest | s3:<key>> [--force]", EXIT.usage);
   const context = nodeContext();
   requireStopped(context, "restore");
+  // What the archive may unpack to at most: a forged one must not fill the disk.
+  const maxBytes = positiveInt(process.env.STREAMHUB_RESTORE_MAX_MB, DEFAULT_RESTORE_MAX_BYTES / (1024 * 1024), "STREAMHUB_RESTORE_MAX_MB") * 1024 * 1024;
   let archive = resolve(source);
   let downloaded: string | null = null;
   if (source.startsWith("s3:")) {
@@ -87,7 +90,7 @@ export async function restore(argv: string[]): Promise<number> {
     say(`downloaded s3://${bucket.bucket}/${key}`);
   } else if (!existsSync(archive)) throw new CliError(`no such archive: ${archive}`, EXIT.usage);
   try {
-    const restored = await restoreBackup({ archive, dataDir: context.dataDir, passphrase: backupPassphrase(args), force: args.flags.has("force") });
+    const restored = await restoreBackup({ archive, dataDir: context.dataDir, passphrase: backupPassphrase(args), force: args.flags.has("force"), maxBytes });
     const kinds = restored.manifest.databases;
     const apps = kinds.filter((db) => db.kind === "app").map((db) => db.app ?? "?");
     const registry = openDatabase(registryDatabase(context.dataDir)!, { readOnly: true });
