@@ -93,10 +93,15 @@ export async function restore(argv: string[]): Promise<number> {
     const restored = await restoreBackup({ archive, dataDir: context.dataDir, passphrase: backupPassphrase(args), force: args.flags.has("force"), maxBytes });
     const kinds = restored.manifest.databases;
     const apps = kinds.filter((db) => db.kind === "app").map((db) => db.app ?? "?");
-    const registry = openDatabase(registryDatabase(context.dataDir)!, { readOnly: true });
-    const count = (table: string) => (registry.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-    const held = `${count("apps")} apps, ${count("api_tokens")} API tokens, ${count("users")} users, ${count("tenants")} tenants`;
-    registry.close();
+    // An archive of a node whose Registry was never written holds none: say so rather than count nothing.
+    const registryPath = registryDatabase(context.dataDir);
+    let held = "none in the archive";
+    if (registryPath) {
+      const registry = openDatabase(registryPath, { readOnly: true });
+      const count = (table: string) => (registry.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+      held = `${count("apps")} apps, ${count("api_tokens")} API tokens, ${count("users")} users, ${count("tenants")} tenants`;
+      registry.close();
+    }
     say(
       `restored ${kinds.length} databases from ${restored.manifest.createdAt} (${restored.manifest.host}) into ${context.dataDir}: the Registry (${held}), ${apps.length} app databases (${apps.join(", ") || "none"}), ${kinds.filter((db) => db.kind === "quota").length} quota ledgers`,
     );
