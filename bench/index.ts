@@ -22,7 +22,7 @@ import { ROOT, buildWorker } from "../selfhost/build.ts";
 import { call, removeDataDir, startStreamHub, type RunningStreamHub } from "../test/e2e/harness.ts";
 import { LiveKitStandin } from "../test/livekit/standin.ts";
 import { bundleBaseline, startBaseline, type RunningBaseline } from "./lib/baseline.ts";
-import { cleanupAll, interrupted, median, onCleanup } from "./lib/processes.ts";
+import { median, onCleanup, runBench } from "./lib/processes.ts";
 import { startArrivalReceiver, type ArrivalReceiver } from "./lib/receiver.ts";
 import { timeNpmStart, timeStreamHubWorkerd, timeWorkerdAlone } from "./lib/startup.ts";
 import { assertWrkInstalled, wrk, type WrkResult } from "./lib/wrk.ts";
@@ -435,11 +435,4 @@ async function main(): Promise<void> {
   progress(`figures written to ${RESULTS}`);
 }
 
-try {
-  await main();
-} catch (error) {
-  if (!interrupted()) process.stderr.write(`bench: broke: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-} finally {
-  await cleanupAll();
-}
+await runBench("bench", main);

@@ -22,7 +22,7 @@ import { ROOT, buildWorker } from "../selfhost/build.ts";
 import { call, removeDataDir, startStreamHub, type RunningStreamHub } from "../test/e2e/harness.ts";
 import { LiveKitStandin } from "../test/livekit/standin.ts";
 import { bundleBaseline, startBaseline, type RunningBaseline } from "./lib/baseline.ts";
-import { cleanupAll, interrupted, onCleanup } from "./lib/processes.ts";
+import { onCleanup, runBench } from "./lib/processes.ts";
 
 const setting = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -220,11 +220,4 @@ async function main(): Promise<void> {
   progress(`figures written to ${RESULTS}`);
 }
 
-try {
-  await main();
-} catch (error) {
-  if (!interrupted()) process.stderr.write(`bench:metrics: broke: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-} finally {
-  await cleanupAll();
-}
+await runBench("bench:metrics", main);

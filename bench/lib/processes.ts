@@ -36,6 +36,18 @@ let interruptedBy: NodeJS.Signals | undefined;
 /** Set once the bench was interrupted: what fails after that is no news. */
 export const interrupted = () => interruptedBy !== undefined;
 
+/** Runs a benchmark's main: a failure (not an interruption) is reported under `name` and sets exit code 1; everything started is cleaned up. */
+export async function runBench(name: string, main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    if (!interrupted()) process.stderr.write(`${name}: broke: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  } finally {
+    await cleanupAll();
+  }
+}
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     interruptedBy = signal;
