@@ -13,19 +13,20 @@ let inFlight: { url: string; probe: Promise<Probe> } | undefined;
 /**
  * Whether LiveKit answers, at most one probe per 5 s whatever the traffic.
  * The reason names no address: the health route is public. The address goes
- * to the log, once each time reachability changes.
+ * to the log, once each time reachability changes, while LiveKit is
+ * configured (a node run for its API alone is not warned about every start).
  */
-export async function livekitReachable(livekitUrl: string): Promise<Probe> {
+export async function livekitReachable(livekitUrl: string, configured: boolean): Promise<Probe> {
   if (livekitProbe && livekitProbe.url === livekitUrl && Date.now() - livekitProbe.checkedAt < LIVEKIT_PROBE_TTL_MS) return livekitProbe;
   if (inFlight?.url === livekitUrl) return inFlight.probe;
-  const probe = probeLiveKit(livekitUrl).finally(() => {
+  const probe = probeLiveKit(livekitUrl, configured).finally(() => {
     if (inFlight?.probe === probe) inFlight = undefined;
   });
   inFlight = { url: livekitUrl, probe };
   return probe;
 }
 
-async function probeLiveKit(livekitUrl: string): Promise<Probe> {
+async function probeLiveKit(livekitUrl: string, configured: boolean): Promise<Probe> {
   const checkedAt = Date.now();
   let reason: string | null = null;
   try {
@@ -37,7 +38,7 @@ async function probeLiveKit(livekitUrl: string): Promise<Probe> {
     reason = `the configured LiveKit (LIVEKIT_URL) does not answer (${transportFailure(error)})`;
   }
   const reachable = reason === null;
-  if (!livekitProbe || livekitProbe.url !== livekitUrl || livekitProbe.reachable !== reachable) {
+  if (configured && (!livekitProbe || livekitProbe.url !== livekitUrl || livekitProbe.reachable !== reachable)) {
     log(reachable ? "info" : "warn", reachable ? "LiveKit answers" : "LiveKit does not answer", { livekit: hostOf(livekitUrl), ...(reason ? { reason } : {}) });
   }
   livekitProbe = { url: livekitUrl, reachable, reason, checkedAt };

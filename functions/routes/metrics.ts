@@ -5,6 +5,7 @@ import { newApp } from "../lib/app.ts";
 import { digestsEqual } from "../lib/auth/compare.ts";
 import { errorBody } from "../lib/envelope.ts";
 import { ERRORS } from "../lib/errors.ts";
+import { livekitClients } from "../../core/livekit.ts";
 import { livekitReachable } from "../lib/livekit-probe.ts";
 
 /**
@@ -26,7 +27,7 @@ metricsApi.get("/", async (c) => {
   }
   // Nothing is written on a scrape (a write would hold the actor's answer until it is on disk):
   // this Worker's HTTP counts arrive with its next flush, at most FLUSH_INTERVAL_MS behind.
-  const [livekit, reported] = await Promise.all([livekitReachable(c.var.config.LIVEKIT_URL), metricsActor(c.env).exposition()]);
+  const [livekit, reported] = await Promise.all([livekitReachable(c.var.config.LIVEKIT_URL, livekitClients(c.var.config) !== null), metricsActor(c.env).exposition()]);
   const measured = renderExposition([{ labels: {}, series: { [`streamhub_build_info{version="${pkg.version}"}`]: 1, streamhub_livekit_up: livekit.reachable ? 1 : 0 } }]);
   return c.body(measured + reported, 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store" });
 });

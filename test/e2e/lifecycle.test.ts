@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { call, removeDataDir, startStreamHub, tempDataDir, type RunningStreamHub } from "./harness.ts";
+import { call, removeDataDir, startStreamHub, tempDataDir, until, type RunningStreamHub } from "./harness.ts";
 
 const running: RunningStreamHub[] = [];
 const dirs: string[] = [];
@@ -58,6 +58,8 @@ describe("npm start on a fresh DATA_DIR", () => {
       expect(readFileSync(join(dataDir, "actors", "streamhub-app", file)).includes("a-callback-secret-1")).toBe(false);
     }
 
+    // The token is kept (0600) until a start that answered has shown it: then it is gone, and never printed again.
+    await until("the shown first-run token is forgotten", async () => existsSync(join(dataDir, "first-run-token")), (exists) => !exists);
     await first.kill9();
 
     const second = await start({ dataDir });

@@ -1,6 +1,7 @@
 import { appActor } from "../../../../core/actors.ts";
 import { appRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, ok } from "../../../lib/envelope.ts";
+import { livekitClients } from "../../../../core/livekit.ts";
 import { livekitReachable } from "../../../lib/livekit-probe.ts";
 import { StatsSchema, statsOf } from "../stats/schema.ts";
 
@@ -14,6 +15,6 @@ const route = appRoute("app:read", {
 
 export const registerAppStats = (app: App) =>
   app.openapi(route, async (c) => {
-    const [numbers, livekit] = await Promise.all([appActor(c.env, c.var.app.name).liveNumbers(), livekitReachable(c.var.config.LIVEKIT_URL)]);
+    const [numbers, livekit] = await Promise.all([appActor(c.env, c.var.app.name).liveNumbers(), livekitReachable(c.var.config.LIVEKIT_URL, livekitClients(c.var.config) !== null)]);
     return ok(c, statsOf("app", 1, numbers, livekit.reachable));
   });

@@ -11,7 +11,9 @@ const registeredRoutes = () =>
 
 // Served outside the document on purpose: the document itself, its viewer, the
 // HLS files players fetch (outside /api, described in the playlist URLs the API
-// returns), and the sample pages (outside /api, their `embedUrl`s listed by the API).
+// returns), the sample pages (outside /api, their `embedUrl`s listed by the API),
+// and Prometheus' /metrics. All of these are described in the document's text
+// (`x-streamhub-public-routes`), not as operations.
 const UNDOCUMENTED = new Set([
   "get /api/v1/openapi.json",
   "get /api/v1/docs",
@@ -20,6 +22,7 @@ const UNDOCUMENTED = new Set([
   "get /sdk/*",
   "get /play/{app}/{room}",
   "get /embed/{app}/{room}",
+  "get /metrics",
 ]);
 
 describe("OpenAPI document", () => {

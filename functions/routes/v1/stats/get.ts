@@ -2,6 +2,7 @@ import { appActor, metricsActor } from "../../../../core/actors.ts";
 import { appList } from "../../../lib/app-records.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, ok } from "../../../lib/envelope.ts";
+import { livekitClients } from "../../../../core/livekit.ts";
 import { livekitReachable } from "../../../lib/livekit-probe.ts";
 import { StatsSchema, statsOf } from "./schema.ts";
 
@@ -18,7 +19,7 @@ const route = protectedRoute("app:read", {
 export const registerStatsGet = (app: App) =>
   app.openapi(route, async (c) => {
     const auth = c.var.auth;
-    const livekit = livekitReachable(c.var.config.LIVEKIT_URL);
+    const livekit = livekitReachable(c.var.config.LIVEKIT_URL, livekitClients(c.var.config) !== null);
     if (auth.scope === "app") {
       // An app token's view is its one app: asked directly, as its own stats route does.
       const numbers = await appActor(c.env, auth.appName ?? "").liveNumbers();
