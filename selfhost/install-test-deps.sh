@@ -13,9 +13,7 @@
 # tests run is built by the tests themselves from its pinned Go module (Go must
 # be installed: `go version`), see selfhost/livekit/build.sh.
 set -euo pipefail
-packages=(chromium ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly wrk caddy python3-venv redis-server)
-# promtool and Prometheus, for the /metrics tests.
-packages+=(prometheus)
+packages=(chromium ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly wrk caddy python3-venv redis-server prometheus)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
