@@ -163,10 +163,11 @@ async function main() {
   const workerd = spawn(
     workerdBinary,
     ["serve", `${ROOT}selfhost/workerd.capnp`, "--socket-addr", `http=${address}`, "--directory-path", `data=${join(dataDir, "actors")}`, "--directory-path", `assets=${ASSETS_DIR}`],
-    { env, stdio: ["inherit", "pipe", "pipe"] },
+    { env, stdio: ["inherit", "inherit", "pipe"] },
   );
   // One log format: workerd's own lines are wrapped into the Worker's JSON lines.
-  pipeAsJsonLines(workerd.stdout!, process.stdout, "info");
+  // The Worker's info lines (the access log among them: one per request) are JSON already and go
+  // straight to stdout; workerd's own diagnostics come on stderr, where each line is made JSON.
   pipeAsJsonLines(workerd.stderr!, process.stderr, "warn");
 
   const base = `http://${address}`;
