@@ -155,7 +155,8 @@ describe("the dashboard's analytics: history as charts and session reports (issu
     expect(first!.split(",")[peak]).toBe("2");
 
     // Hourly ranges: the choice is in the URL (a reload keeps it) and says how it is kept.
-    await history.getByRole("radio", { name: "Last 7 days" }).check();
+    // A click, not check(): the range lives in the URL, so the radio is checked once the navigation lands (awaited below).
+    await history.getByRole("radio", { name: "Last 7 days" }).click();
     await history.getByText("A point an hour").waitFor();
     // The hour under way counts from its minutes before it is rolled up.
     await viewers.getByText(/^Peak 2 viewers at /).waitFor();

@@ -183,7 +183,8 @@ async function walk(page: Page, role: Role) {
   }
   // Team: a superadmin lands on every tenant, a member on its own.
   await nav.getByRole("link", { name: "Team" }).click();
-  await page.getByRole("heading", { name: role === "superadmin" ? "Tenants" : "Studio" }).waitFor();
+  // .first(): while the screen swaps, the tenant's name can briefly head two sections.
+  await page.getByRole("heading", { name: role === "superadmin" ? "Tenants" : "Studio" }).first().waitFor();
   await expectShown(page, role, "team");
   if (role === "superadmin") {
     await checkScreen(page, role, "tenants");
