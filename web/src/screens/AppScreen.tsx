@@ -7,7 +7,7 @@ import { useMe } from "../auth/me.ts";
 import { can } from "../auth/permissions.ts";
 import { useLiveStreams } from "../live/useLiveStreams.ts";
 import { ErrorNote } from "../ui/ErrorNote.tsx";
-import { formatBytes } from "../ui/format.ts";
+import { formatBytes, plural } from "../ui/format.ts";
 import { Player } from "../ui/Player.tsx";
 import { Activity } from "./app/Activity.tsx";
 import { Audit } from "./app/Audit.tsx";
@@ -62,10 +62,9 @@ function AppLinks({ app }: { app: string }) {
       {stats.isError ? <ErrorNote error={stats.error} what="This app's figures" /> : null}
       {figures ? (
         <p className="hint" aria-label="This app now">
-          Now: {figures.counts.liveStreams} live {figures.counts.liveStreams === 1 ? "stream" : "streams"}, {figures.counts.viewers}{" "}
-          {figures.counts.viewers === 1 ? "viewer" : "viewers"}, {figures.egress.recordings} recording, {figures.egress.hls} live HLS,{" "}
-          {figures.counts.vods} {figures.counts.vods === 1 ? "VOD" : "VODs"} ({formatBytes(figures.storage.vodBytes)}), {figures.webhooks.outboxDepth} webhook{" "}
-          {figures.webhooks.outboxDepth === 1 ? "delivery" : "deliveries"} waiting
+          Now: {plural(figures.counts.liveStreams, "live stream")}, {plural(figures.counts.viewers, "viewer")}, {figures.egress.recordings} recording,{" "}
+          {figures.egress.hls} live HLS, {plural(figures.counts.vods, "VOD")} ({formatBytes(figures.storage.vodBytes)}),{" "}
+          {plural(figures.webhooks.outboxDepth, "webhook delivery", "webhook deliveries")} waiting
         </p>
       ) : null}
       <nav aria-label="This app" className="app-links">

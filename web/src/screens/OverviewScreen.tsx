@@ -2,7 +2,7 @@ import { useQueries, useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { api, unwrap } from "../api/client.ts";
 import { keys, useApps, useHealth, useStats } from "../api/queries.ts";
-import { formatBytes } from "../ui/format.ts";
+import { formatBytes, plural } from "../ui/format.ts";
 import { useMe } from "../auth/me.ts";
 import { can } from "../auth/permissions.ts";
 import { ErrorNote } from "../ui/ErrorNote.tsx";
@@ -108,8 +108,6 @@ export function OverviewScreen() {
     </>
   );
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 /** Usage against quota per tenant: every tenant for a superadmin, one's own for a member who may read it. */
 function TenantUsage() {
