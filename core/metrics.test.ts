@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HTTP_DURATION_BUCKETS, addSeries, increment, observe, renderExposition, seriesKey, type Series } from "./metrics.ts";
+import { HTTP_DURATION_BUCKETS, addHistogram, addSeries, histogramTally, increment, observe, renderExposition, seriesKey, tallyObservation, type Series } from "./metrics.ts";
 
 describe("the Prometheus exposition", () => {
   it("writes one HELP and TYPE per family, its samples together, owner labels first", () => {
@@ -42,5 +42,18 @@ describe("the Prometheus exposition", () => {
     const text = renderExposition([{ labels: {}, series: total }]);
     expect(text).toContain('streamhub_callbacks_total{event="e",result="delivered"} 3');
     expect(text).not.toContain("streamhub_not_a_metric");
+  });
+
+  it("a tally of observations adds the same series as observing each one", () => {
+    const values = [0.001, 0.005, 0.02, 0.3, 7, 42];
+    const observed: Series = {};
+    for (const value of values) observe(observed, "streamhub_http_request_duration_seconds", { method: "GET", route: "/a" }, value, HTTP_DURATION_BUCKETS);
+    const tally = histogramTally(HTTP_DURATION_BUCKETS);
+    for (const value of values) tallyObservation(tally, value);
+    const tallied: Series = {};
+    addHistogram(tallied, "streamhub_http_request_duration_seconds", { method: "GET", route: "/a" }, tally);
+    expect(tallied).toEqual(observed);
+    expect(tallied[seriesKey("streamhub_http_request_duration_seconds_bucket", { method: "GET", route: "/a", le: "0.005" })]).toBe(2);
+    expect(tallied[seriesKey("streamhub_http_request_duration_seconds_bucket", { method: "GET", route: "/a", le: "+Inf" })]).toBe(6);
   });
 });

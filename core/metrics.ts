@@ -77,13 +77,37 @@ export function increment(series: Series, name: MetricName, labels: Record<strin
  * so each `le` at or above the value grows), then `_sum` and `_count`.
  */
 export function observe(series: Series, name: MetricName, labels: Record<string, string | number>, value: number, buckets: readonly number[]): void {
-  for (const le of buckets) {
+  addHistogram(series, name, labels, { buckets, atOrBelow: buckets.map((le) => (value <= le ? 1 : 0)), sum: value, count: 1 });
+}
+
+/** Observations of one histogram series tallied in memory: per bucket, how many were at or below its bound. */
+export interface HistogramTally {
+  buckets: readonly number[];
+  /** Cumulative, as the exposition's `le` series are: atOrBelow[i] counts the observations ≤ buckets[i]. */
+  atOrBelow: number[];
+  sum: number;
+  count: number;
+}
+
+/** An empty tally over `buckets`. */
+export const histogramTally = (buckets: readonly number[]): HistogramTally => ({ buckets, atOrBelow: buckets.map(() => 0), sum: 0, count: 0 });
+
+/** Counts one observation into a tally: a few comparisons, no series keys built (for per-request use). */
+export function tallyObservation(tally: HistogramTally, value: number): void {
+  for (let i = 0; i < tally.buckets.length; i++) if (value <= tally.buckets[i]!) tally.atOrBelow[i]!++;
+  tally.sum += value;
+  tally.count++;
+}
+
+/** Adds a tally's observations to a histogram's series: every bucket (cumulative), `+Inf`, `_sum` and `_count`. */
+export function addHistogram(series: Series, name: MetricName, labels: Record<string, string | number>, tally: HistogramTally): void {
+  tally.buckets.forEach((le, i) => {
     const key = seriesKey(`${name}_bucket`, { ...labels, le: String(le) });
-    series[key] = (series[key] ?? 0) + (value <= le ? 1 : 0);
-  }
-  increment(series, `${name}_bucket` as MetricName, { ...labels, le: "+Inf" });
-  increment(series, `${name}_sum` as MetricName, labels, value);
-  increment(series, `${name}_count` as MetricName, labels);
+    series[key] = (series[key] ?? 0) + tally.atOrBelow[i]!;
+  });
+  increment(series, `${name}_bucket` as MetricName, { ...labels, le: "+Inf" }, tally.count);
+  increment(series, `${name}_sum` as MetricName, labels, tally.sum);
+  increment(series, `${name}_count` as MetricName, labels, tally.count);
 }
 
 /** Adds every series of `delta` into `total` (counters). */

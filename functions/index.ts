@@ -26,7 +26,7 @@ app.use("*", config());
 // Here rather than in the tokens sub-app: ahead of the body checks, so that their errors carry CORS headers too.
 app.use("/api/v1/apps/:app/tokens", tokenCors());
 app.use("/api/*", audit());
-app.use("/api/*", jsonBody({ maxBytes: (c) => c.var.config.STREAMHUB_MAX_BODY_BYTES }));
+app.use("/api/*", jsonBody({ maxBytes: (c) => c.get("config").STREAMHUB_MAX_BODY_BYTES }));
 
 // v1 carries its own base path, /api/v1 (see routes/v1/index.ts).
 app.route("/", v1);

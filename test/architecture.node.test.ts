@@ -77,3 +77,32 @@ describe("import direction", () => {
     }
   });
 });
+
+/** Reads of Hono's `c.var` in the Worker's code (tests aside): each copies every context variable into a new object. */
+export function contextVarReads(root: string): string[] {
+  return sources(join(root, "functions"))
+    .filter((file) => !/\.test\.tsx?$/.test(file))
+    .flatMap((file) =>
+      readFileSync(file, "utf8")
+        .split("\n")
+        .flatMap((line, i) => (/\b\w+\.var\s*(\.|\?\.|\[)/.test(line) && !/^\s*(\/\/|\*)/.test(line) ? [`${relative(root, file)}:${i + 1}`] : [])),
+    );
+}
+
+describe("the hot path", () => {
+  it('reads context variables with c.get("name"), never c.var (a new object per read)', () => {
+    expect(contextVarReads(ROOT)).toEqual([]);
+  });
+
+  it("catches a c.var read", () => {
+    const root = mkdtempSync(join(tmpdir(), "streamhub-var-"));
+    try {
+      mkdirSync(join(root, "functions/lib"), { recursive: true });
+      writeFileSync(join(root, "functions/lib/a.ts"), 'const x = c.get("app");\n// c.var.app in a comment\nconst y = c.var.config;\nconst z = c.var?.auth;\n');
+      writeFileSync(join(root, "functions/lib/a.test.ts"), "const y = c.var.config;\n");
+      expect(contextVarReads(root)).toEqual(["functions/lib/a.ts:3", "functions/lib/a.ts:4"]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -50,7 +50,7 @@ type AppScoped<R extends AppRouteConfig> = Omit<R, "request"> & {
 /**
  * A protected route under `/apps/{app}/…`: `{app}` is a path parameter, and an
  * unknown app (or one the caller may not see) is the 404, documented once
- * here. `authorize` loads the app into `c.var.app`. A route whose 404 also
+ * here. `authorize` loads the app into `c.get("app")`. A route whose 404 also
  * covers its own resource says so in its `responses`.
  */
 export function appRoute<R extends AppRouteConfig>(permission: Requirement, route: R) {

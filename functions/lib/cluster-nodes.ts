@@ -41,7 +41,7 @@ function fnv1a(text: string): number {
  * NODE_CACHE_MS per isolate, none at all without a cluster.
  */
 export async function clientWsUrl(c: Context<AppEnv>, room: string, fallback: string): Promise<string> {
-  if (!c.var.config.STREAMHUB_CLUSTER_TOKEN) return fallback;
+  if (!c.get("config").STREAMHUB_CLUSTER_TOKEN) return fallback;
   const now = Date.now();
   if (!cached || cached.until <= now) {
     const nodes = await registry(c.env).listNodes();

@@ -5,7 +5,9 @@ import type { AuthContext } from "./auth/authenticate.ts";
 /** The Worker's Hono environment: its bindings (`wrangler types`); the variables are typed below. */
 export type AppEnv = { Bindings: Env };
 
-// What the middleware put on the context, for `c.var` and `c.get` everywhere.
+// What the middleware put on the context. Read with `c.get("name")`, not `c.var.name`:
+// Hono's `c.var` copies every variable into a new object on each read, a cost paid many
+// times per request on the hot path (a test in test/architecture keeps it out).
 declare module "hono" {
   interface ContextVariableMap {
     /** middleware/request-id: the request's id, echoed in `X-Request-Id` and every error body. */

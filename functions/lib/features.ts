@@ -19,7 +19,8 @@ export const featuresOf = (app: AppRecord): Features => ({ ...DEFAULTS, ...app.s
 
 /** Where links to this node point: PUBLIC_BASE_URL, else the origin the request came to. */
 export function publicBase(c: Context<AppEnv>): string {
-  if (c.var.config.PUBLIC_BASE_URL) return c.var.config.PUBLIC_BASE_URL;
+  const configured = c.get("config").PUBLIC_BASE_URL;
+  if (configured) return configured;
   // The request URL's origin, without parsing the whole URL.
   const url = c.req.url;
   const pathStart = url.indexOf("/", url.indexOf("//") + 2);

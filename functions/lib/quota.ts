@@ -14,7 +14,7 @@ import { describeError, log } from "../../core/log.ts";
 export function quotaEnforced(c: Context<AppEnv>): boolean {
   // No caller (StreamHub acting on its own, e.g. auto-record): the tenant's limits apply.
   const auth = c.get("auth");
-  return c.var.config.STREAMHUB_AUTHZ_ENFORCE === "on" && (!auth || (!auth.isSuperadmin && auth.tenantId !== null));
+  return c.get("config").STREAMHUB_AUTHZ_ENFORCE === "on" && (!auth || (!auth.isSuperadmin && auth.tenantId !== null));
 }
 
 /**
@@ -27,7 +27,7 @@ export async function quotaEvent(c: Context<AppEnv>, tenantId: string, metric: Q
   try {
     await appActor(c.env, app.name).recordAppEvent("quota.exceeded", { tenantId, metric, limit, used, denied });
   } catch (error) {
-    log("error", "could not record a quota event", { requestId: c.var.requestId, ...describeError(error) });
+    log("error", "could not record a quota event", { requestId: c.get("requestId"), ...describeError(error) });
   }
 }
 
@@ -38,13 +38,13 @@ export async function quotaWarning(c: Context<AppEnv>, tenantId: string, metric:
   try {
     await appActor(c.env, app.name).warnQuotaOnce({ tenantId, metric, limit, used });
   } catch (error) {
-    log("error", "could not record a quota warning", { requestId: c.var.requestId, ...describeError(error) });
+    log("error", "could not record a quota warning", { requestId: c.get("requestId"), ...describeError(error) });
   }
 }
 
 /** Records a quota decision that let a request through over its limit (log mode or exempt callers). */
 export async function recordOverLimit(c: Context<AppEnv>, tenantId: string, metric: QuotaMetric, limit: number, used: number): Promise<void> {
-  const mode = c.var.config.STREAMHUB_AUTHZ_ENFORCE;
+  const mode = c.get("config").STREAMHUB_AUTHZ_ENFORCE;
   const auth = c.get("auth");
   const exempt = auth ? auth.isSuperadmin || auth.tenantId === null : false;
   const message = exempt
@@ -58,10 +58,10 @@ export async function recordOverLimit(c: Context<AppEnv>, tenantId: string, metr
       tenantId,
       appId: c.req.param("app") ?? null,
       message,
-      metaJson: JSON.stringify({ metric, limit, used, userId: auth?.userId ?? "streamhub", requestId: c.var.requestId }),
+      metaJson: JSON.stringify({ metric, limit, used, userId: auth?.userId ?? "streamhub", requestId: c.get("requestId") }),
     });
   } catch (error) {
-    log("error", "could not record a quota decision", { requestId: c.var.requestId, ...describeError(error) });
+    log("error", "could not record a quota decision", { requestId: c.get("requestId"), ...describeError(error) });
   }
 }
 

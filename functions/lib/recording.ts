@@ -30,17 +30,17 @@ export async function startRecording(c: Context<AppEnv>, record: AppRecord, inpu
     case "quota_exceeded":
       throw quotaExceeded(started.metric, started.limit, started.used);
     case "livekit_failed":
-      throw livekitFailureError(`record room "${input.roomName}"`, started.failure, c.var.config.LIVEKIT_URL);
+      throw livekitFailureError(`record room "${input.roomName}"`, started.failure, c.get("config").LIVEKIT_URL);
   }
 }
 
 /** Stops a running recording (a VOD) by its egress; egress webhooks then move the VOD to ready or failed. */
 export async function stopRecording(c: Context<AppEnv>, vod: { id: string; egressId: string }) {
   try {
-    await livekit(c.var.config).egress.stopEgress(vod.egressId);
+    await livekit(c.get("config")).egress.stopEgress(vod.egressId);
   } catch (error) {
-    throw livekitError(c.var.requestId, `stop recording ${vod.egressId}`, error, c.var.config);
+    throw livekitError(c.get("requestId"), `stop recording ${vod.egressId}`, error, c.get("config"));
   }
-  await appActor(c.env, c.var.app.name).markVodStopping(vod.id);
+  await appActor(c.env, c.get("app").name).markVodStopping(vod.id);
   return { vodId: vod.id, egressId: vod.egressId, status: "uploading" };
 }

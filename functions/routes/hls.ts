@@ -27,7 +27,7 @@ const SEGMENT = /^[\w.-]{1,128}\.(ts|m4s|mp4|aac)$/;
 
 const notFound = (c: Context<AppEnv>) => {
   c.header("Access-Control-Allow-Origin", "*");
-  return c.json(errorBody("not_found", "no live HLS here", c.var.requestId), ERRORS.not_found.status);
+  return c.json(errorBody("not_found", "no live HLS here", c.get("requestId")), ERRORS.not_found.status);
 };
 
 /**
@@ -53,7 +53,7 @@ async function liveSource(c: Context<AppEnv>) {
 async function playTokenValid(c: Context<AppEnv>, room: string): Promise<boolean> {
   const token = c.req.query("token");
   if (!token) return false;
-  const lk = livekit(c.var.config);
+  const lk = livekit(c.get("config"));
   try {
     const grants = await new TokenVerifier(lk.apiKey, lk.apiSecret).verify(token);
     return grants.video?.roomJoin === true && grants.video.room === room && grants.video.canSubscribe !== false;
@@ -70,12 +70,12 @@ hlsApi.get("/:app/:room/:file", async (c) => {
   const source = await liveSource(c);
   if (!source || (file !== PLAYLIST && !SEGMENT.test(file))) return notFound(c);
   // Public-only unless STREAMHUB_S3_ALLOW_PRIVATE: a bucket name that has come to resolve to a private address is not proxied (core/outbound.ts).
-  const send = s3Fetch(source.settings, source.credentials, outbound(c.env, c.var.config.STREAMHUB_S3_ALLOW_PRIVATE));
+  const send = s3Fetch(source.settings, source.credentials, outbound(c.env, c.get("config").STREAMHUB_S3_ALLOW_PRIVATE));
   let upstream: Response;
   try {
     upstream = await send(objectUrl(source.settings, keyUnder(source.folder, file)), { signal: AbortSignal.timeout(10_000) });
   } catch (error) {
-    log("warn", "HLS: the app's bucket did not answer", { requestId: c.var.requestId, app: source.appName, ...describeError(error) });
+    log("warn", "HLS: the app's bucket did not answer", { requestId: c.get("requestId"), app: source.appName, ...describeError(error) });
     throw new ApiError("s3_error", `the app's bucket did not answer (${transportFailure(error)}); try again`);
   }
   if (!upstream.ok) return notFound(c);
@@ -104,7 +104,7 @@ hlsApi.get("/:app/:room/:file", async (c) => {
       "Content-Type": upstream.headers.get("Content-Type") ?? "video/mp2t",
       "Cache-Control": "public, max-age=31536000, immutable",
       "Access-Control-Allow-Origin": "*",
-      "X-Request-Id": c.var.requestId,
+      "X-Request-Id": c.get("requestId"),
     },
   });
 });

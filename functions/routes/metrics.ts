@@ -18,16 +18,16 @@ import { livekitReachable } from "../lib/livekit-probe.ts";
 export const metricsApi = newApp();
 
 metricsApi.get("/", async (c) => {
-  const expected = c.var.config.METRICS_TOKEN;
-  if (expected === undefined) return c.json(errorBody("not_found", "metrics are off: set METRICS_TOKEN to enable /metrics", c.var.requestId), ERRORS.not_found.status);
+  const expected = c.get("config").METRICS_TOKEN;
+  if (expected === undefined) return c.json(errorBody("not_found", "metrics are off: set METRICS_TOKEN to enable /metrics", c.get("requestId")), ERRORS.not_found.status);
   const bearer = /^Bearer[ \t]+(\S+)\s*$/i.exec(c.req.header("Authorization") ?? "")?.[1];
   const presented = bearer ?? c.req.query("token");
   if (presented === undefined || !(await digestsEqual(presented, expected))) {
-    return c.json(errorBody("forbidden", "a valid metrics token is required (Authorization: Bearer, or ?token=)", c.var.requestId), ERRORS.forbidden.status);
+    return c.json(errorBody("forbidden", "a valid metrics token is required (Authorization: Bearer, or ?token=)", c.get("requestId")), ERRORS.forbidden.status);
   }
   // Nothing is written on a scrape (a write would hold the actor's answer until it is on disk):
   // this Worker's HTTP counts arrive with its next flush, at most FLUSH_INTERVAL_MS behind.
-  const [livekit, reported] = await Promise.all([livekitReachable(c.var.config.LIVEKIT_URL, livekitClients(c.var.config) !== null), metricsActor(c.env).exposition()]);
+  const [livekit, reported] = await Promise.all([livekitReachable(c.get("config").LIVEKIT_URL, livekitClients(c.get("config")) !== null), metricsActor(c.env).exposition()]);
   const measured = renderExposition([{ labels: {}, series: { [`streamhub_build_info{version="${pkg.version}"}`]: 1, streamhub_livekit_up: livekit.reachable ? 1 : 0 } }]);
   return c.body(measured + reported, 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store" });
 });

@@ -67,7 +67,7 @@ async function renderPage(c: Context<AppEnv>, embed: boolean) {
   const nonce = toBase64Url(randomBytes(16));
   // Scripts: only those carrying this response's nonce and what they load (not tenants' files under /samples).
   // Connections: this origin and LiveKit's (which may be another: PUBLIC_WS_URL), both as ws and http.
-  const livekitOrigins = liveKitOrigins(c.var.config.PUBLIC_WS_URL ?? c.var.config.LIVEKIT_URL);
+  const livekitOrigins = liveKitOrigins(c.get("config").PUBLIC_WS_URL ?? c.get("config").LIVEKIT_URL);
   c.header("Content-Security-Policy", [
     "default-src 'self'",
     `script-src 'nonce-${nonce}' 'strict-dynamic'`,
@@ -104,7 +104,7 @@ async function renderPage(c: Context<AppEnv>, embed: boolean) {
     query.poster ? `poster="${escape(query.poster)}"` : "",
     query.primaryColor ? `primary-color="${escape(query.primaryColor)}"` : "",
     // A viewer token minted by the app's backend: LiveKit's URL comes with it.
-    query.token ? `token="${escape(query.token)}" ws-url="${escape(c.var.config.PUBLIC_WS_URL ?? c.var.config.LIVEKIT_URL)}"` : "",
+    query.token ? `token="${escape(query.token)}" ws-url="${escape(c.get("config").PUBLIC_WS_URL ?? c.get("config").LIVEKIT_URL)}"` : "",
   ].filter(Boolean);
   const player = needsToken
     ? `<p class="notice">This stream is not public. Open it with a link that carries a viewer token from its owner — one per viewer.</p>`

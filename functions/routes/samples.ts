@@ -22,7 +22,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** The same answer for an unknown app, an unknown page and a name that cannot be one: nothing says which. */
-const notFound = (c: Context<AppEnv>) => c.json(errorBody("not_found", "no such sample page", c.var.requestId), ERRORS.not_found.status);
+const notFound = (c: Context<AppEnv>) => c.json(errorBody("not_found", "no such sample page", c.get("requestId")), ERRORS.not_found.status);
 
 const etagOf = async (content: string) => `"${toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(content)))).slice(0, 32)}"`;
 
@@ -49,7 +49,7 @@ samplesApi.get("/:app/:file", async (c) => {
     "Cache-Control": "no-cache",
     ETag: etag,
     "X-Content-Type-Options": "nosniff",
-    "X-Request-Id": c.var.requestId,
+    "X-Request-Id": c.get("requestId"),
   };
   if (extension === "html") {
     headers["Content-Security-Policy"] = SAMPLE_CSP;

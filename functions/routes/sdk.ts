@@ -14,7 +14,7 @@ export const sdkApi = newApp();
 sdkApi.get("/*", async (c) => {
   const response = await c.env.ASSETS.fetch(c.req.raw);
   c.header("Access-Control-Allow-Origin", "*");
-  if (!response.ok) return c.json(errorBody("not_found", `no SDK file ${c.req.path}`, c.var.requestId), ERRORS.not_found.status);
+  if (!response.ok) return c.json(errorBody("not_found", `no SDK file ${c.req.path}`, c.get("requestId")), ERRORS.not_found.status);
   const headers = new Headers(response.headers);
   headers.set("Access-Control-Allow-Origin", "*");
   headers.set("Cache-Control", c.req.path.includes("/chunks/") ? "public, max-age=31536000, immutable" : "public, max-age=300");

@@ -80,7 +80,7 @@ async function fromApiToken(c: Context<AppEnv>, token: string): Promise<AuthCont
     tokens.set(tokenHash, principal);
   }
   if (principal.allowedIps.length > 0) {
-    const ip = await clientIp(c, c.var.config);
+    const ip = await clientIp(c, c.get("config"));
     // Same answer as an unknown token: a stolen token must not learn it is real.
     if (!ip || !(await ipInList(ip, principal.allowedIps))) throw unauthorized("the bearer token is unknown or revoked");
   }
@@ -99,7 +99,7 @@ async function fromApiToken(c: Context<AppEnv>, token: string): Promise<AuthCont
 }
 
 async function fromSessionJwt(c: Context<AppEnv>, token: string): Promise<AuthContext> {
-  const secret = c.var.config.STREAMHUB_JWT_SECRET;
+  const secret = c.get("config").STREAMHUB_JWT_SECRET;
   const claims = secret ? await verifySessionJwt(secret, token) : null;
   if (!claims) throw unauthorized("the bearer token is not a valid StreamHub token");
 
@@ -113,7 +113,7 @@ async function fromSessionJwt(c: Context<AppEnv>, token: string): Promise<AuthCo
   if (user.id !== claims.sub) throw unauthorized("the bearer token is not a valid StreamHub token");
   if (user.id === "admin") {
     // The break-glass account exists only while ADMIN_USER/ADMIN_PASS are set, and its sessions only while they are unchanged.
-    const { ADMIN_USER, ADMIN_PASS } = c.var.config;
+    const { ADMIN_USER, ADMIN_PASS } = c.get("config");
     if (!ADMIN_USER || !ADMIN_PASS || claims.adminBinding !== (await adminBinding(ADMIN_USER, ADMIN_PASS))) {
       throw unauthorized("the session has ended; log in again");
     }

@@ -41,8 +41,8 @@ export const audit = (): MiddlewareHandler<AppEnv> =>
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
-      ip: await clientIp(c, c.var.config),
-      requestId: c.var.requestId,
+      ip: await clientIp(c, c.get("config")),
+      requestId: c.get("requestId"),
     };
     const global = () => registry(c.env).appendAudit({ ...entry, tenantId: app?.tenantId ?? auth?.tenantId ?? null, app: app?.name ?? appNameIn(c.req.path) });
     try {
@@ -53,11 +53,11 @@ export const audit = (): MiddlewareHandler<AppEnv> =>
         await appActor(c.env, app.name).appendAudit(entry);
       } catch (error) {
         // The app could not take it (deleted meanwhile, or failing): the global log does.
-        log("warn", "the app did not take its audit row; writing it to the global log", { requestId: c.var.requestId, ...describeError(error) });
+        log("warn", "the app did not take its audit row; writing it to the global log", { requestId: c.get("requestId"), ...describeError(error) });
         await global();
       }
     } catch (error) {
-      log("error", "could not write the audit log", { requestId: c.var.requestId, ...describeError(error) });
+      log("error", "could not write the audit log", { requestId: c.get("requestId"), ...describeError(error) });
     }
   };
 

@@ -16,7 +16,7 @@ type Denial = { status: 403 | 404; message: string };
  * GET /api/v1/logs) and the request goes on; in `off` mode it is not checked.
  */
 async function deny(c: Context<AppEnv>, auth: AuthContext, requirement: Requirement, denial: Denial): Promise<void> {
-  const mode = c.var.config.STREAMHUB_AUTHZ_ENFORCE;
+  const mode = c.get("config").STREAMHUB_AUTHZ_ENFORCE;
   if (mode === "on") {
     throw denial.status === 404 ? notFoundFor(c) : new ApiError("forbidden", denial.message);
   }
@@ -27,13 +27,13 @@ async function deny(c: Context<AppEnv>, auth: AuthContext, requirement: Requirem
       tenantId: auth.tenantId,
       appId: c.req.param("app") ?? null,
       message: `WOULD-DENY ${c.req.method} ${c.req.path}: ${denial.message}`,
-      metaJson: JSON.stringify({ userId: auth.userId, via: auth.via, role: auth.role, requirement, status: denial.status, requestId: c.var.requestId }),
+      metaJson: JSON.stringify({ userId: auth.userId, via: auth.via, role: auth.role, requirement, status: denial.status, requestId: c.get("requestId") }),
     };
-    log("warn", entry.message, { requestId: c.var.requestId, userId: auth.userId });
+    log("warn", entry.message, { requestId: c.get("requestId"), userId: auth.userId });
     try {
       await registry(c.env).appendLog(entry);
     } catch (error) {
-      log("error", "could not record a would-deny decision", { requestId: c.var.requestId, ...describeError(error) });
+      log("error", "could not record a would-deny decision", { requestId: c.get("requestId"), ...describeError(error) });
     }
   }
 }

@@ -10,7 +10,7 @@ import { ApiError } from "../../lib/errors.ts";
  */
 export const clusterToken = (): MiddlewareHandler<AppEnv> =>
   async function clusterToken(c, next) {
-    const expected = c.var.config.STREAMHUB_CLUSTER_TOKEN;
+    const expected = c.get("config").STREAMHUB_CLUSTER_TOKEN;
     if (!expected) throw new ApiError("cluster_disabled", "node agents are off: STREAMHUB_CLUSTER_TOKEN is not set");
     const presented = c.req.header("X-Cluster-Token") ?? "";
     if (!(await digestsEqual(presented, expected))) throw new ApiError("unauthorized", "X-Cluster-Token is missing or wrong");

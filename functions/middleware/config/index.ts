@@ -3,7 +3,7 @@ import { configFromEnv } from "../../../core/config.ts";
 
 /**
  * Validates the environment once per isolate (the result is cached by env
- * object) and exposes it as `c.var.config`. A bad value throws ConfigError,
+ * object) and exposes it as `c.get("config")`. A bad value throws ConfigError,
  * which `onError` answers with 503 `misconfigured` naming the variable.
  */
 export const config = (): MiddlewareHandler<{ Bindings: Env }> =>

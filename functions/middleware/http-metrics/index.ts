@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { metricsActor } from "../../../core/actors.ts";
 import { describeError, log } from "../../../core/log.ts";
-import { HTTP_DURATION_BUCKETS, increment, observe, seriesKey, type Series } from "../../../core/metrics.ts";
+import { HTTP_DURATION_BUCKETS, addHistogram, histogramTally, increment, seriesKey, tallyObservation, type HistogramTally, type Series } from "../../../core/metrics.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { routePattern } from "../../lib/route-pattern.ts";
 
@@ -17,6 +17,27 @@ let unflushed: Series = { [seriesKey("streamhub_errors_total", { source: "http",
 let lastFlush = 0;
 let flushing: Promise<void> | null = null;
 
+/** One route's requests since the last flush, kept as plain numbers: series keys are built at the flush, not per request. */
+interface RouteTally {
+  method: string;
+  route: string;
+  byStatus: Map<number, number>;
+  duration: HistogramTally;
+}
+let tallies = new Map<string, RouteTally>();
+
+/** The tallies turned into series (and emptied), added to what is left unflushed. */
+function takeCounts(): Series {
+  const counts = unflushed;
+  unflushed = {};
+  for (const { method, route, byStatus, duration } of tallies.values()) {
+    for (const [status, n] of byStatus) increment(counts, "streamhub_http_requests_total", { method, route, status }, n);
+    addHistogram(counts, "streamhub_http_request_duration_seconds", { method, route }, duration);
+  }
+  tallies = new Map();
+  return counts;
+}
+
 /**
  * Hands this isolate's counts to the Metrics actor, one call for all of them
  * (a request never waits on it: it runs after the response, under waitUntil).
@@ -25,8 +46,7 @@ let flushing: Promise<void> | null = null;
 function flushHttpMetrics(env: Env): Promise<void> {
   if (flushing) return flushing;
   lastFlush = Date.now();
-  const counts = unflushed;
-  unflushed = {};
+  const counts = takeCounts();
   flushing = metricsActor(env)
     .addNodeCounts(counts)
     .catch((error: unknown) => {
@@ -44,8 +64,11 @@ function count(c: Context, seconds: number): void {
   const method = METHODS.has(c.req.method) ? c.req.method : "OTHER";
   const route = routePattern(c);
   const status = c.res.status;
-  increment(unflushed, "streamhub_http_requests_total", { method, route, status });
-  observe(unflushed, "streamhub_http_request_duration_seconds", { method, route }, seconds, HTTP_DURATION_BUCKETS);
+  const key = `${method} ${route}`;
+  let tally = tallies.get(key);
+  if (!tally) tallies.set(key, (tally = { method, route, byStatus: new Map(), duration: histogramTally(HTTP_DURATION_BUCKETS) }));
+  tally.byStatus.set(status, (tally.byStatus.get(status) ?? 0) + 1);
+  tallyObservation(tally.duration, seconds);
   if (status >= 500) increment(unflushed, "streamhub_errors_total", { source: "http", code: status });
   // A denial on an app's route is counted by that app's actor (its quota.exceeded event); this one had no app.
   if (c.error instanceof ApiError && c.error.code === "quota_exceeded" && !c.get("app")) {

@@ -95,16 +95,18 @@ export const jsonBody = (options: { maxBytes: (c: Parameters<MiddlewareHandler>[
       const problem = jsonShapeProblem(new Uint8Array(bytes));
       if (problem) throw new ApiError("json_too_complex", problem);
       let text: string;
+      let parsed: unknown;
       try {
         // Strict UTF-8: bytes that are not text are an error, not replacement characters in stored names.
         text = strictUtf8.decode(bytes);
-        JSON.parse(text);
+        parsed = JSON.parse(text);
       } catch {
         throw new ApiError("malformed_json", "request body is not valid UTF-8 JSON");
       }
-      // Hono's validators read c.req.json(), which parses the cached text: without it
-      // Hono would turn the cached bytes into a Response to read them as text again.
+      // Parsed once: Hono's validators read c.req.json(), which answers from the cache.
+      // Without it Hono would turn the cached bytes into a Response and parse them again.
       // (Hono keeps promises in bodyCache, whatever its type says.)
+      c.req.bodyCache.json = Promise.resolve(parsed);
       c.req.bodyCache.text = Promise.resolve(text) as unknown as string;
       await next();
     });

@@ -1,6 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import app from "../../index.ts";
+import { HOLD_LINES } from "./index.ts";
 import { BOOTSTRAP_TOKEN, createApp } from "../../testing.ts";
 
 /** Calls the Worker with REQUEST_LOG_LEVEL set, and returns the access-log lines it wrote. */
@@ -14,7 +15,11 @@ async function linesOf(level: string | undefined, path: string, init: RequestIni
   await response.arrayBuffer();
   await waitOnExecutionContext(ctx);
   vi.restoreAllMocks();
-  const lines = written.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.message === "request");
+  // Lines come in batches (one console write for several): each is one JSON object on a line of its own.
+  const lines = written
+    .flatMap((batch) => batch.split("\n"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.message === "request");
   return { status: response.status, lines };
 }
 
@@ -58,5 +63,25 @@ describe("the access log", () => {
   it("a bad level is a configuration error naming the variable", async () => {
     const { status } = await linesOf("loud", "/api/v1/health");
     expect(status).toBe(503);
+  });
+
+  it("writes the lines of a moment in one console write, and writes at once when enough are held", async () => {
+    const writes: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((text: unknown) => void writes.push(String(text)));
+    const ctx = createExecutionContext();
+    const requests = (n: number) =>
+      Promise.all(Array.from({ length: n }, () => app.fetch(new Request("http://streamhub.test/api/v1/health"), { ...env, REQUEST_LOG_LEVEL: "info" }, ctx).then((response) => response.arrayBuffer())));
+    await requests(3);
+    // Held, not written yet: the batch goes out a moment after the requests.
+    expect(writes).toEqual([]);
+    await waitOnExecutionContext(ctx);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.split("\n").map((line) => JSON.parse(line).route)).toEqual(["/api/v1/health", "/api/v1/health", "/api/v1/health"]);
+
+    // A full batch does not wait for the moment to pass.
+    writes.length = 0;
+    await requests(HOLD_LINES);
+    expect(writes.map((batch) => batch.split("\n").length)).toEqual([HOLD_LINES]);
+    await waitOnExecutionContext(ctx);
   });
 });

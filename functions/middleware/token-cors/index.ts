@@ -9,7 +9,7 @@ import type { AppEnv } from "../../lib/context.ts";
  */
 export const tokenCors = (): MiddlewareHandler<AppEnv> => {
   const handler = cors({
-    origin: (origin, c) => (c.var.config.CORS_ALLOWED_ORIGINS.includes(origin) ? origin : null),
+    origin: (origin, c) => (c.get("config").CORS_ALLOWED_ORIGINS.includes(origin) ? origin : null),
     allowMethods: ["POST"],
     allowHeaders: ["Content-Type", "Authorization"],
     maxAge: 600,

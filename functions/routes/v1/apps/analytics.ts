@@ -84,9 +84,9 @@ export function registerAnalytics(app: App) {
         details: { resolution: query.resolution, maxRangeHours: resolution.maxRangeMs / HOUR_MS },
       });
     }
-    const points = await appActor(c.env, c.var.app.name).analyticsSeries(from, to, query.resolution);
+    const points = await appActor(c.env, c.get("app").name).analyticsSeries(from, to, query.resolution);
     const start = new Date(Math.floor(from / resolution.step) * resolution.step).toISOString();
-    if (wantsCsv(c, query.format)) return csvResponse(c, toCsv(CSV_COLUMNS, points), `${c.var.app.name}-analytics-${query.resolution}-${start}.csv`);
-    return ok(c, { app: c.var.app.name, resolution: query.resolution, from: start, to: new Date(to).toISOString(), points });
+    if (wantsCsv(c, query.format)) return csvResponse(c, toCsv(CSV_COLUMNS, points), `${c.get("app").name}-analytics-${query.resolution}-${start}.csv`);
+    return ok(c, { app: c.get("app").name, resolution: query.resolution, from: start, to: new Date(to).toISOString(), points });
   });
 }

@@ -25,7 +25,7 @@ const route = protectedRoute("app:create", {
 export const registerAppsCreate = (app: App) =>
   app.openapi(route, async (c) => {
     const body = c.req.valid("json");
-    const auth = c.var.auth;
+    const auth = c.get("auth");
     const roomPrefix = body.roomPrefix ?? body.name;
     // Members create apps in their own tenant; superadmins may name any tenant.
     const tenantId = auth.isSuperadmin ? (body.tenantId ?? "platform") : auth.tenantId;

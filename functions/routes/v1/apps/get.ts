@@ -16,4 +16,4 @@ const route = appRoute("app:read", {
 });
 
 export const registerAppsGet = (app: App) =>
-  app.openapi(route, async (c) => ok(c, toAppView(c.var.app)));
+  app.openapi(route, async (c) => ok(c, toAppView(c.get("app"))));

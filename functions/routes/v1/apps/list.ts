@@ -19,7 +19,7 @@ const route = protectedRoute("app:read", {
 export const registerAppsList = (app: App) =>
   app.openapi(route, async (c) => {
     const { limit, offset } = c.req.valid("query");
-    const auth = c.var.auth;
+    const auth = c.get("auth");
     const filter =
       auth.scope === "app" ? { appId: auth.appId ?? -1 } : auth.isSuperadmin ? {} : { tenantId: auth.tenantId ?? "" };
     const { apps, total } = await appList(c.env, filter, limit, offset);

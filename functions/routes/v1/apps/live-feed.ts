@@ -35,7 +35,7 @@ const route = appRoute("stream:read", {
 
 export const registerLiveFeed = (app: App) =>
   app.openapi(route, async (c) => {
-    const stream = await appActor(c.env, c.var.app.name).liveFeed({ withViewers: featuresOf(c.var.app).viewerCounter });
+    const stream = await appActor(c.env, c.get("app").name).liveFeed({ withViewers: featuresOf(c.get("app")).viewerCounter });
     return new Response(stream, {
       headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store", "X-Accel-Buffering": "no" },
     }) as never;

@@ -59,14 +59,14 @@ export const registerPlayToken = (app: App) =>
     }
     if (!ROOM.test(requested)) throw new ApiError("validation_failed", "room must be 1–120 characters of letters, digits, _, . and -");
 
-    const ip = (await clientIp(c, c.var.config)) ?? "unknown";
+    const ip = (await clientIp(c, c.get("config"))) ?? "unknown";
     const retryAfter = admitPlayToken(record.name, ip);
     if (retryAfter > 0) {
       throw new ApiError("too_many_requests", "too many play tokens from this address", { headers: { "Retry-After": String(retryAfter) } });
     }
     countToken(c, record.name, "play_tokens");
 
-    const lk = livekit(c.var.config);
+    const lk = livekit(c.get("config"));
     const room = namespacedRoom(record.livekitRoomPrefix, requested);
     const identity = randomViewerIdentity();
     const token = await mintAccessToken(lk, {
@@ -81,7 +81,7 @@ export const registerPlayToken = (app: App) =>
       app: record.name,
       room,
       identity,
-      wsUrl: await clientWsUrl(c, room, c.var.config.PUBLIC_WS_URL ?? lk.url),
+      wsUrl: await clientWsUrl(c, room, c.get("config").PUBLIC_WS_URL ?? lk.url),
       mode: "viewer" as const,
       expiresAt: new Date(Date.now() + PLAY_TTL_SECONDS * 1000).toISOString(),
     });

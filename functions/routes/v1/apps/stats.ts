@@ -15,6 +15,6 @@ const route = appRoute("app:read", {
 
 export const registerAppStats = (app: App) =>
   app.openapi(route, async (c) => {
-    const [numbers, livekit] = await Promise.all([appActor(c.env, c.var.app.name).liveNumbers(), livekitReachable(c.var.config.LIVEKIT_URL, livekitClients(c.var.config) !== null)]);
+    const [numbers, livekit] = await Promise.all([appActor(c.env, c.get("app").name).liveNumbers(), livekitReachable(c.get("config").LIVEKIT_URL, livekitClients(c.get("config")) !== null)]);
     return ok(c, statsOf("app", 1, numbers, livekit.reachable));
   });

@@ -26,7 +26,7 @@ export const registerAppsUpdate = (app: App) =>
   app.openapi(route, async (c) => {
     const { app: name } = c.req.valid("param");
     const { displayName, roomPrefix, callbackSecret, ...settings } = c.req.valid("json");
-    const current = c.var.app;
+    const current = c.get("app");
 
     const changes: AppSettings = { ...settings };
     if (settings.features) changes.features = { ...current.settings.features, ...settings.features };

@@ -20,7 +20,7 @@ export const auditApi = newApp();
 
 auditApi.openapi(route, async (c) => {
   const { limit, offset, app: appFilter } = c.req.valid("query");
-  const auth = c.var.auth;
+  const auth = c.get("auth");
   const filter = auth.isSuperadmin ? { app: appFilter } : { tenantId: auth.tenantId ?? "", app: appFilter };
   const { entries, total } = await registry(c.env).listAudit(filter, limit, offset);
   return page(c, entries, total, limit, offset);

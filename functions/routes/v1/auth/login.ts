@@ -48,7 +48,7 @@ const invalidCredentials = () => new ApiError("invalid_credentials", "wrong user
 
 export const registerAuthLogin = (app: App) =>
   app.openapi(route, async (c) => {
-    const config = c.var.config;
+    const config = c.get("config");
     const secret = config.STREAMHUB_JWT_SECRET;
     if (!secret) throw new ApiError("login_disabled", "login is off: STREAMHUB_JWT_SECRET is not set");
     const body = c.req.valid("json");

@@ -16,7 +16,7 @@ const route = protectedRoute("authenticated", {
 
 export const registerAuthLogout = (app: App) =>
   app.openapi(route, async (c) => {
-    const sessionId = c.var.auth.sessionId;
+    const sessionId = c.get("auth").sessionId;
     if (sessionId) {
       await registry(c.env).revokeSession(sessionId);
       forgetSessions(({ session }) => session.id === sessionId);

@@ -13,4 +13,4 @@ const route = protectedRoute("authenticated", {
   },
 });
 
-export const registerAuthMe = (app: App) => app.openapi(route, (c) => ok(c, c.var.auth));
+export const registerAuthMe = (app: App) => app.openapi(route, (c) => ok(c, c.get("auth")));

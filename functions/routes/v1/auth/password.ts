@@ -30,8 +30,8 @@ const route = protectedRoute("authenticated", {
 
 export const registerAuthPassword = (app: App) =>
   app.openapi(route, async (c) => {
-    const auth = c.var.auth;
-    const config = c.var.config;
+    const auth = c.get("auth");
+    const config = c.get("config");
     const secret = config.STREAMHUB_JWT_SECRET;
     if (!secret) throw new ApiError("login_disabled", "login is off: STREAMHUB_JWT_SECRET is not set");
     // Users, superadmin users included (their JWTs say admin_jwt too); not the break-glass "admin", not tokens.

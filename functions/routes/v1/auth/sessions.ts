@@ -36,7 +36,7 @@ const revokeRoute = protectedRoute("authenticated", {
 
 export function registerAuthSessions(app: App) {
   app.openapi(listRoute, async (c) => {
-    const auth = c.var.auth;
+    const auth = c.get("auth");
     if (auth.via === "api_token") return ok(c, []);
     const sessions = await registry(c.env).listSessions(auth.userId);
     return ok(c, sessions.map((session) => ({ ...session, current: session.id === auth.sessionId })));
@@ -44,7 +44,7 @@ export function registerAuthSessions(app: App) {
 
   app.openapi(revokeRoute, async (c) => {
     const { sessionId } = c.req.valid("param");
-    const auth = c.var.auth;
+    const auth = c.get("auth");
     const session = await registry(c.env).getSession(sessionId);
     if (!session || (!auth.isSuperadmin && session.userId !== auth.userId)) {
       throw new ApiError("session_not_found", `session "${sessionId}" not found`);

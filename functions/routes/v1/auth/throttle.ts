@@ -12,7 +12,7 @@ import { ApiError } from "../../../lib/errors.ts";
  * cannot slip past the limit); `succeeded()` takes it back. Throttled → 429.
  */
 export async function admitPasswordAttempt(c: Context<AppEnv>, account: string): Promise<{ ip: string | null; succeeded(): Promise<void> }> {
-  const config = c.var.config;
+  const config = c.get("config");
   const ip = await clientIp(c, config);
   const address = `ip:${ip ?? "unknown"}`;
   const user = `user:${account.toLowerCase()}`;

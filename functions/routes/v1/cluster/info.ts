@@ -15,7 +15,7 @@ const route = protectedRoute("superadmin", {
 
 export const registerClusterInfo = (app: App) =>
   app.openapi(route, async (c) => {
-    const config = c.var.config;
+    const config = c.get("config");
     const token = config.STREAMHUB_CLUSTER_TOKEN ?? null;
     const shell = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
     return ok(c, {

@@ -25,7 +25,7 @@ const route = createRoute({
 export const registerClusterJoin = (app: App) =>
   app.openapi(route, async (c) => {
     const body = c.req.valid("json");
-    const config = c.var.config;
+    const config = c.get("config");
     const { node, created: isNew } = await registry(c.env).joinNode({ name: body.name, ip: body.ip, region: body.region ?? null, url: body.url ?? null });
     forgetNodes();
     const livekit =

@@ -61,8 +61,8 @@ async function storageOk(env: Env, requestId: string): Promise<boolean> {
 export const registerHealthGet = (app: App) =>
   app.openapi(route, async (c) => {
     startedAt ??= Date.now();
-    const configured = livekitClients(c.var.config) !== null;
-    const [storage, livekit] = await Promise.all([storageOk(c.env, c.var.requestId), livekitReachable(c.var.config.LIVEKIT_URL, configured)]);
+    const configured = livekitClients(c.get("config")) !== null;
+    const [storage, livekit] = await Promise.all([storageOk(c.env, c.get("requestId")), livekitReachable(c.get("config").LIVEKIT_URL, configured)]);
     const reasons = [...(storage ? [] : ["actor storage does not answer"]), ...(configured && livekit.reason ? [livekit.reason] : [])];
     return ok(c, {
       status: reasons.length === 0 ? ("ok" as const) : ("degraded" as const),

@@ -20,7 +20,7 @@ export const logsApi = newApp();
 
 logsApi.openapi(route, async (c) => {
   const { limit, offset, ...filter } = c.req.valid("query");
-  const auth = c.var.auth;
+  const auth = c.get("auth");
   const scoped = auth.isSuperadmin ? filter : { ...filter, tenantId: auth.tenantId ?? "", ...(auth.scope === "app" ? { app: auth.appName ?? "" } : {}) };
   const { logs, total } = await registry(c.env).listLogs(scoped, limit, offset);
   return page(c, logs, total, limit, offset);

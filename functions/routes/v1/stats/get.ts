@@ -18,8 +18,8 @@ const route = protectedRoute("app:read", {
 
 export const registerStatsGet = (app: App) =>
   app.openapi(route, async (c) => {
-    const auth = c.var.auth;
-    const livekit = livekitReachable(c.var.config.LIVEKIT_URL, livekitClients(c.var.config) !== null);
+    const auth = c.get("auth");
+    const livekit = livekitReachable(c.get("config").LIVEKIT_URL, livekitClients(c.get("config")) !== null);
     if (auth.scope === "app") {
       // An app token's view is its one app: asked directly, as its own stats route does.
       const numbers = await appActor(c.env, auth.appName ?? "").liveNumbers();

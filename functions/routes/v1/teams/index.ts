@@ -43,12 +43,12 @@ async function myTenant(env: Env, tenantId: string | null) {
 export const teamsApi = newApp();
 
 teamsApi.openapi(getRoute, async (c) => {
-  const tenant = await myTenant(c.env, c.var.auth.tenantId);
+  const tenant = await myTenant(c.env, c.get("auth").tenantId);
   const { users } = await registry(c.env).listUsers({ tenantId: tenant.id }, 1000, 0);
   return ok(c, { team: tenant, members: users, usage: await usageReport(c.env, tenant) });
 });
 
 teamsApi.openapi(addRoute, async (c) => {
-  const tenant = await myTenant(c.env, c.var.auth.tenantId);
-  return created(c, await addMember(c.env, c.var.auth, tenant.id, c.req.valid("json")));
+  const tenant = await myTenant(c.env, c.get("auth").tenantId);
+  return created(c, await addMember(c.env, c.get("auth"), tenant.id, c.req.valid("json")));
 });

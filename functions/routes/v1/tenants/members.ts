@@ -93,7 +93,7 @@ export function registerMembers(app: App) {
 
   app.openapi(addRoute, async (c) => {
     const { tenantId } = c.req.valid("param");
-    return created(c, await addMember(c.env, c.var.auth, tenantId, c.req.valid("json")));
+    return created(c, await addMember(c.env, c.get("auth"), tenantId, c.req.valid("json")));
   });
 
   app.openapi(updateRoute, async (c) => {

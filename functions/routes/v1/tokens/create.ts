@@ -23,7 +23,7 @@ const route = protectedRoute("token:create", {
 export const registerTokensCreate = (app: App) =>
   app.openapi(route, async (c) => {
     const body = c.req.valid("json");
-    const auth = c.var.auth;
+    const auth = c.get("auth");
     if (auth.scope === "app") throw new ApiError("forbidden", "an app-scoped token may not create tokens");
 
     let appId: number | null = null;

@@ -21,7 +21,7 @@ const route = protectedRoute("token:read", {
 export const registerTokensList = (app: App) =>
   app.openapi(route, async (c) => {
     const { limit, offset } = c.req.valid("query");
-    const auth = c.var.auth;
+    const auth = c.get("auth");
     const { tokens, total } = await registry(c.env).listTokens(auth.isSuperadmin ? {} : { tenantId: auth.tenantId ?? "" }, limit, offset);
     const names = new Map<number, string | null>();
     const views = [];

@@ -22,7 +22,7 @@ const route = protectedRoute("token:delete", {
 export const registerTokensRevoke = (app: App) =>
   app.openapi(route, async (c) => {
     const { tokenId } = c.req.valid("param");
-    const auth = c.var.auth;
+    const auth = c.get("auth");
     const token = await registry(c.env).getToken(tokenId);
     const visible = token !== null && (auth.isSuperadmin || (auth.scope !== "app" && token.scope === "app" && token.tenantId === auth.tenantId));
     if (!visible) throw new ApiError("token_not_found", `token "${tokenId}" not found`);

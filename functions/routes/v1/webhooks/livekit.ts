@@ -28,7 +28,7 @@ const route = createRoute({
 
 export const registerLiveKitWebhook = (app: App) =>
   app.openapi(route, async (c) => {
-    const lk = livekit(c.var.config);
+    const lk = livekit(c.get("config"));
     const body = await c.req.text();
     const event = await receiveWebhook(lk, body, c.req.header("Authorization") ?? "");
     if (!event) throw new ApiError("unauthorized", "not a webhook signed by this node's LiveKit");
@@ -41,9 +41,9 @@ export const registerLiveKitWebhook = (app: App) =>
         autoRecord: target.settings.autoRecord === true,
         recordingEnabled: target.settings.recordingEnabled !== false,
       });
-      if (duplicate) log("info", "livekit webhook repeated; ignored", { requestId: c.var.requestId, eventId: event.id, event: event.event });
+      if (duplicate) log("info", "livekit webhook repeated; ignored", { requestId: c.get("requestId"), eventId: event.id, event: event.event });
     } else {
-      log("info", "livekit webhook for no known app", { requestId: c.var.requestId, event: event.event, room: room ?? null });
+      log("info", "livekit webhook for no known app", { requestId: c.get("requestId"), event: event.event, room: room ?? null });
     }
     return ok(c, { received: true as const });
   });

@@ -66,12 +66,12 @@ function configView(record: AppRecord) {
 /** /api/v1/apps/{app}/config */
 export const configApi = newApp();
 
-configApi.openapi(getRoute, (c) => ok(c, configView(c.var.app)));
+configApi.openapi(getRoute, (c) => ok(c, configView(c.get("app"))));
 
 configApi.openapi(patchRoute, async (c) => {
   const { app: name } = c.req.valid("param");
   const body = c.req.valid("json");
-  const current = c.var.app;
+  const current = c.get("app");
   const changes: AppSettings = {};
   if (body.layers !== undefined) changes.layers = body.layers;
   if (body.rtmpTranscode !== undefined) changes.rtmpTranscode = body.rtmpTranscode;

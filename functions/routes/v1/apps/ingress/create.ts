@@ -34,8 +34,8 @@ export const registerIngressCreate = (app: App) =>
   app.openapi(route, async (c) => {
     const requested = c.req.valid("json");
     const body = { ...requested, inputType: effectiveInputType(requested) };
-    const record = c.var.app;
-    const config = c.var.config;
+    const record = c.get("app");
+    const config = c.get("config");
     const lk = livekit(config);
     const features = featuresOf(record);
     const room = namespacedRoom(record.livekitRoomPrefix, body.room);
@@ -58,7 +58,7 @@ export const registerIngressCreate = (app: App) =>
         ...(body.inputType === "url" ? { url: body.url } : {}),
       });
     } catch (error) {
-      throw livekitError(c.var.requestId, "create the ingress", error, c.var.config);
+      throw livekitError(c.get("requestId"), "create the ingress", error, c.get("config"));
     }
 
     const password = features.rtmpPassword && body.inputType !== "url" ? toBase64Url(randomBytes(12)) : undefined;

@@ -24,13 +24,13 @@ const route = appRoute("ingress:delete", {
 export const registerIngressDelete = (app: App) =>
   app.openapi(route, async (c) => {
     const { ingressId } = c.req.valid("param");
-    const actor = appActor(c.env, c.var.app.name);
+    const actor = appActor(c.env, c.get("app").name);
     // Checked against the app first: another app's ingress id is a 404 here, never deleted.
     if (!(await actor.getIngress(ingressId, false))) throw new ApiError("ingress_not_found", `ingress "${ingressId}" not found`);
     try {
-      await livekit(c.var.config).ingress.deleteIngress(ingressId);
+      await livekit(c.get("config")).ingress.deleteIngress(ingressId);
     } catch (error) {
-      if (!liveKitGone(error)) throw livekitError(c.var.requestId, "delete the ingress", error, c.var.config);
+      if (!liveKitGone(error)) throw livekitError(c.get("requestId"), "delete the ingress", error, c.get("config"));
     }
     await actor.removeIngress(ingressId);
     return ok(c, { ingressId, deleted: true as const });

@@ -18,7 +18,7 @@ const route = appRoute("ingress:read", {
 export const registerIngressGet = (app: App) =>
   app.openapi(route, async (c) => {
     const { ingressId } = c.req.valid("param");
-    const view = await appActor(c.env, c.var.app.name).getIngress(ingressId, callerMay(c.var.auth, "ingress:write"));
+    const view = await appActor(c.env, c.get("app").name).getIngress(ingressId, callerMay(c.get("auth"), "ingress:write"));
     if (!view) throw new ApiError("ingress_not_found", `ingress "${ingressId}" not found`);
-    return ok(c, ingressRow(c.var.config, view));
+    return ok(c, ingressRow(c.get("config"), view));
   });

@@ -18,8 +18,8 @@ const route = appRoute("ingress:read", {
 export const registerIngressList = (app: App) =>
   app.openapi(route, async (c) => {
     const { limit, offset, room, q } = c.req.valid("query");
-    const reveal = callerMay(c.var.auth, "ingress:write");
-    const filter = { room: room ? namespacedRoom(c.var.app.livekitRoomPrefix, room) : undefined, q };
-    const { ingresses, total } = await appActor(c.env, c.var.app.name).listIngresses(filter, limit, offset, reveal);
-    return page(c, ingresses.map((view) => ingressRow(c.var.config, view)), total, limit, offset);
+    const reveal = callerMay(c.get("auth"), "ingress:write");
+    const filter = { room: room ? namespacedRoom(c.get("app").livekitRoomPrefix, room) : undefined, q };
+    const { ingresses, total } = await appActor(c.env, c.get("app").name).listIngresses(filter, limit, offset, reveal);
+    return page(c, ingresses.map((view) => ingressRow(c.get("config"), view)), total, limit, offset);
   });

@@ -21,7 +21,7 @@ const route = appRoute("ingress:write", {
 export const registerIngressValidate = (app: App) =>
   app.openapi(route, async (c) => {
     const { ingressId } = c.req.valid("param");
-    const valid = await appActor(c.env, c.var.app.name).validateIngressPassword(ingressId, c.req.valid("json").password);
+    const valid = await appActor(c.env, c.get("app").name).validateIngressPassword(ingressId, c.req.valid("json").password);
     if (valid === null) throw new ApiError("ingress_not_found", `ingress "${ingressId}" not found`);
     return ok(c, { ingressId, valid });
   });

@@ -42,13 +42,13 @@ const stopRoute = appRoute("recording:stop", {
 export const recordingApi = newApp();
 
 recordingApi.openapi(startRoute, async (c) => {
-  const vod = await startRecording(c, c.var.app, c.req.valid("json"));
+  const vod = await startRecording(c, c.get("app"), c.req.valid("json"));
   return ok(c, { vodId: vod.id, egressId: vod.egressId, status: vod.status });
 });
 
 recordingApi.openapi(stopRoute, async (c) => {
   const { id } = c.req.valid("param");
-  const vod = await appActor(c.env, c.var.app.name).getVod(id);
+  const vod = await appActor(c.env, c.get("app").name).getVod(id);
   if (!vod) throw new ApiError("vod_not_found", `recording "${id}" not found`);
   if (vod.status !== "recording") throw new ApiError("recording_ended", `recording "${id}" is already ${vod.status}`);
   return ok(c, await stopRecording(c, vod));

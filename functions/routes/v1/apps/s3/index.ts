@@ -60,11 +60,11 @@ function masked(stored: Awaited<ReturnType<ReturnType<typeof appActor>["getS3"]>
 /** /api/v1/apps/{app}/s3: the app's own bucket, for recordings and HLS. */
 export const s3Api = newApp();
 
-s3Api.openapi(getRoute, async (c) => ok(c, masked(await appActor(c.env, c.var.app.name).getS3())));
+s3Api.openapi(getRoute, async (c) => ok(c, masked(await appActor(c.env, c.get("app").name).getS3())));
 
 s3Api.openapi(putRoute, async (c) => {
   const body = c.req.valid("json");
-  const actor = appActor(c.env, c.var.app.name);
+  const actor = appActor(c.env, c.get("app").name);
   const current = await actor.getS3();
   const stored = await actor.s3Credentials();
   const credentials = { accessKeyId: body.key || stored?.accessKeyId || "", secretAccessKey: body.secret || stored?.secretAccessKey || "" };
@@ -88,11 +88,11 @@ s3Api.openapi(putRoute, async (c) => {
   const addressing = addressingProblem(settings);
   if (addressing) throw new ApiError("validation_failed", addressing, { details: [{ path: "forcePathStyle", message: addressing }] });
   // Tenants may not aim StreamHub at the node's own network unless the operator allows it (a MinIO beside StreamHub).
-  if (!c.var.config.STREAMHUB_S3_ALLOW_PRIVATE && (await isPrivateTarget(endpointOf(settings)))) {
+  if (!c.get("config").STREAMHUB_S3_ALLOW_PRIVATE && (await isPrivateTarget(endpointOf(settings)))) {
     throw new ApiError("s3_endpoint_private", "the endpoint is on a private, loopback or metadata address (STREAMHUB_S3_ALLOW_PRIVATE=1 allows it)");
   }
   // The text check above is the early answer; the probe goes through the public-only network, which also catches a name resolving to a private address.
-  await probeS3(settings, credentials, outbound(c.env, c.var.config.STREAMHUB_S3_ALLOW_PRIVATE));
+  await probeS3(settings, credentials, outbound(c.env, c.get("config").STREAMHUB_S3_ALLOW_PRIVATE));
   await actor.putS3(settings, credentials);
   return ok(c, masked(await actor.getS3()));
 });

@@ -20,7 +20,7 @@ const route = appRoute("sample:read", {
 export const registerSamplesGet = (app: App) =>
   app.openapi(route, async (c) => {
     const { file } = c.req.valid("param");
-    const sample = await appActor(c.env, c.var.app.name).getSample(file);
+    const sample = await appActor(c.env, c.get("app").name).getSample(file);
     if (!sample) throw new ApiError("sample_not_found", `no sample page "${file}"`);
     return ok(c, { file: sample.name, content: sample.content });
   });

@@ -16,7 +16,7 @@ const route = appRoute("sample:read", {
 
 export const registerSamplesList = (app: App) =>
   app.openapi(route, async (c) => {
-    const name = c.var.app.name;
+    const name = c.get("app").name;
     const base = `${publicBase(c)}/samples/${encodeURIComponent(name)}`;
     const samples = await appActor(c.env, name).listSamples();
     return ok(

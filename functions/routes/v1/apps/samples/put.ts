@@ -24,7 +24,7 @@ export const registerSamplesPut = (app: App) =>
   app.openapi(route, async (c) => {
     const { file } = c.req.valid("param");
     const { content } = c.req.valid("json");
-    const saved = await appActor(c.env, c.var.app.name).putSample(file, content);
+    const saved = await appActor(c.env, c.get("app").name).putSample(file, content);
     if (!saved.ok) {
       if (saved.code === "too_large") throw new ApiError("sample_too_large", `a sample page may be at most ${SAMPLE_MAX_BYTES} bytes of UTF-8`);
       if (saved.code === "too_many") throw new ApiError("sample_limit_reached", `an app may keep at most ${SAMPLES_MAX} sample pages`);

@@ -13,4 +13,4 @@ const route = appRoute("sample:write", {
 });
 
 export const registerSamplesRegenerate = (app: App) =>
-  app.openapi(route, async (c) => ok(c, { regenerated: await appActor(c.env, c.var.app.name).regenerateSamples() }));
+  app.openapi(route, async (c) => ok(c, { regenerated: await appActor(c.env, c.get("app").name).regenerateSamples() }));

@@ -50,7 +50,7 @@ const statusRoute = appRoute("stream:read", {
 });
 
 async function streamRoom(c: Context<AppEnv>, id: string, mustBeActive: boolean): Promise<string> {
-  const stream = await appActor(c.env, c.var.app.name).getStream(id);
+  const stream = await appActor(c.env, c.get("app").name).getStream(id);
   if (!stream || (mustBeActive && stream.status !== "active")) throw new ApiError("stream_not_found", `stream "${id}" not found`);
   return stream.room;
 }
@@ -61,8 +61,8 @@ export function registerHls(app: App) {
   app.openapi(startRoute, async (c) => {
     const { id } = c.req.valid("param");
     const room = await streamRoom(c, id, true);
-    const actor = appActor(c.env, c.var.app.name);
-    const url = playlistUrl(base(c), c.var.app.name, room);
+    const actor = appActor(c.env, c.get("app").name);
+    const url = playlistUrl(base(c), c.get("app").name, room);
     const current = await actor.hlsFor(room);
     if (current?.status === "active") return ok(c, { egressId: current.egress_id, playlistUrl: url, status: "active" as const, active: true });
 
@@ -82,9 +82,9 @@ export function registerHls(app: App) {
     });
     let egress;
     try {
-      egress = await livekit(c.var.config).egress.startRoomCompositeEgress(room, { segments }, { encodingOptions: EncodingOptionsPreset.H264_720P_30 });
+      egress = await livekit(c.get("config")).egress.startRoomCompositeEgress(room, { segments }, { encodingOptions: EncodingOptionsPreset.H264_720P_30 });
     } catch (error) {
-      throw livekitError(c.var.requestId, `start HLS for room "${room}"`, error, c.var.config);
+      throw livekitError(c.get("requestId"), `start HLS for room "${room}"`, error, c.get("config"));
     }
     await actor.startHls(room, egress.egressId, keyUnder(folder, PLAYLIST), url);
     return ok(c, { egressId: egress.egressId, playlistUrl: url, status: "active" as const, active: true });
@@ -93,13 +93,13 @@ export function registerHls(app: App) {
   app.openapi(stopRoute, async (c) => {
     const { id } = c.req.valid("param");
     const room = await streamRoom(c, id, false);
-    const actor = appActor(c.env, c.var.app.name);
+    const actor = appActor(c.env, c.get("app").name);
     const current = await actor.hlsFor(room);
     if (current?.status === "active") {
       try {
-        await livekit(c.var.config).egress.stopEgress(current.egress_id);
+        await livekit(c.get("config")).egress.stopEgress(current.egress_id);
       } catch (error) {
-        if (!liveKitGone(error, { stoppedEgress: true })) throw livekitError(c.var.requestId, `stop HLS for room "${room}"`, error, c.var.config);
+        if (!liveKitGone(error, { stoppedEgress: true })) throw livekitError(c.get("requestId"), `stop HLS for room "${room}"`, error, c.get("config"));
       }
       await actor.stopHls(room);
     }
@@ -109,8 +109,8 @@ export function registerHls(app: App) {
   app.openapi(statusRoute, async (c) => {
     const { id } = c.req.valid("param");
     const room = await streamRoom(c, id, false);
-    const current = await appActor(c.env, c.var.app.name).hlsFor(room);
+    const current = await appActor(c.env, c.get("app").name).hlsFor(room);
     const active = current?.status === "active";
-    return ok(c, { egressId: current?.egress_id ?? null, playlistUrl: active ? playlistUrl(base(c), c.var.app.name, room) : null, status: active ? ("active" as const) : ("stopped" as const), active });
+    return ok(c, { egressId: current?.egress_id ?? null, playlistUrl: active ? playlistUrl(base(c), c.get("app").name, room) : null, status: active ? ("active" as const) : ("stopped" as const), active });
   });
 }

@@ -59,33 +59,33 @@ const streamNotFound = (id: string) => new ApiError("stream_not_found", `stream 
 export const streamsApi = newApp();
 
 streamsApi.openapi(listRoute, async (c) => {
-  const streams = await appActor(c.env, c.var.app.name).listStreams();
-  const counted = featuresOf(c.var.app).viewerCounter;
-  const appId = c.var.app.id;
+  const streams = await appActor(c.env, c.get("app").name).listStreams();
+  const counted = featuresOf(c.get("app")).viewerCounter;
+  const appId = c.get("app").id;
   return ok(c, streams.map(({ viewers, ...stream }) => ({ ...stream, appId, ...(counted ? { viewers } : {}) })));
 });
 
 streamsApi.openapi(getRoute, async (c) => {
   const { id } = c.req.valid("param");
-  const stream = await appActor(c.env, c.var.app.name).getStream(id);
+  const stream = await appActor(c.env, c.get("app").name).getStream(id);
   if (!stream) throw streamNotFound(id);
-  if (!featuresOf(c.var.app).viewerCounter) delete stream.viewers;
-  return ok(c, { ...stream, appId: c.var.app.id });
+  if (!featuresOf(c.get("app")).viewerCounter) delete stream.viewers;
+  return ok(c, { ...stream, appId: c.get("app").id });
 });
 
 streamsApi.openapi(stopRoute, async (c) => {
   const { id } = c.req.valid("param");
-  const actor = appActor(c.env, c.var.app.name);
+  const actor = appActor(c.env, c.get("app").name);
   const stream = await actor.getStream(id);
   if (!stream || stream.status !== "active") throw streamNotFound(id);
-  const lk = livekit(c.var.config);
+  const lk = livekit(c.get("config"));
   try {
     if (stream.ingressId) await lk.ingress.deleteIngress(stream.ingressId);
     else await lk.rooms.removeParticipant(stream.room, stream.participant);
     const others = (await actor.activeStreamsIn(stream.room)).filter((other) => other.streamId !== stream.streamId);
     if (others.length === 0) await lk.rooms.deleteRoom(stream.room);
   } catch (error) {
-    if (!liveKitGone(error)) throw livekitError(c.var.requestId, `stop stream ${id}`, error, c.var.config);
+    if (!liveKitGone(error)) throw livekitError(c.get("requestId"), `stop stream ${id}`, error, c.get("config"));
   }
   await actor.endStream(id, "stopped");
   return c.body(null, 204);

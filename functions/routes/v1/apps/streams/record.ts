@@ -41,17 +41,17 @@ const stopRoute = appRoute("recording:stop", {
 export function registerStreamRecording(app: App) {
   app.openapi(startRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const actor = appActor(c.env, c.var.app.name);
+    const actor = appActor(c.env, c.get("app").name);
     const stream = await actor.getStream(id);
     if (!stream || stream.status !== "active") throw new ApiError("stream_not_found", `stream "${id}" not found`);
     const running = await actor.activeRecordingFor(stream.room);
-    const vod = running ?? (await startRecording(c, c.var.app, { roomName: stream.room }));
+    const vod = running ?? (await startRecording(c, c.get("app"), { roomName: stream.room }));
     return ok(c, { vodId: vod.id, egressId: vod.egressId, status: vod.status });
   });
 
   app.openapi(stopRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const actor = appActor(c.env, c.var.app.name);
+    const actor = appActor(c.env, c.get("app").name);
     const stream = await actor.getStream(id);
     const running = stream ? await actor.activeRecordingFor(stream.room) : null;
     if (!running) throw new ApiError("vod_not_found", `nothing is being recorded for stream "${id}"`);

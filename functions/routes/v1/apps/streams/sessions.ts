@@ -86,7 +86,7 @@ export function registerStreamSessions(streams: App) {
   streams.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
     const { limit, offset, format } = c.req.valid("query");
-    const actor = appActor(c.env, c.var.app.name);
+    const actor = appActor(c.env, c.get("app").name);
     const { sessions, total } = await actor.streamSessions(id, limit, offset);
     if (total === 0 && !(await actor.getStream(id))) throw new ApiError("stream_not_found", `stream "${id}" not found`);
     if (wantsCsv(c, format)) return csvResponse(c, toCsv(CSV_COLUMNS, sessions), `${id}-sessions.csv`, { "X-Total-Count": String(total) });

@@ -34,8 +34,8 @@ const route = appRoute("stream:write", {
 export const registerJoinTokens = (app: App) =>
   app.openapi(route, async (c) => {
     const body = c.req.valid("json");
-    const record = c.var.app;
-    const config = c.var.config;
+    const record = c.get("app");
+    const config = c.get("config");
     const lk = livekit(config);
     const features = featuresOf(record);
 

@@ -72,21 +72,21 @@ export const vodsApi = newApp();
 
 vodsApi.openapi(listRoute, async (c) => {
   const { limit, offset, order, dir, room, ...filter } = c.req.valid("query");
-  const actor = appActor(c.env, c.var.app.name);
+  const actor = appActor(c.env, c.get("app").name);
   const s3 = (await actor.getS3())?.settings ?? null;
-  const { vods, total } = await actor.listVods({ ...filter, room: room ? namespacedRoom(c.var.app.livekitRoomPrefix, room) : undefined }, order, dir, limit, offset);
-  return page(c, vods.map((vod) => shown(c.var.app, vod, s3)), total, limit, offset);
+  const { vods, total } = await actor.listVods({ ...filter, room: room ? namespacedRoom(c.get("app").livekitRoomPrefix, room) : undefined }, order, dir, limit, offset);
+  return page(c, vods.map((vod) => shown(c.get("app"), vod, s3)), total, limit, offset);
 });
 
 vodsApi.openapi(getRoute, async (c) => {
   const { id } = c.req.valid("param");
   const { ttl } = c.req.valid("query");
-  const actor = appActor(c.env, c.var.app.name);
+  const actor = appActor(c.env, c.get("app").name);
   const vod = await actor.getVod(id);
   if (!vod) throw vodNotFound(id);
   const s3 = await actor.getS3();
   const credentials = await actor.s3Credentials();
-  const base = shown(c.var.app, vod, s3?.settings ?? null);
+  const base = shown(c.get("app"), vod, s3?.settings ?? null);
   const presignedUrl = vod.status === "ready" && s3 && credentials ? await presign(s3.settings, credentials, vod.fileKey, ttl) : null;
   return ok(c, {
     ...base,
@@ -100,7 +100,7 @@ vodsApi.openapi(getRoute, async (c) => {
 
 vodsApi.openapi(deleteRoute, async (c) => {
   const { id } = c.req.valid("param");
-  const actor = appActor(c.env, c.var.app.name);
+  const actor = appActor(c.env, c.get("app").name);
   const vod = await actor.getVod(id);
   if (!vod) throw vodNotFound(id);
   if (vod.status === "recording") throw new ApiError("recording_running", `recording "${id}" is still running: stop it first (POST …/recording/${id}/stop)`);
@@ -111,14 +111,14 @@ vodsApi.openapi(deleteRoute, async (c) => {
   if (s3 && credentials && vod.status === "ready") {
     let response: Response;
     try {
-      response = await s3Fetch(s3.settings, credentials, outbound(c.env, c.var.config.STREAMHUB_S3_ALLOW_PRIVATE))(objectUrl(s3.settings, vod.fileKey), { method: "DELETE", signal: AbortSignal.timeout(10_000) });
+      response = await s3Fetch(s3.settings, credentials, outbound(c.env, c.get("config").STREAMHUB_S3_ALLOW_PRIVATE))(objectUrl(s3.settings, vod.fileKey), { method: "DELETE", signal: AbortSignal.timeout(10_000) });
     } catch (error) {
-      log("error", "the bucket could not be reached to delete a recording", { requestId: c.var.requestId, vodId: vod.id, ...describeError(error) });
+      log("error", "the bucket could not be reached to delete a recording", { requestId: c.get("requestId"), vodId: vod.id, ...describeError(error) });
       throw new ApiError("s3_error", "the bucket could not be reached; the recording is kept, try again");
     }
     // S3 answers 204 for a delete, and for an object already gone.
     if (!response.ok && response.status !== 404) {
-      log("error", "the bucket refused to delete a recording", { requestId: c.var.requestId, vodId: vod.id, status: response.status });
+      log("error", "the bucket refused to delete a recording", { requestId: c.get("requestId"), vodId: vod.id, status: response.status });
       throw new ApiError("s3_error", `the bucket refused the delete (${response.status}); the recording is kept, try again`);
     }
     s3Deleted = true;

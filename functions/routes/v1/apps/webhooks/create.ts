@@ -21,7 +21,7 @@ const route = appRoute("config:write", {
 export const registerWebhooksCreate = (app: App) =>
   app.openapi(route, async (c) => {
     const body = c.req.valid("json");
-    await refusePrivate(c.var.config, body.url);
-    const { endpoint, secret } = await appActor(c.env, c.var.app.name).createWebhookEndpoint(body);
+    await refusePrivate(c.get("config"), body.url);
+    const { endpoint, secret } = await appActor(c.env, c.get("app").name).createWebhookEndpoint(body);
     return created(c, { ...endpoint, secret });
   });

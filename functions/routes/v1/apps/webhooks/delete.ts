@@ -17,6 +17,6 @@ const route = appRoute("config:write", {
 export const registerWebhooksDelete = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    if (!(await appActor(c.env, c.var.app.name).deleteWebhookEndpoint(id))) throw new ApiError("webhook_not_found", `webhook endpoint "${id}" not found`);
+    if (!(await appActor(c.env, c.get("app").name).deleteWebhookEndpoint(id))) throw new ApiError("webhook_not_found", `webhook endpoint "${id}" not found`);
     return ok(c, { id, deleted: true as const });
   });

@@ -38,7 +38,7 @@ export function registerWebhookDeliveries(app: App) {
   app.openapi(listRoute, async (c) => {
     const { id } = c.req.valid("param");
     const { limit, offset, status } = c.req.valid("query");
-    const actor = appActor(c.env, c.var.app.name);
+    const actor = appActor(c.env, c.get("app").name);
     if (!(await actor.getWebhookEndpoint(id))) throw new ApiError("webhook_not_found", `webhook endpoint "${id}" not found`);
     const { deliveries, total } = await actor.listDeliveries(id, status, limit, offset);
     return page(c, deliveries, total, limit, offset);
@@ -46,14 +46,14 @@ export function registerWebhookDeliveries(app: App) {
 
   app.openapi(getRoute, async (c) => {
     const { id, deliveryId } = c.req.valid("param");
-    const delivery = await appActor(c.env, c.var.app.name).getDelivery(id, deliveryId);
+    const delivery = await appActor(c.env, c.get("app").name).getDelivery(id, deliveryId);
     if (!delivery) throw new ApiError("delivery_not_found", `delivery "${deliveryId}" not found`);
     return ok(c, delivery);
   });
 
   app.openapi(replayRoute, async (c) => {
     const { id, deliveryId } = c.req.valid("param");
-    if (!(await appActor(c.env, c.var.app.name).replayDelivery(id, deliveryId))) throw new ApiError("delivery_not_found", `delivery "${deliveryId}" not found`);
+    if (!(await appActor(c.env, c.get("app").name).replayDelivery(id, deliveryId))) throw new ApiError("delivery_not_found", `delivery "${deliveryId}" not found`);
     return c.json({ data: { deliveryId }, error: null }, 202);
   });
 }

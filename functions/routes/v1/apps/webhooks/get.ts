@@ -16,7 +16,7 @@ const route = appRoute("config:read", {
 export const registerWebhooksGet = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const endpoint = await appActor(c.env, c.var.app.name).getWebhookEndpoint(id);
+    const endpoint = await appActor(c.env, c.get("app").name).getWebhookEndpoint(id);
     if (!endpoint) throw new ApiError("webhook_not_found", `webhook endpoint "${id}" not found`);
     return ok(c, endpoint);
   });

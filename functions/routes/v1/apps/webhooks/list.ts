@@ -12,4 +12,4 @@ const route = appRoute("config:read", {
   responses: { 200: { description: "Endpoints", content: { "application/json": { schema: envelopeSchema(z.array(EndpointSchema)) } } }, 404: errorResponse("No such app"), ...commonErrorResponses },
 });
 
-export const registerWebhooksList = (app: App) => app.openapi(route, async (c) => ok(c, await appActor(c.env, c.var.app.name).listWebhookEndpoints()));
+export const registerWebhooksList = (app: App) => app.openapi(route, async (c) => ok(c, await appActor(c.env, c.get("app").name).listWebhookEndpoints()));

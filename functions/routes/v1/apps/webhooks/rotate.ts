@@ -21,7 +21,7 @@ const route = appRoute("config:write", {
 export const registerWebhooksRotate = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const rotated = await appActor(c.env, c.var.app.name).rotateWebhookSecret(id, c.var.config.WEBHOOK_ROTATION_GRACE_S);
+    const rotated = await appActor(c.env, c.get("app").name).rotateWebhookSecret(id, c.get("config").WEBHOOK_ROTATION_GRACE_S);
     if (!rotated) throw new ApiError("webhook_not_found", `webhook endpoint "${id}" not found`);
     return ok(c, rotated);
   });

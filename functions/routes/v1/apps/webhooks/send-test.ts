@@ -17,7 +17,7 @@ const route = appRoute("config:write", {
 export const registerWebhooksSendTest = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const deliveryId = await appActor(c.env, c.var.app.name).testWebhookEndpoint(id);
+    const deliveryId = await appActor(c.env, c.get("app").name).testWebhookEndpoint(id);
     if (!deliveryId) throw new ApiError("webhook_not_found", `webhook endpoint "${id}" not found`);
     return c.json({ data: { deliveryId }, error: null }, 202);
   });

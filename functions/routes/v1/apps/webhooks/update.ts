@@ -18,8 +18,8 @@ export const registerWebhooksUpdate = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    if (body.url) await refusePrivate(c.var.config, body.url);
-    const endpoint = await appActor(c.env, c.var.app.name).updateWebhookEndpoint(id, body);
+    if (body.url) await refusePrivate(c.get("config"), body.url);
+    const endpoint = await appActor(c.env, c.get("app").name).updateWebhookEndpoint(id, body);
     if (!endpoint) throw new ApiError("webhook_not_found", `webhook endpoint "${id}" not found`);
     return ok(c, endpoint);
   });
