@@ -44,6 +44,8 @@ export interface BurstResult {
   acceptedPerSecond: number;
   /** The sink's response time as wrk saw it. */
   sinkLatencyMs: Percentiles;
+  /** wrk's p99 of the sink, corrected for coordinated omission (for reference; see bench/index.ts). */
+  sinkWrkP99Ms: number;
   /** Accepted events that had reached the receiver when the last one was acknowledged. */
   deliveredDuringBurst: number;
   deliveredPerSecondDuringBurst: number;
@@ -141,6 +143,7 @@ export async function runWebhookBurst(options: BurstOptions): Promise<BurstResul
       burstSeconds,
       acceptedPerSecond: accepted.length / burstSeconds,
       sinkLatencyMs: result.latencyMs,
+      sinkWrkP99Ms: result.wrkLatencyMs.p99,
       deliveredDuringBurst,
       deliveredPerSecondDuringBurst: deliveredDuringBurst / burstSeconds,
       backlogAtEnd: accepted.length - deliveredDuringBurst,

@@ -39,15 +39,16 @@ const route = publicRoute({
 let startedAt: number | undefined;
 
 /**
- * Whether actor storage answers, asked of the Registry at most once a second:
- * health is polled by load balancers and monitors, and each poll must not be
- * a call into the one global actor.
+ * Whether actor storage answers, asked of the Registry at most once a second,
+ * and once for every request that finds the answer stale meanwhile: health is
+ * polled by load balancers and monitors, and each poll must not be a call into
+ * the one global actor.
  */
 const STORAGE_PROBE_TTL_MS = 1_000;
 let storageProbe: { ok: boolean; checkedAt: number } | undefined;
+let storageAsking: Promise<boolean> | undefined;
 
-async function storageOk(env: Env, requestId: string): Promise<boolean> {
-  if (storageProbe && Date.now() - storageProbe.checkedAt < STORAGE_PROBE_TTL_MS) return storageProbe.ok;
+async function askStorage(env: Env, requestId: string): Promise<boolean> {
   let ok = false;
   try {
     ok = (await registry(env).health()).ok;
@@ -56,6 +57,15 @@ async function storageOk(env: Env, requestId: string): Promise<boolean> {
   }
   storageProbe = { ok, checkedAt: Date.now() };
   return ok;
+}
+
+function storageOk(env: Env, requestId: string): Promise<boolean> | boolean {
+  if (storageProbe && Date.now() - storageProbe.checkedAt < STORAGE_PROBE_TTL_MS) return storageProbe.ok;
+  // Callers that come while it is asked share the answer (all within this isolate).
+  storageAsking ??= askStorage(env, requestId).finally(() => {
+    storageAsking = undefined;
+  });
+  return storageAsking;
 }
 
 export const registerHealthGet = (app: App) =>
