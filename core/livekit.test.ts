@@ -94,7 +94,7 @@ describe("LiveKit access tokens", () => {
       name: "Host",
       metadata: '{"seat":1}',
       ttlSeconds: 600,
-      grant: { roomJoin: true, room: "demo-show", canPublish: true, canSubscribe: true, canPublishSources: [TrackSource.MICROPHONE] },
+      grant: { roomJoin: true, room: "demo-show", canPublish: true, canSubscribe: true, canPublishSources: ["microphone"] },
     });
     const claims = await new TokenVerifier("APItest", "a-livekit-secret-of-at-least-32-characters").verify(token);
     expect(claims).toMatchObject({

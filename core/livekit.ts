@@ -1,5 +1,4 @@
-import { claimsToJwtPayload, EgressClient, IngressClient, RoomServiceClient, ServerError, type VideoGrant } from "livekit-server-sdk";
-import { S3Upload } from "@livekit/protocol";
+import type { EgressClient, IngressClient, RoomServiceClient, S3Upload, VideoGrant } from "livekit-server-sdk";
 import { jwtVerify } from "jose";
 import type { Config } from "./config.ts";
 import { toBase64, toBase64Url, utf8 } from "./crypto/encoding.ts";
@@ -38,6 +37,32 @@ export interface LiveKit {
   egress: EgressClient;
 }
 
+type Sdk = typeof import("./livekit-sdk.ts");
+let sdk: Sdk | undefined;
+
+/**
+ * livekit-server-sdk and the protobuf runtime under it, loaded by the first
+ * call to LiveKit's API rather than at start-up: they are a fifth of what the
+ * Worker would otherwise evaluate before serving, and minting a token (what
+ * StreamHub does most) needs neither.
+ */
+export const livekitSdk = async (): Promise<Sdk> => (sdk ??= await import("./livekit-sdk.ts"));
+
+/**
+ * One of the SDK's Twirp clients, made on its first call: every method of
+ * theirs returns a promise, so a method that first loads the SDK has the same
+ * type as theirs.
+ */
+function onFirstCall<T extends object>(make: (sdk: Sdk) => T): T {
+  let client: T | undefined;
+  return new Proxy({} as T, {
+    get: (_, method) => async (...args: unknown[]) => {
+      client ??= make(await livekitSdk());
+      return (client as Record<PropertyKey, (...a: unknown[]) => unknown>)[method]!(...args);
+    },
+  });
+}
+
 const clients = new WeakMap<Config, LiveKit>();
 
 /** The LiveKit clients, or null when LIVEKIT_API_KEY / LIVEKIT_API_SECRET are not set. */
@@ -51,14 +76,17 @@ export function livekitClients(config: Config): LiveKit | null {
       url,
       apiKey,
       apiSecret,
-      rooms: new RoomServiceClient(http, apiKey, apiSecret),
-      ingress: new IngressClient(http, apiKey, apiSecret),
-      egress: new EgressClient(http, apiKey, apiSecret),
+      rooms: onFirstCall((m) => new m.RoomServiceClient(http, apiKey, apiSecret)),
+      ingress: onFirstCall((m) => new m.IngressClient(http, apiKey, apiSecret)),
+      egress: onFirstCall((m) => new m.EgressClient(http, apiKey, apiSecret)),
     };
     clients.set(config, lk);
   }
   return lk;
 }
+
+/** A grant as it goes into the token: `canPublishSources` by name, as LiveKit reads them (`claimsToJwtPayload` in the SDK). */
+export type ParticipantGrant = Omit<VideoGrant, "canPublishSources"> & { canPublishSources?: ("camera" | "microphone" | "screen_share" | "screen_share_audio")[] };
 
 // The API secret's HMAC key, imported once per isolate (LiveKit's SDK imports
 // it again for every token it signs or verifies).
@@ -66,7 +94,7 @@ const signingKey = (secret: string) => hmacKey(`livekit:${secret}`, () => utf8(s
 
 /**
  * A participant's access token carrying exactly `grant`: the claims of
- * livekit-server-sdk's `AccessToken` (`claimsToJwtPayload`, issuer, subject,
+ * livekit-server-sdk's `AccessToken` (the grant as `claimsToJwtPayload` writes it, issuer, subject,
  * not-before now, expiry after the TTL) in a compact HS256 JWS, signed with the
  * cached key. Written out rather than built with a JWT library: it is the most
  * frequent thing StreamHub does, and a builder's copies and checks were a
@@ -74,11 +102,13 @@ const signingKey = (secret: string) => hmacKey(`livekit:${secret}`, () => utf8(s
  */
 export async function mintAccessToken(
   lk: LiveKit,
-  claims: { identity: string; name?: string; metadata?: string; attributes?: Record<string, string>; ttlSeconds: number; grant: VideoGrant },
+  claims: { identity: string; name?: string; metadata?: string; attributes?: Record<string, string>; ttlSeconds: number; grant: ParticipantGrant },
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const payload = {
-    ...claimsToJwtPayload({ video: { ...claims.grant }, ...(claims.name ? { name: claims.name } : {}), ...(claims.metadata ? { metadata: claims.metadata } : {}) }),
+    video: { ...claims.grant },
+    ...(claims.name ? { name: claims.name } : {}),
+    ...(claims.metadata ? { metadata: claims.metadata } : {}),
     ...(claims.attributes ? { attributes: claims.attributes } : {}),
     iss: lk.apiKey,
     sub: claims.identity,
@@ -196,8 +226,8 @@ export function namespacedRoom(prefix: string, room: string | undefined): string
 }
 
 /** Where an egress uploads: the app's own bucket, with its keys (LiveKit's egress writes there directly). */
-export const egressUpload = (settings: S3Settings, credentials: S3Credentials) =>
-  new S3Upload({
+export const egressUpload = async (settings: S3Settings, credentials: S3Credentials): Promise<S3Upload> =>
+  new (await livekitSdk()).S3Upload({
     accessKey: credentials.accessKeyId,
     secret: credentials.secretAccessKey,
     region: settings.region,
@@ -219,7 +249,8 @@ export type LiveKitFailure =
   | { kind: "unreachable"; reason: string };
 
 export function classifyLiveKitError(error: unknown): LiveKitFailure {
-  if (error instanceof ServerError) {
+  // A ServerError comes from the SDK, so the SDK is loaded when there is one.
+  if (sdk && error instanceof sdk.ServerError) {
     const callersToFix = error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 403;
     return { kind: callersToFix ? "rejected" : "failed", status: error.status, code: error.code ?? null, reason: error.message.slice(0, 300) };
   }

@@ -1,6 +1,7 @@
 // The composition root: builds the Worker, applies the global middleware,
 // mounts the API and the routes outside it, exports the actor classes.
 // Behaviour lives in the files it imports, not here.
+import { TrieRouter } from "hono/router/trie-router";
 import { newApp, notFound, onError } from "./lib/app.ts";
 import { tokenCors } from "./middleware/token-cors/index.ts";
 import { config } from "./middleware/config/index.ts";
@@ -15,9 +16,35 @@ import { metricsApi } from "./routes/metrics.ts";
 import { pagesApi } from "./routes/pages.ts";
 import { samplesApi } from "./routes/samples.ts";
 import { sdkApi } from "./routes/sdk.ts";
-import { v1 } from "./routes/v1/index.ts";
+import { healthApi } from "./routes/v1/health/index.ts";
 
-const app = newApp();
+// A router that takes routes after the first request: the REST API's are added on demand (below).
+// (Hono's default, SmartRouter, would pick the same TrieRouter for this route table anyway.)
+const app = newApp({ router: new TrieRouter() });
+
+// The REST API's route table — every resource's routes and their zod schemas, most of
+// what the Worker would otherwise evaluate before serving its first request — is
+// loaded by the first request that needs it (a few tens of milliseconds, once per
+// isolate), then mounted here like any other routes. Health answers without it.
+let api: Promise<void> | undefined;
+let apiMounted = false;
+const needsApi = (path: string) => path.startsWith("/api/v1/") && path !== "/api/v1/health";
+// First of all: the request it loads for is routed again, from the top, once the routes exist.
+app.use("*", async function loadApi(c, next) {
+  if (apiMounted || !needsApi(c.req.path)) return next();
+  api ??= import("./routes/v1/index.ts").then(({ v1 }) => {
+    app.route("/", v1);
+    apiMounted = true;
+  });
+  await api;
+  let ctx: typeof c.executionCtx | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    // None (a test calling app.request): the inner pass has none either.
+  }
+  return app.fetch(c.req.raw, c.env, ctx);
+});
 
 app.use("*", requestId());
 app.use("*", requestLog());
@@ -28,8 +55,8 @@ app.use("/api/v1/apps/:app/tokens", tokenCors());
 app.use("/api/*", audit());
 app.use("/api/*", jsonBody({ maxBytes: (c) => c.get("config").STREAMHUB_MAX_BODY_BYTES }));
 
-// v1 carries its own base path, /api/v1 (see routes/v1/index.ts).
-app.route("/", v1);
+// The rest of /api/v1 is mounted on demand (above); it carries its own base path (routes/v1/index.ts).
+app.route("/api/v1/health", healthApi);
 app.route("/hls", hlsApi);
 app.route("/metrics", metricsApi);
 app.route("/sdk", sdkApi);

@@ -1,6 +1,5 @@
-import { EncodedFileOutput, EncodedFileType, EncodingOptionsPreset } from "@livekit/protocol";
 import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
-import { classifyLiveKitError, egressUpload, livekitClients, namespacedRoom, type LiveKitFailure } from "../../core/livekit.ts";
+import { classifyLiveKitError, egressUpload, livekitClients, livekitSdk, namespacedRoom, type LiveKitFailure } from "../../core/livekit.ts";
 import { describeError, log } from "../../core/log.ts";
 import { keyUnder } from "../../core/s3.ts";
 import type { AppHost } from "./host.ts";
@@ -8,8 +7,8 @@ import { monthlyMetric, type QuotaAction } from "./livekit-events.ts";
 import type { Settings } from "./settings.ts";
 import { HlsRepository, VodsRepository, type HlsRow, type Vod, type VodFilter } from "./vods.repo.ts";
 
-/** The egress preset, and the resolution it produces (egress results do not report one). */
-const PRESET = { preset: EncodingOptionsPreset.H264_720P_30, width: 1280, height: 720 };
+/** The resolution of the egress preset (H264_720P_30 below): egress results do not report one. */
+const PRESET = { width: 1280, height: 720 };
 /** How long a started recording holds a minute of the monthly quota; its real minutes are counted when it ends. */
 const RECORDING_HOLD_MS = 6 * 3600_000;
 
@@ -93,14 +92,16 @@ export class Recordings {
     const mode = input.mode ?? (input.streamId ? "participant" : "room-composite");
     const vodId = `vod_${toBase64Url(randomBytes(9))}`;
     const fileKey = keyUnder(s3.settings.prefix, "vods", room, `${vodId}.mp4`);
-    const file = new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath: fileKey, output: { case: "s3", value: egressUpload(s3.settings, credentials) } });
+    const { EncodedFileOutput, EncodedFileType, EncodingOptionsPreset } = await livekitSdk();
+    const preset = EncodingOptionsPreset.H264_720P_30;
+    const file = new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath: fileKey, output: { case: "s3", value: await egressUpload(s3.settings, credentials) } });
 
     let egress;
     try {
       egress =
         mode === "participant" && participant
-          ? await lk.egress.startParticipantEgress(room, participant, { file }, { encodingOptions: PRESET.preset })
-          : await lk.egress.startRoomCompositeEgress(room, { file }, { layout: input.layout ?? "grid", encodingOptions: PRESET.preset });
+          ? await lk.egress.startParticipantEgress(room, participant, { file }, { encodingOptions: preset })
+          : await lk.egress.startRoomCompositeEgress(room, { file }, { layout: input.layout ?? "grid", encodingOptions: preset });
     } catch (error) {
       await ledger.release(minutes.reservationId);
       log("error", `LiveKit failed to record room "${room}"`, { app: identity.name, ...describeError(error) });

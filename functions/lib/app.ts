@@ -1,5 +1,7 @@
 import { OpenAPIHono, createRoute, z, type RouteConfig } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, Handler } from "hono";
+import type { Router } from "hono/router";
+import type { RouterRoute } from "hono/types";
 import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "../../core/config.ts";
 import { authorize } from "../middleware/authorize/index.ts";
@@ -62,9 +64,14 @@ export function appRoute<R extends AppRouteConfig>(permission: Requirement, rout
   return protectedRoute(permission, scoped as unknown as AppScoped<R>);
 }
 
-/** An OpenAPIHono whose validation failures become the 400 error envelope. */
-export function newApp(): App {
+/**
+ * An OpenAPIHono whose validation failures become the 400 error envelope.
+ * `router`: the Worker's root app passes a TrieRouter, which takes routes added
+ * after the first request (the REST API's, loaded on demand: functions/index.ts).
+ */
+export function newApp(options: { router?: Router<[Handler, RouterRoute]> } = {}): App {
   return new OpenAPIHono<AppEnv>({
+    ...options,
     defaultHook: (result) => {
       if (!result.success) {
         throw new ApiError("validation_failed", summarizeIssues(result.error.issues), {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { publicBase } from "./features.ts";
 
-const contextFor = (url: string, PUBLIC_BASE_URL?: string) => ({ req: { url }, var: { config: { PUBLIC_BASE_URL } } }) as never;
+const contextFor = (url: string, PUBLIC_BASE_URL?: string) => ({ req: { url }, get: (name: string) => (name === "config" ? { PUBLIC_BASE_URL } : undefined) }) as never;
 
 describe("publicBase", () => {
   it("is PUBLIC_BASE_URL when set, else the origin the request came to", () => {

@@ -1,8 +1,8 @@
-import { TokenVerifier } from "livekit-server-sdk";
 import type { Context } from "hono";
 import { keyUnder, objectUrl } from "../../core/s3.ts";
 import { appActor } from "../../core/actors.ts";
-import { namespacedRoom } from "../../core/livekit.ts";
+import { livekitSdk, namespacedRoom } from "../../core/livekit.ts";
+import { APP_NAME } from "../../core/names.ts";
 import { describeError, log } from "../../core/log.ts";
 import { outbound } from "../../core/outbound.ts";
 import { transportFailure } from "../../core/transport.ts";
@@ -21,7 +21,6 @@ import { s3Fetch } from "../lib/s3-probe.ts";
 // access. 404 when the room is not live. With public playback off, a valid
 // play token for the room is required (`?token=`).
 
-const APP = /^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/;
 const ROOM = /^[\w.-]{1,160}$/;
 const SEGMENT = /^[\w.-]{1,128}\.(ts|m4s|mp4|aac)$/;
 
@@ -39,7 +38,7 @@ const notFound = (c: Context<AppEnv>) => {
 async function liveSource(c: Context<AppEnv>) {
   const appName = c.req.param("app") ?? "";
   const requested = c.req.param("room") ?? "";
-  if (!APP.test(appName) || !ROOM.test(requested)) return null;
+  if (!APP_NAME.test(appName) || !ROOM.test(requested)) return null;
   const record = await appRecord(c.env, appName);
   if (!record) return null;
   const room = namespacedRoom(record.livekitRoomPrefix, requested);
@@ -55,7 +54,7 @@ async function playTokenValid(c: Context<AppEnv>, room: string): Promise<boolean
   if (!token) return false;
   const lk = livekit(c.get("config"));
   try {
-    const grants = await new TokenVerifier(lk.apiKey, lk.apiSecret).verify(token);
+    const grants = await new (await livekitSdk()).TokenVerifier(lk.apiKey, lk.apiSecret).verify(token);
     return grants.video?.roomJoin === true && grants.video.room === room && grants.video.canSubscribe !== false;
   } catch {
     return false;

@@ -4,7 +4,7 @@ import { newApp } from "../lib/app.ts";
 import { appRecord } from "../lib/app-records.ts";
 import type { AppEnv } from "../lib/context.ts";
 import { featuresOf, playerLinks, publicBase } from "../lib/features.ts";
-import { APP_NAME, ROOM } from "./v1/apps/schema.ts";
+import { APP_NAME, ROOM } from "../../core/names.ts";
 
 /**
  * /play/{app}/{room} (a full page with a share panel) and /embed/{app}/{room}

@@ -7,7 +7,7 @@ import { newApp } from "../lib/app.ts";
 import type { AppEnv } from "../lib/context.ts";
 import { errorBody } from "../lib/envelope.ts";
 import { ERRORS } from "../lib/errors.ts";
-import { APP_NAME } from "./v1/apps/schema.ts";
+import { APP_NAME } from "../../core/names.ts";
 
 /**
  * What every sample HTML page is served with (API.md §3): its scripts run, as

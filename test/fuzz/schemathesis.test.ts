@@ -49,6 +49,11 @@ function run(args: string[]): Promise<{ code: number | null; output: string }> {
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
     const timer = setTimeout(() => child.kill("SIGKILL"), RUN_LIMIT_MS);
+    // A venv moved from where it was made has a shebang that points nowhere: say so at once, not at the timeout.
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ code: null, output: `could not run ${SCHEMATHESIS} (${error.message}): run bash selfhost/install-test-deps.sh` });
+    });
     child.on("exit", (code) => {
       clearTimeout(timer);
       resolve({ code, output });

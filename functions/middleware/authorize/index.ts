@@ -6,8 +6,7 @@ import { authenticate, type AuthContext } from "../../lib/auth/authenticate.ts";
 import { APP_TOKEN_GLOBAL_PERMISSIONS, roleCan, type Permission, type Requirement } from "../../lib/auth/permissions.ts";
 import { ApiError, appNotFound } from "../../lib/errors.ts";
 import { describeError, log } from "../../../core/log.ts";
-
-const APP_NAME = /^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/;
+import { APP_NAME } from "../../../core/names.ts";
 
 type Denial = { status: 403 | 404; message: string };
 

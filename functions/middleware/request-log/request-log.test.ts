@@ -70,7 +70,7 @@ describe("the access log", () => {
     vi.spyOn(console, "log").mockImplementation((text: unknown) => void writes.push(String(text)));
     const ctx = createExecutionContext();
     const requests = (n: number) =>
-      Promise.all(Array.from({ length: n }, () => app.fetch(new Request("http://streamhub.test/api/v1/health"), { ...env, REQUEST_LOG_LEVEL: "info" }, ctx).then((response: Response) => response.arrayBuffer())));
+      Promise.all(Array.from({ length: n }, async () => (await app.fetch(new Request("http://streamhub.test/api/v1/health"), { ...env, REQUEST_LOG_LEVEL: "info" }, ctx)).arrayBuffer()));
     await requests(3);
     // Held, not written yet: the batch goes out a moment after the requests.
     expect(writes).toEqual([]);

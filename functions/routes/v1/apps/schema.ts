@@ -1,12 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { pageQuery } from "../../../lib/pagination.ts";
 import type { AppRecord } from "../../../../durable/registry/apps.repo.ts";
+import { APP_NAME, ROOM_PREFIX } from "../../../../core/names.ts";
 
-/** API.md: unique, 3–32 characters, never changes. */
-export const APP_NAME = /^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/;
-export const ROOM_PREFIX = /^[a-z0-9][a-z0-9-]{0,39}$/;
-/** A room name as callers give it (before the app's prefix is added). */
-export const ROOM = /^[\w.-]{1,120}$/;
+// API.md: an app's name is unique, 3–32 characters, and never changes.
+export { APP_NAME, ROOM, ROOM_PREFIX } from "../../../../core/names.ts";
 
 export const FeaturesSchema = z
   .strictObject({

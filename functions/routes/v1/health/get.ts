@@ -25,7 +25,7 @@ const HealthSchema = z
   })
   .openapi("Health");
 
-const route = publicRoute({
+export const healthRoute = publicRoute({
   method: "get",
   path: "/",
   tags: ["system"],
@@ -69,7 +69,7 @@ function storageOk(env: Env, requestId: string): Promise<boolean> | boolean {
 }
 
 export const registerHealthGet = (app: App) =>
-  app.openapi(route, async (c) => {
+  app.openapi(healthRoute, async (c) => {
     startedAt ??= Date.now();
     const configured = livekitClients(c.get("config")) !== null;
     const [storage, livekit] = await Promise.all([storageOk(c.env, c.get("requestId")), livekitReachable(c.get("config").LIVEKIT_URL, configured)]);

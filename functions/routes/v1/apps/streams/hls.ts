@@ -77,7 +77,7 @@ export function registerHls(app: App) {
       segmentDuration: 2,
       output: {
         case: "s3",
-        value: egressUpload(s3.settings, credentials),
+        value: await egressUpload(s3.settings, credentials),
       },
     });
     let egress;

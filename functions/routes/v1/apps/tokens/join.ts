@@ -1,9 +1,7 @@
-import type { VideoGrant } from "livekit-server-sdk";
-import { TrackSource } from "@livekit/protocol";
 import { appRoute, type App } from "../../../../lib/app.ts";
 import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../../lib/envelope.ts";
 import { featuresOf, playerLinks, publicBase } from "../../../../lib/features.ts";
-import { mintAccessToken, namespacedRoom } from "../../../../../core/livekit.ts";
+import { mintAccessToken, namespacedRoom, type ParticipantGrant } from "../../../../../core/livekit.ts";
 import { livekit } from "../../../../lib/livekit.ts";
 import { clientWsUrl } from "../../../../lib/cluster-nodes.ts";
 import { publisherHolder } from "../../../../../durable/app/livekit-events.ts";
@@ -44,7 +42,7 @@ export const registerJoinTokens = (app: App) =>
     const hidden = (body.hidden === true && features.hiddenQc) || body.recorder === true;
     const canPublish = hidden ? false : (body.canPublish ?? true);
     const ttlSeconds = body.ttl ?? DEFAULT_TTL_SECONDS;
-    const grant: VideoGrant = {
+    const grant: ParticipantGrant = {
       roomJoin: true,
       room,
       canPublish,
@@ -52,7 +50,7 @@ export const registerJoinTokens = (app: App) =>
       canPublishData: body.canPublishData ?? true,
       ...(hidden ? { hidden: true } : {}),
       ...(body.recorder ? { recorder: true } : {}),
-      ...(canPublish && body.audioOnly ? { canPublishSources: [TrackSource.MICROPHONE] } : {}),
+      ...(canPublish && body.audioOnly ? { canPublishSources: ["microphone"] } : {}),
     };
 
     // A publisher holds a concurrent-stream slot in the tenant's quota ledger —
