@@ -1,45 +1,98 @@
-import type { Context } from "hono";
-import { ipRestriction } from "hono/ip-restriction";
-import { distinctRemoteAddr } from "hono/utils/ipaddr";
+import { convertIPv4MappedIPv6ToIPv4, convertIPv6ToBinary, distinctRemoteAddr, isIPv4MappedIPv6 } from "hono/utils/ipaddr";
 
 // Addresses and networks, for both sides: IP allowlists (API tokens), trusted
 // proxies, and the check that keeps outbound calls (webhooks, S3) off private
-// networks. Matched by Hono's own ip-restriction matcher (IPv4, IPv6, exact or
-// CIDR, IPv4-mapped IPv6), which runs anywhere.
+// networks. Addresses are parsed by Hono's own IP utilities (IPv4, IPv6,
+// IPv4-mapped IPv6); a rule list is compiled once into numeric networks, and
+// an IPv4 address (the common case: every request behind Caddy asks whether
+// its peer is a trusted proxy) is matched with 32-bit arithmetic.
 
-type Check = ReturnType<typeof ipRestriction>;
-const checks = new Map<string, Check>();
+/** A rule list as networks: IPv4 ones as 32-bit numbers (IPv4-mapped IPv6 rules among them), IPv6 ones as 128-bit. */
+interface Networks {
+  v4: { network: number; mask: number }[];
+  v6: { network: bigint; mask: bigint }[];
+}
 
-/** Hono's matcher as a predicate; built once per distinct rule list. Throws TypeError for an invalid rule. */
-function checkFor(rules: readonly string[]): Check {
-  const key = rules.join(",");
-  let check = checks.get(key);
-  if (!check) {
-    check = ipRestriction((c) => c.get("matchIp" as never) as string, { allowList: [...rules] }, () => new Response(null, { status: 403 }));
-    if (checks.size > 1_000) checks.clear();
-    checks.set(key, check);
+const compiled = new WeakMap<readonly string[], Networks>();
+
+/** An IPv4 address (one distinctRemoteAddr accepted) as an unsigned 32-bit number, without BigInt. */
+const ipv4Number = (ip: string) => {
+  const [a = 0, b = 0, c = 0, d = 0] = ip.split(".").map(Number);
+  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+};
+
+const v4Mask = (prefix: number) => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
+const v6Mask = (prefix: number) => ((1n << BigInt(prefix)) - 1n) << BigInt(128 - prefix);
+
+/** Throws TypeError for a rule that is not an address or an address/prefix. */
+function compile(rules: readonly string[]): Networks {
+  const networks: Networks = { v4: [], v6: [] };
+  for (const rule of rules) {
+    const [address = "", prefixText, extra] = rule.split("/");
+    const type = distinctRemoteAddr(address);
+    if (type === undefined || extra !== undefined || (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText))) throw new TypeError(`Invalid rule: ${rule}`);
+    let prefix = prefixText === undefined ? (type === "IPv4" ? 32 : 128) : Number(prefixText);
+    try {
+      if (type === "IPv4") {
+        if (prefix > 32) throw new TypeError(`Invalid rule: ${rule}`);
+        const mask = v4Mask(prefix);
+        networks.v4.push({ network: (ipv4Number(address) & mask) >>> 0, mask });
+        continue;
+      }
+      if (prefix > 128) throw new TypeError(`Invalid rule: ${rule}`);
+      const binary = convertIPv6ToBinary(address);
+      if (isIPv4MappedIPv6(binary) && prefix >= 96) {
+        prefix -= 96;
+        const mask = v4Mask(prefix);
+        networks.v4.push({ network: (Number(convertIPv4MappedIPv6ToIPv4(binary)) & mask) >>> 0, mask });
+        continue;
+      }
+      const mask = v6Mask(prefix);
+      networks.v6.push({ network: binary & mask, mask });
+    } catch {
+      throw new TypeError(`Invalid rule: ${rule}`);
+    }
   }
-  return check;
+  return networks;
+}
+
+function networksOf(rules: readonly string[]): Networks {
+  let networks = compiled.get(rules);
+  if (!networks) compiled.set(rules, (networks = compile(rules)));
+  return networks;
 }
 
 export const isIpAddress = (value: string): boolean => distinctRemoteAddr(value) !== undefined;
 
-/** True when `ip` is one of `rules` (addresses or CIDR ranges). */
-export async function ipInList(ip: string, rules: readonly string[]): Promise<boolean> {
-  if (rules.length === 0 || !isIpAddress(ip)) return false;
-  let inList = false;
-  const context = { get: () => ip } as unknown as Context;
-  await checkFor(rules)(context, async () => {
-    inList = true;
-  });
-  return inList;
+/** True when `ip` is one of `rules` (addresses or CIDR ranges); false for anything that is not an address. */
+export function ipInList(ip: string, rules: readonly string[]): boolean {
+  if (rules.length === 0) return false;
+  const type = distinctRemoteAddr(ip);
+  if (type === undefined) return false;
+  const { v4, v6 } = networksOf(rules);
+  let v4Address: number | undefined;
+  if (type === "IPv4") {
+    v4Address = ipv4Number(ip);
+  } else {
+    let binary: bigint;
+    try {
+      binary = convertIPv6ToBinary(ip);
+    } catch {
+      return false;
+    }
+    if (v6.some(({ network, mask }) => (binary & mask) === network)) return true;
+    // An IPv4-mapped address is also its IPv4 address.
+    if (!isIPv4MappedIPv6(binary)) return false;
+    v4Address = Number(convertIPv4MappedIPv6ToIPv4(binary));
+  }
+  return v4.some(({ network, mask }) => ((v4Address & mask) >>> 0) === network);
 }
 
 /** Whether a rule is an address or CIDR range the matcher accepts. */
 export function isValidIpRule(rule: string): boolean {
   try {
-    checkFor([rule]);
-    return !rule.includes("*");
+    compile([rule]);
+    return true;
   } catch {
     return false;
   }
@@ -65,7 +118,7 @@ const PRIVATE_NAMES = /^(localhost|.*\.localhost|.*\.local|.*\.internal|.*\.home
  * URL is saved; the connection itself goes through the public-only network
  * (core/outbound.ts), which catches such names where the runtime can.
  */
-export async function isPrivateTarget(url: string): Promise<boolean> {
+export function isPrivateTarget(url: string): boolean {
   // "localhost." is localhost: names may end in a dot.
   const host = new URL(url).hostname.replace(/^\[|\]$/g, "").replace(/\.+$/, "");
   if (PRIVATE_NAMES.test(host)) return true;

@@ -385,7 +385,7 @@ export class Webhooks {
     const now = this.#now();
     const attemptsMade = delivery.attempts + 1;
     let result: AttemptResult;
-    if (!this.#host.config().STREAMHUB_WEBHOOK_ALLOW_PRIVATE && (await isPrivateTarget(endpoint.url))) {
+    if (!this.#host.config().STREAMHUB_WEBHOOK_ALLOW_PRIVATE && isPrivateTarget(endpoint.url)) {
       result = { status: null, error: "refused: the URL is on a private network (STREAMHUB_WEBHOOK_ALLOW_PRIVATE=1 allows it)", response: null, durationMs: 0, retryAfterMs: null };
     } else {
       const timestamp = Math.floor(now / 1000);

@@ -19,6 +19,9 @@ describe("fixed-window rate limits", () => {
       if (i % 10 === 0) expect(admit("steady", 2)).toBeGreaterThan(0);
     }
     expect(admit("steady", 3)).toBeGreaterThan(0);
+    // Full, the least recently used keys went first: the newest are still counted, the oldest forgotten.
+    expect(admit("flood-299", 4)).toBeGreaterThan(0);
+    expect(admit("flood-0", 4)).toBe(0);
   });
 
   it("count an IPv6 client by its /64, an IPv4 client by its address", () => {

@@ -9,20 +9,24 @@
 export function fixedWindowLimiter(options: { limit: number; windowMs: number; maxKeys?: number }): (key: string, now?: number) => number {
   const maxKeys = options.maxKeys ?? 100_000;
   const windows = new Map<string, { startedAt: number; count: number }>();
-  // Full: windows that are over go, then the least recently used — never all at once, which
-  // would let a flood of new keys wipe the count of a client that keeps asking.
-  const evict = (now: number) => {
-    for (const [key, window] of windows) if (window.startedAt + options.windowMs <= now) windows.delete(key);
-    for (const key of windows.keys()) {
-      if (windows.size < maxKeys * 0.9) break;
+  const expired = (window: { startedAt: number }, now: number) => window.startedAt + options.windowMs <= now;
+  // The map is kept in order of last use. Each new key makes room a little at a time: up to
+  // 16 windows that are over, from the front, and when the map is full the least recently used
+  // key. Never a sweep of the whole map in one request (a stall at 100,000 keys), and never all
+  // at once, which would let a flood of new keys wipe the count of a client that keeps asking.
+  const makeRoom = (now: number) => {
+    let expiredToDrop = 16;
+    for (const [key, window] of windows) {
+      const full = windows.size >= maxKeys;
+      if (!full && (expiredToDrop-- === 0 || !expired(window, now))) break;
       windows.delete(key);
     }
   };
   return function admit(key, now = Date.now()) {
     const window = windows.get(key);
-    if (!window || window.startedAt + options.windowMs <= now) {
-      if (windows.size >= maxKeys) evict(now);
+    if (!window || expired(window, now)) {
       windows.delete(key);
+      makeRoom(now);
       windows.set(key, { startedAt: now, count: 1 });
       return 0;
     }

@@ -82,7 +82,7 @@ async function fromApiToken(c: Context<AppEnv>, token: string): Promise<AuthCont
   if (principal.allowedIps.length > 0) {
     const ip = await clientIp(c, c.get("config"));
     // Same answer as an unknown token: a stolen token must not learn it is real.
-    if (!ip || !(await ipInList(ip, principal.allowedIps))) throw unauthorized("the bearer token is unknown or revoked");
+    if (!ip || !ipInList(ip, principal.allowedIps)) throw unauthorized("the bearer token is unknown or revoked");
   }
   const global = principal.scope === "global";
   return {

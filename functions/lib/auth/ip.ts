@@ -31,7 +31,7 @@ export async function clientIp(c: Context, config: Config): Promise<string | nul
     const fromCloudflare = config.TRUST_CLOUDFLARE ? c.req.header("CF-Connecting-IP")?.trim() : undefined;
     return fromCloudflare && isIpAddress(fromCloudflare) ? fromCloudflare : null;
   }
-  if (!(await ipInList(peer, config.TRUSTED_PROXIES))) return peer;
+  if (!ipInList(peer, config.TRUSTED_PROXIES)) return peer;
 
   const forwarded = (c.req.header("X-Forwarded-For") ?? "")
     .split(",")
@@ -40,7 +40,7 @@ export async function clientIp(c: Context, config: Config): Promise<string | nul
   for (let i = forwarded.length - 1; i >= 0; i--) {
     const hop = forwarded[i]!;
     if (!isIpAddress(hop)) return null;
-    if (!(await ipInList(hop, config.TRUSTED_PROXIES))) return hop;
+    if (!ipInList(hop, config.TRUSTED_PROXIES)) return hop;
   }
   return peer;
 }

@@ -88,7 +88,7 @@ s3Api.openapi(putRoute, async (c) => {
   const addressing = addressingProblem(settings);
   if (addressing) throw new ApiError("validation_failed", addressing, { details: [{ path: "forcePathStyle", message: addressing }] });
   // Tenants may not aim StreamHub at the node's own network unless the operator allows it (a MinIO beside StreamHub).
-  if (!c.get("config").STREAMHUB_S3_ALLOW_PRIVATE && (await isPrivateTarget(endpointOf(settings)))) {
+  if (!c.get("config").STREAMHUB_S3_ALLOW_PRIVATE && isPrivateTarget(endpointOf(settings))) {
     throw new ApiError("s3_endpoint_private", "the endpoint is on a private, loopback or metadata address (STREAMHUB_S3_ALLOW_PRIVATE=1 allows it)");
   }
   // The text check above is the early answer; the probe goes through the public-only network, which also catches a name resolving to a private address.
