@@ -17,6 +17,10 @@
 // undoes the correction exactly (the recovered count equals wrk's request
 // count, checked); wrk's own p99 is kept in results.json (wrkLatencyMs).
 //
+// Beside each rate, the workerd process's CPU time per request (all its
+// threads, from /proc): the budgets are rates, but CPU per request hardly
+// moves with the machine's other load, and says what a change cost.
+//
 // Prints a table and whether every budget was met, and writes the figures to
 // bench/results.json. Exits 0 whether or not budgets are met (they are
 // reported, not asserted); 1 only when the bench itself broke.
@@ -31,6 +35,7 @@ import { ROOT, buildWorker } from "../selfhost/build.ts";
 import { call, removeDataDir, startStreamHub, type RunningStreamHub } from "../test/e2e/harness.ts";
 import { LiveKitStandin } from "../test/livekit/standin.ts";
 import { bundleBaseline, startBaseline, type RunningBaseline } from "./lib/baseline.ts";
+import { serverPid } from "./lib/cpu.ts";
 import { median, onCleanup, runBench } from "./lib/processes.ts";
 import { startArrivalReceiver, type ArrivalReceiver } from "./lib/receiver.ts";
 import { timeNpmStart, timeStreamHubWorkerd, timeWorkerdAlone } from "./lib/startup.ts";
@@ -89,6 +94,8 @@ interface Measured {
   seconds: number;
   /** Each round's rate. */
   rounds: number[];
+  /** The server's CPU time per request over the rounds (all workerd threads), null where it cannot be read. */
+  cpuUsPerRequest: number | null;
 }
 
 let sanityRuns = 0;
@@ -109,7 +116,7 @@ async function prepare(target: Target): Promise<{ options: Parameters<typeof wrk
       .join("\n"),
     ...(target.body === undefined ? {} : { BENCH_BODY: target.body }),
   };
-  const options = { url: target.url, script: "template" as const, connections: CONNECTIONS, threads: THREADS, env, durationS: DURATION };
+  const options = { url: target.url, script: "template" as const, connections: CONNECTIONS, threads: THREADS, env, durationS: DURATION, serverPid: serverPid(target.url) };
   const warmup = WARMUP > 0 ? await wrk({ ...options, durationS: WARMUP }) : undefined;
   return { options, unmeasuredOk: (warmup?.ok ?? 0) + 1 };
 }
@@ -129,6 +136,7 @@ function combine(name: string, unmeasuredOk: number, rounds: WrkResult[]): Measu
     failed: rounds.reduce((sum, r) => sum + r.failed, 0),
     seconds,
     rounds: rounds.map((r) => r.okPerSecond),
+    cpuUsPerRequest: rounds.every((r) => r.cpuUsPerRequest !== null) ? rounds.reduce((sum, r) => sum + r.cpuUsPerRequest! * r.summary.requests, 0) / rounds.reduce((sum, r) => sum + r.summary.requests, 0) : null,
   };
 }
 
@@ -177,13 +185,14 @@ const P99_FACTOR = 4;
 interface Baseline {
   name: string;
   rate: number;
+  cpuUsPerRequest?: number | null;
 }
 
 /** A rate budget — a share of a baseline's rate, or an absolute rate — and the tail budget (p99 ≤ 4×p50). */
 type RateBudget = { share: number; of: Baseline } | { perSecond: number };
 
 /** A request measured against its paired baseline rounds (see measure()). */
-const pairedBudget = (share: number, paired: Measured | undefined, name: string): RateBudget => ({ share, of: { name, rate: paired!.okPerSecond } });
+const pairedBudget = (share: number, paired: Measured | undefined, name: string): RateBudget => ({ share, of: { name, rate: paired!.okPerSecond, cpuUsPerRequest: paired!.cpuUsPerRequest } });
 
 function requestRow(m: Measured, unit: string, budget: RateBudget): Row {
   const ratio = "share" in budget ? m.okPerSecond / budget.of.rate : undefined;
@@ -202,7 +211,14 @@ function requestRow(m: Measured, unit: string, budget: RateBudget): Row {
     ...(why ? { why } : {}),
     ...(m.rounds.length > 0
       ? {
-          detail: `rounds: ${m.rounds.map((r) => Math.round(r)).join(", ")} ${unit}${"share" in budget ? ` against ${Math.round(budget.of.rate)} req/s of the baseline in between` : ""}; wrk's p99 (corrected for coordinated omission) ${round(m.wrkP99Ms)} ms`,
+          detail: [
+            `rounds: ${m.rounds.map((r) => Math.round(r)).join(", ")} ${unit}${"share" in budget ? ` against ${Math.round(budget.of.rate)} req/s of the baseline in between` : ""}`,
+            ...(m.cpuUsPerRequest === null ? [] : [`workerd CPU ${Math.round(m.cpuUsPerRequest)} µs/request`]),
+            ...("share" in budget && m.cpuUsPerRequest && budget.of.cpuUsPerRequest
+              ? [`the baseline's ${Math.round(budget.of.cpuUsPerRequest)} µs (by CPU: ${Math.round((100 * budget.of.cpuUsPerRequest) / m.cpuUsPerRequest)} %)`]
+              : []),
+            `wrk's p99 (corrected for coordinated omission) ${round(m.wrkP99Ms)} ms`,
+          ].join("; "),
         }
       : {}),
   };
@@ -210,7 +226,7 @@ function requestRow(m: Measured, unit: string, budget: RateBudget): Row {
 
 function burstRows(b: BurstResult, insert: Baseline): Row[] {
   const accepted = requestRow(
-    { name: "LiveKit webhook burst, accepted", okPerSecond: b.acceptedPerSecond, unmeasuredOk: 0, latencyMs: b.sinkLatencyMs, wrkP99Ms: b.sinkWrkP99Ms, ok: b.accepted, failed: b.notAccepted, seconds: b.burstSeconds, rounds: [] },
+    { name: "LiveKit webhook burst, accepted", okPerSecond: b.acceptedPerSecond, unmeasuredOk: 0, latencyMs: b.sinkLatencyMs, wrkP99Ms: b.sinkWrkP99Ms, ok: b.accepted, failed: b.notAccepted, seconds: b.burstSeconds, rounds: [], cpuUsPerRequest: null },
     "events/s",
     { share: 0.5, of: insert },
   );
@@ -436,7 +452,7 @@ async function main(): Promise<void> {
     const all = combine(name, 0, rounds);
     return {
       request: name,
-      detail: `${rounds.length} rounds spread over the bench: ${rounds.map((r) => Math.round(r.okPerSecond)).join(", ")} req/s`,
+      detail: `${rounds.length} rounds spread over the bench: ${rounds.map((r) => Math.round(r.okPerSecond)).join(", ")} req/s${all.cpuUsPerRequest === null ? "" : `; workerd CPU ${Math.round(all.cpuUsPerRequest)} µs/request`}`,
       value: all.okPerSecond,
       unit: "req/s",
       p50: all.latencyMs.p50,

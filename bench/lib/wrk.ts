@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../../selfhost/build.ts";
+import { cpuMs } from "./cpu.ts";
 import { onCleanup } from "./processes.ts";
 
 const LUA_DIR = `${ROOT}bench/wrk`;
@@ -32,6 +33,8 @@ export interface WrkResult {
   /** wrk's own figures, corrected for coordinated omission (for reference). */
   wrkLatencyMs: { p50: number; p90: number; p99: number };
   summary: WrkSummary;
+  /** The server's CPU time (all its threads) over the run, per request answered; null without serverPid. */
+  cpuUsPerRequest: number | null;
   /** Lines the script wrote next to its summary (burst.lua's per-event times). */
   events?: string;
 }
@@ -44,6 +47,8 @@ export interface WrkOptions {
   durationS: number;
   /** BENCH_* settings for the script. */
   env: Record<string, string>;
+  /** The server's process, whose CPU time the run is charged (see cpuUsPerRequest). */
+  serverPid?: number | null;
 }
 
 export async function assertWrkInstalled(): Promise<void> {
@@ -81,7 +86,9 @@ export async function wrk(options: WrkOptions): Promise<WrkResult> {
       `${LUA_DIR}/${options.script}.lua`,
       options.url,
     ];
+    const cpuBefore = options.serverPid ? cpuMs(options.serverPid) : null;
     await run("wrk", args, env);
+    const cpuAfter = options.serverPid ? cpuMs(options.serverPid) : null;
     const summary = JSON.parse(readFileSync(out, "utf8")) as WrkSummary;
     const seconds = summary.durationUs / 1e6;
     const failed = summary.errors.status + summary.errors.timeout;
@@ -95,6 +102,7 @@ export async function wrk(options: WrkOptions): Promise<WrkResult> {
     if (options.script === "burst") events = readFileSync(`${out}.events`, "utf8");
     return {
       okPerSecond: ok / seconds,
+      cpuUsPerRequest: cpuBefore === null || cpuAfter === null || summary.requests === 0 ? null : ((cpuAfter - cpuBefore) * 1000) / summary.requests,
       ok,
       failed,
       seconds,
