@@ -10,12 +10,15 @@ export function fixedWindowLimiter(options: { limit: number; windowMs: number; m
   const maxKeys = options.maxKeys ?? 100_000;
   const windows = new Map<string, { startedAt: number; count: number }>();
   const expired = (window: { startedAt: number }, now: number) => window.startedAt + options.windowMs <= now;
-  // The map is kept in order of last use. Each new key makes room a little at a time: up to
-  // 16 windows that are over, from the front, and when the map is full the least recently used
-  // key. Never a sweep of the whole map in one request (a stall at 100,000 keys), and never all
-  // at once, which would let a flood of new keys wipe the count of a client that keeps asking.
+  // The map is kept in order of last use. New keys make room a little at a time: every 16th
+  // drops up to 64 windows that are over, from the front, and when the map is full each drops
+  // the least recently used key. Never a sweep of the whole map in one request (a stall at
+  // 100,000 keys), and never all at once, which would let a flood of new keys wipe the count
+  // of a client that keeps asking.
+  let newKeys = 0;
   const makeRoom = (now: number) => {
-    let expiredToDrop = 16;
+    if (windows.size < maxKeys && ++newKeys % 16 !== 0) return;
+    let expiredToDrop = 64;
     for (const [key, window] of windows) {
       const full = windows.size >= maxKeys;
       if (!full && (expiredToDrop-- === 0 || !expired(window, now))) break;

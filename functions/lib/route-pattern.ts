@@ -17,9 +17,13 @@ export function routePattern(c: Context): string {
   return routes.find((route) => route.method !== "ALL")?.path ?? "unmatched";
 }
 
+/** Where `:app` is among a pattern's segments (-1: nowhere), per pattern: the patterns are the route table's, a bounded set. */
+const appSegment = new Map<string, number>();
+
 /** The `{app}` of the request, read at the `:app` position of its pattern (null when it has none). */
 export function appOfPattern(c: Context, pattern: string): string | null {
-  const at = pattern.split("/").indexOf(":app");
+  let at = appSegment.get(pattern);
+  if (at === undefined) appSegment.set(pattern, (at = pattern.split("/").indexOf(":app")));
   if (at === -1) return null;
   const segment = c.req.path.split("/")[at];
   return segment && /^[A-Za-z0-9_.-]{1,64}$/.test(segment) ? segment : null;
