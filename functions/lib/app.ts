@@ -123,12 +123,17 @@ export function onError(error: Error, c: Context): Response {
  * Hono has no 405 of its own, so the registered route table is matched here.
  */
 export function notFound(app: App) {
-  let table: { method: string; pattern: RegExp }[] | undefined;
+  let table: { method: string; pattern: RegExp }[] = [];
+  // Built again when routes were added since (the REST API's are mounted on demand: functions/index.ts).
+  let builtFrom = -1;
   return (c: Context): Response => {
-    table ??= app.routes
-      // Middleware ("ALL") and the dashboard's catch-all say nothing about which methods a path allows.
-      .filter((route) => route.method !== "ALL" && route.path !== "*" && route.path !== "/*")
-      .map((route) => ({ method: route.method, pattern: pathPattern(route.path) }));
+    if (builtFrom !== app.routes.length) {
+      builtFrom = app.routes.length;
+      table = app.routes
+        // Middleware ("ALL") and the dashboard's catch-all say nothing about which methods a path allows.
+        .filter((route) => route.method !== "ALL" && route.path !== "*" && route.path !== "/*")
+        .map((route) => ({ method: route.method, pattern: pathPattern(route.path) }));
+    }
     const path = c.req.path;
     const allowed = [...new Set(table.filter((route) => route.pattern.test(path)).map((route) => route.method))];
     const requestId = c.get("requestId");
