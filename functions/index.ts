@@ -32,10 +32,17 @@ const needsApi = (path: string) => path.startsWith("/api/v1/") && path !== "/api
 // First of all: the request it loads for is routed again, from the top, once the routes exist.
 app.use("*", async function loadApi(c, next) {
   if (apiMounted || !needsApi(c.req.path)) return next();
-  api ??= import("./routes/v1/index.ts").then(({ v1 }) => {
-    app.route("/", v1);
-    apiMounted = true;
-  });
+  api ??= import("./routes/v1/index.ts").then(
+    ({ v1 }) => {
+      app.route("/", v1);
+      apiMounted = true;
+    },
+    (error: unknown) => {
+      // Not kept as the answer for every request to come: the next one tries again.
+      api = undefined;
+      throw error;
+    },
+  );
   await api;
   let ctx: typeof c.executionCtx | undefined;
   try {
@@ -63,7 +70,8 @@ app.route("/sdk", sdkApi);
 app.route("/samples", samplesApi);
 // /play/{app}/{room} and /embed/{app}/{room}.
 app.route("/", pagesApi);
-// Last: the dashboard answers whatever no route above did.
+// Last: the dashboard answers whatever no route above did. (The API, mounted later, comes after
+// it in the table: for GETs under /api/ the catch-all passes on to it.)
 app.route("/", assetsApi);
 
 app.notFound(notFound(app));
