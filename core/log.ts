@@ -4,10 +4,13 @@
 type Level = "debug" | "info" | "warn" | "error";
 
 const lineOf = (level: Level, message: string, fields: Record<string, unknown>) => JSON.stringify({ ts: new Date().toISOString(), level, message, ...fields });
-const write = (level: Level, text: string) => (level === "error" || level === "warn" ? console.error(text) : console.log(text));
+/** Warnings and errors go to stderr, the rest to stdout. */
+const onStderr = (level: Level) => level === "error" || level === "warn";
 
 export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
-  write(level, lineOf(level, message, fields));
+  const line = lineOf(level, message, fields);
+  if (onStderr(level)) console.error(line);
+  else console.log(line);
 }
 
 /** An error's name, message and stack, for a log line. */
@@ -25,7 +28,7 @@ const held: { out: string[]; err: string[] } = { out: [], err: [] };
 
 /** Holds a line for the next `flushHeldLog()`; true when enough are held that the caller should flush now. */
 export function holdLog(level: Level, message: string, fields: Record<string, unknown>, flushAt: number): boolean {
-  const lines = level === "error" || level === "warn" ? held.err : held.out;
+  const lines = onStderr(level) ? held.err : held.out;
   lines.push(lineOf(level, message, fields));
   return held.out.length + held.err.length >= flushAt;
 }

@@ -31,15 +31,15 @@ function compile(rules: readonly string[]): Networks {
     const [address = "", prefixText, extra] = rule.split("/");
     const type = distinctRemoteAddr(address);
     if (type === undefined || extra !== undefined || (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText))) throw new TypeError(`Invalid rule: ${rule}`);
-    let prefix = prefixText === undefined ? (type === "IPv4" ? 32 : 128) : Number(prefixText);
+    const bits = type === "IPv4" ? 32 : 128;
+    let prefix = prefixText === undefined ? bits : Number(prefixText);
+    if (prefix > bits) throw new TypeError(`Invalid rule: ${rule}`);
     try {
       if (type === "IPv4") {
-        if (prefix > 32) throw new TypeError(`Invalid rule: ${rule}`);
         const mask = v4Mask(prefix);
         networks.v4.push({ network: (ipv4Number(address) & mask) >>> 0, mask });
         continue;
       }
-      if (prefix > 128) throw new TypeError(`Invalid rule: ${rule}`);
       const binary = convertIPv6ToBinary(address);
       if (isIPv4MappedIPv6(binary) && prefix >= 96) {
         prefix -= 96;
@@ -50,6 +50,7 @@ function compile(rules: readonly string[]): Networks {
       const mask = v6Mask(prefix);
       networks.v6.push({ network: binary & mask, mask });
     } catch {
+      // Hono's parser refused the address.
       throw new TypeError(`Invalid rule: ${rule}`);
     }
   }

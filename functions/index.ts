@@ -3,6 +3,7 @@
 // Behaviour lives in the files it imports, not here.
 import { TrieRouter } from "hono/router/trie-router";
 import { newApp, notFound, onError } from "./lib/app.ts";
+import { executionContext } from "./lib/context.ts";
 import { tokenCors } from "./middleware/token-cors/index.ts";
 import { config } from "./middleware/config/index.ts";
 import { audit } from "./middleware/audit/index.ts";
@@ -44,13 +45,7 @@ app.use("*", async function loadApi(c, next) {
     },
   );
   await api;
-  let ctx: typeof c.executionCtx | undefined;
-  try {
-    ctx = c.executionCtx;
-  } catch {
-    // None (a test calling app.request): the inner pass has none either.
-  }
-  return app.fetch(c.req.raw, c.env, ctx);
+  return app.fetch(c.req.raw, c.env, executionContext(c));
 });
 
 app.use("*", requestId());

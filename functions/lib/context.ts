@@ -1,9 +1,19 @@
+import type { Context } from "hono";
 import type { Config } from "../../core/config.ts";
 import type { AppRecord } from "../../durable/registry/apps.repo.ts";
 import type { AuthContext } from "./auth/authenticate.ts";
 
 /** The Worker's Hono environment: its bindings (`wrangler types`); the variables are typed below. */
 export type AppEnv = { Bindings: Env };
+
+/** The request's execution context, or undefined where there is none (a test calling `app.request`): Hono's getter throws then. */
+export function executionContext(c: Context): Context["executionCtx"] | undefined {
+  try {
+    return c.executionCtx;
+  } catch {
+    return undefined;
+  }
+}
 
 // What the middleware put on the context. Read with `c.get("name")`, not `c.var.name`:
 // Hono's `c.var` copies every variable into a new object on each read, a cost paid many

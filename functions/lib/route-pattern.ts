@@ -1,6 +1,9 @@
 import type { Context } from "hono";
 import { matchedRoutes } from "hono/route";
 
+// Asked twice per request (the access log and the HTTP metrics), both after the handlers ran: found once.
+const patterns = new WeakMap<Context, string>();
+
 /**
  * The route pattern that answered (`/api/v1/apps/:app/streams/:id`), never the
  * raw path: what access-log lines and HTTP metrics are labelled with, so that
@@ -11,6 +14,12 @@ import { matchedRoutes } from "hono/route";
  * catch-all, `/*`).
  */
 export function routePattern(c: Context): string {
+  let pattern = patterns.get(c);
+  if (pattern === undefined) patterns.set(c, (pattern = patternOf(c)));
+  return pattern;
+}
+
+function patternOf(c: Context): string {
   const routes = matchedRoutes(c);
   const responder = routes[c.req.routeIndex];
   if (responder && responder.method !== "ALL") return responder.path;

@@ -80,7 +80,7 @@ async function fromApiToken(c: Context<AppEnv>, token: string): Promise<AuthCont
     tokens.set(tokenHash, principal);
   }
   if (principal.allowedIps.length > 0) {
-    const ip = await clientIp(c, c.get("config"));
+    const ip = clientIp(c, c.get("config"));
     // Same answer as an unknown token: a stolen token must not learn it is real.
     if (!ip || !ipInList(ip, principal.allowedIps)) throw unauthorized("the bearer token is unknown or revoked");
   }

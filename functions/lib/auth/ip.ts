@@ -24,7 +24,7 @@ function stripPort(peer: string | undefined): string | null {
  * reaches the node could send the header; behind Cloudflare → Caddy, list
  * Cloudflare's ranges in TRUSTED_PROXIES instead.
  */
-export async function clientIp(c: Context, config: Config): Promise<string | null> {
+export function clientIp(c: Context, config: Config): string | null {
   const cf = (c.req.raw as { cf?: { clientIp?: string } }).cf;
   const peer = stripPort(cf?.clientIp);
   if (!peer) {

@@ -41,7 +41,7 @@ export const audit = (): MiddlewareHandler<AppEnv> =>
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
-      ip: await clientIp(c, c.get("config")),
+      ip: clientIp(c, c.get("config")),
       requestId: c.get("requestId"),
     };
     const global = () => registry(c.env).appendAudit({ ...entry, tenantId: app?.tenantId ?? auth?.tenantId ?? null, app: app?.name ?? appNameIn(c.req.path) });

@@ -3,6 +3,7 @@ import { metricsActor } from "../../../core/actors.ts";
 import { describeError, log } from "../../../core/log.ts";
 import { HTTP_DURATION_BUCKETS, addHistogram, histogramTally, increment, seriesKey, tallyObservation, type HistogramTally, type Series } from "../../../core/metrics.ts";
 import { ApiError } from "../../lib/errors.ts";
+import { executionContext } from "../../lib/context.ts";
 import { routePattern } from "../../lib/route-pattern.ts";
 
 /** How often a Worker hands its HTTP counts to the Metrics actor: what /metrics shows of them lags by at most this. */
@@ -90,10 +91,7 @@ export const httpMetrics = (): MiddlewareHandler =>
     count(c, (performance.now() - started) / 1000);
     if (Date.now() - lastFlush >= FLUSH_INTERVAL_MS && !flushing) {
       const flushed = flushHttpMetrics(c.env);
-      try {
-        c.executionCtx.waitUntil(flushed);
-      } catch {
-        // No execution context (a test calling app.request): the flush runs on its own.
-      }
+      // Without an execution context (a test calling app.request) the flush runs on its own.
+      executionContext(c)?.waitUntil(flushed);
     }
   };

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../../../core/config.ts";
 import { flushHeldLog, holdLog } from "../../../core/log.ts";
+import { executionContext } from "../../lib/context.ts";
 import { appOfPattern, routePattern } from "../../lib/route-pattern.ts";
 
 type LineLevel = "info" | "warn" | "error";
@@ -24,13 +25,9 @@ let scheduledAt = 0;
 /** Writes the held lines a moment from now, within the execution context of the request that asked (once for all of them). */
 function scheduleFlush(c: Context): void {
   if (scheduledAt !== 0 && Date.now() - scheduledAt < 1_000) return;
-  let ctx: Context["executionCtx"];
-  try {
-    ctx = c.executionCtx;
-  } catch {
-    // No execution context (a test calling app.request): written at once.
-    return flushHeldLog();
-  }
+  const ctx = executionContext(c);
+  // No execution context (a test calling app.request): written at once.
+  if (!ctx) return flushHeldLog();
   scheduledAt = Date.now();
   ctx.waitUntil(
     new Promise<void>((resolve) =>

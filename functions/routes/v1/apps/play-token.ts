@@ -59,7 +59,7 @@ export const registerPlayToken = (app: App) =>
     }
     if (!ROOM.test(requested)) throw new ApiError("validation_failed", "room must be 1–120 characters of letters, digits, _, . and -");
 
-    const ip = (await clientIp(c, c.get("config"))) ?? "unknown";
+    const ip = clientIp(c, c.get("config")) ?? "unknown";
     const retryAfter = admitPlayToken(record.name, ip);
     if (retryAfter > 0) {
       throw new ApiError("too_many_requests", "too many play tokens from this address", { headers: { "Retry-After": String(retryAfter) } });

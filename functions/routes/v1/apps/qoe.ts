@@ -153,7 +153,7 @@ export function registerQoe(app: App) {
     const { app: name } = c.req.valid("param");
     const record = APP_NAME.test(name) ? await appRecord(c.env, name) : null;
     if (!record) throw appNotFound(name);
-    const retryAfter = admitReport(`${record.name}|${clientKey((await clientIp(c, c.get("config"))) ?? "unknown")}`);
+    const retryAfter = admitReport(`${record.name}|${clientKey(clientIp(c, c.get("config")) ?? "unknown")}`);
     if (retryAfter > 0) throw new ApiError("too_many_requests", "too many reports from this address", { headers: { "Retry-After": String(retryAfter) } });
     // The JSON body middleware has read the body (either type) and checked that it is UTF-8 JSON.
     const report = parseReport(await c.req.text());

@@ -13,7 +13,7 @@ import { ApiError } from "../../../lib/errors.ts";
  */
 export async function admitPasswordAttempt(c: Context<AppEnv>, account: string): Promise<{ ip: string | null; succeeded(): Promise<void> }> {
   const config = c.get("config");
-  const ip = await clientIp(c, config);
+  const ip = clientIp(c, config);
   const address = `ip:${ip ?? "unknown"}`;
   const user = `user:${account.toLowerCase()}`;
   const wait = await registry(c.env).admitLoginAttempt([address, user], config.AUTH_RATE_LIMIT_MAX, config.AUTH_RATE_LIMIT_WINDOW_MS);
