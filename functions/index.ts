@@ -1,8 +1,10 @@
 // The composition root: builds the Worker, applies the global middleware,
 // mounts the API and the routes outside it, exports the actor classes.
 // Behaviour lives in the files it imports, not here.
+import { Hono } from "hono";
 import { TrieRouter } from "hono/router/trie-router";
-import { newApp, notFound, onError } from "./lib/app.ts";
+import type { AppEnv } from "./lib/context.ts";
+import { notFound, onError } from "./lib/error-handlers.ts";
 import { executionContext } from "./lib/context.ts";
 import { tokenCors } from "./middleware/token-cors/index.ts";
 import { config } from "./middleware/config/index.ts";
@@ -19,9 +21,10 @@ import { samplesApi } from "./routes/samples.ts";
 import { sdkApi } from "./routes/sdk.ts";
 import { healthApi } from "./routes/v1/health/index.ts";
 
-// A router that takes routes after the first request: the REST API's are added on demand (below).
+// Plain Hono, with a router that takes routes after the first request: the REST API's are added
+// on demand (below), and with them zod and the OpenAPI machinery, which nothing here needs.
 // (Hono's default, SmartRouter, would pick the same TrieRouter for this route table anyway.)
-const app = newApp({ router: new TrieRouter() });
+const app = new Hono<AppEnv>({ router: new TrieRouter() });
 
 // The REST API's route table — every resource's routes and their zod schemas, most of
 // what the Worker would otherwise evaluate before serving its first request — is

@@ -3,7 +3,8 @@
 // reads them — with the Registry's database and the running node's API.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ConfigError, parseNodeConfig, type NodeConfig } from "../core/config.ts";
+import { ConfigError } from "../core/config.ts";
+import { parseNodeConfig, type NodeConfig } from "./node-config.ts";
 import { migrate } from "../core/db/migrate.ts";
 import { registryMigrations } from "../durable/registry/migrations.ts";
 import { NodeSqliteDriver, openDatabase, processesUsing, registryDatabase } from "./cli-db.ts";

@@ -4,7 +4,8 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ConfigError, configSchema, parseNodeConfig } from "../core/config.ts";
+import { ConfigError, configSchema } from "../core/config.ts";
+import { parseNodeConfig } from "./node-config.ts";
 import { ASSETS_DIR, ROOT, toolEnv } from "./build.ts";
 import { loadOrCreateSecrets } from "./secrets.ts";
 

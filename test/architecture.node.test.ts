@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../selfhost/build.ts";
 
@@ -101,6 +102,69 @@ describe("the hot path", () => {
       writeFileSync(join(root, "functions/lib/a.ts"), 'const x = c.get("app");\n// c.var.app in a comment\nconst y = c.var.config;\nconst z = c.var?.auth;\n');
       writeFileSync(join(root, "functions/lib/a.test.ts"), "const y = c.var.config;\n");
       expect(contextVarReads(root)).toEqual(["functions/lib/a.ts:3", "functions/lib/a.ts:4"]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * The packages a Worker entry evaluates before its first answer: what its
+ * bundle, split at its dynamic imports, pulls in through static imports alone.
+ * (Code behind `import()` is loaded by the first request that needs it.)
+ */
+export async function eagerPackages(entry: string): Promise<string[]> {
+  const { metafile } = await build({
+    entryPoints: [entry],
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    outdir: join(tmpdir(), "streamhub-eager"),
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+  const outputs = metafile.outputs;
+  const start = Object.keys(outputs).find((name) => outputs[name]!.entryPoint !== undefined)!;
+  const eager = new Set<string>();
+  const visit = (name: string) => {
+    if (eager.has(name)) return;
+    eager.add(name);
+    for (const edge of outputs[name]!.imports) if (edge.kind === "import-statement" && !edge.external) visit(edge.path);
+  };
+  visit(start);
+  const packages = new Set<string>();
+  for (const name of eager) {
+    for (const input of Object.keys(outputs[name]!.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?:(v4\/(?:classic|mini|core))\/)?/.exec(input);
+      if (match) packages.add(match[2] ? `${match[1]}/${match[2]}` : match[1]!);
+    }
+  }
+  return [...packages].sort();
+}
+
+/** Evaluated for every API route, but not before the first answer: the schemas, their OpenAPI description, LiveKit's SDK. */
+const LOADED_ON_DEMAND = ["zod/v4/classic", "@hono/zod-openapi", "@asteasolutions/zod-to-openapi", "livekit-server-sdk", "@livekit/protocol", "@bufbuild/protobuf"];
+
+describe("start-up", () => {
+  it("serves its first answer (health, the dashboard, pages) without zod's classic API, the OpenAPI machinery or LiveKit's SDK", async () => {
+    const eager = await eagerPackages(join(ROOT, "functions/index.ts"));
+    expect(eager).toContain("hono");
+    expect(eager.filter((name) => LOADED_ON_DEMAND.includes(name))).toEqual([]);
+  });
+
+  it("catches a module on the first answer's path importing them", async () => {
+    const root = mkdtempSync(join(ROOT, ".eager-"));
+    try {
+      writeFileSync(join(root, "lazy.ts"), 'import { z } from "zod";\nexport const lazy = z.string();\n');
+      writeFileSync(join(root, "entry.ts"), 'import { z } from "@hono/zod-openapi";\nexport const eager = z.number();\nexport const later = () => import("./lazy.ts");\n');
+      expect(await eagerPackages(join(root, "entry.ts"))).toEqual(expect.arrayContaining(["@hono/zod-openapi", "zod/v4/classic"]));
+      writeFileSync(join(root, "entry.ts"), 'export const later = () => import("./lazy.ts");\n');
+      expect(await eagerPackages(join(root, "entry.ts"))).toEqual([]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

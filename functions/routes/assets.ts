@@ -1,12 +1,13 @@
-import { newApp } from "../lib/app.ts";
+import { Hono } from "hono";
 import { contentTypeFor } from "../lib/content-types.ts";
+import type { AppEnv } from "../lib/context.ts";
 
 /**
  * Everything outside the API is the dashboard: static files from `ASSETS`
  * (Workers assets under wrangler, a `disk` service under plain workerd), with
  * the SPA's index.html for client-side routes. API paths never fall through here.
  */
-export const assetsApi = newApp();
+export const assetsApi = new Hono<AppEnv>();
 
 assetsApi.get("*", async (c, next) => {
   const path = c.req.path;

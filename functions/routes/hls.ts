@@ -1,4 +1,4 @@
-import type { Context } from "hono";
+import { Hono, type Context } from "hono";
 import { keyUnder, objectUrl } from "../../core/s3.ts";
 import { appActor } from "../../core/actors.ts";
 import { livekitSdk, namespacedRoom } from "../../core/livekit.ts";
@@ -7,7 +7,6 @@ import { describeError, log } from "../../core/log.ts";
 import { outbound } from "../../core/outbound.ts";
 import { transportFailure } from "../../core/transport.ts";
 import { appRecord } from "../lib/app-records.ts";
-import { newApp } from "../lib/app.ts";
 import type { AppEnv } from "../lib/context.ts";
 import { errorBody } from "../lib/envelope.ts";
 import { ApiError, ERRORS } from "../lib/errors.ts";
@@ -62,7 +61,7 @@ async function playTokenValid(c: Context<AppEnv>, room: string): Promise<boolean
 }
 
 /** /hls/{app}/{room}/{file} */
-export const hlsApi = newApp();
+export const hlsApi = new Hono<AppEnv>();
 
 hlsApi.get("/:app/:room/:file", async (c) => {
   const file = c.req.param("file");

@@ -1,12 +1,13 @@
+import { Hono } from "hono";
 import pkg from "../../package.json" with { type: "json" };
 import { metricsActor } from "../../core/actors.ts";
 import { renderExposition } from "../../core/metrics.ts";
-import { newApp } from "../lib/app.ts";
 import { digestsEqual } from "../lib/auth/compare.ts";
 import { errorBody } from "../lib/envelope.ts";
 import { ERRORS } from "../lib/errors.ts";
 import { livekitClients } from "../../core/livekit.ts";
 import { livekitReachable } from "../lib/livekit-probe.ts";
+import type { AppEnv } from "../lib/context.ts";
 
 /**
  * GET /metrics (API.md §3): the Prometheus text exposition. Off (404) unless
@@ -15,7 +16,7 @@ import { livekitReachable } from "../lib/livekit-probe.ts";
  * is a 403 — no API credential opens it. One call into the Metrics actor,
  * which holds what every app reported (a scrape never asks the apps).
  */
-export const metricsApi = newApp();
+export const metricsApi = new Hono<AppEnv>();
 
 metricsApi.get("/", async (c) => {
   const expected = c.get("config").METRICS_TOKEN;

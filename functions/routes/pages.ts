@@ -1,6 +1,5 @@
-import type { Context } from "hono";
+import { Hono, type Context } from "hono";
 import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
-import { newApp } from "../lib/app.ts";
 import { appRecord } from "../lib/app-records.ts";
 import type { AppEnv } from "../lib/context.ts";
 import { featuresOf, playerLinks, publicBase } from "../lib/features.ts";
@@ -18,7 +17,7 @@ import { APP_NAME, ROOM } from "../../core/names.ts";
  * (`webrtc,hls` or `hls`), primaryColor. Unknown ones are ignored; invalid
  * values fall back to the defaults.
  */
-export const pagesApi = newApp();
+export const pagesApi = new Hono<AppEnv>();
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 

@@ -1,9 +1,8 @@
-import type { Context } from "hono";
+import { Hono, type Context } from "hono";
 import { appActor } from "../../core/actors.ts";
 import { toHex, utf8 } from "../../core/crypto/encoding.ts";
 import { SAMPLE_NAME } from "../../durable/app/samples.ts";
 import { appRecord } from "../lib/app-records.ts";
-import { newApp } from "../lib/app.ts";
 import type { AppEnv } from "../lib/context.ts";
 import { errorBody } from "../lib/envelope.ts";
 import { ERRORS } from "../lib/errors.ts";
@@ -32,7 +31,7 @@ const etagOf = async (content: string) => `"${toHex(new Uint8Array(await crypto.
  * their URL. `no-cache` with an ETag: a page edited in the dashboard shows
  * at once on reload, and an unchanged one costs a 304, not its bytes.
  */
-export const samplesApi = newApp();
+export const samplesApi = new Hono<AppEnv>();
 
 samplesApi.get("/:app/:file", async (c) => {
   const name = c.req.param("app");

@@ -1,7 +1,8 @@
-import { newApp } from "../lib/app.ts";
+import { Hono } from "hono";
 import { contentTypeFor } from "../lib/content-types.ts";
 import { errorBody } from "../lib/envelope.ts";
 import { ERRORS } from "../lib/errors.ts";
+import type { AppEnv } from "../lib/context.ts";
 
 /**
  * /sdk/…: the browser SDK and the player (built by selfhost/build-sdk.ts into
@@ -9,7 +10,7 @@ import { ERRORS } from "../lib/errors.ts";
  * §3) — short, because the file names do not change between releases. Code
  * chunks carry a content hash in their names and are cached for good.
  */
-export const sdkApi = newApp();
+export const sdkApi = new Hono<AppEnv>();
 
 sdkApi.get("/*", async (c) => {
   const response = await c.env.ASSETS.fetch(c.req.raw);

@@ -3,7 +3,7 @@ import { appsApi } from "./apps/index.ts";
 import { auditApi } from "./audit/index.ts";
 import { authApi } from "./auth/index.ts";
 import { clusterApi } from "./cluster/index.ts";
-import { healthDocs } from "./health/index.ts";
+import { healthDocs } from "./health/schema.ts";
 import { logsApi } from "./logs/index.ts";
 import { registerOpenApi } from "./openapi/get.ts";
 import { relaysApi } from "./relays/index.ts";

@@ -1,7 +1,8 @@
 import { appActor, registry } from "../../../../core/actors.ts";
 import { forgetApp } from "../../../lib/app-records.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
-import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../lib/schemas.ts";
+import { created } from "../../../lib/envelope.ts";
 import { ApiError, quotaExceeded } from "../../../lib/errors.ts";
 import { quotaEnforced, recordOverLimit } from "../../../lib/quota.ts";
 import { AppRecordSchema, CreateAppBody, toAppView } from "./schema.ts";

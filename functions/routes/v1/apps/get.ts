@@ -1,5 +1,6 @@
 import { appRoute, type App } from "../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, ok } from "../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema } from "../../../lib/schemas.ts";
+import { ok } from "../../../lib/envelope.ts";
 import { AppRecordSchema, toAppView } from "./schema.ts";
 
 // The app itself is loaded and checked against the caller by `authorize`.

@@ -1,6 +1,7 @@
 import { appList } from "../../../lib/app-records.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
-import { commonErrorResponses, page, pageSchema } from "../../../lib/envelope.ts";
+import { commonErrorResponses, pageSchema } from "../../../lib/schemas.ts";
+import { page } from "../../../lib/envelope.ts";
 import { AppRecordSchema, ListAppsQuery, toAppView } from "./schema.ts";
 
 const route = protectedRoute("app:read", {

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { appActor } from "../../../../core/actors.ts";
 import { appRoute, type App } from "../../../lib/app.ts";
-import { commonErrorResponses } from "../../../lib/envelope.ts";
+import { commonErrorResponses } from "../../../lib/schemas.ts";
 import { featuresOf } from "../../../lib/features.ts";
 
 const route = appRoute("stream:read", {

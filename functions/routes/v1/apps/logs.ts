@@ -1,6 +1,7 @@
 import { registry } from "../../../../core/actors.ts";
 import { appRoute, type App } from "../../../lib/app.ts";
-import { commonErrorResponses, page, pageSchema } from "../../../lib/envelope.ts";
+import { commonErrorResponses, pageSchema } from "../../../lib/schemas.ts";
+import { page } from "../../../lib/envelope.ts";
 import { LogsQuery, ServerLogSchema } from "../logs/schema.ts";
 
 const route = appRoute("usage:read", {

@@ -1,6 +1,7 @@
 import { appActor } from "../../../../core/actors.ts";
 import { appRoute, type App } from "../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, ok } from "../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema } from "../../../lib/schemas.ts";
+import { ok } from "../../../lib/envelope.ts";
 import { livekitClients } from "../../../../core/livekit.ts";
 import { livekitReachable } from "../../../lib/livekit-probe.ts";
 import { StatsSchema, statsOf } from "../stats/schema.ts";

@@ -3,7 +3,8 @@ import type { AppSettings } from "../../../../durable/registry/apps.repo.ts";
 import { forgetApp } from "../../../lib/app-records.ts";
 import { appActor, registry } from "../../../../core/actors.ts";
 import { appRoute, type App } from "../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../lib/schemas.ts";
+import { ok } from "../../../lib/envelope.ts";
 import { ApiError, appNotFound } from "../../../lib/errors.ts";
 import { AppRecordSchema, toAppView, UpdateAppBody } from "./schema.ts";
 

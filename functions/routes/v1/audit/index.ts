@@ -1,6 +1,7 @@
 import { registry } from "../../../../core/actors.ts";
 import { newApp, protectedRoute } from "../../../lib/app.ts";
-import { commonErrorResponses, page, pageSchema } from "../../../lib/envelope.ts";
+import { commonErrorResponses, pageSchema } from "../../../lib/schemas.ts";
+import { page } from "../../../lib/envelope.ts";
 import { AuditEntrySchema, AuditQuery } from "./schema.ts";
 
 // The audit log of every mutating call (middleware/audit). Owners see their

@@ -1,6 +1,6 @@
 import { registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
-import { commonErrorResponses } from "../../../lib/envelope.ts";
+import { commonErrorResponses } from "../../../lib/schemas.ts";
 import { forgetSessions } from "../../../lib/auth/authenticate.ts";
 
 const route = protectedRoute("authenticated", {

@@ -1,5 +1,6 @@
 import { protectedRoute, type App } from "../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, ok } from "../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema } from "../../../lib/schemas.ts";
+import { ok } from "../../../lib/envelope.ts";
 import { AuthContextSchema } from "./schema.ts";
 
 const route = protectedRoute("authenticated", {

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../lib/schemas.ts";
+import { ok } from "../../../lib/envelope.ts";
 import { forgetSessions } from "../../../lib/auth/authenticate.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { SessionParams, SessionSchema } from "./schema.ts";

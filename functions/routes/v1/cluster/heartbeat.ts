@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { registry } from "../../../../core/actors.ts";
 import type { App } from "../../../lib/app.ts";
-import { envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
+import { envelopeSchema, errorResponse } from "../../../lib/schemas.ts";
+import { ok } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { agentErrors, clusterSecured } from "./secured.ts";
 import { HeartbeatBody, HeartbeatSchema, MAX_STATS_BYTES } from "./schema.ts";

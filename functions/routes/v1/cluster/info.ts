@@ -1,6 +1,7 @@
 import { registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, ok } from "../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema } from "../../../lib/schemas.ts";
+import { ok } from "../../../lib/envelope.ts";
 import { publicBase } from "../../../lib/features.ts";
 import { InfoSchema } from "./schema.ts";
 

@@ -2,7 +2,8 @@ import { createRoute } from "@hono/zod-openapi";
 import { registry } from "../../../../core/actors.ts";
 import type { App } from "../../../lib/app.ts";
 import { forgetNodes } from "../../../lib/cluster-nodes.ts";
-import { created, envelopeSchema, ok } from "../../../lib/envelope.ts";
+import { envelopeSchema } from "../../../lib/schemas.ts";
+import { created, ok } from "../../../lib/envelope.ts";
 import { agentErrors, clusterSecured } from "./secured.ts";
 import { JoinBody, JoinedSchema } from "./schema.ts";
 

@@ -1,5 +1,5 @@
 import { PERMISSION_EXTENSION } from "../../../lib/app.ts";
-import { commonErrorResponses, errorResponse } from "../../../lib/envelope.ts";
+import { commonErrorResponses, errorResponse } from "../../../lib/schemas.ts";
 import { clusterToken } from "../../../middleware/cluster-token/index.ts";
 
 /** Node agents' routes: X-Cluster-Token, compared in constant time (middleware/cluster-token). */

@@ -1,6 +1,7 @@
 import { registry } from "../../../../core/actors.ts";
 import { newApp, protectedRoute } from "../../../lib/app.ts";
-import { commonErrorResponses, page, pageSchema } from "../../../lib/envelope.ts";
+import { commonErrorResponses, pageSchema } from "../../../lib/schemas.ts";
+import { page } from "../../../lib/envelope.ts";
 import { LogsQuery, ServerLogSchema } from "./schema.ts";
 
 // The server log: authorization and quota decisions, operational events.

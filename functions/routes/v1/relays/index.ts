@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { appActor, registry } from "../../../../core/actors.ts";
 import { newApp, PERMISSION_EXTENSION } from "../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../lib/schemas.ts";
+import { ok } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { clusterToken } from "../../../middleware/cluster-token/index.ts";
 

@@ -1,7 +1,8 @@
 import { appActor, metricsActor } from "../../../../core/actors.ts";
 import { appList } from "../../../lib/app-records.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, ok } from "../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema } from "../../../lib/schemas.ts";
+import { ok } from "../../../lib/envelope.ts";
 import { livekitClients } from "../../../../core/livekit.ts";
 import { livekitReachable } from "../../../lib/livekit-probe.ts";
 import { StatsSchema, statsOf } from "./schema.ts";

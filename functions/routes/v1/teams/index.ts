@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { registry } from "../../../../core/actors.ts";
 import { newApp, protectedRoute } from "../../../lib/app.ts";
-import { commonErrorResponses, created, envelopeSchema, ok } from "../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema } from "../../../lib/schemas.ts";
+import { created, ok } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { addMember } from "../tenants/members.ts";
 import { AddMemberBody, TenantSchema, UsageReportSchema } from "../tenants/schema.ts";

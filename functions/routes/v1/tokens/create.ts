@@ -1,6 +1,7 @@
 import { registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
-import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../lib/schemas.ts";
+import { created } from "../../../lib/envelope.ts";
 import { ApiError, appNotFound } from "../../../lib/errors.ts";
 import { CreatedApiTokenSchema, CreateTokenBody } from "./schema.ts";
 import { withAppName } from "./view.ts";

@@ -1,7 +1,7 @@
 import { registry } from "../../../../core/actors.ts";
 import { protectedRoute, type App } from "../../../lib/app.ts";
 import { CREDENTIAL_CACHE_MS, forgetTokens } from "../../../lib/auth/authenticate.ts";
-import { commonErrorResponses, errorResponse } from "../../../lib/envelope.ts";
+import { commonErrorResponses, errorResponse } from "../../../lib/schemas.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { TokenParams } from "./schema.ts";
 

@@ -1,7 +1,8 @@
 import { hashPassword } from "../../../../core/crypto/password.ts";
 import { registry } from "../../../../core/actors.ts";
 import { newApp, protectedRoute } from "../../../lib/app.ts";
-import { commonErrorResponses, created, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse, pageSchema } from "../../../lib/schemas.ts";
+import { created, ok, page } from "../../../lib/envelope.ts";
 import { forgetSessions } from "../../../lib/auth/authenticate.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { pageQuery } from "../../../lib/pagination.ts";

@@ -3,7 +3,8 @@ import { randomBytes, toBase64Url } from "../../../../../core/crypto/encoding.ts
 import { hashPassword } from "../../../../../core/crypto/password.ts";
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, type App } from "../../../../lib/app.ts";
-import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/schemas.ts";
+import { created } from "../../../../lib/envelope.ts";
 import { featuresOf, playerLinks, publicBase } from "../../../../lib/features.ts";
 import { namespacedRoom } from "../../../../../core/livekit.ts";
 import { livekit, livekitError } from "../../../../lib/livekit.ts";

@@ -1,6 +1,7 @@
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, type App } from "../../../../lib/app.ts";
-import { commonErrorResponses, errorResponse, page, pageSchema } from "../../../../lib/envelope.ts";
+import { commonErrorResponses, errorResponse, pageSchema } from "../../../../lib/schemas.ts";
+import { page } from "../../../../lib/envelope.ts";
 import { namespacedRoom } from "../../../../../core/livekit.ts";
 import { callerMay } from "../../../../middleware/authorize/index.ts";
 import { IngressSchema, ListIngressQuery } from "./schema.ts";

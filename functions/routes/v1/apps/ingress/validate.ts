@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, type App } from "../../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/schemas.ts";
+import { ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { IngressParams, ValidateBody } from "./schema.ts";
 

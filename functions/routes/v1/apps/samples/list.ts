@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, type App } from "../../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, ok } from "../../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema } from "../../../../lib/schemas.ts";
+import { ok } from "../../../../lib/envelope.ts";
 import { publicBase } from "../../../../lib/features.ts";
 import { SampleInfoSchema } from "./schema.ts";
 

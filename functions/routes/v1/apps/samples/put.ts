@@ -1,7 +1,8 @@
 import { appActor } from "../../../../../core/actors.ts";
 import { SAMPLE_MAX_BYTES, SAMPLES_MAX } from "../../../../../durable/app/samples.ts";
 import { appRoute, type App } from "../../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/schemas.ts";
+import { ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { PutSampleBody, SampleSavedSchema, WritableSampleParams } from "./schema.ts";
 

@@ -1,5 +1,6 @@
 import { appRoute, type App } from "../../../../lib/app.ts";
-import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/schemas.ts";
+import { created } from "../../../../lib/envelope.ts";
 import { featuresOf, playerLinks, publicBase } from "../../../../lib/features.ts";
 import { mintAccessToken, namespacedRoom, type ParticipantGrant } from "../../../../../core/livekit.ts";
 import { livekit } from "../../../../lib/livekit.ts";

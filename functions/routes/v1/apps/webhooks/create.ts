@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, type App } from "../../../../lib/app.ts";
-import { commonErrorResponses, created, envelopeSchema, errorResponse } from "../../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/schemas.ts";
+import { created } from "../../../../lib/envelope.ts";
 import { refusePrivate } from "./refuse-private.ts";
 import { CreateEndpointBody, EndpointSchema } from "./schema.ts";
 

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, type App } from "../../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, errorResponse, ok, page, pageSchema } from "../../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse, pageSchema } from "../../../../lib/schemas.ts";
+import { ok, page } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { DeliveriesQuery, DeliveryDetailSchema, DeliveryParams, DeliverySchema, EndpointParams } from "./schema.ts";
 

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, type App } from "../../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/schemas.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { EndpointParams } from "./schema.ts";
 

@@ -1,6 +1,7 @@
 import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, type App } from "../../../../lib/app.ts";
-import { commonErrorResponses, envelopeSchema, errorResponse, ok } from "../../../../lib/envelope.ts";
+import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/schemas.ts";
+import { ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { refusePrivate } from "./refuse-private.ts";
 import { EndpointParams, EndpointSchema, UpdateEndpointBody } from "./schema.ts";

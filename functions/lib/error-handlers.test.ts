@@ -2,11 +2,13 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { config } from "../middleware/config/index.ts";
 import { requestId } from "../middleware/request-id/index.ts";
-import { newApp, notFound, onError } from "./app.ts";
+import { Hono } from "hono";
+import type { AppEnv } from "./context.ts";
+import { notFound, onError } from "./error-handlers.ts";
 
 /** A tiny app wired like functions/index.ts, with routes that fail on purpose. */
 function failingApp() {
-  const app = newApp();
+  const app = new Hono<AppEnv>();
   app.use("*", requestId());
   app.use("*", config());
   app.get("/boom", () => {
