@@ -27,7 +27,7 @@
 //
 //   npm run bench
 //   ROUNDS=3 DURATION=3 WARMUP=5 CONNECTIONS=32 THREADS=1 EVENTS=5000 WARMUP_EVENTS=200
-//   DRAIN_TIMEOUT=60 STARTS=3 WORKERD_STARTS=5 npm run bench
+//   DRAIN_TIMEOUT=60 STARTS=3 WORKERD_STARTS=9 npm run bench
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { writeFileSync } from "node:fs";
@@ -38,7 +38,7 @@ import { bundleBaseline, startBaseline, type RunningBaseline } from "./lib/basel
 import { serverPid } from "./lib/cpu.ts";
 import { median, onCleanup, runBench } from "./lib/processes.ts";
 import { startArrivalReceiver, type ArrivalReceiver } from "./lib/receiver.ts";
-import { timeNpmStart, timeStreamHubWorkerd, timeWorkerdAlone } from "./lib/startup.ts";
+import { timeNpmStart, timeWorkerdStarts } from "./lib/startup.ts";
 import { assertWrkInstalled, wrk, type WrkResult } from "./lib/wrk.ts";
 import { runWebhookBurst, type BurstResult } from "./webhooks.ts";
 
@@ -57,7 +57,7 @@ const EVENTS = setting("EVENTS", 5000);
 const WARMUP_EVENTS = setting("WARMUP_EVENTS", 200);
 const DRAIN_TIMEOUT = setting("DRAIN_TIMEOUT", 60);
 const STARTS = setting("STARTS", 3);
-const WORKERD_STARTS = setting("WORKERD_STARTS", 5);
+const WORKERD_STARTS = setting("WORKERD_STARTS", 9);
 
 const KEY = "APIbench";
 const SECRET = "bench-livekit-secret-0123456789abcdef0123";
@@ -443,8 +443,7 @@ async function main(): Promise<void> {
   await registered.run();
 
   progress(`start-up: workerd alone ×${WORKERD_STARTS}, npm start ×${STARTS}`);
-  const workerdTimes = await timeStreamHubWorkerd(WORKERD_STARTS);
-  const bareWorkerdTimes = await timeWorkerdAlone(WORKERD_STARTS);
+  const { streamhub: workerdTimes, bare: bareWorkerdTimes } = await timeWorkerdStarts(WORKERD_STARTS);
   const startTimes = await timeNpmStart(STARTS);
 
   const baselineRow = (name: string): Row => {
@@ -512,7 +511,7 @@ async function main(): Promise<void> {
         requests: { subscriber, play, publisher: { ...publisher, mints: publisherMints, slotsReserved }, list, health, apps },
         burstBaseline,
         webhookBurst: burst,
-        startup: { npmStartMs: startTimes, workerdAloneMs: workerdTimes },
+        startup: { npmStartMs: startTimes, workerdAloneMs: workerdTimes, bareWorkerdMs: bareWorkerdTimes },
         streamhubOutputBytes,
         rows,
         allMet: unmet.length === 0,

@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { TrieRouter } from "hono/router/trie-router";
 import type { AppEnv } from "./lib/context.ts";
 import { notFound, onError } from "./lib/error-handlers.ts";
+import { describeError, log } from "../core/log.ts";
 import { executionContext } from "./lib/context.ts";
 import { tokenCors } from "./middleware/token-cors/index.ts";
 import { config } from "./middleware/config/index.ts";
@@ -28,15 +29,15 @@ const app = new Hono<AppEnv>({ router: new TrieRouter() });
 
 // The REST API's route table — every resource's routes and their zod schemas, most of
 // what the Worker would otherwise evaluate before serving its first request — is
-// loaded by the first request that needs it (a few tens of milliseconds, once per
-// isolate), then mounted here like any other routes. Health answers without it.
+// loaded on demand (a few tens of milliseconds, once per isolate), then mounted here
+// like any other routes. Health, the dashboard and the pages answer without it; the
+// first of their answers starts loading it in the background, so that the first API
+// request after a start does not wait for it either.
 let api: Promise<void> | undefined;
 let apiMounted = false;
 const needsApi = (path: string) => path.startsWith("/api/v1/") && path !== "/api/v1/health";
-// First of all: the request it loads for is routed again, from the top, once the routes exist.
-app.use("*", async function loadApi(c, next) {
-  if (apiMounted || !needsApi(c.req.path)) return next();
-  api ??= import("./routes/v1/index.ts").then(
+const loadApiTable = (): Promise<void> =>
+  (api ??= import("./routes/v1/index.ts").then(
     ({ v1 }) => {
       app.route("/", v1);
       apiMounted = true;
@@ -46,8 +47,22 @@ app.use("*", async function loadApi(c, next) {
       api = undefined;
       throw error;
     },
-  );
-  await api;
+  ));
+// First of all: the request it loads for is routed again, from the top, once the routes exist.
+app.use("*", async function loadApi(c, next) {
+  if (apiMounted) return next();
+  if (!needsApi(c.req.path)) {
+    await next();
+    // In a later turn than this answer (a timer), so that it is sent first: the API request
+    // that comes next finds the table loaded, or loading.
+    executionContext(c)?.waitUntil(
+      new Promise((resolve) => setTimeout(resolve, 0))
+        .then(loadApiTable)
+        .catch((error: unknown) => log("warn", "loading the REST API's routes failed; the next API request tries again", describeError(error))),
+    );
+    return;
+  }
+  await loadApiTable();
   return app.fetch(c.req.raw, c.env, executionContext(c));
 });
 

@@ -107,3 +107,14 @@ export async function livekit(action: string, input: Record<string, unknown> = {
 export const deliverWebhook = (webhook: { body: string; authorization: string }) =>
   api("POST", "/api/v1/webhooks/livekit", { token: null, body: webhook.body, headers: { Authorization: webhook.authorization, "Content-Type": "application/webhook+json" } });
 
+
+/** Whether `promise` settles within a few milliseconds (it is not waiting on anything that will not come). */
+export async function settled(promise: Promise<unknown>, withinMs = 10): Promise<boolean> {
+  let done = false;
+  void promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await new Promise((resolve) => setTimeout(resolve, withinMs));
+  return done;
+}

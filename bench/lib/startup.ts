@@ -49,7 +49,7 @@ export function timeStreamHubWorkerd(runs: number): Promise<number[]> {
   }));
 }
 
-export async function timeWorkerdAlone(runs: number): Promise<number[]> {
+async function timeBareWorkerd(runs: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const baseline = await startBaseline();
@@ -57,4 +57,19 @@ export async function timeWorkerdAlone(runs: number): Promise<number[]> {
     await baseline.stop();
   }
   return times;
+}
+
+/**
+ * StreamHub's bundle and the bare Worker under workerd, started in turns:
+ * on this VM the same start takes from 100 to 170 ms as the host's load moves
+ * over minutes, so each StreamHub start is paired with a bare one beside it.
+ */
+export async function timeWorkerdStarts(runs: number): Promise<{ streamhub: number[]; bare: number[] }> {
+  const streamhub: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    streamhub.push(...(await timeStreamHubWorkerd(1)));
+    bare.push(...(await timeBareWorkerd(1)));
+  }
+  return { streamhub, bare };
 }

@@ -7,23 +7,34 @@ const LIVEKIT_PROBE_TTL_MS = 5_000;
 const LIVEKIT_PROBE_TIMEOUT_MS = 1_500;
 type Probe = { reachable: boolean; reason: string | null; checkedAt: number };
 let livekitProbe: (Probe & { url: string }) | undefined;
-// The probe under way: requests arriving meanwhile wait for it rather than each opening a connection.
-let inFlight: { url: string; probe: Promise<Probe> } | undefined;
+// The probe under way, if any: when it started, not its promise. A request never waits on a
+// promise another request started: workerd ties the probe's fetch to the request that made it,
+// and if that request is cancelled (a load balancer giving up, a client closing its
+// connection) the fetch never settles, and every request waiting on it would hang into a 500.
+let probing: { url: string; since: number } | undefined;
 
 /**
- * Whether LiveKit answers, at most one probe per 5 s whatever the traffic.
- * The reason names no address: the health route is public. The address goes
- * to the log, once each time reachability changes, while LiveKit is
- * configured (a node run for its API alone is not warned about every start).
+ * Whether LiveKit answers, at most one probe per 5 s whatever the traffic:
+ * while one is under way, the others get the last answer (at most one probe's
+ * time older). Only before the first answer does each request probe for
+ * itself. The reason names no address: the health route is public. The
+ * address goes to the log, once each time reachability changes, while LiveKit
+ * is configured (a node run for its API alone is not warned about every start).
  */
 export async function livekitReachable(livekitUrl: string, configured: boolean): Promise<Probe> {
-  if (livekitProbe && livekitProbe.url === livekitUrl && Date.now() - livekitProbe.checkedAt < LIVEKIT_PROBE_TTL_MS) return livekitProbe;
-  if (inFlight?.url === livekitUrl) return inFlight.probe;
-  const probe = probeLiveKit(livekitUrl, configured).finally(() => {
-    if (inFlight?.probe === probe) inFlight = undefined;
-  });
-  inFlight = { url: livekitUrl, probe };
-  return probe;
+  const now = Date.now();
+  const known = livekitProbe?.url === livekitUrl ? livekitProbe : undefined;
+  if (known && now - known.checkedAt < LIVEKIT_PROBE_TTL_MS) return known;
+  // A probe that outlived its timeout belongs to a request that was cancelled: it no longer counts.
+  const underWay = probing?.url === livekitUrl && now - probing.since < LIVEKIT_PROBE_TIMEOUT_MS + 1_000;
+  if (known && underWay) return known;
+  const mine = { url: livekitUrl, since: now };
+  probing = mine;
+  try {
+    return await probeLiveKit(livekitUrl, configured);
+  } finally {
+    if (probing === mine) probing = undefined;
+  }
 }
 
 async function probeLiveKit(livekitUrl: string, configured: boolean): Promise<Probe> {

@@ -12,33 +12,35 @@ import { livekitClients } from "../../../../core/livekit.ts";
 let startedAt: number | undefined;
 
 /**
- * Whether actor storage answers, asked of the Registry at most once a second,
- * and once for every request that finds the answer stale meanwhile: health is
- * polled by load balancers and monitors, and each poll must not be a call into
- * the one global actor.
+ * Whether actor storage answers, asked of the Registry at most once a second
+ * (health is polled by load balancers and monitors, and each poll must not be
+ * a call into the one global actor). While one request asks, the others get
+ * the last answer; only before the first answer does each ask for itself. No
+ * request waits on another's call: if the request that made it is cancelled,
+ * workerd never settles it (see lib/livekit-probe.ts).
  */
 const STORAGE_PROBE_TTL_MS = 1_000;
+/** A call older than this belongs to a cancelled request and no longer holds the others back. */
+const STORAGE_PROBE_GIVE_UP_MS = 5_000;
 let storageProbe: { ok: boolean; checkedAt: number } | undefined;
-let storageAsking: Promise<boolean> | undefined;
+let storageAsking: { since: number } | undefined;
 
-async function askStorage(env: Env, requestId: string): Promise<boolean> {
+export async function storageOk(env: Env, requestId: string): Promise<boolean> {
+  const now = Date.now();
+  if (storageProbe && now - storageProbe.checkedAt < STORAGE_PROBE_TTL_MS) return storageProbe.ok;
+  if (storageProbe && storageAsking && now - storageAsking.since < STORAGE_PROBE_GIVE_UP_MS) return storageProbe.ok;
+  const mine = { since: now };
+  storageAsking = mine;
   let ok = false;
   try {
     ok = (await registry(env).health()).ok;
   } catch (error) {
     log("error", "health: registry storage check failed", { requestId, ...describeError(error) });
+  } finally {
+    if (storageAsking === mine) storageAsking = undefined;
   }
   storageProbe = { ok, checkedAt: Date.now() };
   return ok;
-}
-
-function storageOk(env: Env, requestId: string): Promise<boolean> | boolean {
-  if (storageProbe && Date.now() - storageProbe.checkedAt < STORAGE_PROBE_TTL_MS) return storageProbe.ok;
-  // Callers that come while it is asked share the answer (all within this isolate).
-  storageAsking ??= askStorage(env, requestId).finally(() => {
-    storageAsking = undefined;
-  });
-  return storageAsking;
 }
 
 /** The answer; its OpenAPI description is `healthRoute` (./schema.ts), kept off this path. */
