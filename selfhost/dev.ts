@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ConfigError, configSchema } from "../core/config.ts";
+import { ConfigError, configSettings } from "../core/config.ts";
 import { parseNodeConfig } from "./node-config.ts";
 import { ASSETS_DIR, ROOT, toolEnv } from "./build.ts";
 import { loadOrCreateSecrets } from "./secrets.ts";
@@ -26,7 +26,7 @@ const { secrets, created } = loadOrCreateSecrets(dataDir);
 // the settings of this process (they win) and the generated secrets go into
 // one file readable by this user only, so no secret shows in `ps`.
 const settings = new Map<string, string>(Object.entries(secrets));
-for (const name of Object.keys(configSchema.shape)) {
+for (const name of Object.keys(configSettings)) {
   const value = process.env[name];
   if (value) settings.set(name, value);
 }

@@ -3,10 +3,17 @@
 // parsed by selfhost/start.ts (and the CLI) alongside the Worker's settings
 // (core/config.ts), with the same rules for unset and empty variables.
 import * as z from "zod/mini";
-import { ConfigError, integer, withDefault, type ConfigIssue } from "../core/config.ts";
+import { ConfigError, unsetIfEmpty, type ConfigIssue } from "../core/config.ts";
+
+/** Unset or empty: `fallback`, parsed like a given value (so "8080" becomes 8080 either way). */
+const withDefault = <T extends z.ZodMiniType>(schema: T, fallback: z.input<T>) =>
+  z.pipe(z.transform(unsetIfEmpty), z.prefault(schema, fallback as never) as unknown as z.ZodMiniType<z.output<T>, unknown>);
+
+/** A whole number from a variable's text ("10"), checked by `checks`. */
+const integer = (checks: z.core.$ZodCheck<number>[], error: string) => z.pipe(z.coerce.number({ error }), z.int({ error }).check(...checks));
 
 const port = (max: number, message: string) =>
-  integer([z.minimum(1, "must be a port number"), z.maximum(max, message)], "must be a port number", "must be a port number");
+  integer([z.minimum(1, "must be a port number"), z.maximum(max, message)], "must be a port number");
 
 export const nodeConfigSchema = z.object({
   DATA_DIR: withDefault(z.string(), "./data"),
