@@ -84,6 +84,7 @@ describe("configuration", () => {
     ["TRUST_CLOUDFLARE", "yes", ["must be 0, 1, true or false"]],
     ["AUTH_RATE_LIMIT_MAX", "0", ["must be positive"]],
     ["AUTH_RATE_LIMIT_MAX", "1.5", ["must be an integer"]],
+    ["AUTH_RATE_LIMIT_MAX", "-1.5", ["must be an integer"]],
     ["AUTH_RATE_LIMIT_MAX", "abc", ["must be a number"]],
     ["REQUEST_LOG_LEVEL", "x", ["must be debug, info, warn, error or off"]],
     ["LIVE_SWEEP_INTERVAL_S", "-1", ["must be 0 or more"]],

@@ -31,7 +31,7 @@ type Reader<T> = (value: unknown) => T;
 const text =
   (...checks: [RegExp | number, string][]): Reader<string> =>
   (value) => {
-    if (typeof value !== "string") throw new Refused([`must be text, not a ${typeof value}`]);
+    if (typeof value !== "string") throw new Refused([`must be text (it is a ${typeof value})`]);
     const failed = checks.filter(([rule]) => (typeof rule === "number" ? value.length < rule : !rule.test(value)));
     if (failed.length > 0) throw new Refused(failed.map(([, message]) => message));
     return value;
@@ -65,6 +65,8 @@ const integer =
   (value) => {
     const n = Number(value);
     if (!Number.isFinite(n)) throw new Refused(["must be a number"]);
+    // As zod: a fraction is said alone; a whole number too large to be exact is also checked against the rest.
+    if (!Number.isInteger(n)) throw new Refused(["must be an integer"]);
     const failed = [...(Number.isSafeInteger(n) ? [] : ["must be an integer"]), ...checks.filter(([ok]) => !ok(n)).map(([, message]) => message)];
     if (failed.length > 0) throw new Refused(failed);
     return n;
@@ -84,7 +86,8 @@ const commaList =
       try {
         return [item(entry)];
       } catch (error) {
-        problems.push(...(error as Refused).messages);
+        if (!(error instanceof Refused)) throw error;
+        problems.push(...error.messages);
         return [];
       }
     });

@@ -33,36 +33,39 @@ const app = new Hono<AppEnv>({ router: new TrieRouter() });
 // like any other routes. Health, the dashboard and the pages answer without it; the
 // first of their answers starts loading it in the background, so that the first API
 // request after a start does not wait for it either.
-let api: Promise<void> | undefined;
 let apiMounted = false;
+// A background load that failed is not tried again in the background (the same error would
+// come back, and be logged, on every request); API requests still try, and say why they fail.
+let preloadFailed = false;
 const needsApi = (path: string) => path.startsWith("/api/v1/") && path !== "/api/v1/health";
-const loadApiTable = (): Promise<void> =>
-  (api ??= import("./routes/v1/index.ts").then(
-    ({ v1 }) => {
-      app.route("/", v1);
-      apiMounted = true;
-    },
-    (error: unknown) => {
-      // Not kept as the answer for every request to come: the next one tries again.
-      api = undefined;
-      throw error;
-    },
-  ));
+// Each caller imports for itself rather than awaiting a promise another request made (see
+// lib/shared-answer.ts for why); the module is evaluated once, and mounted once.
+async function mountApi(): Promise<void> {
+  const { v1 } = await import("./routes/v1/index.ts");
+  if (apiMounted) return;
+  app.route("/", v1);
+  apiMounted = true;
+}
 // First of all: the request it loads for is routed again, from the top, once the routes exist.
 app.use("*", async function loadApi(c, next) {
   if (apiMounted) return next();
   if (!needsApi(c.req.path)) {
     await next();
     // In a later turn than this answer (a timer), so that it is sent first: the API request
-    // that comes next finds the table loaded, or loading.
-    executionContext(c)?.waitUntil(
-      new Promise((resolve) => setTimeout(resolve, 0))
-        .then(loadApiTable)
-        .catch((error: unknown) => log("warn", "loading the REST API's routes failed; the next API request tries again", describeError(error))),
-    );
+    // that comes next finds the table loaded.
+    if (!preloadFailed) {
+      executionContext(c)?.waitUntil(
+        new Promise((resolve) => setTimeout(resolve, 0))
+          .then(mountApi)
+          .catch((error: unknown) => {
+            preloadFailed = true;
+            log("warn", "loading the REST API's routes failed; API requests will try again", describeError(error));
+          }),
+      );
+    }
     return;
   }
-  await loadApiTable();
+  await mountApi();
   return app.fetch(c.req.raw, c.env, executionContext(c));
 });
 

@@ -11,7 +11,7 @@ describe("the REST API's route table after a start", () => {
     const ctx = createExecutionContext();
     const response = await app.fetch(new Request("http://streamhub.test/api/v1/health"), env, ctx);
     expect(response.status).toBe(200);
-    // The answer came first: the load waits for a later turn.
+    // The answer did not wait for it.
     expect(apiRoutes()).toBe(0);
     await waitOnExecutionContext(ctx);
     expect(apiRoutes()).toBeGreaterThan(10);

@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { settled } from "../testing.ts";
 import { livekitReachable } from "./livekit-probe.ts";
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 
 /** A fetch that answers only when told to, counting its calls. */
 function heldFetch() {
@@ -15,6 +18,7 @@ function heldFetch() {
   };
 }
 
+const later = (ms: number) => vi.setSystemTime(Date.now() + ms);
 
 // workerd ties a fetch to the request that made it: if that request is cancelled, the
 // fetch never settles, and a request waiting on it hangs into workerd's own 500 (seen
@@ -28,26 +32,39 @@ describe("the LiveKit probe", () => {
     fetches.answerAll();
     expect(await first).toMatchObject({ reachable: true });
 
-    vi.setSystemTime(Date.now() + 6_000); // past the 5 s cache
+    later(6_000); // past the 5 s cache
     const prober = livekitReachable(url, false);
     const meanwhile = livekitReachable(url, false);
     expect(await settled(meanwhile)).toBe(true);
     expect(await settled(prober)).toBe(false);
     expect(fetches.spy).toHaveBeenCalledTimes(2);
-    fetches.answerAll();
+    fetches.answer(1);
     expect(await prober).toMatchObject({ reachable: true });
-    vi.useRealTimers();
   });
 
-  it("before any answer, each call probes for itself; a probe that never settles holds nothing back", async () => {
+  it("before any answer, the others wait for the first probe's answer without probing themselves", async () => {
     const url = "http://livekit-b.test";
     const fetches = heldFetch();
-    const abandoned = livekitReachable(url, false);
+    const first = livekitReachable(url, false);
     const second = livekitReachable(url, false);
-    expect(fetches.spy).toHaveBeenCalledTimes(2);
-    // The first caller's fetch never answers (its request was cancelled); the second is not held by it.
-    fetches.answer(1);
+    expect(await settled(second, 50)).toBe(false);
+    expect(fetches.spy).toHaveBeenCalledTimes(1);
+    fetches.answer(0);
+    expect(await first).toMatchObject({ reachable: true });
     expect(await second).toMatchObject({ reachable: true });
-    expect(await settled(abandoned)).toBe(false);
+  });
+
+  it("a probe that never settles (its request was cancelled) holds the others back only until its timeout", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const url = "http://livekit-c.test";
+    const fetches = heldFetch();
+    void livekitReachable(url, false); // never answered
+    const waiting = livekitReachable(url, false);
+    expect(await settled(waiting, 50)).toBe(false);
+    later(3_000); // past the probe's 1.5 s timeout and its margin
+    await settled(waiting, 50);
+    expect(fetches.spy).toHaveBeenCalledTimes(2);
+    fetches.answer(1);
+    expect(await waiting).toMatchObject({ reachable: true });
   });
 });

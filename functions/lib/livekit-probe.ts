@@ -1,43 +1,30 @@
 // Whether the LiveKit server answers: health and /metrics both report it.
 import { log } from "../../core/log.ts";
 import { hostOf, transportFailure } from "../../core/transport.ts";
+import { SharedAnswer } from "./shared-answer.ts";
 
 // The probe is cached so that a public endpoint cannot be used to make the node hammer LiveKit.
 const LIVEKIT_PROBE_TTL_MS = 5_000;
 const LIVEKIT_PROBE_TIMEOUT_MS = 1_500;
 type Probe = { reachable: boolean; reason: string | null; checkedAt: number };
-let livekitProbe: (Probe & { url: string }) | undefined;
-// The probe under way, if any: when it started, not its promise. A request never waits on a
-// promise another request started: workerd ties the probe's fetch to the request that made it,
-// and if that request is cancelled (a load balancer giving up, a client closing its
-// connection) the fetch never settles, and every request waiting on it would hang into a 500.
-let probing: { url: string; since: number } | undefined;
+// One per LiveKit URL (there is one, from the settings; tests use several).
+const probes = new Map<string, SharedAnswer<Probe>>();
 
 /**
  * Whether LiveKit answers, at most one probe per 5 s whatever the traffic:
- * while one is under way, the others get the last answer (at most one probe's
- * time older). Only before the first answer does each request probe for
- * itself. The reason names no address: the health route is public. The
- * address goes to the log, once each time reachability changes, while LiveKit
- * is configured (a node run for its API alone is not warned about every start).
+ * while one is under way, the others get the last answer (see SharedAnswer).
+ * The reason names no address: the health route is public. The address goes
+ * to the log, once each time reachability changes, while LiveKit is
+ * configured (a node run for its API alone is not warned about every start).
  */
-export async function livekitReachable(livekitUrl: string, configured: boolean): Promise<Probe> {
-  const now = Date.now();
-  const known = livekitProbe?.url === livekitUrl ? livekitProbe : undefined;
-  if (known && now - known.checkedAt < LIVEKIT_PROBE_TTL_MS) return known;
-  // A probe that outlived its timeout belongs to a request that was cancelled: it no longer counts.
-  const underWay = probing?.url === livekitUrl && now - probing.since < LIVEKIT_PROBE_TIMEOUT_MS + 1_000;
-  if (known && underWay) return known;
-  const mine = { url: livekitUrl, since: now };
-  probing = mine;
-  try {
-    return await probeLiveKit(livekitUrl, configured);
-  } finally {
-    if (probing === mine) probing = undefined;
-  }
+export function livekitReachable(livekitUrl: string, configured: boolean): Promise<Probe> {
+  let shared = probes.get(livekitUrl);
+  if (!shared) probes.set(livekitUrl, (shared = new SharedAnswer<Probe>(LIVEKIT_PROBE_TTL_MS, LIVEKIT_PROBE_TIMEOUT_MS + 1_000)));
+  const last = shared.last;
+  return shared.get(() => probeLiveKit(livekitUrl, configured, last));
 }
 
-async function probeLiveKit(livekitUrl: string, configured: boolean): Promise<Probe> {
+async function probeLiveKit(livekitUrl: string, configured: boolean, last: Probe | undefined): Promise<Probe> {
   const checkedAt = Date.now();
   let reason: string | null = null;
   try {
@@ -49,9 +36,8 @@ async function probeLiveKit(livekitUrl: string, configured: boolean): Promise<Pr
     reason = `the configured LiveKit (LIVEKIT_URL) does not answer (${transportFailure(error)})`;
   }
   const reachable = reason === null;
-  if (configured && (!livekitProbe || livekitProbe.url !== livekitUrl || livekitProbe.reachable !== reachable)) {
+  if (configured && last?.reachable !== reachable) {
     log(reachable ? "info" : "warn", reachable ? "LiveKit answers" : "LiveKit does not answer", { livekit: hostOf(livekitUrl), ...(reason ? { reason } : {}) });
   }
-  livekitProbe = { url: livekitUrl, reachable, reason, checkedAt };
-  return livekitProbe;
+  return { reachable, reason, checkedAt };
 }

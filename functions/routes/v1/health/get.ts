@@ -5,6 +5,7 @@ import type { AppEnv } from "../../../lib/context.ts";
 import { ok } from "../../../lib/envelope.ts";
 import type { Health } from "./schema.ts";
 import { livekitReachable } from "../../../lib/livekit-probe.ts";
+import { SharedAnswer } from "../../../lib/shared-answer.ts";
 import { describeError, log } from "../../../../core/log.ts";
 import { livekitClients } from "../../../../core/livekit.ts";
 
@@ -14,33 +15,21 @@ let startedAt: number | undefined;
 /**
  * Whether actor storage answers, asked of the Registry at most once a second
  * (health is polled by load balancers and monitors, and each poll must not be
- * a call into the one global actor). While one request asks, the others get
- * the last answer; only before the first answer does each ask for itself. No
- * request waits on another's call: if the request that made it is cancelled,
- * workerd never settles it (see lib/livekit-probe.ts).
+ * a call into the one global actor); while one request asks, the others get
+ * the last answer (lib/shared-answer.ts). A call older than 5 s belongs to a
+ * cancelled request and no longer holds the others back.
  */
-const STORAGE_PROBE_TTL_MS = 1_000;
-/** A call older than this belongs to a cancelled request and no longer holds the others back. */
-const STORAGE_PROBE_GIVE_UP_MS = 5_000;
-let storageProbe: { ok: boolean; checkedAt: number } | undefined;
-let storageAsking: { since: number } | undefined;
+const storage = new SharedAnswer<boolean>(1_000, 5_000);
 
-export async function storageOk(env: Env, requestId: string): Promise<boolean> {
-  const now = Date.now();
-  if (storageProbe && now - storageProbe.checkedAt < STORAGE_PROBE_TTL_MS) return storageProbe.ok;
-  if (storageProbe && storageAsking && now - storageAsking.since < STORAGE_PROBE_GIVE_UP_MS) return storageProbe.ok;
-  const mine = { since: now };
-  storageAsking = mine;
-  let ok = false;
-  try {
-    ok = (await registry(env).health()).ok;
-  } catch (error) {
-    log("error", "health: registry storage check failed", { requestId, ...describeError(error) });
-  } finally {
-    if (storageAsking === mine) storageAsking = undefined;
-  }
-  storageProbe = { ok, checkedAt: Date.now() };
-  return ok;
+export function storageOk(env: Env, requestId: string): Promise<boolean> {
+  return storage.get(async () => {
+    try {
+      return (await registry(env).health()).ok;
+    } catch (error) {
+      log("error", "health: registry storage check failed", { requestId, ...describeError(error) });
+      return false;
+    }
+  });
 }
 
 /** The answer; its OpenAPI description is `healthRoute` (./schema.ts), kept off this path. */
