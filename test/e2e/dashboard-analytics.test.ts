@@ -19,6 +19,8 @@ const KEY = "APIe2edashboardcharts";
 const SECRET = "e2e-dashboard-charts-secret-0123456789abc";
 const TOKEN = "sk_dashboard_charts_token_0123456789abcdefg";
 const VIEWER = { email: "analyst@charts.test", password: "a-long-reading-password-1" };
+// Also the name of a link on the overview ("Charts"): links to the app are matched exactly, or a click made before
+// the apps page replaced the overview finds two.
 const APP = "charts";
 const STREAM = `${APP}-show/host`;
 
@@ -71,7 +73,7 @@ describe("the dashboard's analytics: history as charts and session reports (issu
   it("teaches when there is no history, then shows a stream with two viewers: peak 2 in the chart, its table and slider, the session report and the CSVs", async () => {
     const page = await signIn();
     await page.getByRole("link", { name: "Apps" }).click();
-    await page.getByRole("link", { name: APP }).click();
+    await page.getByRole("link", { name: APP, exact: true }).click();
     await page.getByRole("navigation", { name: "This app" }).getByRole("link", { name: "Analytics and session reports" }).click();
 
     // Nothing was ever live: say when numbers appear and how long each resolution is kept.
@@ -89,7 +91,7 @@ describe("the dashboard's analytics: history as charts and session reports (issu
     await standin.join((await call(node.url, "GET", `/api/v1/apps/${APP}/play-token/show`)).body.data.token);
 
     // From the stream's details on the app's page to its session report, live: peak 2 so far.
-    await page.getByRole("link", { name: APP }).click();
+    await page.getByRole("link", { name: APP, exact: true }).click();
     const row = page.locator("tr[data-stream]").filter({ hasText: "host" });
     await row.locator("td.viewers").getByText("2", { exact: true }).waitFor();
     // The app's figures now (GET /apps/{app}/stats) and the node's on the overview (GET /stats), refreshed by themselves.
@@ -97,7 +99,7 @@ describe("the dashboard's analytics: history as charts and session reports (issu
     await page.getByRole("link", { name: "Overview" }).click();
     await page.getByText("1 stream, 2 viewers", { exact: true }).waitFor({ timeout: 15_000 });
     await page.getByRole("link", { name: "Apps" }).click();
-    await page.getByRole("link", { name: APP }).click();
+    await page.getByRole("link", { name: APP, exact: true }).click();
     await row.getByRole("button", { name: "Details of host in show" }).click();
     await page.getByRole("region", { name: `Stream ${STREAM}` }).getByRole("link", { name: "Session reports of this stream" }).click();
     const sessions = page.getByRole("region", { name: `Sessions of ${STREAM}` });
