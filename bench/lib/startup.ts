@@ -41,7 +41,7 @@ export function timeNpmStart(runs: number): Promise<number[]> {
 }
 
 /** StreamHub's own bundle under plain workerd, as selfhost/start.ts runs it. */
-export function timeStreamHubWorkerd(runs: number): Promise<number[]> {
+function timeStreamHubWorkerd(runs: number): Promise<number[]> {
   return timeToHealth(runs, (dataDir, port) => ({
     command: workerdBinary,
     args: ["serve", `${ROOT}selfhost/workerd.capnp`, "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `data=${dataDir}`, "--directory-path", `assets=${ROOT}web/dist`],
