@@ -1,9 +1,9 @@
 // The composition root: builds the Worker, applies the global middleware,
 // mounts the API and the routes outside it, exports the actor classes.
 // Behaviour lives in the files it imports, not here.
-import { Hono } from "hono";
-import { TrieRouter } from "hono/router/trie-router";
+import { Hono, type Context, type Next } from "hono";
 import type { AppEnv } from "./lib/context.ts";
+import { CachedTrieRouter } from "./lib/cached-router.ts";
 import { notFound, onError } from "./lib/error-handlers.ts";
 import { describeError, log } from "../core/log.ts";
 import { executionContext } from "./lib/context.ts";
@@ -25,7 +25,8 @@ import { healthApi } from "./routes/v1/health/index.ts";
 // Plain Hono, with a router that takes routes after the first request: the REST API's are added
 // on demand (below), and with them zod and the OpenAPI machinery, which nothing here needs.
 // (Hono's default, SmartRouter, would pick the same TrieRouter for this route table anyway.)
-const app = new Hono<AppEnv>({ router: new TrieRouter() });
+// Its answers are remembered per path (lib/cached-router.ts).
+const app = new Hono<AppEnv>({ router: new CachedTrieRouter() });
 
 // The REST API's route table — every resource's routes and their zod schemas, most of
 // what the Worker would otherwise evaluate before serving its first request — is
@@ -47,8 +48,11 @@ async function mountApi(): Promise<void> {
   apiMounted = true;
 }
 // First of all: the request it loads for is routed again, from the top, once the routes exist.
-app.use("*", async function loadApi(c, next) {
-  if (apiMounted) return next();
+// Once they do, a plain pass-through (not async: no promise of its own on every request).
+app.use("*", function loadApi(c, next) {
+  return apiMounted ? next() : beforeApiLoaded(c, next);
+});
+async function beforeApiLoaded(c: Context<AppEnv>, next: Next): Promise<Response | void> {
   if (!needsApi(c.req.path)) {
     await next();
     // In a later turn than this answer (a timer), so that it is sent first: the API request
@@ -67,7 +71,7 @@ app.use("*", async function loadApi(c, next) {
   }
   await mountApi();
   return app.fetch(c.req.raw, c.env, executionContext(c));
-});
+}
 
 app.use("*", requestId());
 app.use("*", requestLog());

@@ -31,6 +31,14 @@ describe("toolchain", () => {
     expect(fromToml! <= supported).toBe(true);
   });
 
+  it("runs the bench's baseline with the node's own V8 flags", () => {
+    const flagsOf = (config: string) => /^\s*v8Flags\s*=\s*\[(.*)\],$/m.exec(config)?.[1];
+    const node = flagsOf(capnp);
+    // The young generation's cap (see the comment there) is what keeps the node's p99 down.
+    expect(node).toContain('"--max-semi-space-size=4"');
+    expect(flagsOf(readFileSync(`${ROOT}bench/baseline/workerd.capnp`, "utf8"))).toBe(node);
+  });
+
   it("binds every setting of the config schema into the workerd config", () => {
     for (const variable of Object.keys(configSettings)) {
       expect(capnp, variable).toContain(`(name = "${variable}", fromEnvironment = "${variable}")`);

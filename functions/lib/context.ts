@@ -28,5 +28,7 @@ declare module "hono" {
     auth: AuthContext;
     /** middleware/authorize, on routes with `{app}`: that app, loaded once and checked against the caller. */
     app: AppRecord;
+    /** lib/route-pattern: the pattern of the route that answered, found once after the handlers ran. */
+    routePattern: string;
   }
 }

@@ -1,8 +1,6 @@
 import type { Context } from "hono";
 import { matchedRoutes } from "hono/route";
 
-// Asked twice per request (the access log and the HTTP metrics), both after the handlers ran: found once.
-const patterns = new WeakMap<Context, string>();
 
 /**
  * The route pattern that answered (`/api/v1/apps/:app/streams/:id`), never the
@@ -14,8 +12,10 @@ const patterns = new WeakMap<Context, string>();
  * catch-all, `/*`).
  */
 export function routePattern(c: Context): string {
-  let pattern = patterns.get(c);
-  if (pattern === undefined) patterns.set(c, (pattern = patternOf(c)));
+  // Asked twice per request (the access log and the HTTP metrics), both after the handlers ran: found
+  // once, and kept on the context (not in a WeakMap keyed by it, whose entries cost the collector more).
+  let pattern = c.get("routePattern");
+  if (pattern === undefined) c.set("routePattern", (pattern = patternOf(c)));
   return pattern;
 }
 

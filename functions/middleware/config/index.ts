@@ -7,7 +7,8 @@ import { configFromEnv } from "../../../core/config.ts";
  * which `onError` answers with 503 `misconfigured` naming the variable.
  */
 export const config = (): MiddlewareHandler<{ Bindings: Env }> =>
-  async function config(c, next) {
+  // Not async: a layer every request passes through allocates no promise of its own.
+  function config(c, next) {
     c.set("config", configFromEnv(c.env));
-    await next();
+    return next();
   };

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "../../lib/errors.ts";
 import { jsonShapeProblem } from "./shape.ts";
@@ -72,42 +72,45 @@ function limitFor(maxBytes: number): MiddlewareHandler {
 }
 
 export const jsonBody = (options: { maxBytes: (c: Parameters<MiddlewareHandler>[0]) => number }): MiddlewareHandler =>
-  async function jsonBody(c, next) {
-    if (!WITH_BODY.has(c.req.method) || !hasBody(c.req.raw)) return next();
-
-    if (!isJson(c.req.header("Content-Type")) && !isBeacon(c)) {
-      throw new ApiError("unsupported_media_type", "request body must be JSON (Content-Type: application/json)");
-    }
-
-    const maxBytes = options.maxBytes(c);
-    const tooLarge = () => new ApiError("payload_too_large", `request body is larger than ${maxBytes} bytes`);
-    if (Number(c.req.header("Content-Length") ?? 0) > maxBytes) {
-      // Read the declared body before answering: a server that answers while the
-      // client is still sending makes most clients report a broken pipe, not the 413.
-      await drain(c.req.raw.body, DRAIN_MAX_BYTES);
-      throw tooLarge();
-    }
-    // Bodies without a declared length are counted as they stream in.
-    const limit = limitFor(maxBytes);
-    return limit(c, async () => {
-      const bytes = await c.req.arrayBuffer();
-      // Before decoding and parsing: what a caller without credentials can make the node do is read its bytes once.
-      const problem = jsonShapeProblem(new Uint8Array(bytes));
-      if (problem) throw new ApiError("json_too_complex", problem);
-      let text: string;
-      let parsed: unknown;
-      try {
-        // Strict UTF-8: bytes that are not text are an error, not replacement characters in stored names.
-        text = strictUtf8.decode(bytes);
-        parsed = JSON.parse(text);
-      } catch {
-        throw new ApiError("malformed_json", "request body is not valid UTF-8 JSON");
-      }
-      // Parsed once: Hono's validators read c.req.json(), which answers from the cache.
-      // Without it Hono would turn the cached bytes into a Response and parse them again.
-      // (Hono keeps promises in bodyCache, whatever its type says.)
-      c.req.bodyCache.json = Promise.resolve(parsed);
-      c.req.bodyCache.text = Promise.resolve(text) as unknown as string;
-      await next();
-    });
+  // Not async: a request without a body (most of them) passes through without a layer of its own.
+  function jsonBody(c, next) {
+    return WITH_BODY.has(c.req.method) && hasBody(c.req.raw) ? readJson(c, next, options.maxBytes(c)) : next();
   };
+
+/** Checks and parses a request's body, caching it for the validators (see jsonBody). */
+async function readJson(c: Context, next: Next, maxBytes: number): Promise<Response | void> {
+  if (!isJson(c.req.header("Content-Type")) && !isBeacon(c)) {
+    throw new ApiError("unsupported_media_type", "request body must be JSON (Content-Type: application/json)");
+  }
+
+  const tooLarge = () => new ApiError("payload_too_large", `request body is larger than ${maxBytes} bytes`);
+  if (Number(c.req.header("Content-Length") ?? 0) > maxBytes) {
+    // Read the declared body before answering: a server that answers while the
+    // client is still sending makes most clients report a broken pipe, not the 413.
+    await drain(c.req.raw.body, DRAIN_MAX_BYTES);
+    throw tooLarge();
+  }
+  // Bodies without a declared length are counted as they stream in.
+  const limit = limitFor(maxBytes);
+  return limit(c, async () => {
+    const bytes = await c.req.arrayBuffer();
+    // Before decoding and parsing: what a caller without credentials can make the node do is read its bytes once.
+    const problem = jsonShapeProblem(new Uint8Array(bytes));
+    if (problem) throw new ApiError("json_too_complex", problem);
+    let text: string;
+    let parsed: unknown;
+    try {
+      // Strict UTF-8: bytes that are not text are an error, not replacement characters in stored names.
+      text = strictUtf8.decode(bytes);
+      parsed = JSON.parse(text);
+    } catch {
+      throw new ApiError("malformed_json", "request body is not valid UTF-8 JSON");
+    }
+    // Parsed once: Hono's validators read c.req.json(), which answers from the cache.
+    // Without it Hono would turn the cached bytes into a Response and parse them again.
+    // (Hono keeps promises in bodyCache, whatever its type says.)
+    c.req.bodyCache.json = Promise.resolve(parsed);
+    c.req.bodyCache.text = Promise.resolve(text) as unknown as string;
+    await next();
+  });
+}

@@ -1,8 +1,24 @@
 import type { MiddlewareHandler } from "hono";
-import { toBase64Url, randomBytes } from "../../../core/crypto/encoding.ts";
+import { toBase64Url } from "../../../core/crypto/encoding.ts";
 
 /** An id Caddy or a client may pass in; anything else is replaced so logs cannot be forged. */
 const ACCEPTED = /^[A-Za-z0-9._-]{8,64}$/;
+
+const ID_BYTES = 12;
+// Random bytes for 256 ids, refilled in place when used up: one call to the system's generator
+// (and no new buffer) per 256 requests, instead of a buffer per request for the collector to free.
+const pool = new Uint8Array(ID_BYTES * 256);
+let used = pool.length;
+
+/** `req_` and 12 fresh random bytes in base64url: unguessable and, for practical purposes, unique. */
+export function newRequestId(): string {
+  if (used === pool.length) {
+    crypto.getRandomValues(pool);
+    used = 0;
+  }
+  const bytes = pool.subarray(used, (used += ID_BYTES));
+  return `req_${toBase64Url(bytes)}`;
+}
 
 /**
  * Gives every request an id, echoed in `X-Request-Id` and in every error body,
@@ -11,7 +27,7 @@ const ACCEPTED = /^[A-Za-z0-9._-]{8,64}$/;
 export const requestId = (): MiddlewareHandler =>
   async function requestId(c, next) {
     const incoming = c.req.header("X-Request-Id");
-    const id = incoming && ACCEPTED.test(incoming) ? incoming : `req_${toBase64Url(randomBytes(12))}`;
+    const id = incoming && ACCEPTED.test(incoming) ? incoming : newRequestId();
     c.set("requestId", id);
     // Set before the response exists, so it is built with it (setting it after would copy the response).
     c.header("X-Request-Id", id);

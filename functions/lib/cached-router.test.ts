@@ -1,0 +1,83 @@
+import { Hono } from "hono";
+import { TrieRouter } from "hono/router/trie-router";
+import { describe, expect, it } from "vitest";
+import { CachedTrieRouter, REMEMBERED_PATHS, REMEMBERED_PATH_MAX_LENGTH } from "./cached-router.ts";
+
+const ROUTES: [string, string][] = [
+  ["ALL", "*"],
+  ["ALL", "/api/*"],
+  ["GET", "/api/v1/health"],
+  ["GET", "/api/v1/apps"],
+  ["POST", "/api/v1/apps"],
+  ["GET", "/api/v1/apps/:app"],
+  ["POST", "/api/v1/apps/:app/tokens"],
+  ["GET", "/api/v1/apps/:app/play-token/:room"],
+  ["GET", "/hls/:app/:room/:file{.+\\.(m3u8|ts)}"],
+  ["GET", "/*"],
+];
+
+/** The same table in both routers; each handler is its route's name. */
+function routers() {
+  const cached = new CachedTrieRouter<string>();
+  const trie = new TrieRouter<string>();
+  for (const [method, path] of ROUTES) {
+    cached.add(method, path, `${method} ${path}`);
+    trie.add(method, path, `${method} ${path}`);
+  }
+  return { cached, trie };
+}
+
+const PATHS = ["/", "/api/v1/health", "/api/v1/apps", "/api/v1/apps/demo", "/api/v1/apps/demo/tokens", "/api/v1/apps/demo/play-token/lobby", "/hls/demo/lobby/index.m3u8", "/hls/demo/lobby/x.mp4", "/nowhere/at/all"];
+
+describe("the route table's cached router", () => {
+  it("answers every method and path as the trie does, the first time and the second", () => {
+    const { cached, trie } = routers();
+    for (const method of ["GET", "POST", "DELETE", "PURGE"]) {
+      for (const path of PATHS) {
+        const expected = trie.match(method, path);
+        expect(cached.match(method, path), `${method} ${path}`).toEqual(expected);
+        expect(cached.match(method, path), `${method} ${path}, again`).toEqual(expected);
+      }
+    }
+  });
+
+  it("answers a repeated lookup from memory, without walking the trie", () => {
+    const { cached } = routers();
+    const first = cached.match("GET", "/api/v1/apps/demo/play-token/lobby");
+    expect(cached.match("GET", "/api/v1/apps/demo/play-token/lobby")).toBe(first);
+    // Parameters are the path's own, not another path's answer.
+    expect(cached.match("GET", "/api/v1/apps/other/play-token/hall")).not.toBe(first);
+    expect(JSON.stringify(cached.match("GET", "/api/v1/apps/other/play-token/hall"))).toContain("hall");
+  });
+
+  it("forgets what it remembered when a route is added", () => {
+    const { cached } = routers();
+    const before = cached.match("GET", "/api/v1/cluster");
+    expect(before[0].map(([name]) => name)).not.toContain("GET /api/v1/cluster");
+    cached.add("GET", "/api/v1/cluster", "GET /api/v1/cluster");
+    expect(cached.match("GET", "/api/v1/cluster")[0].map(([name]) => name)).toContain("GET /api/v1/cluster");
+  });
+
+  it("does not remember long paths, other methods, or more paths than its bound", () => {
+    const { cached } = routers();
+    const long = `/api/v1/apps/${"a".repeat(REMEMBERED_PATH_MAX_LENGTH)}`;
+    expect(cached.match("GET", long)).not.toBe(cached.match("GET", long));
+    expect(cached.match("PURGE", "/")).not.toBe(cached.match("PURGE", "/"));
+
+    const oldest = cached.match("GET", "/hls/demo/lobby/0.ts");
+    for (let n = 1; n <= REMEMBERED_PATHS; n++) cached.match("GET", `/hls/demo/lobby/${n}.ts`);
+    // The oldest was forgotten to make room; the newest is still there.
+    expect(cached.match("GET", "/hls/demo/lobby/0.ts")).not.toBe(oldest);
+    const newest = cached.match("GET", `/hls/demo/lobby/${REMEMBERED_PATHS}.ts`);
+    expect(cached.match("GET", `/hls/demo/lobby/${REMEMBERED_PATHS}.ts`)).toBe(newest);
+  });
+
+  it("routes a Hono app's requests with their parameters", async () => {
+    const app = new Hono({ router: new CachedTrieRouter() });
+    app.get("/apps/:app/rooms/:room", (c) => c.json(c.req.param()));
+    for (const [app_, room] of [["a", "one"], ["b", "two"], ["a", "one"]]) {
+      const response = await app.request(`/apps/${app_}/rooms/${room}`);
+      expect(await response.json()).toEqual({ app: app_, room });
+    }
+  });
+});
