@@ -90,9 +90,12 @@ async function readJson(c: Context, next: Next, maxBytes: number): Promise<Respo
     await drain(c.req.raw.body, DRAIN_MAX_BYTES);
     throw tooLarge();
   }
-  // Bodies without a declared length are counted as they stream in.
-  const limit = limitFor(maxBytes);
-  return limit(c, async () => {
+  // A declared length was checked above (Hono's limit would check it again, at some cost to every
+  // token request); bodies without one, or sent in chunks, are counted as they stream in.
+  const declared = c.req.raw.headers.has("Content-Length") && !c.req.raw.headers.has("Transfer-Encoding");
+  return declared ? parse() : limitFor(maxBytes)(c, parse);
+
+  async function parse(): Promise<void> {
     const bytes = await c.req.arrayBuffer();
     // Before decoding and parsing: what a caller without credentials can make the node do is read its bytes once.
     const problem = jsonShapeProblem(new Uint8Array(bytes));
@@ -106,11 +109,13 @@ async function readJson(c: Context, next: Next, maxBytes: number): Promise<Respo
     } catch {
       throw new ApiError("malformed_json", "request body is not valid UTF-8 JSON");
     }
-    // Parsed once: Hono's validators read c.req.json(), which answers from the cache.
-    // Without it Hono would turn the cached bytes into a Response and parse them again.
-    // (Hono keeps promises in bodyCache, whatever its type says.)
-    c.req.bodyCache.json = Promise.resolve(parsed);
+    // Parsed once. Hono's validators read c.req.json(), which would parse the cached text again
+    // (Hono caches bodies, not what json() makes of them): this request's answers with the value.
+    // The cache keeps the text for c.req.text(). (Hono keeps promises in bodyCache, whatever its type says.)
+    const json = Promise.resolve(parsed);
+    c.req.bodyCache.json = json;
     c.req.bodyCache.text = Promise.resolve(text) as unknown as string;
+    c.req.json = () => json as never;
     await next();
-  });
+  }
 }

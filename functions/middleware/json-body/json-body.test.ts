@@ -1,5 +1,7 @@
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { api } from "../../testing.ts";
+import { jsonBody } from "./index.ts";
 import { MAX_JSON_DEPTH, MAX_JSON_ELEMENTS } from "./shape.ts";
 
 const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
@@ -36,5 +38,31 @@ describe("JSON bodies too deep or too large in values", () => {
     expect(response.body.error.code).toBe("validation_failed");
     const escaped = await api("POST", "/api/v1/apps", { body: `{"name":7,"displayName":"\\\\\\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}`, headers: json });
     expect(escaped.body.error.code).toBe("validation_failed");
+  });
+});
+
+describe("a JSON body read once", () => {
+  const app = new Hono();
+  app.use("*", jsonBody({ maxBytes: () => 64 }));
+  app.post("/", async (c) => {
+    const [first, second] = [await c.req.json(), await c.req.json()];
+    return c.json({ same: first === second, value: first, text: await c.req.text() });
+  });
+  app.onError((error, c) => c.json({ error: error.message }, 400));
+
+  it("is parsed once, whether its length is declared or it comes in chunks", async () => {
+    const body = JSON.stringify({ room: "lobby" });
+    for (const sent of [body, new Blob([body]).stream()]) {
+      const response = await app.request("/", { method: "POST", body: sent, headers: { "Content-Type": "application/json" } });
+      expect(await response.json()).toEqual({ same: true, value: { room: "lobby" }, text: body });
+    }
+  });
+
+  it("is refused past the limit, declared or counted as it streams in", async () => {
+    const body = JSON.stringify({ room: "x".repeat(100) });
+    for (const sent of [body, new Blob([body]).stream()]) {
+      const response = await app.request("/", { method: "POST", body: sent, headers: { "Content-Type": "application/json" } });
+      expect(await response.json()).toEqual({ error: "request body is larger than 64 bytes" });
+    }
   });
 });
