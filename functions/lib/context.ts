@@ -28,6 +28,8 @@ declare module "hono" {
     auth: AuthContext;
     /** middleware/authorize, on routes with `{app}`: that app, loaded once and checked against the caller. */
     app: AppRecord;
+    /** middleware/json-body: the request's JSON body, parsed once (absent when it has none). */
+    jsonBody: unknown;
     /** lib/route-pattern: the pattern of the route that answered, found once after the handlers ran. */
     routePattern: string;
   }

@@ -116,6 +116,7 @@ async function readJson(c: Context, next: Next, maxBytes: number): Promise<Respo
     c.req.bodyCache.json = json;
     c.req.bodyCache.text = Promise.resolve(text) as unknown as string;
     c.req.json = () => json as never;
+    c.set("jsonBody", parsed);
     await next();
   }
 }
