@@ -24,7 +24,7 @@ function api() {
 }
 
 const post = (path: string, body?: string, contentType: string | null = "application/json") =>
-  api().request(path, { method: "POST", ...(body === undefined ? {} : { body }), headers: contentType ? { "Content-Type": contentType } : {} });
+  api().request(path, { method: "POST", ...(body === undefined ? {} : { body }), headers: contentType === null ? {} : { "Content-Type": contentType } });
 
 describe("a route's inputs, checked against its schemas", () => {
   it("hands the handler what the schemas make of them", async () => {
@@ -60,13 +60,32 @@ describe("a route's inputs, checked against its schemas", () => {
     // A media type the route does not declare is refused even without a body.
     const text = await post("/rooms/lobby", undefined, "text/plain");
     expect(text.status).toBe(415);
+    // An empty Content-Type counts as none: the body is checked as `{}`, which this schema refuses.
+    const blank = await post("/rooms/lobby", undefined, "");
+    expect(blank.status).toBe(400);
+    expect(((await blank.json()) as { error: { code: string } }).error.code).toBe("validation_failed");
   });
 
-  it("is described in the OpenAPI document as written", () => {
-    const document = api().getOpenAPI31Document({ openapi: "3.1.0", info: { title: "t", version: "1" } });
+  it("answers with the envelope in an app Hono makes from it (basePath), whose validators are the library's", async () => {
+    const app = newApp().basePath("/v");
+    app.onError(onError);
+    app.openapi(createRoute({ method: "get", path: "/n", request: { query: z.object({ n: z.coerce.number().int() }) }, responses: {} }), (c) => c.json(c.req.valid("query")) as never);
+    const response = await app.request("/v/n?n=x");
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("validation_failed");
+  });
+
+  it("is described in the OpenAPI document as written, without its middleware; a hidden route not at all", () => {
+    const app = api();
+    const described = createRoute({ method: "get", path: "/guarded", middleware: [(_c, next) => next()] as const, responses: { 204: { description: "none" } } });
+    app.openapi(described, () => new Response(null, { status: 204 }) as never);
+    app.openapi({ ...createRoute({ method: "get", path: "/hidden", responses: {} }), hide: true }, () => new Response(null, { status: 204 }) as never);
+    const document = app.getOpenAPI31Document({ openapi: "3.1.0", info: { title: "t", version: "1" } });
     const operation = document.paths!["/rooms/{room}"]!.post!;
     expect(operation.parameters!.map((p) => ("name" in p ? p.name : ""))).toEqual(["room", "tag"]);
     expect(operation.requestBody).toBeDefined();
+    expect(Object.keys(document.paths!["/guarded"]!.get!)).not.toContain("middleware");
+    expect(document.paths!["/hidden"]).toBeUndefined();
   });
 
   it("refuses at registration the inputs it does not check, rather than letting them through", () => {

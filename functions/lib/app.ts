@@ -72,10 +72,14 @@ export function appRoute<R extends AppRouteConfig>(permission: Requirement, rout
  * cent of a token mint.
  */
 export function newApp(): App {
-  const app = new OpenAPIHono<AppEnv>();
+  // The hook answers validation failures with the envelope too in an app made from this one by
+  // Hono (`basePath`), whose openapi() is @hono/zod-openapi's own.
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: (result) => void (result.success || refuse(result.error.issues)) });
   app.openapi = ((route: RouteConfig, handler: Handler<AppEnv>) => {
-    if (!route.hide) app.openAPIRegistry.registerPath(route);
-    const middleware = route.middleware === undefined ? [] : [route.middleware].flat();
+    // As @hono/zod-openapi does: the route's middleware and `hide` are not part of its description.
+    const { middleware: routeMiddleware, hide, ...described } = route;
+    if (!hide) app.openAPIRegistry.registerPath(described);
+    const middleware = routeMiddleware === undefined ? [] : [routeMiddleware].flat();
     const check = checkInput(route);
     app.on([route.method], [route.path.replaceAll(/\/{(.+?)}/g, "/:$1")], ...middleware, ...(check ? [check] : []), handler);
     return app;
@@ -101,8 +105,15 @@ function declares(mediaType: string, contentType: string): boolean {
 function checked(schema: ZodType, value: unknown): object {
   const result = schema.safeParse(value);
   if (result.success) return result.data as object;
-  throw new ApiError("validation_failed", summarizeIssues(result.error.issues), {
-    details: result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message, code: issue.code })),
+  return refuse(result.error.issues);
+}
+
+type Issue = { path: PropertyKey[]; message: string; code: string };
+
+/** The 400 `validation_failed` envelope, naming the first field and listing every issue. */
+function refuse(issues: Issue[]): never {
+  throw new ApiError("validation_failed", summarizeIssues(issues), {
+    details: issues.map((issue) => ({ path: issue.path.join("."), message: issue.message, code: issue.code })),
   });
 }
 
@@ -129,8 +140,9 @@ function checkInput(route: RouteConfig): MiddlewareHandler<AppEnv> | undefined {
     if (params) c.req.addValidatedData("param", checked(params as ZodType, c.req.param()));
     if (jsonSchema) {
       const contentType = c.req.header("Content-Type");
-      // A body with no Content-Type never gets here: the JSON body middleware refused it.
-      if (contentType !== undefined && !mediaTypes.some((type) => declares(type, contentType))) {
+      // A body with no Content-Type never gets here: the JSON body middleware refused it. An empty
+      // Content-Type counts as none, as in @hono/zod-openapi (validated as `{}`).
+      if (contentType && !mediaTypes.some((type) => declares(type, contentType))) {
         throw new ApiError("unsupported_media_type", "request body must be JSON (Content-Type: application/json)");
       }
       c.req.addValidatedData("json", checked(jsonSchema, jsonValue(c, contentType)));
@@ -154,7 +166,7 @@ function jsonValue(c: Context<AppEnv>, contentType: string | undefined): unknown
   return body;
 }
 
-function summarizeIssues(issues: { path: PropertyKey[]; message: string }[]): string {
+function summarizeIssues(issues: Issue[]): string {
   const first = issues[0];
   if (!first) return "invalid request";
   const where = first.path.length > 0 ? `${first.path.map(String).join(".")}: ` : "";
