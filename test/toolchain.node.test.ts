@@ -35,7 +35,7 @@ describe("toolchain", () => {
     const flagsOf = (config: string) => /^\s*v8Flags\s*=\s*\[(.*)\],$/m.exec(config)?.[1];
     const node = flagsOf(capnp);
     // The young generation's cap (see the comment there) is what keeps the node's p99 down.
-    expect(node).toContain('"--max-semi-space-size=4"');
+    expect(node).toContain('"--max-semi-space-size=8"');
     expect(flagsOf(readFileSync(`${ROOT}bench/baseline/workerd.capnp`, "utf8"))).toBe(node);
   });
 
