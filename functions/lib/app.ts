@@ -4,6 +4,7 @@ import type { ZodType } from "zod";
 import { authorize } from "../middleware/authorize/index.ts";
 import type { Requirement } from "./auth/permissions.ts";
 import type { AppEnv } from "./context.ts";
+import { mediaTypeOf } from "./content-types.ts";
 import { errorResponse } from "./schemas.ts";
 import { ApiError } from "./errors.ts";
 
@@ -98,7 +99,7 @@ const isZod = (schema: unknown): schema is ZodType => typeof (schema as ZodType 
 /** Whether a request's Content-Type is one of the media types a route declares for its body. */
 function declares(mediaType: string, contentType: string): boolean {
   if (mediaType === "application/json") return JSON_REQUEST.test(contentType);
-  return contentType.split(";")[0]!.trim().toLowerCase() === mediaType.toLowerCase();
+  return mediaTypeOf(contentType) === mediaType.toLowerCase();
 }
 
 /** The value as the schema makes it (what `c.req.valid()` answers), or the 400. */
@@ -160,7 +161,7 @@ function queryOf(c: Context<AppEnv>): Record<string, string | string[]> {
 
 /** The body the JSON body middleware parsed; `{}` (to be refused by the schema) when the request says it is not JSON. */
 function jsonValue(c: Context<AppEnv>, contentType: string | undefined): unknown {
-  if (!JSON_MEDIA_TYPE.test(contentType?.split(";")[0]?.trim() ?? "")) return {};
+  if (!JSON_MEDIA_TYPE.test(mediaTypeOf(contentType))) return {};
   const body = c.get("jsonBody");
   if (body === undefined) throw new ApiError("malformed_json", "request body is missing or not valid JSON");
   return body;

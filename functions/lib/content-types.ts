@@ -21,4 +21,7 @@ const TYPES: Record<string, string> = {
   woff2: "font/woff2",
 };
 
+/** A Content-Type's media type, without its parameters, in lower case (`application/json; charset=utf-8` → `application/json`); "" for none. */
+export const mediaTypeOf = (contentType: string | undefined): string => (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+
 export const contentTypeFor = (path: string): string | null => TYPES[/\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase() ?? ""] ?? null;

@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import { matchedRoutes } from "hono/route";
 
-
 /**
  * The route pattern that answered (`/api/v1/apps/:app/streams/:id`), never the
  * raw path: what access-log lines and HTTP metrics are labelled with, so that

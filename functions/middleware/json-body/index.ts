@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { mediaTypeOf } from "../../lib/content-types.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { jsonShapeProblem } from "./shape.ts";
 
@@ -30,7 +31,6 @@ async function drain(body: ReadableStream<Uint8Array> | null, maxBytes: number):
 const hasBody = (request: Request) =>
   request.body !== null && (request.headers.get("content-length") ?? "") !== "0";
 
-const mediaTypeOf = (contentType: string | undefined) => (contentType ?? "").split(";")[0]!.trim().toLowerCase();
 
 const isJson = (contentType: string | undefined) => {
   const mediaType = mediaTypeOf(contentType);
@@ -109,14 +109,14 @@ async function readJson(c: Context, next: Next, maxBytes: number): Promise<Respo
     } catch {
       throw new ApiError("malformed_json", "request body is not valid UTF-8 JSON");
     }
-    // Parsed once. Hono's validators read c.req.json(), which would parse the cached text again
-    // (Hono caches bodies, not what json() makes of them): this request's answers with the value.
-    // The cache keeps the text for c.req.text(). (Hono keeps promises in bodyCache, whatever its type says.)
-    const json = Promise.resolve(parsed);
-    c.req.bodyCache.json = json;
-    c.req.bodyCache.text = Promise.resolve(text) as unknown as string;
-    c.req.json = () => json as never;
+    // Parsed once: the routes' input check reads c.get("jsonBody"), and c.req.json() answers with
+    // the same value (Hono's own would parse the cached text again: it caches bodies, not what
+    // json() makes of them). The text is cached for c.req.text(); Hono keeps promises in
+    // bodyCache, whatever its type says.
     c.set("jsonBody", parsed);
+    const json = Promise.resolve(parsed);
+    c.req.json = () => json as never;
+    c.req.bodyCache.text = Promise.resolve(text) as unknown as string;
     await next();
   }
 }
