@@ -131,9 +131,12 @@ describe("against the real LiveKit server: streamhub-adaptor in pages written fo
     expect(started.requests).toHaveLength(1);
     expect(started.requests[0]).toMatchObject({ url: `${streamhub}/api/v1/apps/shop/tokens`, method: "POST", body: { room: "cam1", canPublish: false, canSubscribe: true } });
     expect(started.requests[0]!.body.identity).toMatch(/^viewer-/);
-    // The tracks were announced as the original (and Ant Media) announce them.
-    expect(reported(started, "newStreamAvailable", "cam1").map((e) => e.obj.kind).sort()).toEqual(["audio", "video"]);
-    expect(reported(started, "newStreamAvailable", "cam1")[0]!.obj).toMatchObject({ trackId: "ARDAMSxcam1", track: "[MediaStreamTrack]", stream: "[MediaStream]" });
+    // The tracks were announced as the original (and Ant Media) announce them: each
+    // as it arrives, so the second may come after play_started (which the first sets off).
+    expect(reported(started, "newStreamAvailable", "cam1").length).toBeGreaterThan(0);
+    const announced = await waitFor(player, "player", "newStreamAvailable for both tracks of cam1", (r) => reported(r, "newStreamAvailable", "cam1").length >= 2);
+    expect(reported(announced, "newStreamAvailable", "cam1").map((e) => e.obj.kind).sort()).toEqual(["audio", "video"]);
+    expect(reported(announced, "newStreamAvailable", "cam1")[0]!.obj).toMatchObject({ trackId: "ARDAMSxcam1", track: "[MediaStreamTrack]", stream: "[MediaStream]" });
 
     // Frames are decoded and presented, and keep coming.
     const first = (await waitFor(player, "player", "the remote video presenting frames", (r) => r.presented.remote > 0)).presented.remote;
