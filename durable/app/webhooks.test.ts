@@ -32,15 +32,17 @@ describe("Webhooks capability", () => {
         const recordedAt = Date.now();
         await host.events.record("hls_stopped", { room: "cap-room", egressId: "EG_cap" }, new Date().toISOString());
         // Should the actor die now, the alarm comes back to the outbox.
-        expect(await host.scheduler.dueAt("webhooks")).toBeGreaterThan(recordedAt);
+        const backstop = (await host.scheduler.dueAt("webhooks"))!;
+        expect(backstop).toBeGreaterThan(recordedAt);
         expect(await host.storage.getAlarm()).not.toBeNull();
 
-        const got = await until(received, (r) => r.length > 0, 1_500);
+        // Generous: a loaded machine may be slow; when it came is what the test looks at.
+        const got = await until(received, (r) => r.length > 0, 10_000);
         expect(got).toHaveLength(1);
         expect(got[0]!.verified).toBe(true);
         expect(JSON.parse(got[0]!.body)).toMatchObject({ event: "hls_stopped", data: { egressId: "EG_cap" } });
-        // Well before the backstop (2 s) could have fired: delivery was started by the recording.
-        expect(got[0]!.at - recordedAt).toBeLessThan(1_000);
+        // Before the backstop came due: delivery was started by the recording, not by the alarm.
+        expect(got[0]!.at).toBeLessThan(backstop);
 
         await webhooks.pump();
         const log = await webhooks.deliveries(endpoint.id, "delivered", 10, 0);

@@ -170,9 +170,8 @@ describe("scale-out with LiveKit's distributed mode", () => {
     await until("agent A to report that it is draining", async () => agentA.output(), (output) => output.includes("the registry says this node is draining"), { timeoutMs: 10_000 });
     const seen = (await nodes()).find((n) => n.name === "lk-a");
     expect(seen).toMatchObject({ status: "draining", stale: false });
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const later = (await nodes()).find((n) => n.name === "lk-a");
-    expect(Date.parse(later.last_seen_at)).toBeGreaterThan(Date.parse(seen.last_seen_at));
+    // A beat comes every second plus the beat's own time (a LiveKit call and a POST): wait for the next.
+    const later = await until("agent A's next heartbeat", async () => (await nodes()).find((n) => n.name === "lk-a"), (n) => Date.parse(n.last_seen_at) > Date.parse(seen.last_seen_at), { timeoutMs: 10_000 });
     expect(later.status).toBe("draining");
 
     // A node the operator deletes comes back: its agent joins again (as a new node) at its next beat.

@@ -149,7 +149,8 @@ describe("issue 12, done when: a new user's first stream, every step in the brow
     );
     await until("the viewer count at 1", () => row.locator("td.viewers").textContent(), (text) => text === "1", { context, timeoutMs: 5_000 });
     await expectAccessible(owner, "owner-app-live");
-    await viewer.close();
+    // As a person closing the tab: the page's unload handlers run (livekit-client leaves the room in them).
+    await viewer.close({ runBeforeUnload: true });
     await until("the viewer count back at 0", () => row.locator("td.viewers").textContent(), (text) => text === "0", { context, timeoutMs: 5_000 });
     expect(await owner.evaluate(() => (globalThis as any).sameDocument)).toBe(true);
 

@@ -232,7 +232,8 @@ describe("the dashboard, one walk per role", () => {
     await page.reload();
     await row.getByText("Recording the room since").waitFor();
     await row.getByText("Recording alone since").waitFor();
-    expect(await page.getByRole("region", { name: "Recordings" }).getByRole("button", { name: /^Delete / }).count()).toBe(1);
+    // The Recordings section loads by a query of its own: wait for it rather than read it mid-load.
+    await until("one finished recording offered a delete", () => page.getByRole("region", { name: "Recordings" }).getByRole("button", { name: /^Delete / }).count(), (n) => n === 1, { context });
     const running = (await api("GET", `/api/v1/apps/${APP}/vods?status=recording`)).body.data as { id: string; mode: string }[];
     expect(running.map((vod) => vod.mode).sort()).toEqual(["participant", "room-composite"]);
 
@@ -243,7 +244,8 @@ describe("the dashboard, one walk per role", () => {
     const recordings = page.getByRole("region", { name: "Recordings" });
     await recordings.getByRole("row").filter({ hasText: "recording" }).getByRole("button", { name: /^Stop recording / }).click();
     await row.getByRole("button", { name: `Record alone: presenter in ${ROOM}` }).waitFor();
-    expect(await recordings.getByRole("button", { name: /^Stop recording / }).count()).toBe(0);
+    // The live list and the Recordings section re-fetch separately after the stop: wait for the section too.
+    await until("no recording left offered a stop", () => recordings.getByRole("button", { name: /^Stop recording / }).count(), (n) => n === 0, { context });
     expect((await api("GET", `/api/v1/apps/${APP}/vods?status=recording`)).body.data).toEqual([]);
     // Both are in the recordings list, on their way to ready.
     await until(

@@ -54,8 +54,8 @@ describe("npm start with the local LiveKit (the real server, on loopback)", () =
     const token = node.printedToken()!;
     expect(token).toMatch(/^sk_/);
     await until("the local LiveKit reachable in health", async () => (await call(node.url, "GET", "/api/v1/health")).body.data.livekit.reachable, (up) => up === true);
-    expect(node.output()).toContain(`local LiveKit`);
-    expect(node.output()).toContain(`ws://127.0.0.1:${livekitPort}`);
+    // The launcher says so after a readiness check of its own, which health's probe may beat.
+    await until("the launcher to name the local LiveKit", async () => node.output(), (output) => output.includes("local LiveKit") && output.includes(`ws://127.0.0.1:${livekitPort}`), { timeoutMs: 10_000 });
 
     // Its keys are the node's own, kept with the other first-run secrets; its configuration is not readable by others.
     const secrets = JSON.parse(readFileSync(join(node.dataDir, "secrets.json"), "utf8"));
