@@ -41,10 +41,15 @@ describe("the route table's cached router", () => {
     }
   });
 
-  it("answers a repeated lookup from memory, without walking the trie", () => {
+  it("answers a repeated lookup from memory, without walking the trie, from its second time on", () => {
     const { cached } = routers();
     const first = cached.match("GET", "/api/v1/apps/demo/play-token/lobby");
-    expect(cached.match("GET", "/api/v1/apps/demo/play-token/lobby")).toBe(first);
+    const second = cached.match("GET", "/api/v1/apps/demo/play-token/lobby");
+    // A path seen once is not remembered; the second lookup is.
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+    expect(cached.match("GET", "/api/v1/apps/demo/play-token/lobby")).toBe(second);
+    expect(cached.match("GET", "/api/v1/apps/demo/play-token/lobby")).toBe(second);
     // Parameters are the path's own, not another path's answer.
     expect(cached.match("GET", "/api/v1/apps/other/play-token/hall")).not.toBe(first);
     expect(JSON.stringify(cached.match("GET", "/api/v1/apps/other/play-token/hall"))).toContain("hall");
@@ -64,12 +69,23 @@ describe("the route table's cached router", () => {
     expect(cached.match("GET", long)).not.toBe(cached.match("GET", long));
     expect(cached.match("PURGE", "/")).not.toBe(cached.match("PURGE", "/"));
 
-    const oldest = cached.match("GET", "/hls/demo/lobby/0.ts");
-    for (let n = 1; n <= REMEMBERED_PATHS; n++) cached.match("GET", `/hls/demo/lobby/${n}.ts`);
+    // Each segment fetched twice, as by two viewers: remembered from the second time.
+    const twice = (path: string) => (cached.match("GET", path), cached.match("GET", path));
+    const oldest = twice("/hls/demo/lobby/0.ts");
+    for (let n = 1; n <= REMEMBERED_PATHS; n++) twice(`/hls/demo/lobby/${n}.ts`);
     // The oldest was forgotten to make room; the newest is still there.
     expect(cached.match("GET", "/hls/demo/lobby/0.ts")).not.toBe(oldest);
     const newest = cached.match("GET", `/hls/demo/lobby/${REMEMBERED_PATHS}.ts`);
     expect(cached.match("GET", `/hls/demo/lobby/${REMEMBERED_PATHS}.ts`)).toBe(newest);
+  });
+
+  it("keeps the paths that repeat through a flood of paths seen once", () => {
+    const { cached } = routers();
+    cached.match("POST", "/api/v1/apps/demo/tokens");
+    const remembered = cached.match("POST", "/api/v1/apps/demo/tokens");
+    // A scanner's worth of one-off paths, more than the cache holds.
+    for (let n = 0; n < REMEMBERED_PATHS * 3; n++) cached.match("POST", `/wp-login-${n}.php`);
+    expect(cached.match("POST", "/api/v1/apps/demo/tokens")).toBe(remembered);
   });
 
   it("routes a Hono app's requests with their parameters", async () => {
