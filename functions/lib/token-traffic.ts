@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { appActor } from "../../core/actors.ts";
 import { describeError, log } from "../../core/log.ts";
 import type { UsageCounter } from "../../durable/app/usage.ts";
-import type { AppEnv } from "./context.ts";
+import { executionContext, type AppEnv } from "./context.ts";
 import { clientKey, fixedWindowLimiter } from "./rate-limit.ts";
 
 // Join and play tokens are the traffic StreamHub serves most, and machine
@@ -28,7 +28,8 @@ export function countToken(c: Context<AppEnv>, app: string, counter: UsageCounte
   pending.set(app, counts);
   if (flushing) return;
   flushing = true;
-  c.executionCtx.waitUntil(new Promise((resolve) => setTimeout(resolve, FLUSH_EVERY_MS)).then(() => flushTokenCounts(c.env)));
+  // Without an execution context (a test calling app.request) the flush still runs, unwaited.
+  executionContext(c)?.waitUntil(new Promise((resolve) => setTimeout(resolve, FLUSH_EVERY_MS)).then(() => flushTokenCounts(c.env)));
 }
 
 /** An app deleted in this isolate: its counts go with it. */
