@@ -3,4 +3,4 @@
 // (see livekitSdk there). Named here, rather than importing the packages
 // whole, so the bundle keeps only these and what they need.
 export { EgressClient, IngressClient, RoomServiceClient, ServerError, TokenVerifier } from "livekit-server-sdk";
-export { EncodedFileOutput, EncodedFileType, EncodingOptionsPreset, S3Upload } from "@livekit/protocol";
+export { EncodedFileOutput, EncodedFileType, EncodingOptionsPreset, IngressInput, S3Upload, SegmentedFileOutput, SegmentedFileProtocol } from "@livekit/protocol";

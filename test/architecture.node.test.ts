@@ -147,7 +147,7 @@ export async function eagerPackages(entry: string): Promise<string[]> {
   return [...packages].sort();
 }
 
-/** Evaluated for every API route, but not before the first answer: zod and the schemas, their OpenAPI description, LiveKit's SDK. */
+/** Not evaluated before the first answer: zod, the schemas and their OpenAPI description (for the first API request), LiveKit's SDK (for the first call to LiveKit). */
 const LOADED_ON_DEMAND = ["zod/v4/classic", "zod/v4/mini", "zod/v4/core", "@hono/zod-openapi", "@asteasolutions/zod-to-openapi", "livekit-server-sdk", "@livekit/protocol", "@bufbuild/protobuf"];
 
 describe("start-up", () => {
@@ -155,6 +155,12 @@ describe("start-up", () => {
     const eager = await eagerPackages(join(ROOT, "functions/index.ts"));
     expect(eager).toContain("hono");
     expect(eager.filter((name) => LOADED_ON_DEMAND.includes(name))).toEqual([]);
+  });
+
+  it("loads the REST API's route table without LiveKit's SDK, which only calls to LiveKit need", async () => {
+    const eager = await eagerPackages(join(ROOT, "functions/routes/v1/index.ts"));
+    expect(eager).toContain("zod/v4/core");
+    expect(eager.filter((name) => ["livekit-server-sdk", "@livekit/protocol", "@bufbuild/protobuf"].includes(name))).toEqual([]);
   });
 
   it("catches a module on the first answer's path importing them", async () => {

@@ -1,4 +1,3 @@
-import { IngressInput } from "@livekit/protocol";
 import { randomBytes, toBase64Url } from "../../../../../core/crypto/encoding.ts";
 import { hashPassword } from "../../../../../core/crypto/password.ts";
 import { appActor } from "../../../../../core/actors.ts";
@@ -6,13 +5,20 @@ import { appRoute, type App } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/schemas.ts";
 import { created } from "../../../../lib/envelope.ts";
 import { featuresOf, playerLinks, publicBase } from "../../../../lib/features.ts";
-import { namespacedRoom } from "../../../../../core/livekit.ts";
+import { livekitSdk, namespacedRoom } from "../../../../../core/livekit.ts";
 import { livekit, livekitError } from "../../../../lib/livekit.ts";
 import { reserveQuota } from "../../../../lib/quota.ts";
 import { CreatedIngressSchema, CreateIngressBody, effectiveInputType } from "./schema.ts";
 import { ingressRow } from "./view.ts";
 
-const LIVEKIT_INPUT = { rtmp: IngressInput.RTMP_INPUT, rtsp: IngressInput.RTMP_INPUT, whip: IngressInput.WHIP_INPUT, url: IngressInput.URL_INPUT } as const;
+/**
+ * LiveKit's input type for each of ours (an RTSP camera comes in over RTMP, from the relay).
+ * The enum is the SDK's, loaded with it (core/livekit.ts): the route table does not load LiveKit's packages.
+ */
+async function livekitInput(inputType: "rtmp" | "rtsp" | "whip" | "url") {
+  const { IngressInput } = await livekitSdk();
+  return { rtmp: IngressInput.RTMP_INPUT, rtsp: IngressInput.RTMP_INPUT, whip: IngressInput.WHIP_INPUT, url: IngressInput.URL_INPUT }[inputType];
+}
 
 const route = appRoute("ingress:create", {
   method: "post",
@@ -50,7 +56,7 @@ export const registerIngressCreate = (app: App) =>
 
     let info;
     try {
-      info = await lk.ingress.createIngress(LIVEKIT_INPUT[body.inputType], {
+      info = await lk.ingress.createIngress(await livekitInput(body.inputType), {
         name: body.name ?? `${body.inputType}-${room}`,
         roomName: room,
         participantIdentity,

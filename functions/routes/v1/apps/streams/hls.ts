@@ -1,4 +1,3 @@
-import { EncodingOptionsPreset, SegmentedFileOutput, SegmentedFileProtocol } from "@livekit/protocol";
 import { z } from "@hono/zod-openapi";
 import { keyUnder } from "../../../../../core/s3.ts";
 import { appActor } from "../../../../../core/actors.ts";
@@ -9,7 +8,7 @@ import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../..
 import { ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { hlsFolder, PLAYLIST, playlistUrl } from "../../../../lib/hls.ts";
-import { egressUpload, liveKitGone } from "../../../../../core/livekit.ts";
+import { egressUpload, liveKitGone, livekitSdk } from "../../../../../core/livekit.ts";
 import { livekit, livekitError } from "../../../../lib/livekit.ts";
 import { StreamParams } from "./schema.ts";
 import type { Context } from "hono";
@@ -71,6 +70,8 @@ export function registerHls(app: App) {
     const credentials = await actor.s3Credentials();
     if (!s3 || !credentials) throw new ApiError("s3_not_configured", "configure the app's S3 bucket first (PUT /api/v1/apps/{app}/s3)");
     const folder = hlsFolder(s3.settings.prefix, room);
+    // LiveKit's message types come with its SDK, loaded on demand (core/livekit.ts), not with the route table.
+    const { EncodingOptionsPreset, SegmentedFileOutput, SegmentedFileProtocol } = await livekitSdk();
     const segments = new SegmentedFileOutput({
       protocol: SegmentedFileProtocol.HLS_PROTOCOL,
       filenamePrefix: keyUnder(folder, "seg"),
