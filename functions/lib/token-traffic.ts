@@ -28,8 +28,9 @@ export function countToken(c: Context<AppEnv>, app: string, counter: UsageCounte
   pending.set(app, counts);
   if (flushing) return;
   flushing = true;
-  // Without an execution context (a test calling app.request) the flush still runs, unwaited.
-  executionContext(c)?.waitUntil(new Promise((resolve) => setTimeout(resolve, FLUSH_EVERY_MS)).then(() => flushTokenCounts(c.env)));
+  const flushed = new Promise((resolve) => setTimeout(resolve, FLUSH_EVERY_MS)).then(() => flushTokenCounts(c.env));
+  // Without an execution context (a test calling app.request) the flush runs on its own.
+  executionContext(c)?.waitUntil(flushed);
 }
 
 /** An app deleted in this isolate: its counts go with it. */

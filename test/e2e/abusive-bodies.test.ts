@@ -49,11 +49,8 @@ describe("bodies built to be expensive, without credentials", () => {
 
     expect(health.length).toBeGreaterThan(0);
     expect(health.every((h) => h.status === 200)).toBe(true);
-    // Before the limit, health waited ~4 s behind the parses. Most answers come at once; the
-    // slowest is allowed one pause of the 2 shared cores (other test files run browsers beside this one).
-    const times = health.map((h) => h.ms).sort((a, b) => a - b);
-    expect(times[Math.floor(times.length * 0.9)]!).toBeLessThan(1_500);
-    expect(times.at(-1)!).toBeLessThan(3_000);
+    // Generous for 2 shared cores; before the limit, health waited ~4 s behind the parses.
+    expect(Math.max(...health.map((h) => h.ms))).toBeLessThan(1_500);
     expect(answers).toEqual(answers.map(() => ({ status: 400, code: "json_too_complex" })));
   });
 });
