@@ -31,7 +31,6 @@ async function drain(body: ReadableStream<Uint8Array> | null, maxBytes: number):
 const hasBody = (request: Request) =>
   request.body !== null && (request.headers.get("content-length") ?? "") !== "0";
 
-
 const isJson = (contentType: string | undefined) => {
   const mediaType = mediaTypeOf(contentType);
   return mediaType === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);

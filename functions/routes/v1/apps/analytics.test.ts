@@ -7,14 +7,13 @@ const HOUR_MS = 3_600_000;
 const actorOf = (name: string) => env.APP.get(env.APP.idFromName(name));
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/**
- * Waits out the last `marginMs` of a minute, so that what a test does next stays in one minute
- * (and one hour). The margin covers a stream's set-up with its webhooks, which on a loaded
- * machine takes seconds.
- */
-async function awayFromMinuteEdge(marginMs = 10_000) {
+/** How far from a minute's edge a test starts: a stream's set-up with its webhooks takes seconds on a loaded machine. */
+const EDGE_MARGIN_MS = 10_000;
+
+/** Waits out the last EDGE_MARGIN_MS of a minute, so that what a test does next stays in one minute (and one hour). */
+async function awayFromMinuteEdge() {
   const left = MINUTE_MS - (Date.now() % MINUTE_MS);
-  if (left < marginMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
+  if (left < EDGE_MARGIN_MS) await new Promise((resolve) => setTimeout(resolve, left + 50));
 }
 
 /** A stream in `room` with two viewers (one with a join token, one with a public play token) and a QC monitor, then its end. */
