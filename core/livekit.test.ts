@@ -1,7 +1,8 @@
 import { EgressInfo, EgressStatus, FileInfo, IngressInfo, IngressInput, IngressState, IngressState_Status, InputAudioState, InputVideoState, ParticipantInfo, ParticipantInfo_Kind, ParticipantPermission, Room, TrackInfo, TrackSource, TrackType, WebhookEvent } from "@livekit/protocol";
 import { describe, expect, it } from "vitest";
-import { TokenVerifier } from "livekit-server-sdk";
-import { liveKitEventFromJson, livekitClients, mintAccessToken } from "./livekit.ts";
+import { AccessToken, TokenVerifier } from "livekit-server-sdk";
+import { classifyLiveKitError, liveKitEventFromJson, livekitClients, liveKitGone, mintAccessToken, tokenGrant } from "./livekit.ts";
+import { signLiveKitJwt, TwirpError } from "./livekit-api.ts";
 import { parseConfig } from "./config.ts";
 
 // LiveKit posts its webhooks as protobuf's JSON mapping; read straight from the
@@ -107,5 +108,52 @@ describe("LiveKit access tokens", () => {
     expect(claims.exp! - claims.nbf!).toBe(600);
     expect(JSON.parse(atob(token.split(".")[0]!))).toEqual({ alg: "HS256" });
     await expect(new TokenVerifier("APItest", "another-secret-of-at-least-32-characters-x").verify(token)).rejects.toThrow();
+  });
+});
+
+describe("LiveKit tokens presented to StreamHub (HLS with a play token)", () => {
+  const keys = { url: "ws://127.0.0.1:7880", apiKey: "APItest", apiSecret: "a-livekit-secret-of-at-least-32-characters" };
+  const sdkToken = (secret: string, grant: Record<string, unknown>, options: { ttl?: number; issuer?: string } = {}) => {
+    const token = new AccessToken(options.issuer ?? keys.apiKey, secret, { identity: "viewer", ttl: options.ttl ?? 600 });
+    token.addGrant(grant);
+    return token.toJwt();
+  };
+
+  it("gives the grant of a token signed with this node's keys, whoever minted it", async () => {
+    expect(await tokenGrant(keys, await sdkToken(keys.apiSecret, { roomJoin: true, room: "demo-show", canSubscribe: true }))).toMatchObject({ roomJoin: true, room: "demo-show", canSubscribe: true });
+    const lk = livekitClients(parseConfig({ LIVEKIT_API_KEY: keys.apiKey, LIVEKIT_API_SECRET: keys.apiSecret, STREAMHUB_SECRET_KEY: "k".repeat(40), STREAMHUB_JWT_SECRET: "j".repeat(40) }))!;
+    const ours = await mintAccessToken(lk, { identity: "v", ttlSeconds: 60, grant: { roomJoin: true, room: "demo-show" } });
+    expect(await tokenGrant(keys, ours)).toMatchObject({ roomJoin: true, room: "demo-show" });
+  });
+
+  it("gives nothing for another secret, another issuer, an expired token, a token with no expiry or one that is not a JWT", async () => {
+    expect(await tokenGrant(keys, await sdkToken("another-secret-of-at-least-32-characters-x", { roomJoin: true }))).toBeNull();
+    expect(await tokenGrant(keys, await sdkToken(keys.apiSecret, { roomJoin: true }, { issuer: "APIother" }))).toBeNull();
+    // Expired by more than the 10 s of clock tolerance.
+    expect(await tokenGrant(keys, await sdkToken(keys.apiSecret, { roomJoin: true }, { ttl: -60 }))).toBeNull();
+    // Signed with the right key, but valid forever.
+    expect(await tokenGrant(keys, await signLiveKitJwt(keys, { iss: keys.apiKey, video: { roomJoin: true } }))).toBeNull();
+    expect(await tokenGrant(keys, await signLiveKitJwt(keys, { iss: keys.apiKey, exp: Math.floor(Date.now() / 1000) + 60, video: { roomJoin: true } }))).toEqual({ roomJoin: true });
+    expect(await tokenGrant(keys, "not-a-jwt")).toBeNull();
+  });
+});
+
+describe("what a failed LiveKit call means", () => {
+  it("is the caller's to fix for a Twirp 4xx, the operator's for 401, 403 and 5xx, and unreachable when nothing answered", () => {
+    expect(classifyLiveKitError(new TwirpError(400, "invalid_argument", "bad room name"))).toEqual({ kind: "rejected", status: 400, code: "invalid_argument", reason: "bad room name" });
+    expect(classifyLiveKitError(new TwirpError(401, "unauthenticated", "invalid token"))).toMatchObject({ kind: "failed", status: 401 });
+    expect(classifyLiveKitError(new TwirpError(403, "permission_denied", "needs another grant"))).toMatchObject({ kind: "failed", status: 403 });
+    expect(classifyLiveKitError(new TwirpError(503, "unavailable", "no egress"))).toMatchObject({ kind: "failed", status: 503 });
+    expect(classifyLiveKitError(new TypeError("fetch failed"))).toMatchObject({ kind: "unreachable" });
+    // Something shaped like an error with a status is not taken for LiveKit's answer.
+    expect(classifyLiveKitError(Object.assign(new Error("x"), { status: 404, code: "not_found" }))).toMatchObject({ kind: "unreachable" });
+  });
+
+  it("is 'gone' for a 404, and for a 412 only when stopping an egress", () => {
+    expect(liveKitGone(new TwirpError(404, "not_found", "no such ingress"))).toBe(true);
+    expect(liveKitGone(new TwirpError(412, "failed_precondition", "egress already ended"))).toBe(false);
+    expect(liveKitGone(new TwirpError(412, "failed_precondition", "egress already ended"), { stoppedEgress: true })).toBe(true);
+    expect(liveKitGone(new TwirpError(500, "internal", "boom"), { stoppedEgress: true })).toBe(false);
+    expect(liveKitGone(new TypeError("fetch failed"))).toBe(false);
   });
 });

@@ -1,12 +1,11 @@
-import type { EgressClient, IngressClient, RoomServiceClient, S3Upload, VideoGrant } from "livekit-server-sdk";
 import { jwtVerify } from "jose";
 import type { Config } from "./config.ts";
-import { toBase64, toBase64Url, utf8 } from "./crypto/encoding.ts";
-import { hmacKey } from "./crypto/hmac.ts";
+import { toBase64 } from "./crypto/encoding.ts";
+import { liveKitApi, signingKey, signLiveKitJwt, TwirpError, type LiveKitApi, type LiveKitKeys, type S3Upload, type VideoGrant } from "./livekit-api.ts";
 import { endpointOf, type S3Credentials, type S3Settings } from "./s3.ts";
 import { transportFailure } from "./transport.ts";
 
-// Every LiveKit call goes through livekit-server-sdk with the key, secret and
+// Every LiveKit call goes through core/livekit-api.ts with the key, secret and
 // URL passed explicitly from the validated config (never process.env). Used by
 // the Worker and by the actors alike, so nothing here speaks HTTP errors:
 // "not configured" and "LiveKit failed" are values the caller turns into its own.
@@ -28,40 +27,8 @@ export interface LiveKitEvent {
   egress?: { egressId: string; status: string; roomName: string; error: string; file: { filename: string; sizeBytes: number; durationS: number; location: string } | null };
 }
 
-export interface LiveKit {
-  url: string;
-  apiKey: string;
-  apiSecret: string;
-  rooms: RoomServiceClient;
-  ingress: IngressClient;
-  egress: EgressClient;
-}
-
-type Sdk = typeof import("./livekit-sdk.ts");
-let sdk: Sdk | undefined;
-
-/**
- * livekit-server-sdk and the protobuf runtime under it, loaded by the first
- * call to LiveKit's API rather than at start-up: they are a fifth of what the
- * Worker would otherwise evaluate before serving, and minting a token (what
- * StreamHub does most) needs neither.
- */
-export const livekitSdk = async (): Promise<Sdk> => (sdk ??= await import("./livekit-sdk.ts"));
-
-/**
- * One of the SDK's Twirp clients, made on its first call: every method of
- * theirs returns a promise, so a method that first loads the SDK has the same
- * type as theirs.
- */
-function onFirstCall<T extends object>(make: (sdk: Sdk) => T): T {
-  let client: T | undefined;
-  return new Proxy({} as T, {
-    get: (_, method) => async (...args: unknown[]) => {
-      client ??= make(await livekitSdk());
-      return (client as Record<PropertyKey, (...a: unknown[]) => unknown>)[method]!(...args);
-    },
-  });
-}
+/** LiveKit's keys and URL, with its server API. */
+export type LiveKit = LiveKitKeys & LiveKitApi;
 
 const clients = new WeakMap<Config, LiveKit>();
 
@@ -71,26 +38,15 @@ export function livekitClients(config: Config): LiveKit | null {
   if (!apiKey || !apiSecret) return null;
   let lk = clients.get(config);
   if (!lk) {
-    const http = url.replace(/^ws/, "http");
-    lk = {
-      url,
-      apiKey,
-      apiSecret,
-      rooms: onFirstCall((m) => new m.RoomServiceClient(http, apiKey, apiSecret)),
-      ingress: onFirstCall((m) => new m.IngressClient(http, apiKey, apiSecret)),
-      egress: onFirstCall((m) => new m.EgressClient(http, apiKey, apiSecret)),
-    };
+    const keys = { url, apiKey, apiSecret };
+    lk = { ...keys, ...liveKitApi(keys) };
     clients.set(config, lk);
   }
   return lk;
 }
 
 /** A grant as it goes into the token: `canPublishSources` by name, as LiveKit reads them (`claimsToJwtPayload` in the SDK). */
-export type ParticipantGrant = Omit<VideoGrant, "canPublishSources"> & { canPublishSources?: ("camera" | "microphone" | "screen_share" | "screen_share_audio")[] };
-
-// The API secret's HMAC key, imported once per isolate (LiveKit's SDK imports
-// it again for every token it signs or verifies).
-const signingKey = (secret: string) => hmacKey(`livekit:${secret}`, () => utf8(secret));
+export type ParticipantGrant = VideoGrant;
 
 /**
  * A participant's access token carrying exactly `grant`: the claims of
@@ -115,9 +71,7 @@ export async function mintAccessToken(
     nbf: now,
     exp: now + claims.ttlSeconds,
   };
-  const signingInput = `${JWT_HEADER}.${toBase64Url(encoder.encode(JSON.stringify(payload)))}`;
-  const signature = await crypto.subtle.sign("HMAC", await signingKey(lk.apiSecret), encoder.encode(signingInput));
-  return `${signingInput}.${toBase64Url(new Uint8Array(signature))}`;
+  return signLiveKitJwt(lk, payload);
 }
 
 /**
@@ -133,12 +87,23 @@ export const PUBLIC_VIEWER_ATTRIBUTES: Readonly<Record<string, string>> = Object
 export const leftOutOfCounts = (hidden: boolean, attributes: Record<string, unknown> | undefined | null) =>
   hidden && attributes?.[PUBLIC_VIEWER_ATTRIBUTE] !== PUBLIC_VIEWER_ATTRIBUTES[PUBLIC_VIEWER_ATTRIBUTE];
 
-const encoder = new TextEncoder();
-/** `{"alg":"HS256"}`, the protected header LiveKit's SDK writes. */
-const JWT_HEADER = toBase64Url(encoder.encode(JSON.stringify({ alg: "HS256" })));
-
 /** How far LiveKit's clock may be from ours (livekit-server-sdk's default). */
-const WEBHOOK_CLOCK_TOLERANCE_S = 10;
+const CLOCK_TOLERANCE_S = 10;
+
+/** The claims of a JWT signed with the API secret and issued by the API key, with an expiry; null when it is not one. */
+async function verifiedClaims(lk: LiveKitKeys, token: string): Promise<Record<string, unknown> | null> {
+  try {
+    const { payload } = await jwtVerify(token, await signingKey(lk.apiSecret), {
+      issuer: lk.apiKey,
+      clockTolerance: CLOCK_TOLERANCE_S,
+      requiredClaims: ["exp"],
+      algorithms: ["HS256"],
+    });
+    return payload;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * A LiveKit webhook, verified as livekit-server-sdk's `WebhookReceiver` does
@@ -147,19 +112,21 @@ const WEBHOOK_CLOCK_TOLERANCE_S = 10;
  */
 export async function receiveWebhook(lk: LiveKit, body: string, authorization: string): Promise<LiveKitEvent | null> {
   if (!authorization) return null;
+  const claims = await verifiedClaims(lk, authorization);
+  if (!claims) return null;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
+  if (claims.sha256 !== toBase64(digest)) return null;
   try {
-    const { payload } = await jwtVerify(authorization, await signingKey(lk.apiSecret), {
-      issuer: lk.apiKey,
-      clockTolerance: WEBHOOK_CLOCK_TOLERANCE_S,
-      requiredClaims: ["exp"],
-      algorithms: ["HS256"],
-    });
-    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
-    if (payload.sha256 !== toBase64(digest)) return null;
     return liveKitEventFromJson(JSON.parse(body));
   } catch {
     return null;
   }
+}
+
+/** The video grant of an access token this node's keys signed (as livekit-server-sdk's `TokenVerifier` checks it), or null. */
+export async function tokenGrant(lk: LiveKitKeys, token: string): Promise<VideoGrant | null> {
+  const video = (await verifiedClaims(lk, token))?.video;
+  return typeof video === "object" && video !== null ? (video as VideoGrant) : null;
 }
 
 /**
@@ -226,15 +193,14 @@ export function namespacedRoom(prefix: string, room: string | undefined): string
 }
 
 /** Where an egress uploads: the app's own bucket, with its keys (LiveKit's egress writes there directly). */
-export const egressUpload = async (settings: S3Settings, credentials: S3Credentials): Promise<S3Upload> =>
-  new (await livekitSdk()).S3Upload({
-    accessKey: credentials.accessKeyId,
-    secret: credentials.secretAccessKey,
-    region: settings.region,
-    endpoint: endpointOf(settings),
-    bucket: settings.bucket,
-    forcePathStyle: settings.forcePathStyle,
-  });
+export const egressUpload = (settings: S3Settings, credentials: S3Credentials): S3Upload => ({
+  accessKey: credentials.accessKeyId,
+  secret: credentials.secretAccessKey,
+  region: settings.region,
+  endpoint: endpointOf(settings),
+  bucket: settings.bucket,
+  forcePathStyle: settings.forcePathStyle,
+});
 
 /**
  * What a failed LiveKit call means, `reason` in LiveKit's own words where it
@@ -249,8 +215,7 @@ export type LiveKitFailure =
   | { kind: "unreachable"; reason: string };
 
 export function classifyLiveKitError(error: unknown): LiveKitFailure {
-  // A ServerError comes from the SDK, so the SDK is loaded when there is one.
-  if (sdk && error instanceof sdk.ServerError) {
+  if (error instanceof TwirpError) {
     const callersToFix = error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 403;
     return { kind: callersToFix ? "rejected" : "failed", status: error.status, code: error.code ?? null, reason: error.message.slice(0, 300) };
   }

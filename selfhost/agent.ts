@@ -6,7 +6,7 @@
 //   STREAMHUB_CLUSTER_TOKEN=… npm run streamhub -- agent --origin https://live.example.com \
 //     --name lk-2 --ip 10.0.0.12 --livekit-url wss://lk2.example.com [--region eu] [--livekit-api http://127.0.0.1:7880]
 import { cpus, freemem, loadavg, totalmem, uptime } from "node:os";
-import { RoomServiceClient } from "livekit-server-sdk";
+import { liveKitApi } from "../core/livekit-api.ts";
 
 export interface AgentOptions {
   /** The origin StreamHub's base URL. */
@@ -69,7 +69,7 @@ export async function nodeStats(options: AgentOptions, keys: JoinAnswer["livekit
   const api = options.livekitApi ?? options.livekitUrl;
   if (api && keys) {
     try {
-      const rooms = await new RoomServiceClient(api.replace(/^ws/, "http"), keys.apiKey, keys.apiSecret).listRooms();
+      const rooms = await liveKitApi({ url: api, apiKey: keys.apiKey, apiSecret: keys.apiSecret }).rooms.listRooms();
       stats.rooms = rooms.length;
       stats.participants = rooms.reduce((sum, room) => sum + room.numParticipants, 0);
     } catch (error) {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } f
 import { createConnection } from "node:net";
 import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
-import { RoomServiceClient } from "livekit-server-sdk";
+import { liveKitApi, TwirpError } from "../core/livekit-api.ts";
 import { ConfigError, parseConfig } from "../core/config.ts";
 import { openSecret, secretBoxKey } from "../core/crypto/secret-box.ts";
 import { ARCHIVE_PATTERN } from "./backup.ts";
@@ -73,12 +73,11 @@ export async function doctor(): Promise<number> {
   if (!livekitUrl || !env.LIVEKIT_API_KEY || !env.LIVEKIT_API_SECRET) {
     report("warn", "LiveKit", "not configured (LIVEKIT_URL and its keys unset, no local LiveKit yet): the API serves without a media plane");
   } else {
-    const http = livekitUrl.replace(/^ws/, "http");
     try {
-      const rooms = await new RoomServiceClient(http, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET).listRooms();
+      const rooms = await liveKitApi({ url: livekitUrl, apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET }).rooms.listRooms();
       report("ok", "LiveKit", `${livekitUrl} answers and accepts our keys (${rooms.length} rooms)`);
     } catch (error) {
-      const status = (error as { status?: number }).status;
+      const status = error instanceof TwirpError ? error.status : undefined;
       const local = !process.env.LIVEKIT_URL && pids.length === 0;
       if (status === 401 || status === 403) report("FAIL", "LiveKit", `${livekitUrl} refuses LIVEKIT_API_KEY/LIVEKIT_API_SECRET (${status}): the keys do not match LiveKit's`);
       else report(local ? "warn" : "FAIL", "LiveKit", `${livekitUrl} does not answer (${(error as Error).message})${local ? "; npm start runs it" : ""}`);

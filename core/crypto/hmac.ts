@@ -3,10 +3,12 @@
 // webhook endpoint's secret) sign or verify on every hot request.
 
 const KEYS_MAX = 1_000;
-const keys = new Map<string, Promise<CryptoKey>>();
+// Named by what importKey returns: Node's types (this file is also run by the node tools) have no global CryptoKey type.
+type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+const keys = new Map<string, Promise<HmacKey>>();
 
 /** The imported key for `id` (a name for the key material; it is imported from `material()` once). */
-export function hmacKey(id: string, material: () => Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+export function hmacKey(id: string, material: () => Uint8Array<ArrayBuffer>): Promise<HmacKey> {
   let key = keys.get(id);
   if (!key) {
     if (keys.size >= KEYS_MAX) keys.clear();

@@ -1,4 +1,4 @@
-import type { ParticipantInfo } from "@livekit/protocol";
+import type { ParticipantInfo } from "../../core/livekit-api.ts";
 import type { LiveRepository } from "./live.repo.ts";
 import { leftOutOfCounts, type LiveKitEvent } from "../../core/livekit.ts";
 
@@ -40,12 +40,12 @@ export async function reconciliationEvents(live: LiveRepository, room: string, a
       identity: participant.identity,
       sid: participant.sid,
       name: participant.name,
-      hidden: Boolean(participant.permission?.hidden),
-      uncounted: leftOutOfCounts(Boolean(participant.permission?.hidden), participant.attributes),
-      kind: KIND_NAMES[participant.kind] ?? "STANDARD",
+      hidden: participant.hidden,
+      uncounted: leftOutOfCounts(participant.hidden, participant.attributes),
+      kind: participant.kind,
     };
     if (!known) events.push(event("participant_joined", { room: roomRef, participant: ref }));
-    const tracks = participant.tracks.length;
+    const tracks = participant.tracks;
     const storedTracks = known?.tracks ?? 0;
     for (let i = storedTracks; i < tracks; i++) events.push(event("track_published", { room: roomRef, participant: ref }));
     for (let i = tracks; i < storedTracks; i++) events.push(event("track_unpublished", { room: roomRef, participant: ref }));
@@ -53,5 +53,3 @@ export async function reconciliationEvents(live: LiveRepository, room: string, a
   return events;
 }
 
-// ParticipantInfo.Kind enum values → the names webhooks carry.
-const KIND_NAMES: Record<number, string> = { 0: "STANDARD", 1: "INGRESS", 2: "EGRESS", 3: "SIP", 4: "AGENT" };

@@ -1,5 +1,5 @@
 import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
-import { classifyLiveKitError, egressUpload, livekitClients, livekitSdk, namespacedRoom, type LiveKitFailure } from "../../core/livekit.ts";
+import { classifyLiveKitError, egressUpload, livekitClients, namespacedRoom, type LiveKitFailure } from "../../core/livekit.ts";
 import { describeError, log } from "../../core/log.ts";
 import { keyUnder } from "../../core/s3.ts";
 import type { AppHost } from "./host.ts";
@@ -92,16 +92,15 @@ export class Recordings {
     const mode = input.mode ?? (input.streamId ? "participant" : "room-composite");
     const vodId = `vod_${toBase64Url(randomBytes(9))}`;
     const fileKey = keyUnder(s3.settings.prefix, "vods", room, `${vodId}.mp4`);
-    const { EncodedFileOutput, EncodedFileType, EncodingOptionsPreset } = await livekitSdk();
-    const preset = EncodingOptionsPreset.H264_720P_30;
-    const file = new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath: fileKey, output: { case: "s3", value: await egressUpload(s3.settings, credentials) } });
+    const preset = "H264_720P_30";
+    const file = { fileType: "MP4" as const, filepath: fileKey, s3: egressUpload(s3.settings, credentials) };
 
     let egress;
     try {
       egress =
         mode === "participant" && participant
-          ? await lk.egress.startParticipantEgress(room, participant, { file }, { encodingOptions: preset })
-          : await lk.egress.startRoomCompositeEgress(room, { file }, { layout: input.layout ?? "grid", encodingOptions: preset });
+          ? await lk.egress.startParticipantEgress(room, participant, { file }, { preset })
+          : await lk.egress.startRoomCompositeEgress(room, { file }, { layout: input.layout ?? "grid", preset });
     } catch (error) {
       await ledger.release(minutes.reservationId);
       log("error", `LiveKit failed to record room "${room}"`, { app: identity.name, ...describeError(error) });

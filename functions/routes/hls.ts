@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { keyUnder, objectUrl } from "../../core/s3.ts";
 import { appActor } from "../../core/actors.ts";
-import { livekitSdk, namespacedRoom } from "../../core/livekit.ts";
+import { namespacedRoom, tokenGrant } from "../../core/livekit.ts";
 import { APP_NAME } from "../../core/names.ts";
 import { describeError, log } from "../../core/log.ts";
 import { outbound } from "../../core/outbound.ts";
@@ -53,8 +53,8 @@ async function playTokenValid(c: Context<AppEnv>, room: string): Promise<boolean
   if (!token) return false;
   const lk = livekit(c.get("config"));
   try {
-    const grants = await new (await livekitSdk()).TokenVerifier(lk.apiKey, lk.apiSecret).verify(token);
-    return grants.video?.roomJoin === true && grants.video.room === room && grants.video.canSubscribe !== false;
+    const grant = await tokenGrant(lk, token);
+    return grant?.roomJoin === true && grant.room === room && grant.canSubscribe !== false;
   } catch {
     return false;
   }

@@ -51,6 +51,7 @@ import {
   WebhookEvent,
 } from "@livekit/protocol";
 import { AccessToken, TokenVerifier, type ClaimGrants } from "livekit-server-sdk";
+import type { S3Upload } from "../../core/livekit-api.ts";
 import { AwsClient } from "aws4fetch";
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -94,14 +95,7 @@ const sid = (prefix: string) => `${prefix}_${randomBytes(6).toString("hex")}`;
 const nowSeconds = () => BigInt(Math.floor(Date.now() / 1000));
 
 /** Where an egress uploads (LiveKit's S3Upload). */
-interface S3Target {
-  accessKey: string;
-  secret: string;
-  region: string;
-  endpoint: string;
-  bucket: string;
-  forcePathStyle: boolean;
-}
+type S3Target = S3Upload;
 
 interface RoomState {
   room: Room;

@@ -5,20 +5,15 @@ import { appRoute, type App } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/schemas.ts";
 import { created } from "../../../../lib/envelope.ts";
 import { featuresOf, playerLinks, publicBase } from "../../../../lib/features.ts";
-import { livekitSdk, namespacedRoom } from "../../../../../core/livekit.ts";
+import { namespacedRoom } from "../../../../../core/livekit.ts";
+import type { IngressInput } from "../../../../../core/livekit-api.ts";
 import { livekit, livekitError } from "../../../../lib/livekit.ts";
 import { reserveQuota } from "../../../../lib/quota.ts";
 import { CreatedIngressSchema, CreateIngressBody, effectiveInputType } from "./schema.ts";
 import { ingressRow } from "./view.ts";
 
-/**
- * LiveKit's input type for each of ours (an RTSP camera comes in over RTMP, from the relay).
- * The enum is the SDK's, loaded with it (core/livekit.ts): the route table does not load LiveKit's packages.
- */
-async function livekitInput(inputType: "rtmp" | "rtsp" | "whip" | "url") {
-  const { IngressInput } = await livekitSdk();
-  return { rtmp: IngressInput.RTMP_INPUT, rtsp: IngressInput.RTMP_INPUT, whip: IngressInput.WHIP_INPUT, url: IngressInput.URL_INPUT }[inputType];
-}
+/** LiveKit's input type for each of ours (an RTSP camera comes in over RTMP, from the relay). */
+const LIVEKIT_INPUT: Record<"rtmp" | "rtsp" | "whip" | "url", IngressInput> = { rtmp: "RTMP_INPUT", rtsp: "RTMP_INPUT", whip: "WHIP_INPUT", url: "URL_INPUT" };
 
 const route = appRoute("ingress:create", {
   method: "post",
@@ -56,7 +51,8 @@ export const registerIngressCreate = (app: App) =>
 
     let info;
     try {
-      info = await lk.ingress.createIngress(await livekitInput(body.inputType), {
+      info = await lk.ingress.createIngress({
+        inputType: LIVEKIT_INPUT[body.inputType],
         name: body.name ?? `${body.inputType}-${room}`,
         roomName: room,
         participantIdentity,

@@ -8,7 +8,7 @@ import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../..
 import { ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
 import { hlsFolder, PLAYLIST, playlistUrl } from "../../../../lib/hls.ts";
-import { egressUpload, liveKitGone, livekitSdk } from "../../../../../core/livekit.ts";
+import { egressUpload, liveKitGone } from "../../../../../core/livekit.ts";
 import { livekit, livekitError } from "../../../../lib/livekit.ts";
 import { StreamParams } from "./schema.ts";
 import type { Context } from "hono";
@@ -70,21 +70,16 @@ export function registerHls(app: App) {
     const credentials = await actor.s3Credentials();
     if (!s3 || !credentials) throw new ApiError("s3_not_configured", "configure the app's S3 bucket first (PUT /api/v1/apps/{app}/s3)");
     const folder = hlsFolder(s3.settings.prefix, room);
-    // LiveKit's message types come with its SDK, loaded on demand (core/livekit.ts), not with the route table.
-    const { EncodingOptionsPreset, SegmentedFileOutput, SegmentedFileProtocol } = await livekitSdk();
-    const segments = new SegmentedFileOutput({
-      protocol: SegmentedFileProtocol.HLS_PROTOCOL,
+    const segments = {
+      protocol: "HLS_PROTOCOL" as const,
       filenamePrefix: keyUnder(folder, "seg"),
       playlistName: PLAYLIST,
       segmentDuration: 2,
-      output: {
-        case: "s3",
-        value: await egressUpload(s3.settings, credentials),
-      },
-    });
+      s3: egressUpload(s3.settings, credentials),
+    };
     let egress;
     try {
-      egress = await livekit(c.get("config")).egress.startRoomCompositeEgress(room, { segments }, { encodingOptions: EncodingOptionsPreset.H264_720P_30 });
+      egress = await livekit(c.get("config")).egress.startRoomCompositeEgress(room, { segments }, { preset: "H264_720P_30" });
     } catch (error) {
       throw livekitError(c.get("requestId"), `start HLS for room "${room}"`, error, c.get("config"));
     }
