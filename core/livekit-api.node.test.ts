@@ -4,10 +4,11 @@
 // answers each as LiveKit would (camelCase or proto names, enums by name,
 // 64-bit numbers as strings), so the answers are read the same way too.
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import { jwtVerify } from "jose";
 import type { AddressInfo } from "node:net";
 import { EgressClient, EncodedFileOutput, EncodedFileType, EncodingOptionsPreset, IngressClient, IngressInput, RoomServiceClient, S3Upload, SegmentedFileOutput, SegmentedFileProtocol } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { liveKitApi, TwirpError } from "./livekit-api.ts";
+import { liveKitApi, twirpUrl, TwirpError } from "./livekit-api.ts";
 
 const KEY = "APIparity";
 const SECRET = "parity-secret-0123456789abcdef0123456789";
@@ -19,17 +20,23 @@ const recorded: Recorded[] = [];
 /** What the next request is answered with. */
 let answer: { status: number; body: string; type?: string } = { status: 200, body: "{}" };
 
+/** The claims of a call's token, which must verify with the secret and live at most the SDK's 10 minutes. */
+async function claimsOf(authorization: string): Promise<Record<string, unknown>> {
+  const { payload } = await jwtVerify(authorization.replace(/^Bearer /, ""), new TextEncoder().encode(SECRET), { issuer: KEY, algorithms: ["HS256"], requiredClaims: ["exp", "nbf"] });
+  if (payload.exp! - payload.nbf! > 600 || payload.nbf! > Date.now() / 1000 + 1) throw new Error(`token lives too long: ${JSON.stringify(payload)}`);
+  return payload;
+}
+
 const readBody = (req: IncomingMessage) => new Promise<string>((resolve) => {
   let text = "";
   req.on("data", (chunk) => (text += chunk));
   req.on("end", () => resolve(text));
 });
-const claimsOf = (authorization: string) => JSON.parse(Buffer.from(authorization.replace(/^Bearer /, "").split(".")[1]!, "base64url").toString());
 
 beforeAll(async () => {
   server = createServer(async (req, res) => {
     const body = await readBody(req);
-    recorded.push({ path: req.url!, body: JSON.parse(body), claims: claimsOf(req.headers.authorization ?? "") });
+    recorded.push({ path: req.url!, body: JSON.parse(body), claims: await claimsOf(req.headers.authorization ?? "").catch((error: Error) => ({ refused: error.message })) });
     res.writeHead(answer.status, { "Content-Type": answer.type ?? "application/json" });
     res.end(answer.body);
   });
@@ -40,10 +47,10 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 /**
  * The enums whose zero value the calls use: protobuf's JSON leaves a zero value
- * out, ours names it; to LiveKit both mean the same.
+ * out, ours names it; to LiveKit both mean the same. Filled into the SDK's
+ * request where it is left out (never taken out of ours).
  */
-const ENUM_ZEROS: Record<string, string> = { inputType: "RTMP_INPUT", preset: "H264_720P_30" };
-const withoutEnumZeros = (body: unknown) => Object.fromEntries(Object.entries(body as object).filter(([name, value]) => ENUM_ZEROS[name] !== value));
+const ENUM_ZEROS: Record<string, Record<string, string>> = { "/twirp/livekit.Ingress/CreateIngress": { inputType: "RTMP_INPUT" }, "/twirp/livekit.Egress/StartRoomCompositeEgress": { preset: "H264_720P_30" }, "/twirp/livekit.Egress/StartParticipantEgress": { preset: "H264_720P_30" } };
 
 /** The request the SDK makes and the one ours makes for the same call, with the token's issuer and grant. */
 async function both(sdkCall: () => Promise<unknown>, ourCall: () => Promise<unknown>) {
@@ -51,8 +58,11 @@ async function both(sdkCall: () => Promise<unknown>, ourCall: () => Promise<unkn
   await sdkCall();
   await ourCall();
   expect(recorded).toHaveLength(2);
-  const [sdk, ours] = recorded.map((r) => ({ path: r.path, body: withoutEnumZeros(r.body), iss: r.claims.iss, video: r.claims.video }));
-  return { sdk: sdk!, ours: ours! };
+  const [sdk, ours] = recorded.map((r) => ({ path: r.path, body: r.body as object, claims: r.claims }));
+  return {
+    sdk: { path: sdk!.path, body: { ...ENUM_ZEROS[sdk!.path], ...sdk!.body }, iss: sdk!.claims.iss, video: sdk!.claims.video },
+    ours: { path: ours!.path, body: ours!.body, iss: ours!.claims.iss, video: ours!.claims.video },
+  };
 }
 
 const s3 = { accessKey: "AKIA", secret: "s3-secret", region: "eu-west-1", endpoint: "https://s3.example.com", bucket: "vods", forcePathStyle: true };
@@ -132,8 +142,14 @@ describe("core/livekit-api.ts, request for request against livekit-server-sdk", 
       { sid: "RM_2", name: "a-2", numParticipants: 1 },
       { sid: "RM_3", name: "a-3", numParticipants: 0 },
     ]);
+    const ingress = { inputType: "RTMP_INPUT" as const, name: "cam", roomName: "a-1", participantIdentity: "cam-1", participantName: "Cam", enableTranscoding: true };
     answer = { status: 200, body: JSON.stringify({ ingress_id: "IN_9", name: "cam", url: "rtmp://lk/x", stream_key: "sk" }) };
-    expect(await ours().ingress.deleteIngress("IN_9")).toEqual({ ingressId: "IN_9", name: "cam", url: "rtmp://lk/x", streamKey: "sk" });
+    expect(await ours().ingress.createIngress(ingress)).toEqual({ ingressId: "IN_9", name: "cam", url: "rtmp://lk/x", streamKey: "sk" });
+    answer = { status: 200, body: JSON.stringify({ egress_id: "EG_9", status: 1 }) };
+    expect(await ours().egress.startParticipantEgress("a-1", "host", { file: { fileType: "MP4", filepath: "v.mp4", s3 } }, { preset: "H264_720P_30" })).toEqual({ egressId: "EG_9", status: "EGRESS_ACTIVE" });
+    // An answer without the id StreamHub must keep (to stop or delete it later) is no answer.
+    answer = { status: 200, body: "{}" };
+    expect(await ours().ingress.createIngress(ingress).catch((e: unknown) => e)).toMatchObject({ name: "TwirpError", status: 502, message: "LiveKit's answer has no ingressId" });
   });
 
   it("turns LiveKit's Twirp errors into a TwirpError with its status, code and message", async () => {
@@ -148,5 +164,21 @@ describe("core/livekit-api.ts, request for request against livekit-server-sdk", 
     // A 200 that is not JSON is no answer either.
     answer = { status: 200, body: "not json", type: "text/plain" };
     expect(await ours().rooms.listRooms().catch((e: unknown) => e)).toMatchObject({ name: "TwirpError", status: 502, code: null });
+  });
+
+  it("leaves a failure to reach LiveKit as it came (not a TwirpError: classifyLiveKitError calls it unreachable)", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const error = await liveKitApi({ url: `ws://127.0.0.1:${port}`, apiKey: KEY, apiSecret: SECRET }).rooms.listRooms().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).not.toBeInstanceOf(TwirpError);
+  });
+
+  it("calls LiveKit under the path of its URL, without the URL's query or fragment", () => {
+    expect(twirpUrl("wss://lk.example.com", "RoomService", "ListRooms")).toBe("https://lk.example.com/twirp/livekit.RoomService/ListRooms");
+    expect(twirpUrl("ws://127.0.0.1:7880/", "Egress", "StopEgress")).toBe("http://127.0.0.1:7880/twirp/livekit.Egress/StopEgress");
+    expect(twirpUrl("https://proxy.example.com/livekit/?region=eu#x", "Ingress", "CreateIngress")).toBe("https://proxy.example.com/livekit/twirp/livekit.Ingress/CreateIngress");
   });
 });

@@ -8,10 +8,11 @@
 // that is a handful of plain fields here. The requests are what the SDK sends
 // (protobuf's JSON names: lowerCamelCase, enums by name); the answers are read
 // by name in either of the JSON mapping's spellings (lowerCamelCase or the proto
-// name), as LiveKit may write either. core/livekit-api.test.ts holds each
-// request against the SDK's own and each method against the stand-in, which
-// parses requests with LiveKit's protobuf messages and refuses unknown fields;
-// the rooms methods also run against the real LiveKit server in the e2e tests.
+// name), as LiveKit may write either. core/livekit-api.node.test.ts holds each
+// request to the SDK's own (path, JSON fields, issuer, grant); the route and
+// actor tests call each method against the stand-in, which parses requests with
+// LiveKit's protobuf messages and refuses unknown fields; the rooms methods also
+// run against the real LiveKit server in the e2e tests.
 import { toBase64Url, utf8 } from "./crypto/encoding.ts";
 import { hmacKey } from "./crypto/hmac.ts";
 
@@ -136,11 +137,11 @@ export interface LiveKitApi {
   egress: {
     startRoomCompositeEgress(room: string, output: EgressOutput, options: { layout?: string; preset: EncodingPreset }): Promise<EgressInfo>;
     startParticipantEgress(room: string, identity: string, output: EgressOutput, options: { preset: EncodingPreset }): Promise<EgressInfo>;
-    stopEgress(egressId: string): Promise<EgressInfo>;
+    stopEgress(egressId: string): Promise<void>;
   };
   ingress: {
     createIngress(request: CreateIngress): Promise<IngressInfo>;
-    deleteIngress(ingressId: string): Promise<IngressInfo>;
+    deleteIngress(ingressId: string): Promise<void>;
   };
 }
 
@@ -150,8 +151,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const API_TOKEN_TTL_S = 600;
 
 export function liveKitApi(keys: LiveKitKeys): LiveKitApi {
-  const base = keys.url.replace(/^ws/, "http").replace(/\/+$/, "");
-  const call = (service: "RoomService" | "Egress" | "Ingress", method: string, grant: VideoGrant, body: object) => twirp(base, keys, service, method, grant, body);
+  const call = (service: "RoomService" | "Egress" | "Ingress", method: string, grant: VideoGrant, body: object) => twirp(twirpUrl(keys.url, service, method), keys, grant, body);
   const outputs = (output: EgressOutput) => ("file" in output ? { fileOutputs: [output.file] } : { segmentOutputs: [output.segments] });
   return {
     rooms: {
@@ -165,18 +165,31 @@ export function liveKitApi(keys: LiveKitKeys): LiveKitApi {
         egressFromJson(await call("Egress", "StartRoomCompositeEgress", { roomRecord: true }, { roomName: room, ...(options.layout ? { layout: options.layout } : {}), preset: options.preset, ...outputs(output) })),
       startParticipantEgress: async (room, identity, output, options) =>
         egressFromJson(await call("Egress", "StartParticipantEgress", { roomRecord: true }, { roomName: room, identity, preset: options.preset, ...outputs(output) })),
-      stopEgress: async (egressId) => egressFromJson(await call("Egress", "StopEgress", { roomRecord: true }, { egressId })),
+      stopEgress: async (egressId) => void (await call("Egress", "StopEgress", { roomRecord: true }, { egressId })),
     },
     ingress: {
-      createIngress: async (request) => ingressFromJson(await call("Ingress", "CreateIngress", { ingressAdmin: true }, request)),
-      deleteIngress: async (ingressId) => ingressFromJson(await call("Ingress", "DeleteIngress", { ingressAdmin: true }, { ingressId })),
+      createIngress: async ({ inputType, name, roomName, participantIdentity, participantName, enableTranscoding, url }) =>
+        ingressFromJson(await call("Ingress", "CreateIngress", { ingressAdmin: true }, { inputType, name, roomName, participantIdentity, participantName, enableTranscoding, url })),
+      deleteIngress: async (ingressId) => void (await call("Ingress", "DeleteIngress", { ingressAdmin: true }, { ingressId })),
     },
   };
 }
 
+/**
+ * Where a method is: under the URL's own path, if it has one (LiveKit behind a
+ * proxy's prefix), with any query or fragment of the setting left out.
+ */
+export function twirpUrl(livekitUrl: string, service: string, method: string): string {
+  const url = new URL(livekitUrl.replace(/^ws/, "http"));
+  url.search = "";
+  url.hash = "";
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/twirp/livekit.${service}/${method}`;
+  return url.href;
+}
+
 /** One Twirp call: the answer's JSON, or a TwirpError when LiveKit answered with an error (transport failures are thrown as they come). */
-async function twirp(base: string, keys: LiveKitKeys, service: string, method: string, grant: VideoGrant, body: object): Promise<Json> {
-  const response = await fetch(`${base}/twirp/livekit.${service}/${method}`, {
+async function twirp(url: string, keys: LiveKitKeys, grant: VideoGrant, body: object): Promise<Json> {
+  const response = await fetch(url, {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${await apiToken(keys, grant)}` },
     body: JSON.stringify(body),
@@ -234,8 +247,16 @@ const str = (value: unknown): string => (typeof value === "string" ? value : typ
 // 64-bit and 32-bit numbers alike: protobuf's JSON writes int64 as a string.
 const num = (value: unknown): number => (typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) || 0 : 0);
 
-// ParticipantInfo.Kind by number, for a server that writes enums as numbers.
-const PARTICIPANT_KINDS = ["STANDARD", "INGRESS", "EGRESS", "SIP", "AGENT"];
+// Enums by number, for a server that writes them as numbers (livekit_models.proto, livekit_egress.proto).
+const PARTICIPANT_KINDS: Record<number, string> = { 0: "STANDARD", 1: "INGRESS", 2: "EGRESS", 3: "SIP", 4: "AGENT", 7: "CONNECTOR", 8: "BRIDGE" };
+const EGRESS_STATUSES: Record<number, string> = { 0: "EGRESS_STARTING", 1: "EGRESS_ACTIVE", 2: "EGRESS_ENDING", 3: "EGRESS_COMPLETE", 4: "EGRESS_FAILED", 5: "EGRESS_ABORTED", 6: "EGRESS_LIMIT_REACHED" };
+
+/** An answer's id: without one, the answer says nothing StreamHub can keep (a later stop or delete would need it). */
+function requiredId(value: Json, name: string): string {
+  const id = str(field(value, name));
+  if (!id) throw new TwirpError(502, null, `LiveKit's answer has no ${name}`);
+  return id;
+}
 
 export function roomFromJson(value: unknown): RoomInfo {
   const room = obj(value);
@@ -250,7 +271,7 @@ export function participantFromJson(value: unknown): ParticipantInfo {
     sid: str(participant?.sid),
     identity: str(participant?.identity),
     name: str(participant?.name),
-    kind: typeof kind === "string" ? kind : (PARTICIPANT_KINDS[num(kind)] ?? "STANDARD"),
+    kind: typeof kind === "string" ? kind : (PARTICIPANT_KINDS[num(kind)] ?? "UNKNOWN"),
     hidden: obj(participant?.permission)?.hidden === true,
     attributes: Object.fromEntries(Object.entries(attributes).map(([key, v]) => [key, str(v)])),
     tracks: arr(participant?.tracks).length,
@@ -258,9 +279,10 @@ export function participantFromJson(value: unknown): ParticipantInfo {
 }
 
 export function egressFromJson(value: Json): EgressInfo {
-  return { egressId: str(field(value, "egressId")), status: str(value.status) || "EGRESS_STARTING" };
+  const status = value.status;
+  return { egressId: requiredId(value, "egressId"), status: typeof status === "string" ? status : (EGRESS_STATUSES[num(status)] ?? "EGRESS_STARTING") };
 }
 
 export function ingressFromJson(value: Json): IngressInfo {
-  return { ingressId: str(field(value, "ingressId")), name: str(value.name), url: str(value.url), streamKey: str(field(value, "streamKey")) };
+  return { ingressId: requiredId(value, "ingressId"), name: str(value.name), url: str(value.url), streamKey: str(field(value, "streamKey")) };
 }
