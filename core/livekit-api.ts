@@ -237,13 +237,14 @@ function apiToken(keys: LiveKitKeys, grant: VideoGrant): Promise<string> {
 // protobuf's JSON mapping leaves default values out (0, "", false, empty lists)
 // and may spell a field by its proto name; each reader says what it falls back to.
 
+// Also read by core/livekit.ts's webhook decoder: LiveKit's JSON, the same mapping.
 type Json = Record<string, unknown>;
-const obj = (value: unknown): Json | null => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : null);
-const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+export const obj = (value: unknown): Json | null => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : null);
+export const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 /** A field by its JSON name or its proto name. */
 const field = (json: Json | null, name: string): unknown => json?.[name] ?? json?.[snake(name)];
-const str = (value: unknown): string => (typeof value === "string" ? value : typeof value === "number" ? String(value) : "");
+export const str = (value: unknown, fallback = ""): string => (typeof value === "string" ? value : typeof value === "number" ? String(value) : fallback);
 // 64-bit and 32-bit numbers alike: protobuf's JSON writes int64 as a string.
 const num = (value: unknown): number => (typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) || 0 : 0);
 

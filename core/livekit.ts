@@ -1,7 +1,7 @@
 import { jwtVerify } from "jose";
 import type { Config } from "./config.ts";
 import { toBase64 } from "./crypto/encoding.ts";
-import { liveKitApi, signingKey, signLiveKitJwt, TwirpError, type LiveKitApi, type LiveKitKeys, type S3Upload, type VideoGrant } from "./livekit-api.ts";
+import { arr, liveKitApi, obj, participantFromJson, signingKey, signLiveKitJwt, str, TwirpError, type LiveKitApi, type LiveKitKeys, type S3Upload, type VideoGrant } from "./livekit-api.ts";
 import { endpointOf, type S3Credentials, type S3Settings } from "./s3.ts";
 import { transportFailure } from "./transport.ts";
 
@@ -138,7 +138,7 @@ export async function tokenGrant(lk: LiveKitKeys, token: string): Promise<VideoG
  */
 export function liveKitEventFromJson(json: Json): LiveKitEvent | null {
   if (typeof json !== "object" || json === null || typeof json.event !== "string") return null;
-  const participant = obj(json.participant);
+  const participant = obj(json.participant) && participantFromJson(json.participant);
   const track = obj(json.track);
   const ingress = obj(json.ingressInfo ?? json.ingress_info);
   const egress = obj(json.egressInfo ?? json.egress_info);
@@ -150,7 +150,7 @@ export function liveKitEventFromJson(json: Json): LiveKitEvent | null {
     createdAt: Number(json.createdAt ?? json.created_at ?? 0),
     room: room ? { name: str(room.name), sid: str(room.sid) } : undefined,
     participant: participant
-      ? { identity: str(participant.identity), sid: str(participant.sid), name: str(participant.name), hidden: obj(participant.permission)?.hidden === true, uncounted: leftOutOfCounts(obj(participant.permission)?.hidden === true, obj(participant.attributes)), kind: str(participant.kind, "STANDARD") }
+      ? { identity: participant.identity, sid: participant.sid, name: participant.name, hidden: participant.hidden, uncounted: leftOutOfCounts(participant.hidden, participant.attributes), kind: participant.kind }
       : undefined,
     track: track ? { sid: str(track.sid), type: str(track.type, "AUDIO"), source: str(track.source, "UNKNOWN"), muted: track.muted === true } : undefined,
     ingress: ingress
@@ -176,15 +176,12 @@ export function liveKitEventFromJson(json: Json): LiveKitEvent | null {
 }
 
 // IngressState's `video` / `audio` input states carry `averageBitrate` (bits per second).
-function ingressBitrateKbps(state: Record<string, any> | null): number | null {
+function ingressBitrateKbps(state: Record<string, unknown> | null): number | null {
   const rates = [obj(state?.video), obj(state?.audio)].map((input) => Number(input?.averageBitrate ?? input?.average_bitrate ?? NaN)).filter((rate) => Number.isFinite(rate) && rate > 0);
   return rates.length === 0 ? null : Math.round(rates.reduce((sum, rate) => sum + rate, 0) / 1000);
 }
 
 type Json = Record<string, any> | null;
-const obj = (value: unknown): Record<string, any> | null => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, any>) : null);
-const arr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const str = (value: unknown, fallback = ""): string => (typeof value === "string" ? value : typeof value === "number" ? String(value) : fallback);
 
 /** API.md: a room is stored as `prefix-<room>`, unless empty (the prefix) or already prefixed. */
 export function namespacedRoom(prefix: string, room: string | undefined): string {

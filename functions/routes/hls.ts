@@ -51,13 +51,8 @@ async function liveSource(c: Context<AppEnv>) {
 async function playTokenValid(c: Context<AppEnv>, room: string): Promise<boolean> {
   const token = c.req.query("token");
   if (!token) return false;
-  const lk = livekit(c.get("config"));
-  try {
-    const grant = await tokenGrant(lk, token);
-    return grant?.roomJoin === true && grant.room === room && grant.canSubscribe !== false;
-  } catch {
-    return false;
-  }
+  const grant = await tokenGrant(livekit(c.get("config")), token);
+  return grant?.roomJoin === true && grant.room === room && grant.canSubscribe !== false;
 }
 
 /** /hls/{app}/{room}/{file} */
