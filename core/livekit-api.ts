@@ -267,14 +267,15 @@ export function roomFromJson(value: unknown): RoomInfo {
 export function participantFromJson(value: unknown): ParticipantInfo {
   const participant = obj(value);
   const kind = participant?.kind;
-  const attributes = obj(participant?.attributes) ?? {};
+  // A map<string, string> in LiveKit's schema, taken as it comes: this runs for every webhook a participant is in.
+  const attributes = (obj(participant?.attributes) ?? {}) as Record<string, string>;
   return {
     sid: str(participant?.sid),
     identity: str(participant?.identity),
     name: str(participant?.name),
     kind: typeof kind === "string" ? kind : (PARTICIPANT_KINDS[num(kind)] ?? "UNKNOWN"),
     hidden: obj(participant?.permission)?.hidden === true,
-    attributes: Object.fromEntries(Object.entries(attributes).map(([key, v]) => [key, str(v)])),
+    attributes,
     tracks: arr(participant?.tracks).length,
   };
 }
