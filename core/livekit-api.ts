@@ -15,6 +15,7 @@
 // run against the real LiveKit server in the e2e tests.
 import { toBase64Url, utf8 } from "./crypto/encoding.ts";
 import { hmacKey } from "./crypto/hmac.ts";
+import { withDeadline } from "./transport.ts";
 
 /** The keys and where LiveKit's API is (http(s), or the ws(s) URL clients are given). */
 export interface LiveKitKeys {
@@ -189,13 +190,11 @@ export function twirpUrl(livekitUrl: string, service: string, method: string): s
 
 /** One Twirp call: the answer's JSON, or a TwirpError when LiveKit answered with an error (transport failures are thrown as they come). */
 async function twirp(url: string, keys: LiveKitKeys, grant: VideoGrant, body: object): Promise<Json> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${await apiToken(keys, grant)}` },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  const authorization = `Bearer ${await apiToken(keys, grant)}`;
+  const { response, text } = await withDeadline(REQUEST_TIMEOUT_MS, async (signal) => {
+    const response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", Authorization: authorization }, body: JSON.stringify(body), signal });
+    return { response, text: await response.text() };
   });
-  const text = await response.text();
   let json: unknown = null;
   try {
     json = text ? JSON.parse(text) : {};
@@ -213,17 +212,16 @@ async function twirp(url: string, keys: LiveKitKeys, grant: VideoGrant, body: ob
   );
 }
 
-const encoder = new TextEncoder();
 /** `{"alg":"HS256"}`, the protected header LiveKit's SDK writes. */
-const JWT_HEADER = toBase64Url(encoder.encode(JSON.stringify({ alg: "HS256" })));
+const JWT_HEADER = toBase64Url(utf8(JSON.stringify({ alg: "HS256" })));
 
 /** The API secret's HMAC key, imported once per isolate. */
 export const signingKey = (secret: string) => hmacKey(`livekit:${secret}`, () => utf8(secret));
 
 /** A compact HS256 JWS of `payload`, signed with the API secret. */
 export async function signLiveKitJwt(keys: Pick<LiveKitKeys, "apiSecret">, payload: object): Promise<string> {
-  const signingInput = `${JWT_HEADER}.${toBase64Url(encoder.encode(JSON.stringify(payload)))}`;
-  const signature = await crypto.subtle.sign("HMAC", await signingKey(keys.apiSecret), encoder.encode(signingInput));
+  const signingInput = `${JWT_HEADER}.${toBase64Url(utf8(JSON.stringify(payload)))}`;
+  const signature = await crypto.subtle.sign("HMAC", await signingKey(keys.apiSecret), utf8(signingInput));
   return `${signingInput}.${toBase64Url(new Uint8Array(signature))}`;
 }
 

@@ -1,6 +1,6 @@
 import { jwtVerify } from "jose";
 import type { Config } from "./config.ts";
-import { toBase64 } from "./crypto/encoding.ts";
+import { toBase64, utf8 } from "./crypto/encoding.ts";
 import { arr, liveKitApi, obj, participantFromJson, signingKey, signLiveKitJwt, str, TwirpError, type LiveKitApi, type LiveKitKeys, type S3Upload, type VideoGrant } from "./livekit-api.ts";
 import { endpointOf, type S3Credentials, type S3Settings } from "./s3.ts";
 import { transportFailure } from "./transport.ts";
@@ -114,7 +114,7 @@ export async function receiveWebhook(lk: LiveKit, body: string, authorization: s
   if (!authorization) return null;
   const claims = await verifiedClaims(lk, authorization);
   if (!claims) return null;
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(body)));
   if (claims.sha256 !== toBase64(digest)) return null;
   try {
     return liveKitEventFromJson(JSON.parse(body));

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { HTTP_DURATION_BUCKETS, addHistogram, addSeries, histogramTally, increment, observe, renderExposition, seriesKey, tallyObservation, type Series } from "./metrics.ts";
+import { HTTP_DURATION_BUCKETS, addHistogram, addSeries, histogramTally, increment, renderExposition, seriesKey, tallyObservation, type Series } from "./metrics.ts";
+
+/** One observation of a histogram, as a tally of one. */
+function observe(series: Series, name: "streamhub_http_request_duration_seconds", labels: Record<string, string>, value: number, buckets: readonly number[]): void {
+  const tally = histogramTally(buckets);
+  tallyObservation(tally, value);
+  addHistogram(series, name, labels, tally);
+}
 
 describe("the Prometheus exposition", () => {
   it("writes one HELP and TYPE per family, its samples together, owner labels first", () => {

@@ -72,14 +72,6 @@ export function increment(series: Series, name: MetricName, labels: Record<strin
   series[key] = (series[key] ?? 0) + by;
 }
 
-/**
- * One observation of a histogram: every bucket series is written (cumulative,
- * so each `le` at or above the value grows), then `_sum` and `_count`.
- */
-export function observe(series: Series, name: MetricName, labels: Record<string, string | number>, value: number, buckets: readonly number[]): void {
-  addHistogram(series, name, labels, { buckets, atOrBelow: buckets.map((le) => (value <= le ? 1 : 0)), sum: value, count: 1 });
-}
-
 /** Observations of one histogram series tallied in memory: per bucket, how many were at or below its bound. */
 export interface HistogramTally {
   buckets: readonly number[];

@@ -14,5 +14,23 @@ export function transportFailure(error: unknown): string {
   return "the connection failed or was closed";
 }
 
+/**
+ * Runs `call` with a signal that aborts it (a "TimeoutError") after `ms`, and
+ * stops that timer as soon as the call is over. Not `AbortSignal.timeout()`:
+ * its timer, and the signal it holds, outlives an answer that took
+ * milliseconds by the whole timeout — in an actor, whose context outlives any
+ * request, a webhook burst kept tens of thousands of them alive for the
+ * garbage collector to trace and then finalize all at once.
+ */
+export async function withDeadline<T>(ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${ms} ms`, "TimeoutError")), ms);
+  try {
+    return await call(deadline.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** `host[:port]` of a URL, for messages (the URL itself may carry credentials or a path). */
 export const hostOf = (url: string) => URL.parse(url.replace(/^ws/, "http"))?.host ?? "the configured address";

@@ -1,7 +1,15 @@
 // Byte ↔ text encodings used for keys, tokens and sealed secrets. Works the
 // same under workerd and Node (both have btoa/atob and TextEncoder).
 
-export const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text) as Uint8Array<ArrayBuffer>;
+// One of each per isolate: under workerd each `new TextEncoder()` is a runtime object the
+// garbage collector must later finalize, and these run several times per token and webhook.
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text) as Uint8Array<ArrayBuffer>;
+
+/** UTF-8 bytes as text, malformed sequences replaced (U+FFFD). */
+export const fromUtf8 = (bytes: ArrayBuffer | Uint8Array): string => decoder.decode(bytes);
 
 // The runtime's own encoders (`Uint8Array.prototype.toBase64` / `toHex`) where it
 // has them — workerd does, and they are the cost of every token and signature

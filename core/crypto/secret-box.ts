@@ -1,4 +1,4 @@
-import { fromBase64Url, randomBytes, toBase64Url, utf8 } from "./encoding.ts";
+import { fromBase64Url, fromUtf8, randomBytes, toBase64Url, utf8 } from "./encoding.ts";
 
 // Secrets at rest (S3 credentials, webhook secrets, RTMP passwords): AES-256-GCM
 // under a key derived with HKDF-SHA256 from STREAMHUB_SECRET_KEY. Every sealed
@@ -63,7 +63,7 @@ export async function openSecret(key: SecretBoxKey, sealed: string, context: str
       key,
       fromBase64Url(ciphertextText),
     );
-    return new TextDecoder().decode(plaintext);
+    return fromUtf8(plaintext);
   } catch {
     throw new SecretBoxError("sealed secret cannot be opened: wrong key, wrong context, or altered");
   }

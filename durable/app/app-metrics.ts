@@ -1,6 +1,6 @@
 import { metricsActor } from "../../core/actors.ts";
 import { describeError, log } from "../../core/log.ts";
-import { DELIVERY_LATENCY_BUCKETS, increment, observe, seriesKey, type Series } from "../../core/metrics.ts";
+import { addHistogram, DELIVERY_LATENCY_BUCKETS, histogramTally, increment, seriesKey, tallyObservation, type HistogramTally, type Series } from "../../core/metrics.ts";
 import type { AppHost } from "./host.ts";
 import { liveNumbers, type LiveNumbers } from "./live-numbers.ts";
 
@@ -60,6 +60,14 @@ export class AppMetrics {
   readonly #host: Pick<AppHost, "db" | "env" | "identity">;
   /** Counter increments not yet taken by the Metrics actor. */
   #unreported: Series = {};
+  /**
+   * Webhook attempts since the last report, as plain numbers (event → result → count) and
+   * one latency tally: a delivery is counted without building any of the thirteen series
+   * keys it adds up to, which are built once per report instead (a burst delivers
+   * thousands a second).
+   */
+  #attempts = new Map<string, Map<CallbackResult, number>>();
+  #latency = histogramTally(DELIVERY_LATENCY_BUCKETS);
   #timer: ReturnType<typeof setTimeout> | null = null;
   #reporting: Promise<void> | null = null;
   /** The gauges the Metrics actor last took (null: none yet from this instance): the same again with no counts is not sent. */
@@ -82,8 +90,10 @@ export class AppMetrics {
 
   /** One outbound webhook attempt; `latencyS`, from fan-out to acknowledgement, when it was delivered. */
   attempt(event: string, result: CallbackResult, latencyS: number | null): void {
-    increment(this.#unreported, "streamhub_callbacks_total", { event, result });
-    if (latencyS !== null) observe(this.#unreported, "streamhub_webhook_delivery_latency_seconds", {}, latencyS, DELIVERY_LATENCY_BUCKETS);
+    let byResult = this.#attempts.get(event);
+    if (!byResult) this.#attempts.set(event, (byResult = new Map()));
+    byResult.set(result, (byResult.get(result) ?? 0) + 1);
+    if (latencyS !== null) tallyObservation(this.#latency, latencyS);
     this.changed();
   }
 
@@ -104,6 +114,7 @@ export class AppMetrics {
       // Counters without labels start at 0, so that a rate over them exists before the first event.
       const counts: Series = { streamhub_recordings_started_total: 0, streamhub_recording_failures_total: 0, ...this.#unreported };
       this.#unreported = {};
+      this.#takeAttempts(counts);
       try {
         const identity = await this.#host.identity();
         const gauges = gaugeSeries(await liveNumbers(this.#host.db));
@@ -124,11 +135,23 @@ export class AppMetrics {
     return this.#reporting;
   }
 
+  /** The attempts tallied since the last report, added to `counts` as series (and emptied). */
+  #takeAttempts(counts: Series): void {
+    for (const [event, byResult] of this.#attempts) {
+      for (const [result, n] of byResult) increment(counts, "streamhub_callbacks_total", { event, result }, n);
+    }
+    if (this.#latency.count > 0) addHistogram(counts, "streamhub_webhook_delivery_latency_seconds", {}, this.#latency);
+    this.#attempts = new Map();
+    this.#latency = histogramTally(DELIVERY_LATENCY_BUCKETS);
+  }
+
   /** The app is gone: its series leave /metrics. */
   async forget(app: string): Promise<void> {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     this.#unreported = {};
+    this.#attempts = new Map();
+    this.#latency = histogramTally(DELIVERY_LATENCY_BUCKETS);
     this.#lastReported = null;
     try {
       await metricsActor(this.#host.env).forget(app);

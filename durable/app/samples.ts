@@ -1,3 +1,4 @@
+import { utf8 } from "../../core/crypto/encoding.ts";
 import type { AppHost } from "./host.ts";
 import { DEFAULT_SAMPLE_NAMES, defaultSamplePages } from "./sample-pages.ts";
 import { SamplesRepository, type SampleRow } from "./samples.repo.ts";
@@ -23,7 +24,7 @@ export interface Sample extends SampleInfo {
 
 export type SampleWrite = { ok: true } | { ok: false; code: "invalid_name" | "too_large" | "too_many" };
 
-const utf8Bytes = (text: string) => new TextEncoder().encode(text).byteLength;
+const utf8Bytes = (text: string) => utf8(text).byteLength;
 
 /**
  * The app's sample pages. The defaults are written at their first use (the

@@ -54,6 +54,12 @@ describe("delivery verdicts", () => {
     expect(verdict(result(500), RETRY_SCHEDULE_MS.length, 0)).toEqual({ outcome: "failed" });
   });
 
+  it("reads Retry-After from a 429 or 503 answer, and from no other", async () => {
+    const answering = (status: number) => ({ publicOnly: false, fetch: async () => new Response("", { status, headers: { "Retry-After": "120" } }) });
+    for (const status of [429, 503]) expect((await attempt("https://hooks.example.com/x", {}, "{}", answering(status))).retryAfterMs).toBe(120_000);
+    for (const status of [200, 500]) expect((await attempt("https://hooks.example.com/x", {}, "{}", answering(status))).retryAfterMs).toBeNull();
+  });
+
   it("waits at least Retry-After on 429 and 503", () => {
     const next = verdict(result(429, 600_000), 1, 0);
     expect(next.outcome === "retry" && next.nextAttemptAt).toBe(600_000);

@@ -1,6 +1,8 @@
 // How one outbound webhook attempt goes, and when the next one is due.
 
+import { fromUtf8 } from "../../core/crypto/encoding.ts";
 import { outbound, type Outbound } from "../../core/outbound.ts";
+import { withDeadline } from "../../core/transport.ts";
 
 /** Immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h (issue 6), each with ±10 % jitter. */
 export const RETRY_SCHEDULE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000];
@@ -54,7 +56,7 @@ async function readCapped(response: Response, cap: number): Promise<string> {
     offset += chunk.byteLength;
     if (offset >= cap) break;
   }
-  return new TextDecoder().decode(joined);
+  return fromUtf8(joined);
 }
 
 /** `Retry-After` in seconds or as an HTTP date. */
@@ -82,9 +84,14 @@ export const PUBLIC_ONLY_FAILURE =
 export async function attempt(url: string, headers: Record<string, string>, body: string, via: Outbound = outbound({}, true)): Promise<AttemptResult> {
   const started = Date.now();
   try {
-    const response = await via.fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
-    const text = await readCapped(response, RESPONSE_CAP_BYTES).catch(() => "");
-    return { status: response.status, error: null, response: text, durationMs: Date.now() - started, retryAfterMs: retryAfterMs(response.headers.get("Retry-After"), Date.now()) };
+    // The deadline covers the answer's body too.
+    return await withDeadline(DELIVERY_TIMEOUT_MS, async (signal) => {
+      const response = await via.fetch(url, { method: "POST", headers, body, redirect: "manual", signal });
+      const text = await readCapped(response, RESPONSE_CAP_BYTES).catch(() => "");
+      // Retry-After counts only on 429 and 503 (verdict); a delivered answer's headers are never read.
+      const retryAfter = response.status === 429 || response.status === 503 ? retryAfterMs(response.headers.get("Retry-After"), Date.now()) : null;
+      return { status: response.status, error: null, response: text, durationMs: Date.now() - started, retryAfterMs: retryAfter };
+    });
   } catch (error) {
     // No answer means no response body: nothing of what is behind the address is recorded.
     const timedOut = (error as Error).name === "TimeoutError";

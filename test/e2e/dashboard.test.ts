@@ -332,7 +332,9 @@ describe("the dashboard's team and tokens, by role", () => {
     expect(await owner.getByLabel(/^Tenant/).count()).toBe(0);
 
     await owner.getByRole("link", { name: "Tokens" }).click();
-    await owner.getByLabel("Name").fill("ci");
+    // The Apps screen has a "Name" field too: the click only starts the navigation.
+    await owner.getByRole("heading", { name: "Create a token" }).waitFor();
+    await owner.getByLabel("Name", { exact: true }).fill("ci");
     await owner.getByRole("combobox", { name: /^App/ }).selectOption("acme-live");
     await owner.getByLabel(/^Allowed addresses/).fill("203.0.113.0/24");
     await owner.getByRole("button", { name: "Create token" }).click();

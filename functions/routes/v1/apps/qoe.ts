@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { appActor } from "../../../../core/actors.ts";
+import { utf8 } from "../../../../core/crypto/encoding.ts";
 import type { QoeReport } from "../../../../durable/app/qoe.ts";
 import { appRecord } from "../../../lib/app-records.ts";
 import { appRoute, PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
@@ -129,7 +130,7 @@ const listRoute = appRoute("app:read", {
 
 /** The report in `text`, or the 400 that says why it is not one. */
 function parseReport(text: string): QoeReport {
-  if (new TextEncoder().encode(text).byteLength > QOE_REPORT_MAX_BYTES) throw new ApiError("validation_failed", `a report is at most ${QOE_REPORT_MAX_BYTES} bytes`);
+  if (utf8(text).byteLength > QOE_REPORT_MAX_BYTES) throw new ApiError("validation_failed", `a report is at most ${QOE_REPORT_MAX_BYTES} bytes`);
   let json: unknown;
   try {
     json = JSON.parse(text);

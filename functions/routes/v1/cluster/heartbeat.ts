@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { registry } from "../../../../core/actors.ts";
+import { utf8 } from "../../../../core/crypto/encoding.ts";
 import type { App } from "../../../lib/app.ts";
 import { envelopeSchema, errorResponse } from "../../../lib/schemas.ts";
 import { ok } from "../../../lib/envelope.ts";
@@ -27,7 +28,7 @@ export const registerClusterHeartbeat = (app: App) =>
   app.openapi(route, async (c) => {
     const body = c.req.valid("json");
     const statsJson = body.stats === undefined ? null : JSON.stringify(body.stats);
-    if (statsJson !== null && new TextEncoder().encode(statsJson).byteLength > MAX_STATS_BYTES) {
+    if (statsJson !== null && utf8(statsJson).byteLength > MAX_STATS_BYTES) {
       throw new ApiError("node_stats_too_large", `stats are over ${MAX_STATS_BYTES} bytes as JSON`);
     }
     const node = await registry(c.env).heartbeatNode(body.nodeId, statsJson);
