@@ -24,6 +24,20 @@ describe("fixed-window rate limits", () => {
     expect(admit("flood-0", 4)).toBe(0);
   });
 
+  it("keep counting right far from the first call, and with a clock that went back", () => {
+    const year = 366 * 24 * 3600_000;
+    const admit = fixedWindowLimiter({ limit: 120, windowMs: 60_000 });
+    expect(admit("first", 1_000_000)).toBe(0);
+    for (const start of [1_000_000 + year + 500, 1_000_000 - 90_000]) {
+      const key = `k${start}`;
+      for (let i = 0; i < 120; i++) expect(admit(key, start + i)).toBe(0);
+      // The window started on the whole second before `start`.
+      const secondStart = 1_000_000 + Math.floor((start - 1_000_000) / 1000) * 1000;
+      expect(admit(key, start + 200)).toBe(Math.ceil((secondStart + 60_000 - start - 200) / 1000));
+      expect(admit(key, secondStart + 60_000)).toBe(0);
+    }
+  });
+
   it("count an IPv6 client by its /64, an IPv4 client by its address", () => {
     expect(clientKey("198.51.100.7")).toBe("198.51.100.7");
     expect(clientKey("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
