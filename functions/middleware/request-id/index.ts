@@ -29,9 +29,16 @@ export const requestId = (): MiddlewareHandler =>
     const incoming = c.req.header("X-Request-Id");
     const id = incoming && ACCEPTED.test(incoming) ? incoming : newRequestId();
     c.set("requestId", id);
-    // Set before the response exists, so it is built with it (setting it after would copy the response).
-    c.header("X-Request-Id", id);
     await next();
-    // A handler that returned a Response of its own (a proxied object, an asset) gets it now.
-    if (!c.res.headers.has("X-Request-Id")) c.header("X-Request-Id", id);
+    // Set on the response as it comes, not with c.header() before it exists: Hono would keep
+    // the header in a Headers object of its own, which the Response then copies into another
+    // (one more runtime object per request for the garbage collector to finalize).
+    const headers = c.res.headers;
+    if (headers.has("X-Request-Id")) return; // the error handler's, with the same id
+    try {
+      headers.set("X-Request-Id", id);
+    } catch {
+      // Headers that cannot change (a fetched object, an asset): c.header() copies the response once.
+      c.header("X-Request-Id", id);
+    }
   };

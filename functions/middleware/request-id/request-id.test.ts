@@ -19,6 +19,7 @@ describe("request ids", () => {
     app.use("*", requestId());
     app.get("/", (c) => c.text(c.get("requestId")));
     app.get("/own", () => new Response("own"));
+    app.get("/immutable", () => Response.redirect("http://example.com/", 302));
 
     const passed = await app.request("/", { headers: { "X-Request-Id": "caddy-0123456789" } });
     expect(passed.headers.get("X-Request-Id")).toBe("caddy-0123456789");
@@ -27,7 +28,13 @@ describe("request ids", () => {
     const forged = await app.request("/", { headers: { "X-Request-Id": 'x" level="error' } });
     expect(forged.headers.get("X-Request-Id")).toMatch(ID);
 
-    // A handler's own Response gets the header too.
+    // A handler's own Response gets the header too, and so does one whose headers are immutable.
     expect((await app.request("/own")).headers.get("X-Request-Id")).toMatch(ID);
+    const immutable = Response.redirect("http://example.com/", 302);
+    expect(() => immutable.headers.set("X-Test", "1")).toThrow(TypeError);
+    const redirected = await app.request("/immutable");
+    expect(redirected.status).toBe(302);
+    expect(redirected.headers.get("Location")).toBe("http://example.com/");
+    expect(redirected.headers.get("X-Request-Id")).toMatch(ID);
   });
 });
