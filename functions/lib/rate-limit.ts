@@ -12,8 +12,9 @@ export function fixedWindowLimiter(options: { limit: number; windowMs: number; m
   // this limiter saw) × `span`, plus its count. V8 keeps such a number in the table itself,
   // with no object of its own, so a table of 100,000 client addresses is 100,000 strings for
   // the garbage collector to trace, not twice as many objects — and it is traced at every full
-  // collection for as long as it is held. (Small enough for V8's inline integers for a year or
-  // more of uptime at these limits; past that the numbers are boxed, and still exact.)
+  // collection for as long as it is held. (Small enough for V8's inline integers, below 2^30,
+  // for about 97 days of uptime at 120 calls a window and a year at 30; past that the numbers
+  // are boxed again, and still exact.)
   // A window starts on a whole second, so it may end up to a second sooner than one timed to
   // the millisecond would.
   const span = 2 ** Math.ceil(Math.log2(options.limit + 1));
