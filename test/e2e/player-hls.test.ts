@@ -58,4 +58,28 @@ describe("against the LiveKit stand-in (no media server): the player falls back 
     const qoe = await until("the HLS view's QoE report", async () => (await api("GET", "/api/v1/apps/relay/qoe")).body.data, (data: any) => data?.views?.some((v: any) => v.final));
     expect(qoe.views.find((v: any) => v.final)).toMatchObject({ room: "main", path: "hls", errors: ["webrtc_failed"] });
   });
+
+  it("waits while the room has no live HLS, then plays it once it starts; time to first frame counts from the playlist's arrival", async () => {
+    expect((await api("POST", "/api/v1/apps", { name: "later" })).status).toBe(201);
+    expect((await api("PUT", "/api/v1/apps/later/s3", stack.s3Settings())).status).toBe(200);
+    const publisher = (await api("POST", "/api/v1/apps/later/tokens", { room: "main", identity: "host" })).body.data;
+    await stack.standin.join(publisher.token);
+    await stack.standin.publish("later-main", "host");
+
+    const viewer = await browser.newPage();
+    await viewer.goto(`${node.url}/embed/later/main?autoplay=1&muted=1&playOrder=hls`);
+    const view = () => viewer.evaluate(() => ({ state: document.querySelector("streamhub-player").state, frames: document.querySelector("streamhub-player").video.getVideoPlaybackQuality().totalVideoFrames }));
+    await until("the player waiting for HLS", view, (v) => v.state === "waiting");
+    const waitedFrom = Date.now();
+    expect((await api("POST", `/api/v1/apps/later/streams/${encodeURIComponent("later-main/host")}/hls/start`)).status).toBe(200);
+    await until("the player playing HLS with frames", view, (v) => v.state === "live" && v.frames > 5, { context: () => node.output().slice(-2000) });
+    const waitedMs = Date.now() - waitedFrom;
+
+    await viewer.close({ runBeforeUnload: true });
+    const qoe = await until("the view's QoE report", async () => (await api("GET", "/api/v1/apps/later/qoe")).body.data, (data: any) => data?.views?.some((v: any) => v.final));
+    const final = qoe.views.find((v: any) => v.final);
+    expect(final).toMatchObject({ room: "main", path: "hls" });
+    expect(final.firstFrameMs).toBeGreaterThan(0);
+    expect(final.firstFrameMs).toBeLessThan(waitedMs);
+  });
 });

@@ -131,9 +131,17 @@ describe("against the real LiveKit server: the player on /play and /embed", () =
     // With sound, as the page asks (this browser allows it; one that does not gets it muted, with the unmute button).
     await viewer.goto(`${node.url}/embed/early/soon?muted=0`);
     await until("the player waiting", () => playerView(viewer), (v) => v.state === "waiting", { context });
+    const waitedFrom = Date.now();
     await publisher("early", "soon");
     await until("the player live once the stream starts", () => playerView(viewer), (v) => v.state === "live" && v.frames > 5, { context });
+    const waitedMs = Date.now() - waitedFrom;
     expect(await viewer.evaluate(() => (document.querySelector("streamhub-player") as any).video.muted)).toBe(false);
+    // Its time to first frame counts from the stream's arrival: not from the page opening (it would include the wait), not from the first frame itself (0).
+    await viewer.close({ runBeforeUnload: true });
+    const qoe = await until("the view's final QoE report stored", async () => (await api("GET", "/api/v1/apps/early/qoe")).body.data, (data: any) => data?.views?.some((v: any) => v.final), { context });
+    const view = qoe.views.find((v: any) => v.final);
+    expect(view.firstFrameMs).toBeGreaterThan(0);
+    expect(view.firstFrameMs).toBeLessThan(waitedMs);
   });
 
   it("time to first frame through /embed, median and p95 of 20 (reported, not asserted)", { timeout: 180_000 }, async () => {
