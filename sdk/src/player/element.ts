@@ -2,7 +2,7 @@ import { playHls } from "./hls.ts";
 import { announce, type PlayerEventName } from "./messages.ts";
 import { QoeReport } from "./qoe.ts";
 import { TokenError, viewerToken } from "./token.ts";
-import type { Playback, PlaybackPath, PlayerOptions, PlayerState } from "./types.ts";
+import type { Playback, PlaybackEvents, PlaybackPath, PlayerOptions, PlayerState } from "./types.ts";
 import { playWebRtc } from "./webrtc.ts";
 
 const MESSAGES: Record<PlayerState, string> = {
@@ -174,7 +174,11 @@ export class StreamHubPlayer extends HTMLElement {
     this.#setState("loading");
     this.#emit("ready");
 
-    const events = { state: (state: PlayerState, detail?: string) => run === this.#run && this.#setState(state, detail) };
+    const events: PlaybackEvents = {
+      state: (state, detail) => run === this.#run && this.#setState(state, detail),
+      // From waiting to loading restarts the QoE clock (see #setState): time to first frame counts from the arrival.
+      arrived: () => run === this.#run && this.#state === "waiting" && this.#setState("loading"),
+    };
     for (const path of options.playOrder) {
       try {
         const playback =

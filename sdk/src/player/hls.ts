@@ -18,20 +18,14 @@ export async function playHls(video: HTMLVideoElement, url: string, events: Play
   let retry: ReturnType<typeof setTimeout> | undefined;
   const listening = new AbortController();
   let hls = new Hls({ liveDurationInfinity: true });
-  let waiting = false;
   const start = () => {
     hls.loadSource(url);
     hls.attachMedia(video);
-    // The playlist waited for is there: the first frame is still to come ("loading"), and time to it counts from now.
-    hls.on(Hls.Events.MANIFEST_PARSED, () => {
-      if (waiting && !stopped) events.state("loading");
-      waiting = false;
-    });
+    hls.on(Hls.Events.MANIFEST_PARSED, () => events.arrived());
     hls.on(Hls.Events.ERROR, (_event, data) => {
       if (!data.fatal || stopped) return;
       hls.destroy();
       const missing = data.details === Hls.ErrorDetails.MANIFEST_LOAD_ERROR && data.response?.code === 404;
-      waiting = missing;
       events.state(missing ? "waiting" : "reconnecting", data.details);
       hls = new Hls({ liveDurationInfinity: true });
       retry = setTimeout(start, RETRY_MS);
@@ -54,20 +48,15 @@ function playNatively(video: HTMLVideoElement, url: string, events: PlaybackEven
   let stopped = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
   const listening = new AbortController();
-  let waiting = false;
   const onError = () => {
     if (stopped) return;
-    waiting = true;
     events.state("waiting", "no live HLS yet");
     retry = setTimeout(() => {
       video.src = url;
     }, RETRY_MS);
   };
   video.addEventListener("error", onError, { signal: listening.signal });
-  video.addEventListener("loadedmetadata", () => {
-    if (waiting && !stopped) events.state("loading");
-    waiting = false;
-  }, { signal: listening.signal });
+  video.addEventListener("loadedmetadata", () => events.arrived(), { signal: listening.signal });
   video.addEventListener("ended", () => events.state("ended"), { signal: listening.signal });
   video.src = url;
   return {

@@ -36,4 +36,6 @@ export interface Playback {
 /** What a playback reports back to the element. */
 export interface PlaybackEvents {
   state(state: PlayerState, detail?: string): void;
+  /** The stream is there (a track, a playlist): a view that was waiting for it is loading now, its first frame still to come. */
+  arrived(): void;
 }

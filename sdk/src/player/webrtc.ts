@@ -19,11 +19,6 @@ export async function playWebRtc(
   let shown: RemoteParticipant | null = null;
   let wasShown = false;
   let stopped = false;
-  let waiting = false;
-  const state: PlaybackEvents["state"] = (next, detail) => {
-    waiting = next === "waiting";
-    events.state(next, detail);
-  };
 
   // livekit-client unmutes the element when it attaches sound; muted autoplay must stay muted until the viewer says.
   const attach = (track: RemoteTrack) => {
@@ -33,8 +28,7 @@ export async function playWebRtc(
   const show = (participant: RemoteParticipant) => {
     shown = participant;
     wasShown = true;
-    // The stream waited for is here: the first frame is still to come ("loading"), and time to it counts from now.
-    if (waiting) state("loading");
+    events.arrived();
     for (const publication of participant.trackPublications.values()) if (publication.track) attach(publication.track);
   };
   // Another publisher in the room takes over when the one shown leaves.
@@ -43,7 +37,7 @@ export async function playWebRtc(
     for (const participant of room.remoteParticipants.values()) {
       if ([...participant.trackPublications.values()].some((p) => p.kind === Track.Kind.Video && p.track)) return show(participant);
     }
-    state(wasShown ? "ended" : "waiting");
+    events.state(wasShown ? "ended" : "waiting");
   };
 
   room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _publication, participant: RemoteParticipant) => {
@@ -57,14 +51,14 @@ export async function playWebRtc(
   room.on(RoomEvent.ParticipantDisconnected, (participant) => {
     if (participant === shown) showNext();
   });
-  room.on(RoomEvent.Reconnecting, () => state("reconnecting"));
-  room.on(RoomEvent.Reconnected, () => state(shown ? "live" : "waiting"));
+  room.on(RoomEvent.Reconnecting, () => events.state("reconnecting"));
+  room.on(RoomEvent.Reconnected, () => events.state(shown ? "live" : "waiting"));
   room.on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
     // A connection that never came up is the caller's to judge (it tries HLS next), not a state of this view.
     if (stopped || !connected) return;
     // The room closed (everyone left) or this viewer was removed: the stream is over for it.
-    if (reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.PARTICIPANT_REMOVED) state("ended");
-    else state("error", `disconnected from LiveKit (${reason ?? "unknown"})`);
+    if (reason === DisconnectReason.ROOM_DELETED || reason === DisconnectReason.PARTICIPANT_REMOVED) events.state("ended");
+    else events.state("error", `disconnected from LiveKit (${reason ?? "unknown"})`);
   });
 
   let connected = false;
@@ -84,7 +78,7 @@ export async function playWebRtc(
     clearTimeout(timer);
   }
   connected = true;
-  if (!shown) state("waiting");
+  if (!shown) events.state("waiting");
 
   return {
     path: "webrtc",
