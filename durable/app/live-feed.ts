@@ -1,3 +1,4 @@
+import { utf8 } from "../../core/crypto/encoding.ts";
 import type { StreamRecord } from "./live.repo.ts";
 
 /** How often an idle feed says it is alive: proxies close quiet connections, and a gone subscriber shows up here. */
@@ -10,8 +11,6 @@ interface Subscriber {
   controller: ReadableStreamDefaultController<Uint8Array>;
   withViewers: boolean;
 }
-
-const encoder = new TextEncoder();
 
 /**
  * The app's live streams pushed to whoever watches (the dashboard): each
@@ -42,9 +41,9 @@ export class LiveFeed {
       start: async (controller) => {
         subscriber = { controller, withViewers: options.withViewers };
         this.#subscribers.add(subscriber);
-        this.#heartbeat ??= setInterval(() => this.#broadcast(encoder.encode(": keep-alive\n\n")), FEED_HEARTBEAT_MS);
+        this.#heartbeat ??= setInterval(() => this.#broadcast(utf8(": keep-alive\n\n")), FEED_HEARTBEAT_MS);
         // Tells the client to come back soon after a restart of the node.
-        this.#send(subscriber, encoder.encode("retry: 2000\n\n"));
+        this.#send(subscriber, utf8("retry: 2000\n\n"));
         this.#send(subscriber, this.#message(await this.#snapshot(), options.withViewers));
       },
       cancel: () => this.#drop(subscriber),
@@ -65,7 +64,7 @@ export class LiveFeed {
 
   #message(streams: StreamRecord[], withViewers: boolean): Uint8Array {
     const active = streams.filter((stream) => stream.status === "active").map((stream) => (withViewers ? stream : { ...stream, viewers: undefined }));
-    return encoder.encode(`event: streams\ndata: ${JSON.stringify(active)}\n\n`);
+    return utf8(`event: streams\ndata: ${JSON.stringify(active)}\n\n`);
   }
 
   #broadcast(bytes: Uint8Array): void {
