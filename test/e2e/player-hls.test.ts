@@ -3,7 +3,7 @@
 // real HLS (H.264/AAC made by ffmpeg) to the app's bucket like a segment
 // egress, but has no media server — so every WebRTC connection fails, and the
 // player must give up on it and play HLS through /hls/…, decoding frames.
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser.ts";
 import { call, until, type RunningStreamHub } from "./harness.ts";
@@ -30,24 +30,40 @@ afterAll(async () => {
 });
 
 const api = (method: string, path: string, json?: unknown) => call(node.url, method, path, { token: TOKEN, json });
+const context = () => node.output().slice(-2000);
+
+/** A new app with its bucket, and a publisher "host" in its room "main" (in the stand-in; no HLS yet). */
+async function appPublishing(app: string): Promise<void> {
+  expect((await api("POST", "/api/v1/apps", { name: app })).status).toBe(201);
+  expect((await api("PUT", `/api/v1/apps/${app}/s3`, stack.s3Settings())).status).toBe(200);
+  const publisher = (await api("POST", `/api/v1/apps/${app}/tokens`, { room: "main", identity: "host" })).body.data;
+  await stack.standin.join(publisher.token);
+  await stack.standin.publish(`${app}-main`, "host");
+}
+
+const startHls = async (app: string) => expect((await api("POST", `/api/v1/apps/${app}/streams/${encodeURIComponent(`${app}-main/host`)}/hls/start`)).status).toBe(200);
+
+/** The player's state, path and frames presented in a page. */
+const playerView = (page: Page) =>
+  page.evaluate(() => {
+    const player = document.querySelector("streamhub-player");
+    return { state: player.state as string, path: player.path as string, frames: player.video.getVideoPlaybackQuality().totalVideoFrames as number };
+  });
+
+/** The app's final QoE report of a view, once the page that played it is closed. */
+async function finalReport(app: string): Promise<any> {
+  const qoe = await until("the view's final QoE report", async () => (await api("GET", `/api/v1/apps/${app}/qoe`)).body.data, (data: any) => data?.views?.some((v: any) => v.final));
+  return qoe.views.find((v: any) => v.final);
+}
 
 describe("against the LiveKit stand-in (no media server): the player falls back to live HLS", () => {
   it("gives up on WebRTC and plays the room's live HLS, decoding frames", async () => {
-    expect((await api("POST", "/api/v1/apps", { name: "relay" })).status).toBe(201);
-    expect((await api("PUT", "/api/v1/apps/relay/s3", stack.s3Settings())).status).toBe(200);
-    const publisher = (await api("POST", "/api/v1/apps/relay/tokens", { room: "main", identity: "host" })).body.data;
-    await stack.standin.join(publisher.token);
-    await stack.standin.publish("relay-main", "host");
-    expect((await api("POST", `/api/v1/apps/relay/streams/${encodeURIComponent("relay-main/host")}/hls/start`)).status).toBe(200);
+    await appPublishing("relay");
+    await startHls("relay");
 
     const viewer = await browser.newPage();
     await viewer.goto(`${node.url}/embed/relay/main?autoplay=1&muted=1`);
-    const view = () =>
-      viewer.evaluate(() => {
-        const player = document.querySelector("streamhub-player");
-        return { state: player.state, path: player.path, frames: player.video.getVideoPlaybackQuality().totalVideoFrames };
-      });
-    await until("the player playing HLS with frames", view, (v) => v.path === "hls" && v.state === "live" && v.frames > 5, { context: () => node.output().slice(-2000) });
+    await until("the player playing HLS with frames", () => playerView(viewer), (v) => v.path === "hls" && v.state === "live" && v.frames > 5, { context });
 
     const [gaveUp, playing] = await viewer.evaluate(() => [performance.getEntriesByName("streamhub:webrtc-failed")[0]?.startTime, performance.getEntriesByName("streamhub:playing")[0]?.startTime]);
     expect(gaveUp).toBeGreaterThan(0);
@@ -55,29 +71,22 @@ describe("against the LiveKit stand-in (no media server): the player falls back 
 
     // The view's report says it played HLS, and that WebRTC failed first.
     await viewer.close({ runBeforeUnload: true });
-    const qoe = await until("the HLS view's QoE report", async () => (await api("GET", "/api/v1/apps/relay/qoe")).body.data, (data: any) => data?.views?.some((v: any) => v.final));
-    expect(qoe.views.find((v: any) => v.final)).toMatchObject({ room: "main", path: "hls", errors: ["webrtc_failed"] });
+    expect(await finalReport("relay")).toMatchObject({ room: "main", path: "hls", errors: ["webrtc_failed"] });
   });
 
   it("waits while the room has no live HLS, then plays it once it starts; time to first frame counts from the playlist's arrival", async () => {
-    expect((await api("POST", "/api/v1/apps", { name: "later" })).status).toBe(201);
-    expect((await api("PUT", "/api/v1/apps/later/s3", stack.s3Settings())).status).toBe(200);
-    const publisher = (await api("POST", "/api/v1/apps/later/tokens", { room: "main", identity: "host" })).body.data;
-    await stack.standin.join(publisher.token);
-    await stack.standin.publish("later-main", "host");
+    await appPublishing("later");
 
     const viewer = await browser.newPage();
     await viewer.goto(`${node.url}/embed/later/main?autoplay=1&muted=1&playOrder=hls`);
-    const view = () => viewer.evaluate(() => ({ state: document.querySelector("streamhub-player").state, frames: document.querySelector("streamhub-player").video.getVideoPlaybackQuality().totalVideoFrames }));
-    await until("the player waiting for HLS", view, (v) => v.state === "waiting");
+    await until("the player waiting for HLS", () => playerView(viewer), (v) => v.state === "waiting", { context });
     const waitedFrom = Date.now();
-    expect((await api("POST", `/api/v1/apps/later/streams/${encodeURIComponent("later-main/host")}/hls/start`)).status).toBe(200);
-    await until("the player playing HLS with frames", view, (v) => v.state === "live" && v.frames > 5, { context: () => node.output().slice(-2000) });
+    await startHls("later");
+    await until("the player playing HLS with frames", () => playerView(viewer), (v) => v.state === "live" && v.frames > 5, { context });
     const waitedMs = Date.now() - waitedFrom;
 
     await viewer.close({ runBeforeUnload: true });
-    const qoe = await until("the view's QoE report", async () => (await api("GET", "/api/v1/apps/later/qoe")).body.data, (data: any) => data?.views?.some((v: any) => v.final));
-    const final = qoe.views.find((v: any) => v.final);
+    const final = await finalReport("later");
     expect(final).toMatchObject({ room: "main", path: "hls" });
     expect(final.firstFrameMs).toBeGreaterThan(0);
     expect(final.firstFrameMs).toBeLessThan(waitedMs);
