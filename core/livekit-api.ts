@@ -15,6 +15,7 @@
 // run against the real LiveKit server in the e2e tests.
 import { toBase64Url, utf8 } from "./crypto/encoding.ts";
 import { hmacKey } from "./crypto/hmac.ts";
+import { signJwt } from "./crypto/jwt.ts";
 import { withDeadline } from "./transport.ts";
 
 /** The keys and where LiveKit's API is (http(s), or the ws(s) URL clients are given). */
@@ -219,11 +220,7 @@ const JWT_HEADER = toBase64Url(utf8(JSON.stringify({ alg: "HS256" })));
 export const signingKey = (secret: string) => hmacKey(`livekit:${secret}`, () => utf8(secret));
 
 /** A compact HS256 JWS of `payload`, signed with the API secret. */
-export async function signLiveKitJwt(keys: Pick<LiveKitKeys, "apiSecret">, payload: object): Promise<string> {
-  const signingInput = `${JWT_HEADER}.${toBase64Url(utf8(JSON.stringify(payload)))}`;
-  const signature = await crypto.subtle.sign("HMAC", await signingKey(keys.apiSecret), utf8(signingInput));
-  return `${signingInput}.${toBase64Url(new Uint8Array(signature))}`;
-}
+export const signLiveKitJwt = (keys: Pick<LiveKitKeys, "apiSecret">, payload: object): Promise<string> => signJwt(signingKey(keys.apiSecret), payload, JWT_HEADER);
 
 /** The token for one server API call: the API key as issuer, no identity, only `grant` (the SDK's `authHeader`). */
 function apiToken(keys: LiveKitKeys, grant: VideoGrant): Promise<string> {

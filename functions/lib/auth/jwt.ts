@@ -1,5 +1,6 @@
-import { jwtVerify, SignJWT } from "jose";
 import { utf8 } from "../../../core/crypto/encoding.ts";
+import { hmacKey } from "../../../core/crypto/hmac.ts";
+import { signJwt, verifyJwt } from "../../../core/crypto/jwt.ts";
 
 // Dashboard session tokens: HS256 JWTs signed with STREAMHUB_JWT_SECRET. The
 // `sid` (also the `jti`) names a revocable row in the Registry's sessions table.
@@ -8,28 +9,28 @@ const ISSUER = "streamhub";
 const AUDIENCE = "streamhub-dashboard";
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
-export async function signSessionJwt(secret: string, claims: { sub: string; sid: string; expiresAt: Date; adminBinding?: string }): Promise<string> {
-  return new SignJWT(claims.adminBinding ? { sid: claims.sid, adm: claims.adminBinding } : { sid: claims.sid })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setSubject(claims.sub)
-    .setJti(claims.sid)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(claims.expiresAt.getTime() / 1000))
-    .sign(utf8(secret));
+const sessionKey = (secret: string) => hmacKey(`session:${secret}`, () => utf8(secret));
+
+export function signSessionJwt(secret: string, claims: { sub: string; sid: string; expiresAt: Date; adminBinding?: string }): Promise<string> {
+  return signJwt(sessionKey(secret), {
+    sid: claims.sid,
+    ...(claims.adminBinding ? { adm: claims.adminBinding } : {}),
+    sub: claims.sub,
+    jti: claims.sid,
+    iss: ISSUER,
+    aud: AUDIENCE,
+    iat: Math.floor(Date.now() / 1000),
+    exp: Math.floor(claims.expiresAt.getTime() / 1000),
+  });
 }
 
 /** The subject and session of a valid token; null for a bad signature, algorithm, issuer, audience or expiry. */
 export async function verifySessionJwt(secret: string, token: string): Promise<{ sub: string; sid: string; adminBinding: string | null } | null> {
-  try {
-    const { payload } = await jwtVerify(token, utf8(secret), { algorithms: ["HS256"], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ["sub", "exp", "jti"] });
-    const sid = payload.sid;
-    if (typeof payload.sub !== "string" || typeof sid !== "string" || sid !== payload.jti) return null;
-    return { sub: payload.sub, sid, adminBinding: typeof payload.adm === "string" ? payload.adm : null };
-  } catch {
-    return null;
-  }
+  const payload = await verifyJwt(sessionKey(secret), token, { issuer: ISSUER, audience: AUDIENCE, required: ["sub", "exp", "jti"] });
+  if (!payload) return null;
+  const sid = payload.sid;
+  if (typeof payload.sub !== "string" || typeof sid !== "string" || sid !== payload.jti) return null;
+  return { sub: payload.sub, sid, adminBinding: typeof payload.adm === "string" ? payload.adm : null };
 }
 
 /**

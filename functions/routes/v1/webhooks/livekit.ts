@@ -31,7 +31,8 @@ export const registerLiveKitWebhook = (app: App) =>
   app.openapi(route, async (c) => {
     const lk = livekit(c.get("config"));
     const body = await c.req.text();
-    const event = await receiveWebhook(lk, body, c.req.header("Authorization") ?? "");
+    // The JSON check (middleware/json-body) has parsed the body: the event is read from that.
+    const event = await receiveWebhook(lk, body, c.req.header("Authorization") ?? "", c.get("jsonBody"));
     if (!event) throw new ApiError("unauthorized", "not a webhook signed by this node's LiveKit");
     const room = event.room?.name || event.ingress?.roomName || event.egress?.roomName;
     const target = room ? await appForRoom(c.env, room) : null;
