@@ -94,6 +94,34 @@ describe("HS256 JWTs", () => {
     expect(await verify(await joseToken({ exp: NOW + 60 }), { audience: "dash" })).toBeNull();
   });
 
+  it("refuses claims that are not strict UTF-8, and a signature spelled any way but the canonical one", async () => {
+    const input = (claims: Uint8Array) => `${part({ alg: "HS256" })}.${toBase64Url(claims)}`;
+    const signed = async (claims: Uint8Array) => `${input(claims)}.${toBase64Url(new Uint8Array(await crypto.subtle.sign("HMAC", await key, utf8(input(claims)))))}`;
+    const valid = utf8(`{"exp":${NOW + 60},"name":"é"}`);
+    expect(await verify(await signed(valid))).toEqual({ exp: NOW + 60, name: "é" });
+    const malformed = valid.slice();
+    malformed[malformed.length - 3] = 0xff;
+    expect(await verify(await signed(malformed))).toBeNull();
+    // 32 bytes in 43 characters leave 2 bits unused: "…A" and "…B" can decode alike.
+    const good = await joseToken({ exp: NOW + 60 });
+    const last = good.at(-1)!;
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const sibling = alphabet[alphabet.indexOf(last) ^ 1]!;
+    expect(await verify(`${good.slice(0, -1)}${sibling}`)).toBeNull();
+  });
+
+  it("answers null when the key cannot be had, and signs no time that is not a finite number", async () => {
+    const token = await joseToken({ exp: NOW + 60 });
+    expect(await verifyJwt(Promise.reject(new Error("no key")), token)).toBeNull();
+    await expect(signJwt(key, { exp: Number.NaN })).rejects.toThrow(/exp/);
+    await expect(signJwt(key, { iat: Number.POSITIVE_INFINITY })).rejects.toThrow(/iat/);
+  });
+
+  it("counts only the token's own claims as present", async () => {
+    expect(await verify(await joseToken({ exp: NOW + 60 }), { required: ["constructor"] })).toBeNull();
+    expect(await verify(await joseToken({ exp: NOW + 60, constructor: "x" }), { required: ["constructor"] })).not.toBeNull();
+  });
+
   it("answers null, never throws, for anything that is not a compact JWS of JSON objects", async () => {
     const good = await joseToken({ exp: NOW + 60 });
     const [header, claims, signature] = good.split(".") as [string, string, string];

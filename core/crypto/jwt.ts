@@ -11,7 +11,7 @@
 // (other algorithms, `crit` extensions, unencoded payloads) is refused here.
 // The tests check tokens both ways against `jose`.
 
-import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from "./encoding.ts";
+import { fromBase64Url, toBase64Url, utf8 } from "./encoding.ts";
 
 // Named by what importKey returns: Node's types (this file is also run by the node tools) have no global CryptoKey type.
 type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
@@ -33,9 +33,19 @@ export interface JwtChecks {
 
 /** `{"alg":"HS256","typ":"JWT"}`, the header StreamHub writes. */
 const HEADER = toBase64Url(utf8(JSON.stringify({ alg: "HS256", typ: "JWT" })));
+const TIME_CLAIMS = ["exp", "nbf", "iat"] as const;
+/** HMAC-SHA256's length: a signature of any other length, or not in canonical base64url, is refused. */
+const SIGNATURE_BYTES = 32;
+/** Strict UTF-8, as JSON requires (one per isolate: each decoder is a runtime object). */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** A compact HS256 JWS of `claims`. `header` is the encoded protected header (LiveKit's SDK writes `{"alg":"HS256"}`). */
 export async function signJwt(key: Promise<HmacKey> | HmacKey, claims: object, header: string = HEADER): Promise<string> {
+  // A time that is not a finite number would be written as null: a token no one could use, made silently.
+  for (const name of TIME_CLAIMS) {
+    const value = (claims as Record<string, unknown>)[name];
+    if (value !== undefined && !Number.isFinite(value)) throw new TypeError(`JWT claim "${name}" must be a finite number`);
+  }
   const signingInput = `${header}.${toBase64Url(utf8(JSON.stringify(claims)))}`;
   const signature = await crypto.subtle.sign("HMAC", await key, utf8(signingInput));
   return `${signingInput}.${toBase64Url(new Uint8Array(signature))}`;
@@ -44,7 +54,7 @@ export async function signJwt(key: Promise<HmacKey> | HmacKey, claims: object, h
 /** The decoded JSON object of one base64url part, or null. */
 function jsonPart(part: string): JwtClaims | null {
   try {
-    const value: unknown = JSON.parse(fromUtf8(fromBase64Url(part)));
+    const value: unknown = JSON.parse(strictUtf8.decode(fromBase64Url(part)));
     return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JwtClaims) : null;
   } catch {
     return null;
@@ -67,14 +77,16 @@ export async function verifyJwt(key: Promise<HmacKey> | HmacKey, token: string, 
   // HS256 only, chosen here and never by the token; no extensions this code would have to understand.
   if (!header || header.alg !== "HS256" || header.crit !== undefined || (header.b64 !== undefined && header.b64 !== true)) return null;
 
-  let signature: Uint8Array<ArrayBuffer>;
   try {
-    signature = fromBase64Url(token.slice(second + 1));
+    const encoded = token.slice(second + 1);
+    const signature = fromBase64Url(encoded);
+    // One spelling per signature: base64url's unused trailing bits would otherwise give each one four.
+    if (signature.length !== SIGNATURE_BYTES || toBase64Url(signature) !== encoded) return null;
+    // WebCrypto's verify compares in constant time.
+    if (!(await crypto.subtle.verify("HMAC", await key, signature, utf8(token.slice(0, second))))) return null;
   } catch {
     return null;
   }
-  // WebCrypto's verify compares in constant time.
-  if (!(await crypto.subtle.verify("HMAC", await key, signature, utf8(token.slice(0, second))))) return null;
 
   const claims = jsonPart(token.slice(first + 1, second));
   return claims && satisfies(claims, checks) ? claims : null;
@@ -84,9 +96,9 @@ export async function verifyJwt(key: Promise<HmacKey> | HmacKey, token: string, 
 function satisfies(claims: JwtClaims, checks: JwtChecks): boolean {
   const now = checks.now ?? Math.floor(Date.now() / 1000);
   const tolerance = checks.clockToleranceS ?? 0;
-  for (const name of checks.required ?? []) if (claims[name] === undefined) return false;
+  for (const name of checks.required ?? []) if (!Object.hasOwn(claims, name) || claims[name] === undefined) return false;
   // Time claims, where present, are numbers: a string "exp" is not "no expiry".
-  for (const name of ["exp", "nbf", "iat"]) if (claims[name] !== undefined && typeof claims[name] !== "number") return false;
+  for (const name of TIME_CLAIMS) if (claims[name] !== undefined && typeof claims[name] !== "number") return false;
   if (typeof claims.exp === "number" && claims.exp <= now - tolerance) return false;
   if (typeof claims.nbf === "number" && claims.nbf > now + tolerance) return false;
   if (checks.issuer !== undefined && claims.iss !== checks.issuer) return false;
