@@ -4,7 +4,7 @@
 
 const KEYS_MAX = 1_000;
 // Named by what importKey returns: Node's types (this file is also run by the node tools) have no global CryptoKey type.
-type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+export type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 const keys = new Map<string, Promise<HmacKey>>();
 
 /** The imported key for `id` (a name for the key material; it is imported from `material()` once). */

@@ -12,9 +12,7 @@
 // The tests check tokens both ways against `jose`.
 
 import { fromBase64Url, toBase64Url, utf8 } from "./encoding.ts";
-
-// Named by what importKey returns: Node's types (this file is also run by the node tools) have no global CryptoKey type.
-type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+import type { HmacKey } from "./hmac.ts";
 
 export type JwtClaims = Record<string, unknown>;
 
@@ -96,7 +94,7 @@ export async function verifyJwt(key: Promise<HmacKey> | HmacKey, token: string, 
 function satisfies(claims: JwtClaims, checks: JwtChecks): boolean {
   const now = checks.now ?? Math.floor(Date.now() / 1000);
   const tolerance = checks.clockToleranceS ?? 0;
-  for (const name of checks.required ?? []) if (!Object.hasOwn(claims, name) || claims[name] === undefined) return false;
+  for (const name of checks.required ?? []) if (!Object.hasOwn(claims, name)) return false;
   // Time claims, where present, are numbers: a string "exp" is not "no expiry".
   for (const name of TIME_CLAIMS) if (claims[name] !== undefined && typeof claims[name] !== "number") return false;
   if (typeof claims.exp === "number" && claims.exp <= now - tolerance) return false;
