@@ -221,7 +221,7 @@ export const appMigrations: Migration[] = [
     version: 8,
     name: "one schedule, usage counters, publisher slots in the ledger",
     statements: [
-      // The one alarm's work: a row per task with when it is next due (durable/app/scheduler.ts).
+      // The one alarm's work: a row per task with when it is next due (durable/lib/scheduler.ts).
       `CREATE TABLE schedule (
         task TEXT PRIMARY KEY,
         due_at INTEGER NOT NULL
