@@ -5,11 +5,16 @@
 // garbage collector must later finalize, and these run several times per token and webhook.
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+// Strict, as JSON requires: bytes that are not UTF-8 are an error, not replacement characters.
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text) as Uint8Array<ArrayBuffer>;
 
 /** UTF-8 bytes as text, malformed sequences replaced (U+FFFD). */
 export const fromUtf8 = (bytes: ArrayBuffer | Uint8Array): string => decoder.decode(bytes);
+
+/** UTF-8 bytes as text; throws a TypeError on a malformed sequence. */
+export const fromStrictUtf8 = (bytes: ArrayBuffer | Uint8Array): string => strictDecoder.decode(bytes);
 
 // The runtime's own encoders (`Uint8Array.prototype.toBase64` / `toHex`) where it
 // has them — workerd does, and they are the cost of every token and signature

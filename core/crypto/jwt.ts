@@ -11,7 +11,7 @@
 // (other algorithms, `crit` extensions, unencoded payloads) is refused here.
 // The tests check tokens both ways against `jose`.
 
-import { fromBase64Url, toBase64Url, utf8 } from "./encoding.ts";
+import { fromBase64Url, fromStrictUtf8, toBase64Url, utf8 } from "./encoding.ts";
 import type { HmacKey } from "./hmac.ts";
 
 export type JwtClaims = Record<string, unknown>;
@@ -34,8 +34,6 @@ const HEADER = toBase64Url(utf8(JSON.stringify({ alg: "HS256", typ: "JWT" })));
 const TIME_CLAIMS = ["exp", "nbf", "iat"] as const;
 /** HMAC-SHA256's length: a signature of any other length, or not in canonical base64url, is refused. */
 const SIGNATURE_BYTES = 32;
-/** Strict UTF-8, as JSON requires (one per isolate: each decoder is a runtime object). */
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** A compact HS256 JWS of `claims`. `header` is the encoded protected header (LiveKit's SDK writes `{"alg":"HS256"}`). */
 export async function signJwt(key: Promise<HmacKey> | HmacKey, claims: object, header: string = HEADER): Promise<string> {
@@ -52,7 +50,7 @@ export async function signJwt(key: Promise<HmacKey> | HmacKey, claims: object, h
 /** The decoded JSON object of one base64url part, or null. */
 function jsonPart(part: string): JwtClaims | null {
   try {
-    const value: unknown = JSON.parse(strictUtf8.decode(fromBase64Url(part)));
+    const value: unknown = JSON.parse(fromStrictUtf8(fromBase64Url(part)));
     return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JwtClaims) : null;
   } catch {
     return null;

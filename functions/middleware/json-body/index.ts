@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { fromStrictUtf8 } from "../../../core/crypto/encoding.ts";
 import { mediaTypeOf } from "../../lib/content-types.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { jsonShapeProblem } from "./shape.ts";
@@ -44,16 +45,6 @@ const isJson = (contentType: string | undefined) => {
 const BEACON_ROUTE = /^\/api\/v1\/apps\/[^/]+\/qoe\/?$/;
 const isBeacon = (c: Parameters<MiddlewareHandler>[0]) => c.req.method === "POST" && mediaTypeOf(c.req.header("Content-Type")) === "text/plain" && BEACON_ROUTE.test(c.req.path);
 
-/**
- * The API takes JSON only. A body over the limit is 413, a body that is not
- * declared JSON is 415, a body nested too deep or with too many elements
- * (shape.ts) or that is not UTF-8 JSON is 400 — all before any
- * handler runs, so a bad request never reaches storage. The parsed body is
- * cached by Hono, so validators read it without parsing again.
- */
-/** Strict UTF-8 (a whole body per call, so one decoder serves every request). */
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-
 // Hono's body-limit middleware, made once per limit rather than per request.
 const limits = new Map<number, MiddlewareHandler>();
 function limitFor(maxBytes: number): MiddlewareHandler {
@@ -70,6 +61,13 @@ function limitFor(maxBytes: number): MiddlewareHandler {
   return limit;
 }
 
+/**
+ * The API takes JSON only. A body over the limit is 413, a body that is not
+ * declared JSON is 415, a body nested too deep or with too many elements
+ * (shape.ts) or that is not UTF-8 JSON is 400 — all before any
+ * handler runs, so a bad request never reaches storage. The parsed body is
+ * cached by Hono, so validators read it without parsing again.
+ */
 export const jsonBody = (options: { maxBytes: (c: Parameters<MiddlewareHandler>[0]) => number }): MiddlewareHandler =>
   // Not async: a request without a body (most of them) passes through without a layer of its own.
   function jsonBody(c, next) {
@@ -103,7 +101,7 @@ async function readJson(c: Context, next: Next, maxBytes: number): Promise<Respo
     let parsed: unknown;
     try {
       // Strict UTF-8: bytes that are not text are an error, not replacement characters in stored names.
-      text = strictUtf8.decode(bytes);
+      text = fromStrictUtf8(bytes);
       parsed = JSON.parse(text);
     } catch {
       throw new ApiError("malformed_json", "request body is not valid UTF-8 JSON");
