@@ -6,7 +6,8 @@ import { Ingresses } from "./ingresses.ts";
 import { Live } from "./live.ts";
 import { Qoe, type QoeReport } from "./qoe.ts";
 import { withHost, type TestHost } from "./testing.ts";
-import { HlsRepository, VodsRepository } from "./vods.repo.ts";
+import { HlsRepository } from "./hls.repo.ts";
+import { VodsRepository } from "./vods.repo.ts";
 
 // The analytics capability over a real live state and real QoE reports, in a
 // fresh actor's storage. Time is the `now` each call is given (the alarm's

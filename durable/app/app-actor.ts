@@ -26,7 +26,8 @@ import { Samples, type Sample, type SampleInfo, type SampleWrite } from "./sampl
 import { Scheduler, type TaskRunner } from "../lib/scheduler.ts";
 import { Settings, type AppActorSummary } from "./settings.ts";
 import { Usage, type UsageCounter } from "./usage.ts";
-import type { HlsRow, Vod, VodFilter } from "./vods.repo.ts";
+import type { HlsRow } from "./hls.repo.ts";
+import type { Vod, VodFilter } from "./vods.repo.ts";
 import type { DeliveryStatus } from "./webhooks.repo.ts";
 import { Webhooks, type AttemptView, type DeliveryView, type WebhookEndpointView } from "./webhooks.ts";
 

@@ -4,7 +4,8 @@ import { Ingresses } from "./ingresses.ts";
 import { Live, RECONCILE_INTERVAL_MS } from "./live.ts";
 import { withHost, type TestHost } from "./testing.ts";
 import { Usage } from "./usage.ts";
-import { HlsRepository, VodsRepository } from "./vods.repo.ts";
+import { HlsRepository } from "./hls.repo.ts";
+import { VodsRepository } from "./vods.repo.ts";
 
 function liveOf(host: TestHost) {
   let live: Live;

@@ -4,7 +4,8 @@ import type { Ingresses } from "./ingresses.ts";
 import { applyLiveKitEvent, type QuotaAction } from "./livekit-events.ts";
 import { LiveRepository, type StreamRecord } from "./live.repo.ts";
 import { reconciliationEvents } from "./reconcile.ts";
-import type { HlsRepository, VodsRepository } from "./vods.repo.ts";
+import type { HlsRepository } from "./hls.repo.ts";
+import type { VodsRepository } from "./vods.repo.ts";
 
 /** How often the live state is checked against LiveKit while anything is live (a lost webhook heals within this). */
 export const RECONCILE_INTERVAL_MS = 60_000;

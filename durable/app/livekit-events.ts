@@ -3,7 +3,8 @@ import type { LiveKitEvent } from "../../core/livekit.ts";
 import type { EventLog } from "./event-log.ts";
 import { INGRESS_STATUS, type IngressRepository } from "./ingress.repo.ts";
 import type { LiveRepository, StreamType } from "./live.repo.ts";
-import type { HlsRepository, VodsRepository } from "./vods.repo.ts";
+import type { HlsRepository } from "./hls.repo.ts";
+import type { VodsRepository } from "./vods.repo.ts";
 
 /** The ledger key of a monthly quota: usage counts per calendar month (UTC). */
 export const monthlyMetric = (metric: string, at: Date = new Date()) => `${metric}:${at.toISOString().slice(0, 7)}`;

@@ -5,7 +5,8 @@ import { keyUnder } from "../../core/s3.ts";
 import type { AppHost } from "./host.ts";
 import { monthlyMetric, type QuotaAction } from "./livekit-events.ts";
 import type { Settings } from "./settings.ts";
-import { HlsRepository, VodsRepository, type HlsRow, type Vod, type VodFilter } from "./vods.repo.ts";
+import { HlsRepository, type HlsRow } from "./hls.repo.ts";
+import { VodsRepository, type Vod, type VodFilter } from "./vods.repo.ts";
 
 /** The resolution of the egress preset (H264_720P_30 below): egress results do not report one. */
 const PRESET = { width: 1280, height: 720 };
