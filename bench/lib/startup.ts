@@ -2,8 +2,10 @@
 // the project's pinned Node, as `npm start` runs it, with a fresh DATA_DIR and
 // the bundle already built — so only what start.ts itself does counts);
 // workerd alone with StreamHub's bundle and config (what start.ts spawns, to
-// the first 200 on health); and, for reference, workerd with the bare baseline Worker.
-import { mkdtempSync, rmSync } from "node:fs";
+// the first 200 on health), on a fresh data folder (a first start: the first
+// health check creates the Registry's database) and, for reference, on the
+// data a previous start left (a restart); and workerd with the bare baseline Worker.
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../../selfhost/build.ts";
@@ -11,11 +13,17 @@ import { freePort } from "../../test/e2e/harness.ts";
 import { startBaseline, workerdBinary } from "./baseline.ts";
 import { firstOk, onCleanup, spawnGroup } from "./processes.ts";
 
-/** Spawns what `launch` says `runs` times, each with a fresh data folder and port, and times spawn → first 200 on health. */
-async function timeToHealth(runs: number, launch: (dataDir: string, port: number) => { command: string; args: string[]; env: NodeJS.ProcessEnv }): Promise<number[]> {
+type Launch = (dataDir: string, port: number) => { command: string; args: string[]; env: NodeJS.ProcessEnv };
+
+/**
+ * Spawns what `launch` says `runs` times, each with a data folder of its own
+ * (empty, or a copy of `from`) and a free port, and times spawn → first 200 on health.
+ */
+async function timeToHealth(runs: number, launch: Launch, from?: string): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const dataDir = mkdtempSync(join(tmpdir(), "streamhub-bench-start-"));
+    if (from) cpSync(from, dataDir, { recursive: true });
     const removeDataDir = onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
     const port = await freePort();
     const { command, args, env } = launch(dataDir, port);
@@ -42,13 +50,11 @@ export function timeNpmStart(runs: number): Promise<number[]> {
 }
 
 /** StreamHub's own bundle under plain workerd, as selfhost/start.ts runs it. */
-function timeStreamHubWorkerd(runs: number): Promise<number[]> {
-  return timeToHealth(runs, (dataDir, port) => ({
-    command: workerdBinary,
-    args: ["serve", `${ROOT}selfhost/workerd.capnp`, "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `data=${dataDir}`, "--directory-path", `assets=${ROOT}web/dist`],
-    env: { ...process.env, STREAMHUB_SECRET_KEY: "bench-secret-key-0123456789abcdef0123456789", STREAMHUB_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789" },
-  }));
-}
+const streamHubWorkerd: Launch = (dataDir, port) => ({
+  command: workerdBinary,
+  args: ["serve", `${ROOT}selfhost/workerd.capnp`, "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `data=${dataDir}`, "--directory-path", `assets=${ROOT}web/dist`],
+  env: { ...process.env, STREAMHUB_SECRET_KEY: "bench-secret-key-0123456789abcdef0123456789", STREAMHUB_JWT_SECRET: "bench-jwt-secret-0123456789abcdef0123456789" },
+});
 
 async function timeBareWorkerd(runs: number): Promise<number[]> {
   const times: number[] = [];
@@ -61,16 +67,27 @@ async function timeBareWorkerd(runs: number): Promise<number[]> {
 }
 
 /**
- * StreamHub's bundle and the bare Worker under workerd, started in turns:
- * on this VM the same start takes from 100 to 170 ms as the host's load moves
- * over minutes, so each StreamHub start is paired with a bare one beside it.
+ * StreamHub's bundle (first starts and restarts) and the bare Worker under
+ * workerd, started in turns: on this VM the same start takes from 100 to 170 ms
+ * as the host's load moves over minutes, so each StreamHub start is paired
+ * with a bare one beside it. Every restart starts from a copy of the data one
+ * earlier start left, so that each finds the same state.
  */
-export async function timeWorkerdStarts(runs: number): Promise<{ streamhub: number[]; bare: number[] }> {
+export async function timeWorkerdStarts(runs: number): Promise<{ streamhub: number[]; restart: number[]; bare: number[] }> {
   const streamhub: number[] = [];
+  const restart: number[] = [];
   const bare: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    streamhub.push(...(await timeStreamHubWorkerd(1)));
-    bare.push(...(await timeBareWorkerd(1)));
+  const previous = mkdtempSync(join(tmpdir(), "streamhub-bench-data-"));
+  const removePrevious = onCleanup(() => rmSync(previous, { recursive: true, force: true }));
+  try {
+    await timeToHealth(1, (_, port) => streamHubWorkerd(previous, port));
+    for (let i = 0; i < runs; i++) {
+      streamhub.push(...(await timeToHealth(1, streamHubWorkerd)));
+      restart.push(...(await timeToHealth(1, streamHubWorkerd, previous)));
+      bare.push(...(await timeBareWorkerd(1)));
+    }
+  } finally {
+    await removePrevious.run();
   }
-  return { streamhub, bare };
+  return { streamhub, restart, bare };
 }
