@@ -29,8 +29,15 @@ async function drain(body: ReadableStream<Uint8Array> | null, maxBytes: number):
   }
 }
 
-const hasBody = (request: Request) =>
-  request.body !== null && (request.headers.get("content-length") ?? "") !== "0";
+/**
+ * The declared length answers first: asking `request.body` makes workerd build
+ * the stream's JS object, which the read through arrayBuffer() below does not
+ * need — one object less to collect per request with a body.
+ */
+const hasBody = (request: Request) => {
+  const length = request.headers.get("content-length");
+  return length !== null ? length !== "0" : request.body !== null;
+};
 
 const isJson = (contentType: string | undefined) => {
   const mediaType = mediaTypeOf(contentType);

@@ -66,3 +66,19 @@ describe("a JSON body read once", () => {
     }
   });
 });
+
+describe("a request without a body", () => {
+  const app = new Hono<{ Variables: { jsonBody: unknown } }>();
+  app.use("*", jsonBody({ maxBytes: () => 64 }));
+  app.post("/", (c) => c.json({ parsed: c.get("jsonBody") ?? null }));
+  app.onError((error, c) => c.json({ error: error.message }, 400));
+
+  it("passes through whatever its type, whether its length is declared 0 or it has none", async () => {
+    // An action such as "stop" is posted without a body; clients declare it as length 0 or not at all.
+    for (const headers of [{ "Content-Length": "0", "Content-Type": "text/plain" }, { "Content-Type": "text/plain" }, {}] as Record<string, string>[]) {
+      const response = await app.request("/", { method: "POST", headers });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ parsed: null });
+    }
+  });
+});
