@@ -39,9 +39,9 @@ export class LedgerRepository {
     await this.#db.batch(rows.map((r) => sql`INSERT INTO reservations (id, metric, amount, expires_at, holder) VALUES (${r.id}, ${r.metric}, ${r.amount}, ${r.expiresAt}, ${r.holder})`));
   }
 
-  /** Every open reservation held for someone. */
-  async holds(): Promise<{ id: string; metric: string; amount: number; expires_at: number; holder: string }[]> {
-    return this.#db.all(sql`SELECT id, metric, amount, expires_at, holder FROM reservations WHERE holder IS NOT NULL`);
+  /** The open reservation held for `holder` (the latest, should a lapsed one not be cleared yet), or null. */
+  async holdOf(holder: string): Promise<{ id: string; metric: string; amount: number; expires_at: number; holder: string } | null> {
+    return this.#db.one(sql`SELECT id, metric, amount, expires_at, holder FROM reservations WHERE holder = ${holder} ORDER BY expires_at DESC LIMIT 1`);
   }
 
   /** Moves a reservation into committed usage; returns it, or null if it is unknown (released or expired). */

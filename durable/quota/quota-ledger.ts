@@ -72,9 +72,6 @@ export class QuotaLedger extends DurableObject<Env> {
   #writing: Promise<void> | null = null;
   /** Usage per metric as last read or written here. */
   readonly #usage = new Map<string, MetricUsage>();
-  /** Open reservations held for someone, by holder (null: not read yet), and their holder by id. */
-  #holds: Map<string, Hold> | null = null;
-  readonly #holderOf = new Map<string, string>();
   /** The alarm time last set (undefined: unknown until asked). */
   #armedAt: number | null | undefined;
   /** A report to /metrics is due (one per burst of changes). */
@@ -90,7 +87,7 @@ export class QuotaLedger extends DurableObject<Env> {
   async reserve(request: ReserveRequest): Promise<ReserveResult> {
     const limit = request.limit ?? (await this.#limitOf(request));
     const now = Date.now();
-    const held = request.holder ? (await this.#holdsByHolder()).get(request.holder) : undefined;
+    const held = request.holder ? await this.#holdOf(request.holder) : undefined;
     if (held && held.expires_at > now) {
       const { committed, pending } = await this.#usageOf(request.metric);
       return { ok: true, reservationId: held.id, used: committed + pending - held.amount, limit, overLimit: false, shared: true };
@@ -104,12 +101,9 @@ export class QuotaLedger extends DurableObject<Env> {
 
     const reservationId = `rsv_${toBase64Url(randomBytes(12))}`;
     const expiresAt = now + (request.holdMs ?? DEFAULT_HOLD_MS);
-    // Counted and held in memory at once (concurrent calls decide against it), stored with the next group commit.
+    // Counted in memory at once, and held in the rows waiting for the next group commit:
+    // concurrent calls decide against both.
     usage.pending += request.amount;
-    if (request.holder) {
-      this.#holds?.set(request.holder, { id: reservationId, metric: request.metric, amount: request.amount, expires_at: expiresAt, holder: request.holder });
-      this.#holderOf.set(reservationId, request.holder);
-    }
     await this.#written({ id: reservationId, metric: request.metric, amount: request.amount, expiresAt, holder: request.holder ?? null });
     await this.#armNoLaterThan(expiresAt);
     this.#changed();
@@ -123,7 +117,7 @@ export class QuotaLedger extends DurableObject<Env> {
    */
   async commitHeld(holder: string, metric: string): Promise<boolean> {
     await this.#settled();
-    const held = (await this.#holdsByHolder()).get(holder);
+    const held = await this.#holdOf(holder);
     if (held && (await this.commit(held.id))) return true;
     await this.adjust(metric, 1);
     return false;
@@ -133,7 +127,6 @@ export class QuotaLedger extends DurableObject<Env> {
     await this.#settled();
     const committed = await this.#ledger.commit(reservationId);
     if (!committed) return false;
-    this.#forgetHold(reservationId);
     this.#changed();
     const usage = this.#usage.get(committed.metric);
     if (usage) {
@@ -147,7 +140,6 @@ export class QuotaLedger extends DurableObject<Env> {
     await this.#settled();
     const released = await this.#ledger.release(reservationId);
     if (!released) return false;
-    this.#forgetHold(reservationId);
     this.#changed();
     const usage = this.#usage.get(released.metric);
     if (usage) usage.pending = Math.max(0, usage.pending - released.amount);
@@ -187,7 +179,6 @@ export class QuotaLedger extends DurableObject<Env> {
     this.#armedAt = null;
     await this.#settled();
     for (const lapsed of await this.#ledger.expire(Date.now())) {
-      this.#forgetHold(lapsed.id);
       const usage = this.#usage.get(lapsed.metric);
       if (usage) usage.pending = Math.max(0, usage.pending - lapsed.amount);
     }
@@ -229,7 +220,6 @@ export class QuotaLedger extends DurableObject<Env> {
       } catch (error) {
         // Not stored, so not held: what was counted in memory for them goes back.
         for (const row of rows) {
-          this.#forgetHold(row.id);
           const usage = this.#usage.get(row.metric);
           if (usage) usage.pending = Math.max(0, usage.pending - row.amount);
         }
@@ -255,21 +245,19 @@ export class QuotaLedger extends DurableObject<Env> {
     return usage;
   }
 
-  async #holdsByHolder(): Promise<Map<string, Hold>> {
-    if (!this.#holds) {
-      const holds = await this.#ledger.holds();
-      this.#holds = new Map(holds.map((hold) => [hold.holder, hold]));
-      this.#holderOf.clear();
-      for (const hold of holds) this.#holderOf.set(hold.id, hold.holder);
-    }
-    return this.#holds;
-  }
-
-  #forgetHold(reservationId: string): void {
-    const holder = this.#holderOf.get(reservationId);
-    if (holder === undefined) return;
-    this.#holderOf.delete(reservationId);
-    if (this.#holds?.get(holder)?.id === reservationId) this.#holds.delete(holder);
+  /**
+   * What `holder` holds: a reservation still waiting for its group commit, or
+   * one stored. Read from the database rather than kept in memory: a tenant's
+   * open holds (one per publisher token minted in the last five minutes) would
+   * otherwise sit in the isolate's heap, which every full collection marks —
+   * 30,000 of them made each pause of the whole node 35–50 ms longer.
+   * (A batch leaves `#unwritten` in the same synchronous step that stores it,
+   * so a hold is always in one of the two.)
+   */
+  async #holdOf(holder: string): Promise<Hold | undefined> {
+    const waiting = this.#unwritten.find((row) => row.holder === holder);
+    if (waiting) return { id: waiting.id, metric: waiting.metric, amount: waiting.amount, expires_at: waiting.expiresAt, holder };
+    return (await this.#ledger.holdOf(holder)) ?? undefined;
   }
 
   async #limitOf(request: { tenantId?: string; quota?: QuotaMetric }): Promise<number> {
