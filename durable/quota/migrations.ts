@@ -29,7 +29,8 @@ export const ledgerMigrations: Migration[] = [
       // A publisher token's slot is held for its room and identity: a token minted again shares it,
       // and the stream that starts commits it (durable/app/livekit-events.ts). The ledger keeps the
       // open holds and each metric's pending sum in memory (it is their only writer), so a
-      // reservation is one row written, with no index but its expiry's to keep up.
+      // reservation is one row written, with no index but its expiry's to keep up (until
+      // migration 3: the holds left memory).
       `ALTER TABLE reservations ADD COLUMN holder TEXT`,
       `DROP INDEX reservations_metric`,
     ],
