@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../../selfhost/build.ts";
-import { freePort } from "../../selfhost/ports.ts";
+import { freePort, reservePort } from "../../selfhost/ports.ts";
 
 export interface RunningStreamHub {
   url: string;
@@ -24,7 +24,7 @@ export interface RunningStreamHub {
   exited: Promise<number | null>;
 }
 
-export { freePort };
+export { freePort, reservePort };
 
 /** A UDP port nothing is bound to on 127.0.0.1 (LiveKit's media port; freePort checks TCP only). */
 export const freeUdpPort = (port = 0) =>
@@ -49,7 +49,26 @@ export const tempDataDir = () => mkdtempSync(join(tmpdir(), "streamhub-e2e-"));
 
 export const removeDataDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
 
-export async function startStreamHub(options: { dataDir?: string; port?: number; env?: Record<string, string>; waitForHealth?: boolean } = {}): Promise<RunningStreamHub> {
+type StartOptions = { dataDir?: string; port?: number; env?: Record<string, string>; waitForHealth?: boolean };
+
+/**
+ * Starts a node and waits for its health. A port picked here can be taken by
+ * someone else (a connection's source port) before workerd binds it: then the
+ * start is tried again on another port. A port the caller chose is its to keep free.
+ */
+export async function startStreamHub(options: StartOptions = {}): Promise<RunningStreamHub> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (options.port !== undefined || attempt === 3 || !(error instanceof PortTaken)) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnce(options: StartOptions): Promise<RunningStreamHub> {
   const dataDir = options.dataDir ?? tempDataDir();
   const port = options.port ?? (await freePort());
   // No local LiveKit unless a test asks for one: each test says which LiveKit it runs against.
@@ -108,7 +127,12 @@ export async function startStreamHub(options: { dataDir?: string; port?: number;
     const deadline = Date.now() + 15_000;
     for (;;) {
       const exitCode = await Promise.race([exited, new Promise<"running">((r) => setTimeout(() => r("running"), 100))]);
-      if (exitCode !== "running") throw new Error(`streamhub exited with ${exitCode} before serving:\n${output}`);
+      if (exitCode !== "running") {
+        const taken = output.includes("Address already in use");
+        // A retry starts afresh: the folder this attempt made goes with it.
+        if (taken && !options.dataDir) removeDataDir(dataDir);
+        throw new (taken ? PortTaken : Error)(`streamhub exited with ${exitCode} before serving:\n${output}`);
+      }
       try {
         const response = await fetch(`${url}/api/v1/health`);
         if (response.ok) break;

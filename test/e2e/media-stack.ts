@@ -3,7 +3,7 @@
 // Chromium — started together, stopped together.
 import type { Browser } from "playwright-core";
 import { launchChromium, startPageServer, type PageServer } from "./browser.ts";
-import { freePort, removeDataDir, startStreamHub, type RunningStreamHub } from "./harness.ts";
+import { removeDataDir, reservePort, startStreamHub, type RunningStreamHub } from "./harness.ts";
 import { startRealLiveKit, type RealLiveKit } from "./real-livekit.ts";
 
 export interface MediaStack {
@@ -17,8 +17,11 @@ export interface MediaStack {
 }
 
 export async function startMediaStack(env: Record<string, string>): Promise<MediaStack> {
-  const port = await freePort();
-  const livekit = await startRealLiveKit({ webhookUrl: `http://127.0.0.1:${port}/api/v1/webhooks/livekit` });
+  // The node's port goes into LiveKit's settings: held while LiveKit starts (seconds, and LiveKit
+  // opens ports of its own meanwhile), let go just before the node binds it.
+  const reserved = await reservePort();
+  const port = reserved.port;
+  const livekit = await startRealLiveKit({ webhookUrl: `http://127.0.0.1:${port}/api/v1/webhooks/livekit` }).finally(reserved.release);
   const node = await startStreamHub({ port, env: { ...env, LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret } });
   const pages = await startPageServer();
   const browser = await launchChromium();
