@@ -17,7 +17,7 @@ const config :Workerd.Config = (
     (name = "http", address = "127.0.0.1:3030", http = (), service = "main"),
   ],
   # The same V8 flags as selfhost/workerd.capnp: the same runtime, settings included.
-  v8Flags = ["--max-semi-space-size=8"],
+  v8Flags = ["--max-semi-space-size=8", "--heap-growing-percent=500"],
 );
 
 const baseline :Workerd.Worker = (
