@@ -15,7 +15,9 @@ const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIO
 // seconds of counts at most: harmless (DESIGN.md), as for any process's counters.
 // Server errors start at 0, so that an error-rate alert has a series to divide before the first 5xx.
 let unflushed: Series = { [seriesKey("streamhub_errors_total", { source: "http", code: 500 })]: 0 };
-let lastFlush = 0;
+// Not at the isolate's first request but one interval after it: a node's first answer (the
+// health check polled while it starts) does not share its moment with the Metrics actor's start.
+let lastFlush: number | undefined;
 let flushing: Promise<void> | null = null;
 
 /** One route's requests since the last flush, kept as plain numbers: series keys are built at the flush, not per request. */
@@ -89,6 +91,7 @@ export const httpMetrics = (): MiddlewareHandler =>
     const started = performance.now();
     await next();
     count(c, (performance.now() - started) / 1000);
+    lastFlush ??= Date.now();
     if (Date.now() - lastFlush >= FLUSH_INTERVAL_MS && !flushing) {
       const flushed = flushHttpMetrics(c.env);
       // Without an execution context (a test calling app.request) the flush runs on its own.
