@@ -8,6 +8,7 @@ import { migrate } from "../../core/db/migrate.ts";
 import type { AppEventName, AppEvents } from "../../core/events.ts";
 import type { LiveKitEvent } from "../../core/livekit.ts";
 import type { S3Credentials, S3Settings } from "../../core/s3.ts";
+import { playlistUrl } from "../../core/hls.ts";
 import { Analytics, type Resolution, type SeriesPoint, type SessionReport } from "./analytics.ts";
 import { AppMetrics } from "./app-metrics.ts";
 import type { AppAuditEntry } from "./app-state.repo.ts";
@@ -21,12 +22,11 @@ import { liveNumbers, type LiveNumbers } from "./live-numbers.ts";
 import type { StreamRecord } from "./live.repo.ts";
 import { appMigrations } from "./migrations.ts";
 import { Qoe, QOE_RETENTION_DAYS, type QoeFilter, type QoeReport, type QoeSummary, type QoeView } from "./qoe.ts";
-import { Recordings, type RecordingRequest, type StartRecordingResult } from "./recordings.ts";
+import { Recordings, type RecordingRequest, type StartHlsResult, type StartRecordingResult, type StopHlsResult } from "./recordings.ts";
 import { Samples, type Sample, type SampleInfo, type SampleWrite } from "./samples.ts";
 import { Scheduler, type TaskRunner } from "../lib/scheduler.ts";
 import { Settings, type AppActorSummary } from "./settings.ts";
 import { Usage, type UsageCounter } from "./usage.ts";
-import type { HlsRow } from "./hls.repo.ts";
 import type { Vod, VodFilter } from "./vods.repo.ts";
 import type { DeliveryStatus } from "./webhooks.repo.ts";
 import { Webhooks, type AttemptView, type DeliveryView, type WebhookEndpointView } from "./webhooks.ts";
@@ -44,6 +44,16 @@ export type { AttemptView, DeliveryView, WebhookEndpointView } from "./webhooks.
 const DAY_MS = 86_400_000;
 
 const analyticsFailed = (error: unknown) => log("error", "analytics could not follow a live change; the live state is unaffected", { ...describeError(error) });
+
+/** A stream's live HLS: its egress (null: it never had one), whether it runs, and where players read it. */
+export interface StreamHls {
+  egressId: string | null;
+  active: boolean;
+  playlistUrl: string | null;
+}
+
+/** The stream asked for is not there (or, to start something, not live). */
+export type StreamNotFound = { ok: false; code: "stream_not_found" };
 
 /** What the app record (in the Registry) says that the actor acts on when LiveKit reports a stream. */
 export interface LiveKitEventOptions {
@@ -357,6 +367,13 @@ export class AppActor extends DurableObject<Env> {
     return this.#recordings.start(input, options);
   }
 
+  /** Records the room an active stream is live in, in one call: its running recording, or a new one. */
+  async recordStream(streamId: string, options: { recordingEnabled: boolean; enforce: boolean }): Promise<StartRecordingResult | StreamNotFound> {
+    const stream = await this.#live.stream(streamId);
+    if (!stream || stream.status !== "active") return { ok: false, code: "stream_not_found" };
+    return this.#recordings.recordRoom(stream.room, options);
+  }
+
   async getVod(id: string): Promise<Vod | null> {
     return this.#recordings.get(id);
   }
@@ -380,8 +397,33 @@ export class AppActor extends DurableObject<Env> {
     return removed;
   }
 
-  async hlsFor(room: string): Promise<HlsRow | null> {
-    return this.#recordings.hlsFor(room);
+  /** A stream's live HLS as a player finds it: null when there is no such stream. */
+  async streamHls(streamId: string, publicBase: string): Promise<StreamHls | null> {
+    const stream = await this.#live.stream(streamId);
+    if (!stream) return null;
+    const current = await this.#recordings.hlsFor(stream.room);
+    const active = current?.status === "active";
+    return { egressId: current?.egress_id ?? null, active, playlistUrl: active ? await this.#playlistUrl(publicBase, stream.room) : null };
+  }
+
+  /** Live HLS of the room an active stream is live in, in one call: its running egress, or a new one. */
+  async startStreamHls(streamId: string, publicBase: string): Promise<{ ok: true; hls: StreamHls } | Exclude<StartHlsResult, { ok: true }> | StreamNotFound> {
+    const stream = await this.#live.stream(streamId);
+    if (!stream || stream.status !== "active") return { ok: false, code: "stream_not_found" };
+    const url = await this.#playlistUrl(publicBase, stream.room);
+    const started = await this.#recordings.startHls(stream.room, url);
+    return started.ok ? { ok: true, hls: { egressId: started.egressId, active: true, playlistUrl: url } } : started;
+  }
+
+  /** Stops a stream's live HLS, in one call (nothing running is not an error). */
+  async stopStreamHls(streamId: string): Promise<StopHlsResult | StreamNotFound> {
+    const stream = await this.#live.stream(streamId);
+    if (!stream) return { ok: false, code: "stream_not_found" };
+    return this.#recordings.stopHls(stream.room);
+  }
+
+  async #playlistUrl(publicBase: string, room: string): Promise<string> {
+    return playlistUrl(publicBase, (await this.#requireIdentity()).name, room);
   }
 
   /** Where a player's request for the room's live HLS is read from, in one call: null unless it is live and the bucket is set. */
@@ -390,14 +432,6 @@ export class AppActor extends DurableObject<Env> {
     const s3 = await this.#settings.s3();
     const credentials = await this.#settings.s3Credentials();
     return s3 && credentials ? { settings: s3.settings, credentials } : null;
-  }
-
-  async startHls(room: string, egressId: string, playlistKey: string, playlistUrl: string): Promise<void> {
-    await this.#recordings.startHls(room, egressId, playlistKey, playlistUrl);
-  }
-
-  async stopHls(room: string): Promise<void> {
-    await this.#recordings.stopHls(room);
   }
 
   // ── Outbound webhooks ──────────────────────────────────────────────────────

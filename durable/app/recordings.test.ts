@@ -13,14 +13,25 @@ describe("Recordings capability", () => {
     });
   });
 
-  it("keeps one live HLS per room and records its start and stop once", async () => {
+  it("refuses live HLS without a bucket, as a value; stopping HLS that does not run is no error", async () => {
     await withHost(async (host) => {
       const recordings = new Recordings(host, new Settings(host));
-      await recordings.startHls("cap-show", "EG_1", "p/hls/show/index.m3u8", "https://x/hls/show/index.m3u8");
-      expect(await recordings.hlsFor("cap-show")).toMatchObject({ egress_id: "EG_1", status: "active" });
-      await recordings.stopHls("cap-show");
-      await recordings.stopHls("cap-show");
-      expect((await host.events.after(0, 10)).map((e) => e.type)).toEqual(["hls_started", "hls_stopped"]);
+      expect(await recordings.startHls("cap-show", "https://x/hls/cap-show/index.m3u8")).toEqual({ ok: false, code: "s3_not_configured" });
+      expect(await recordings.stopHls("cap-show")).toEqual({ ok: true, egressId: null });
+      expect(await recordings.hlsFor("cap-show")).toBeNull();
+      expect(await host.events.after(0, 10)).toEqual([]);
+    });
+  });
+
+  it("stops a room's live HLS once, also when LiveKit no longer knows its egress", async () => {
+    await withHost(async (host) => {
+      const recordings = new Recordings(host, new Settings(host));
+      // An egress LiveKit has forgotten (a restart): the stand-in answers 404 for it.
+      await recordings.hls.start("cap-show", "EG_forgotten", "p/hls/cap-show/index.m3u8", new Date().toISOString());
+      expect(await recordings.stopHls("cap-show")).toEqual({ ok: true, egressId: "EG_forgotten" });
+      expect(await recordings.stopHls("cap-show")).toEqual({ ok: true, egressId: "EG_forgotten" });
+      expect(await recordings.hlsFor("cap-show")).toMatchObject({ status: "stopped" });
+      expect((await host.events.after(0, 10)).map((e) => e.type)).toEqual(["hls_stopped"]);
     });
   });
 });

@@ -1,7 +1,9 @@
 import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
-import { classifyLiveKitError, egressUpload, livekitClients, namespacedRoom, type LiveKitFailure } from "../../core/livekit.ts";
+import { classifyLiveKitError, egressUpload, liveKitGone, livekitClients, namespacedRoom, type LiveKitFailure } from "../../core/livekit.ts";
 import { describeError, log } from "../../core/log.ts";
 import { keyUnder } from "../../core/s3.ts";
+import { hlsFolder, PLAYLIST } from "../../core/hls.ts";
+import { SingleFlight } from "../lib/single-flight.ts";
 import type { AppHost } from "./host.ts";
 import { monthlyMetric, type QuotaAction } from "./livekit-events.ts";
 import type { Settings } from "./settings.ts";
@@ -26,6 +28,17 @@ export type StartRecordingResult =
   | { ok: false; code: "quota_exceeded"; metric: "maxStorageGb" | "maxRecordingMinutesMonth"; limit: number; used: number }
   | { ok: false; code: "livekit_failed"; failure: LiveKitFailure };
 
+export type StartHlsResult =
+  | { ok: true; egressId: string }
+  | { ok: false; code: "s3_not_configured" | "livekit_not_configured" }
+  | { ok: false; code: "livekit_failed"; failure: LiveKitFailure };
+
+/** What stopping a room's live HLS came to: its egress (null: none was running), or LiveKit's refusal. */
+export type StopHlsResult =
+  | { ok: true; egressId: string | null }
+  | { ok: false; code: "livekit_not_configured" }
+  | { ok: false; code: "livekit_failed"; failure: LiveKitFailure };
+
 /**
  * Recordings and live HLS. Recording uses LiveKit egress, which uploads an MP4
  * (H.264/AAC, 720p) straight to the app's own bucket; egress webhooks then
@@ -37,6 +50,9 @@ export class Recordings {
   readonly #settings: Settings;
   readonly vods: VodsRepository;
   readonly hls: HlsRepository;
+  /** A room's recording or live HLS being started: a second start meanwhile waits for it, and gets it. */
+  readonly #roomRecordings = new SingleFlight<StartRecordingResult>();
+  readonly #roomHls = new SingleFlight<StartHlsResult>();
 
   constructor(host: AppHost, settings: Settings) {
     this.#host = host;
@@ -113,12 +129,23 @@ export class Recordings {
     return { ok: true, vod: (await this.get(vodId))!, overLimit };
   }
 
+  /**
+   * The room's running recording, or a new one of the whole room: what "record
+   * this stream" and auto-record ask for. However many ask at once, one starts.
+   */
+  async recordRoom(room: string, options: { recordingEnabled: boolean; enforce: boolean }): Promise<StartRecordingResult> {
+    return this.#roomRecordings.run(room, async () => {
+      const running = await this.vods.activeForRoom(room);
+      if (running) return { ok: true, vod: (await this.get(running.id))!, overLimit: null };
+      return this.start({ roomName: room }, options);
+    });
+  }
+
   /** Auto-record: every room where a stream just started gets a recording, unless one runs already. */
   async autoRecord(rooms: string[], options: { recordingEnabled: boolean; enforce: boolean }): Promise<void> {
     const identity = await this.#host.identity();
     for (const room of rooms) {
-      if (await this.vods.activeForRoom(room)) continue;
-      const started = await this.start({ roomName: room }, options);
+      const started = await this.recordRoom(room, options);
       // LiveKit must still get its 200: a refused auto-record (quota, no bucket) is logged, not retried.
       if (!started.ok) log("warn", "auto-record did not start", { app: identity.name, room, code: started.code });
     }
@@ -159,15 +186,53 @@ export class Recordings {
     return this.hls.forRoom(room);
   }
 
-  async startHls(room: string, egressId: string, playlistKey: string, playlistUrl: string): Promise<void> {
-    const now = new Date().toISOString();
-    await this.hls.start(room, egressId, playlistKey, now);
-    await this.#host.events.record("hls_started", { room, egressId, playlistUrl }, now);
+  /**
+   * The room's live HLS: its running egress, or a new one — a LiveKit segment
+   * egress writing 2 s segments and the playlist into the app's bucket.
+   * However many ask at once, one starts.
+   */
+  async startHls(room: string, playlistUrl: string): Promise<StartHlsResult> {
+    return this.#roomHls.run(room, async () => {
+      const current = await this.hls.forRoom(room);
+      if (current?.status === "active") return { ok: true, egressId: current.egress_id };
+      const s3 = await this.#settings.s3();
+      const credentials = await this.#settings.s3Credentials();
+      if (!s3 || !credentials) return { ok: false, code: "s3_not_configured" };
+      const lk = livekitClients(this.#host.config());
+      if (!lk) return { ok: false, code: "livekit_not_configured" };
+      const folder = hlsFolder(s3.settings.prefix, room);
+      const segments = { protocol: "HLS_PROTOCOL" as const, filenamePrefix: keyUnder(folder, "seg"), playlistName: PLAYLIST, segmentDuration: 2, s3: egressUpload(s3.settings, credentials) };
+      let egress;
+      try {
+        egress = await lk.egress.startRoomCompositeEgress(room, { segments }, { preset: "H264_720P_30" });
+      } catch (error) {
+        log("error", `LiveKit failed to start HLS for room "${room}"`, { app: (await this.#host.identity()).name, ...describeError(error) });
+        return { ok: false, code: "livekit_failed", failure: classifyLiveKitError(error) };
+      }
+      const now = new Date().toISOString();
+      await this.hls.start(room, egress.egressId, keyUnder(folder, PLAYLIST), now);
+      await this.#host.events.record("hls_started", { room, egressId: egress.egressId, playlistUrl }, now);
+      return { ok: true, egressId: egress.egressId };
+    });
   }
 
-  async stopHls(room: string): Promise<void> {
+  /** Stops the room's live HLS (an egress LiveKit no longer knows counts as stopped). */
+  async stopHls(room: string): Promise<StopHlsResult> {
+    const current = await this.hls.forRoom(room);
+    if (current?.status !== "active") return { ok: true, egressId: current?.egress_id ?? null };
+    const lk = livekitClients(this.#host.config());
+    if (!lk) return { ok: false, code: "livekit_not_configured" };
+    try {
+      await lk.egress.stopEgress(current.egress_id);
+    } catch (error) {
+      if (!liveKitGone(error, { stoppedEgress: true })) {
+        log("error", `LiveKit failed to stop HLS for room "${room}"`, { app: (await this.#host.identity()).name, ...describeError(error) });
+        return { ok: false, code: "livekit_failed", failure: classifyLiveKitError(error) };
+      }
+    }
+    // Recorded once, however many stops cross (the row changes once).
     const now = new Date().toISOString();
-    const row = await this.hls.forRoom(room);
-    if (row && (await this.hls.stop({ room }, now))) await this.#host.events.record("hls_stopped", { room, egressId: row.egress_id }, now);
+    if (await this.hls.stop({ egressId: current.egress_id }, now)) await this.#host.events.record("hls_stopped", { room, egressId: current.egress_id }, now);
+    return { ok: true, egressId: current.egress_id };
   }
 }

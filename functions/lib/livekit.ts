@@ -4,10 +4,13 @@ import type { Config } from "../../core/config.ts";
 import { describeError, log } from "../../core/log.ts";
 import { ApiError } from "./errors.ts";
 
+/** 503 livekit_not_configured: for a handler, or for an actor that said so. */
+export const livekitNotConfigured = () => new ApiError("livekit_not_configured", "LiveKit is not configured: set LIVEKIT_API_KEY and LIVEKIT_API_SECRET");
+
 /** The LiveKit clients for a handler, or 503 livekit_not_configured. */
 export function livekit(config: Config): LiveKit {
   const lk = livekitClients(config);
-  if (!lk) throw new ApiError("livekit_not_configured", "LiveKit is not configured: set LIVEKIT_API_KEY and LIVEKIT_API_SECRET");
+  if (!lk) throw livekitNotConfigured();
   return lk;
 }
 

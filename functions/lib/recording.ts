@@ -1,13 +1,15 @@
 import type { Context } from "hono";
 import { appActor } from "../../core/actors.ts";
-import type { RecordingRequest } from "../../durable/app/recordings.ts";
+import type { RecordingRequest, StartRecordingResult } from "../../durable/app/recordings.ts";
 import type { Vod } from "../../durable/app/vods.repo.ts";
 import type { AppRecord } from "../../durable/registry/apps.repo.ts";
 import type { QuotaMetric } from "../../durable/registry/plans.ts";
 import type { AppEnv } from "./context.ts";
 import { ApiError, quotaExceeded } from "./errors.ts";
-import { livekit, livekitError, livekitFailureError } from "./livekit.ts";
+import { livekit, livekitError, livekitFailureError, livekitNotConfigured } from "./livekit.ts";
 import { quotaEnforced, recordOverLimit } from "./quota.ts";
+
+const recordingOptions = (c: Context<AppEnv>, record: AppRecord) => ({ recordingEnabled: record.settings.recordingEnabled !== false, enforce: quotaEnforced(c) });
 
 /**
  * Starts a recording through the app's actor (which checks the app's bucket
@@ -15,7 +17,18 @@ import { quotaEnforced, recordOverLimit } from "./quota.ts";
  * call) and turns a refusal into the API's error.
  */
 export async function startRecording(c: Context<AppEnv>, record: AppRecord, input: RecordingRequest): Promise<Vod> {
-  const started = await appActor(c.env, record.name).startRecording(input, { recordingEnabled: record.settings.recordingEnabled !== false, enforce: quotaEnforced(c) });
+  const started = await appActor(c.env, record.name).startRecording(input, recordingOptions(c, record));
+  return recordingOrError(c, record, `record room "${input.roomName}"`, started);
+}
+
+/** Records the room an active stream is live in: its running recording, or a new one (one call). */
+export async function recordStream(c: Context<AppEnv>, record: AppRecord, streamId: string): Promise<Vod> {
+  const started = await appActor(c.env, record.name).recordStream(streamId, recordingOptions(c, record));
+  if (!started.ok && started.code === "stream_not_found") throw new ApiError("stream_not_found", `stream "${streamId}" not found`);
+  return recordingOrError(c, record, `record stream "${streamId}"`, started);
+}
+
+async function recordingOrError(c: Context<AppEnv>, record: AppRecord, what: string, started: StartRecordingResult): Promise<Vod> {
   if (started.ok) {
     if (started.overLimit) await recordOverLimit(c, record.tenantId ?? "platform", started.overLimit.metric as QuotaMetric, started.overLimit.limit, started.overLimit.used);
     return started.vod;
@@ -26,11 +39,11 @@ export async function startRecording(c: Context<AppEnv>, record: AppRecord, inpu
     case "s3_not_configured":
       throw new ApiError("s3_not_configured", "configure the app's S3 bucket first (PUT /api/v1/apps/{app}/s3)");
     case "livekit_not_configured":
-      throw new ApiError("livekit_not_configured", "LiveKit is not configured: set LIVEKIT_API_KEY and LIVEKIT_API_SECRET");
+      throw livekitNotConfigured();
     case "quota_exceeded":
       throw quotaExceeded(started.metric, started.limit, started.used);
     case "livekit_failed":
-      throw livekitFailureError(`record room "${input.roomName}"`, started.failure, c.get("config").LIVEKIT_URL);
+      throw livekitFailureError(what, started.failure, c.get("config").LIVEKIT_URL);
   }
 }
 

@@ -11,7 +11,7 @@ import type { AppEnv } from "../lib/context.ts";
 import { errorBody } from "../lib/envelope.ts";
 import { ApiError, ERRORS } from "../lib/errors.ts";
 import { featuresOf } from "../lib/features.ts";
-import { hlsFolder, PLAYLIST } from "../lib/hls.ts";
+import { hlsFolder, PLAYLIST } from "../../core/hls.ts";
 import { livekit } from "../lib/livekit.ts";
 import { s3Fetch } from "../lib/s3-probe.ts";
 

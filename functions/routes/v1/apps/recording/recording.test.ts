@@ -101,6 +101,19 @@ describe("against the LiveKit stand-in: recording by the stream, and auto-record
     expect((await api("POST", `/api/v1/apps/${app.name}/streams/${encodeURIComponent(`${room}/ghost`)}/record/start`)).status).toBe(404);
   });
 
+  it("records once when two starts come at once", async () => {
+    const app = await createApp();
+    const room = await liveRoom(app.name, "twice");
+    const id = encodeURIComponent(`${room}/host`);
+    const start = () => api("POST", `/api/v1/apps/${app.name}/streams/${id}/record/start`);
+    const [a, b] = await Promise.all([start(), start()]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(b.body.data.vodId).toBe(a.body.data.vodId);
+    const starts = (await livekit("state")).calls.filter((call: { method: string; request: { roomName?: string } }) => call.method === "livekit.Egress/StartRoomCompositeEgress" && call.request.roomName === room);
+    expect(starts).toHaveLength(1);
+    expect((await api("GET", `/api/v1/apps/${app.name}/vods`)).body.data).toHaveLength(1);
+  });
+
   it("starts recording a room when its first stream starts, with autoRecord on", async () => {
     const app = await createApp();
     await api("PATCH", `/api/v1/apps/${app.name}`, { json: { autoRecord: true } });

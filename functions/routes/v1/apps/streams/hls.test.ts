@@ -46,6 +46,17 @@ describe("against the LiveKit stand-in: live HLS", () => {
     expect((await api("GET", `/api/v1/apps/${app.name}/streams/${id}/hls`)).body.data).toMatchObject({ active: false, playlistUrl: null });
   });
 
+  it("starts one egress when two starts come at once", async () => {
+    const app = await createApp();
+    const { room, id } = await liveStream(app.name, "twice");
+    const start = () => api("POST", `/api/v1/apps/${app.name}/streams/${id}/hls/start`);
+    const [a, b] = await Promise.all([start(), start()]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(b.body.data).toEqual(a.body.data);
+    const starts = (await livekit("state")).calls.filter((call: { method: string; request: { roomName?: string } }) => call.method === "livekit.Egress/StartRoomCompositeEgress" && call.request.roomName === room);
+    expect(starts).toHaveLength(1);
+  });
+
   it("needs a play token for the room when public playback is off", async () => {
     const app = await createApp();
     const { id } = await liveStream(app.name, "private");

@@ -3,7 +3,7 @@ import { appRoute, type App } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/schemas.ts";
 import { ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
-import { startRecording, stopRecording } from "../../../../lib/recording.ts";
+import { recordStream, stopRecording } from "../../../../lib/recording.ts";
 import { RecordingSchema } from "../recording/schema.ts";
 import { StreamParams } from "./schema.ts";
 
@@ -41,12 +41,7 @@ const stopRoute = appRoute("recording:stop", {
 
 export function registerStreamRecording(app: App) {
   app.openapi(startRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const actor = appActor(c.env, c.get("app").name);
-    const stream = await actor.getStream(id);
-    if (!stream || stream.status !== "active") throw new ApiError("stream_not_found", `stream "${id}" not found`);
-    const running = await actor.activeRecordingFor(stream.room);
-    const vod = running ?? (await startRecording(c, c.get("app"), { roomName: stream.room }));
+    const vod = await recordStream(c, c.get("app"), c.req.valid("param").id);
     return ok(c, { vodId: vod.id, egressId: vod.egressId, status: vod.status });
   });
 

@@ -1,4 +1,4 @@
-import { keyUnder } from "../../core/s3.ts";
+import { keyUnder } from "./s3.ts";
 
 /** API.md: a room's HLS folder name keeps word characters and "-", everything else becomes "_". */
 export const roomSlug = (room: string) => room.replace(/[^\w-]/g, "_");
