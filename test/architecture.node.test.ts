@@ -32,7 +32,8 @@ const sources = (dir: string): string[] =>
               : [],
       );
 
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^"'`;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+// `import … from "x"`, `export … from "x"`, `import("x")`, and `import "x"` (for its effects only).
+const IMPORT = /(?:^|[\s;])(?:import|export)\s[^"'`;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|[\s;])import\s*["']([^"']+)["']/g;
 
 /** Every relative import under `root` that goes where its folder may not. */
 export function wrongWayImports(root: string): string[] {
@@ -40,7 +41,7 @@ export function wrongWayImports(root: string): string[] {
   for (const [folder, allowed] of Object.entries(ALLOWED)) {
     for (const file of sources(join(root, folder))) {
       for (const match of readFileSync(file, "utf8").matchAll(IMPORT)) {
-        const specifier = match[1] ?? match[2]!;
+        const specifier = match[1] ?? match[2] ?? match[3]!;
         if (!specifier.startsWith(".")) continue;
         const target = relative(root, resolve(dirname(file), specifier));
         const reached = target.split("/")[0]!;
@@ -57,7 +58,7 @@ describe("import direction", () => {
     expect(wrongWayImports(ROOT)).toEqual([]);
   });
 
-  it("catches an actor importing a handler's helper, and the leaf importing an actor", () => {
+  it("catches an actor importing a handler's helper (also for its effects only), and the leaf importing an actor", () => {
     const root = mkdtempSync(join(tmpdir(), "streamhub-imports-"));
     try {
       const write = (path: string, text: string) => {
@@ -65,13 +66,14 @@ describe("import direction", () => {
         writeFileSync(join(root, path), text);
       };
       write("functions/lib/errors.ts", "export const x = 1;\n");
-      write("durable/app/actor.ts", 'import { x } from "../../functions/lib/errors.ts";\nimport { y } from "../../core/y.ts";\n');
+      write("durable/app/actor.ts", 'import { x } from "../../functions/lib/errors.ts";\nimport { y } from "../../core/y.ts";\nimport "../../functions/lib/polyfill.ts";\n');
       write("core/y.ts", 'export { z } from "../durable/app/actor.ts";\nconst later = () => import("../functions/lib/errors.ts");\n');
       write("functions/index.ts", 'import { y } from "../core/y.ts";\nimport "../durable/app/actor.ts";\n');
       expect(wrongWayImports(root)).toEqual([
         "core/y.ts imports ../durable/app/actor.ts (core/ may not import durable/)",
         "core/y.ts imports ../functions/lib/errors.ts (core/ may not import functions/)",
         "durable/app/actor.ts imports ../../functions/lib/errors.ts (durable/ may not import functions/)",
+        "durable/app/actor.ts imports ../../functions/lib/polyfill.ts (durable/ may not import functions/)",
       ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
