@@ -1,4 +1,5 @@
 import { metricsActor } from "../../core/actors.ts";
+import type { AppEventName } from "../../core/events.ts";
 import { describeError, log } from "../../core/log.ts";
 import { addHistogram, DELIVERY_LATENCY_BUCKETS, histogramTally, increment, seriesKey, tallyObservation, type HistogramTally, type Series } from "../../core/metrics.ts";
 import type { AppHost } from "./host.ts";
@@ -78,7 +79,7 @@ export class AppMetrics {
   }
 
   /** An app event was recorded (event-log.ts): counted where /metrics counts it, and a report is due. */
-  event(type: string, data: unknown): void {
+  event(type: AppEventName, data: unknown): void {
     if (type === "stream_started" || type === "stream_ended") increment(this.#unreported, "streamhub_stream_events_total", { event: type });
     else if (type === "recording_started") increment(this.#unreported, "streamhub_recordings_started_total");
     else if (type === "recording_failed") increment(this.#unreported, "streamhub_recording_failures_total");
