@@ -22,7 +22,7 @@ import { liveNumbers, type LiveNumbers } from "./live-numbers.ts";
 import type { StreamRecord } from "./live.repo.ts";
 import { appMigrations } from "./migrations.ts";
 import { Qoe, QOE_RETENTION_DAYS, type QoeFilter, type QoeReport, type QoeSummary, type QoeView } from "./qoe.ts";
-import { Recordings, type RecordingRequest, type StartHlsResult, type StartRecordingResult, type StopHlsResult } from "./recordings.ts";
+import { Recordings, type RecordingRequest, type StartHlsResult, type StartRecordingResult, type StopHlsResult, type StopRecordingResult } from "./recordings.ts";
 import { Samples, type Sample, type SampleInfo, type SampleWrite } from "./samples.ts";
 import { Scheduler, type TaskRunner } from "../lib/scheduler.ts";
 import { Settings, type AppActorSummary } from "./settings.ts";
@@ -382,8 +382,17 @@ export class AppActor extends DurableObject<Env> {
     return this.#recordings.activeFor(room);
   }
 
-  async markVodStopping(id: string): Promise<void> {
-    await this.#recordings.markStopping(id);
+  /** Stops a running recording (by VOD or egress id), in one call. */
+  async stopRecording(id: string): Promise<StopRecordingResult> {
+    return this.#recordings.stop(id);
+  }
+
+  /** Stops the recording of the room a stream is in, in one call (vod_not_found: no such stream, or nothing records it). */
+  async stopStreamRecording(streamId: string): Promise<StopRecordingResult> {
+    const stream = await this.#live.stream(streamId);
+    const running = stream ? await this.#recordings.activeFor(stream.room) : null;
+    if (!running) return { ok: false, code: "vod_not_found" };
+    return this.#recordings.stop(running.id);
   }
 
   async listVods(filter: VodFilter, order: "started_at" | "size_bytes" | "id", dir: "asc" | "desc", limit: number, offset: number): Promise<{ vods: Vod[]; total: number }> {

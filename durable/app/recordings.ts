@@ -8,7 +8,7 @@ import type { AppHost } from "./host.ts";
 import { monthlyMetric, type QuotaAction } from "./livekit-events.ts";
 import type { Settings } from "./settings.ts";
 import { HlsRepository, type HlsRow } from "./hls.repo.ts";
-import { VodsRepository, type Vod, type VodFilter } from "./vods.repo.ts";
+import { VodsRepository, type Vod, type VodFilter, type VodStatus } from "./vods.repo.ts";
 
 /** The resolution of the egress preset (H264_720P_30 below): egress results do not report one. */
 const PRESET = { width: 1280, height: 720 };
@@ -26,6 +26,13 @@ export type StartRecordingResult =
   | { ok: true; vod: Vod; overLimit: { metric: string; limit: number; used: number } | null }
   | { ok: false; code: "recording_disabled" | "s3_not_configured" | "livekit_not_configured" }
   | { ok: false; code: "quota_exceeded"; metric: "maxStorageGb" | "maxRecordingMinutesMonth"; limit: number; used: number }
+  | { ok: false; code: "livekit_failed"; failure: LiveKitFailure };
+
+export type StopRecordingResult =
+  | { ok: true; vodId: string; egressId: string }
+  | { ok: false; code: "vod_not_found" }
+  | { ok: false; code: "recording_ended"; status: VodStatus }
+  | { ok: false; code: "livekit_not_configured" }
   | { ok: false; code: "livekit_failed"; failure: LiveKitFailure };
 
 export type StartHlsResult =
@@ -168,8 +175,19 @@ export class Recordings {
     return this.vods.activeForRoom(room);
   }
 
-  async markStopping(id: string): Promise<void> {
-    await this.vods.setStatus(id, "uploading");
+  /**
+   * Stops a running recording (by VOD or egress id); egress webhooks then move
+   * the VOD to ready or failed. A stop that crosses another finds LiveKit's
+   * egress already ending, which is what it wanted.
+   */
+  async stop(id: string): Promise<StopRecordingResult> {
+    const vod = await this.vods.find(id);
+    if (!vod) return { ok: false, code: "vod_not_found" };
+    if (vod.status !== "recording") return { ok: false, code: "recording_ended", status: vod.status };
+    const refused = await this.#stopEgress(vod.egressId, `stop recording ${vod.egressId}`);
+    if (refused) return refused;
+    await this.vods.setStatus(vod.id, "uploading");
+    return { ok: true, vodId: vod.id, egressId: vod.egressId };
   }
 
   /** The recording whose object is gone from the bucket: its row goes; returns the quota its bytes give back. */
@@ -220,19 +238,25 @@ export class Recordings {
   async stopHls(room: string): Promise<StopHlsResult> {
     const current = await this.hls.forRoom(room);
     if (current?.status !== "active") return { ok: true, egressId: current?.egress_id ?? null };
-    const lk = livekitClients(this.#host.config());
-    if (!lk) return { ok: false, code: "livekit_not_configured" };
-    try {
-      await lk.egress.stopEgress(current.egress_id);
-    } catch (error) {
-      if (!liveKitGone(error, { stoppedEgress: true })) {
-        log("error", `LiveKit failed to stop HLS for room "${room}"`, { app: (await this.#host.identity()).name, ...describeError(error) });
-        return { ok: false, code: "livekit_failed", failure: classifyLiveKitError(error) };
-      }
-    }
+    const refused = await this.#stopEgress(current.egress_id, `stop HLS for room "${room}"`);
+    if (refused) return refused;
     // Recorded once, however many stops cross (the row changes once).
     const now = new Date().toISOString();
     if (await this.hls.stop({ egressId: current.egress_id }, now)) await this.#host.events.record("hls_stopped", { room, egressId: current.egress_id }, now);
     return { ok: true, egressId: current.egress_id };
+  }
+
+  /** Stops an egress (null: done); one LiveKit no longer runs, or no longer knows, counts as stopped. */
+  async #stopEgress(egressId: string, what: string): Promise<{ ok: false; code: "livekit_not_configured" } | { ok: false; code: "livekit_failed"; failure: LiveKitFailure } | null> {
+    const lk = livekitClients(this.#host.config());
+    if (!lk) return { ok: false, code: "livekit_not_configured" };
+    try {
+      await lk.egress.stopEgress(egressId);
+      return null;
+    } catch (error) {
+      if (liveKitGone(error, { stoppedEgress: true })) return null;
+      log("error", `LiveKit failed to ${what}`, { app: (await this.#host.identity()).name, ...describeError(error) });
+      return { ok: false, code: "livekit_failed", failure: classifyLiveKitError(error) };
+    }
   }
 }

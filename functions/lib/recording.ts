@@ -1,12 +1,12 @@
 import type { Context } from "hono";
 import { appActor } from "../../core/actors.ts";
-import type { RecordingRequest, StartRecordingResult } from "../../durable/app/recordings.ts";
+import type { RecordingRequest, StartRecordingResult, StopRecordingResult } from "../../durable/app/recordings.ts";
 import type { Vod } from "../../durable/app/vods.repo.ts";
 import type { AppRecord } from "../../durable/registry/apps.repo.ts";
 import type { QuotaMetric } from "../../durable/registry/plans.ts";
 import type { AppEnv } from "./context.ts";
 import { ApiError, quotaExceeded } from "./errors.ts";
-import { livekit, livekitError, livekitFailureError, livekitNotConfigured } from "./livekit.ts";
+import { livekitFailureError, livekitNotConfigured } from "./livekit.ts";
 import { quotaEnforced, recordOverLimit } from "./quota.ts";
 
 const recordingOptions = (c: Context<AppEnv>, record: AppRecord) => ({ recordingEnabled: record.settings.recordingEnabled !== false, enforce: quotaEnforced(c) });
@@ -47,13 +47,21 @@ async function recordingOrError(c: Context<AppEnv>, record: AppRecord, what: str
   }
 }
 
-/** Stops a running recording (a VOD) by its egress; egress webhooks then move the VOD to ready or failed. */
-export async function stopRecording(c: Context<AppEnv>, vod: { id: string; egressId: string }) {
-  try {
-    await livekit(c.get("config")).egress.stopEgress(vod.egressId);
-  } catch (error) {
-    throw livekitError(c.get("requestId"), `stop recording ${vod.egressId}`, error, c.get("config"));
+/**
+ * Stops a running recording through the app's actor (one call: it stops
+ * LiveKit's egress and marks the VOD uploading; egress webhooks then move it to
+ * ready or failed) and turns a refusal into the API's error.
+ */
+export function stopRecording(c: Context<AppEnv>, stopped: StopRecordingResult, what: string, notFound: () => ApiError) {
+  if (stopped.ok) return { vodId: stopped.vodId, egressId: stopped.egressId, status: "uploading" };
+  switch (stopped.code) {
+    case "vod_not_found":
+      throw notFound();
+    case "recording_ended":
+      throw new ApiError("recording_ended", `${what} is already ${stopped.status}`);
+    case "livekit_not_configured":
+      throw livekitNotConfigured();
+    case "livekit_failed":
+      throw livekitFailureError(`stop ${what}`, stopped.failure, c.get("config").LIVEKIT_URL);
   }
-  await appActor(c.env, c.get("app").name).markVodStopping(vod.id);
-  return { vodId: vod.id, egressId: vod.egressId, status: "uploading" };
 }

@@ -35,6 +35,7 @@ const stopRoute = appRoute("recording:stop", {
     404: errorResponse("No such app or recording"),
     409: errorResponse("The recording has already ended"),
     502: errorResponse("LiveKit refused or failed"),
+    503: errorResponse("LiveKit is not configured, or did not answer"),
     ...commonErrorResponses,
   },
 });
@@ -49,8 +50,6 @@ recordingApi.openapi(startRoute, async (c) => {
 
 recordingApi.openapi(stopRoute, async (c) => {
   const { id } = c.req.valid("param");
-  const vod = await appActor(c.env, c.get("app").name).getVod(id);
-  if (!vod) throw new ApiError("vod_not_found", `recording "${id}" not found`);
-  if (vod.status !== "recording") throw new ApiError("recording_ended", `recording "${id}" is already ${vod.status}`);
-  return ok(c, await stopRecording(c, vod));
+  const stopped = await appActor(c.env, c.get("app").name).stopRecording(id);
+  return ok(c, stopRecording(c, stopped, `recording "${id}"`, () => new ApiError("vod_not_found", `recording "${id}" not found`)));
 });

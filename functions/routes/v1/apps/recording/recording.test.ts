@@ -101,7 +101,7 @@ describe("against the LiveKit stand-in: recording by the stream, and auto-record
     expect((await api("POST", `/api/v1/apps/${app.name}/streams/${encodeURIComponent(`${room}/ghost`)}/record/start`)).status).toBe(404);
   });
 
-  it("records once when two starts come at once", async () => {
+  it("records once when two starts come at once, and two stops that cross both stop it", async () => {
     const app = await createApp();
     const room = await liveRoom(app.name, "twice");
     const id = encodeURIComponent(`${room}/host`);
@@ -112,6 +112,12 @@ describe("against the LiveKit stand-in: recording by the stream, and auto-record
     const starts = (await livekit("state")).calls.filter((call: { method: string; request: { roomName?: string } }) => call.method === "livekit.Egress/StartRoomCompositeEgress" && call.request.roomName === room);
     expect(starts).toHaveLength(1);
     expect((await api("GET", `/api/v1/apps/${app.name}/vods`)).body.data).toHaveLength(1);
+
+    // Two stops that cross: the later one finds LiveKit's egress already ending, which is what it wanted.
+    const stop = () => api("POST", `/api/v1/apps/${app.name}/streams/${id}/record/stop`);
+    const stops = await Promise.all([stop(), stop()]);
+    expect(stops.map((r) => r.status).sort()).toEqual([200, 200]);
+    expect(stops.map((r) => r.body.data)).toEqual([0, 1].map(() => ({ vodId: a.body.data.vodId, egressId: a.body.data.egressId, status: "uploading" })));
   });
 
   it("starts recording a room when its first stream starts, with autoRecord on", async () => {

@@ -34,7 +34,9 @@ const stopRoute = appRoute("recording:stop", {
   responses: {
     200: { description: "Stopping", content: { "application/json": { schema: envelopeSchema(RecordingSchema) } } },
     404: errorResponse("No such app or stream, or nothing is being recorded"),
+    409: errorResponse("The recording ended meanwhile"),
     502: errorResponse("LiveKit refused or failed"),
+    503: errorResponse("LiveKit is not configured, or did not answer"),
     ...commonErrorResponses,
   },
 });
@@ -47,10 +49,7 @@ export function registerStreamRecording(app: App) {
 
   app.openapi(stopRoute, async (c) => {
     const { id } = c.req.valid("param");
-    const actor = appActor(c.env, c.get("app").name);
-    const stream = await actor.getStream(id);
-    const running = stream ? await actor.activeRecordingFor(stream.room) : null;
-    if (!running) throw new ApiError("vod_not_found", `nothing is being recorded for stream "${id}"`);
-    return ok(c, await stopRecording(c, running));
+    const stopped = await appActor(c.env, c.get("app").name).stopStreamRecording(id);
+    return ok(c, stopRecording(c, stopped, `the recording of stream "${id}"`, () => new ApiError("vod_not_found", `nothing is being recorded for stream "${id}"`)));
   });
 }
