@@ -378,10 +378,6 @@ export class AppActor extends DurableObject<Env> {
     return this.#recordings.get(id);
   }
 
-  async activeRecordingFor(room: string): Promise<Vod | null> {
-    return this.#recordings.activeFor(room);
-  }
-
   /** Stops a running recording (by VOD or egress id), in one call. */
   async stopRecording(id: string): Promise<StopRecordingResult> {
     return this.#recordings.stop(id);
