@@ -3,11 +3,11 @@ import type { SqlDriver, Statement } from "../../core/db/sql.ts";
 import type { LiveKitEvent } from "../../core/livekit.ts";
 import { Analytics, HOUR_MS, MINUTE_MS } from "./analytics.ts";
 import { Ingresses } from "./ingresses.ts";
+import { Recordings } from "./recordings.ts";
+import { Settings } from "./settings.ts";
 import { Live } from "./live.ts";
 import { Qoe, type QoeReport } from "./qoe.ts";
 import { withHost, type TestHost } from "./testing.ts";
-import { HlsRepository } from "./hls.repo.ts";
-import { VodsRepository } from "./vods.repo.ts";
 
 // The analytics capability over a real live state and real QoE reports, in a
 // fresh actor's storage. Time is the `now` each call is given (the alarm's
@@ -41,7 +41,8 @@ function counting(db: SqlDriver) {
 function setUp(host: TestHost) {
   let live: Live;
   const ingresses = new Ingresses(host, (room) => live.viewerCount(room));
-  live = new Live(host, { vods: new VodsRepository(host.db), hls: new HlsRepository(host.db), ingresses });
+  const recordings = new Recordings(host, new Settings(host));
+  live = new Live(host, { egressChanged: (egress, event, now) => recordings.egressChanged(egress, event, now), ingresses });
   const qoe = new Qoe(host);
   const db = counting(host.db);
   const analytics = new Analytics({ ...host, db: db.driver }, live, async (filter) => (await qoe.views(filter, 0, 0)).summary);

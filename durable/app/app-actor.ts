@@ -116,7 +116,7 @@ export class AppActor extends DurableObject<Env> {
     this.#webhooks = new Webhooks(host);
     this.#ingresses = new Ingresses(host, (room) => this.#live.viewerCount(room));
     this.#recordings = new Recordings(host, this.#settings);
-    this.#live = new Live(host, { vods: this.#recordings.vods, hls: this.#recordings.hls, ingresses: this.#ingresses });
+    this.#live = new Live(host, { egressChanged: (egress, event, now) => this.#recordings.egressChanged(egress, event, now), ingresses: this.#ingresses });
     this.#feed = new LiveFeed(() => this.#live.streams());
     this.#samples = new Samples(host);
     this.#qoe = new Qoe(host);

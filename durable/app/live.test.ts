@@ -1,16 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { LiveKitEvent } from "../../core/livekit.ts";
 import { Ingresses } from "./ingresses.ts";
+import { Recordings } from "./recordings.ts";
+import { Settings } from "./settings.ts";
 import { Live, RECONCILE_INTERVAL_MS } from "./live.ts";
 import { withHost, type TestHost } from "./testing.ts";
 import { Usage } from "./usage.ts";
-import { HlsRepository } from "./hls.repo.ts";
-import { VodsRepository } from "./vods.repo.ts";
 
 function liveOf(host: TestHost) {
   let live: Live;
   const ingresses = new Ingresses(host, (room) => live.viewerCount(room));
-  live = new Live(host, { vods: new VodsRepository(host.db), hls: new HlsRepository(host.db), ingresses });
+  const recordings = new Recordings(host, new Settings(host));
+  live = new Live(host, { egressChanged: (egress, event, now) => recordings.egressChanged(egress, event, now), ingresses });
   return { live };
 }
 

@@ -1,11 +1,9 @@
 import { livekitClients, type LiveKitEvent } from "../../core/livekit.ts";
 import type { AppHost, AppIdentity } from "./host.ts";
 import type { Ingresses } from "./ingresses.ts";
-import { applyLiveKitEvent, type QuotaAction } from "./livekit-events.ts";
+import { applyLiveKitEvent, type EgressChanged, type QuotaAction } from "./livekit-events.ts";
 import { LiveRepository, type StreamRecord } from "./live.repo.ts";
 import { reconciliationEvents } from "./reconcile.ts";
-import type { HlsRepository } from "./hls.repo.ts";
-import type { VodsRepository } from "./vods.repo.ts";
 
 /** How often the live state is checked against LiveKit while anything is live (a lost webhook heals within this). */
 export const RECONCILE_INTERVAL_MS = 60_000;
@@ -23,15 +21,14 @@ export const SEEN_EVENTS_MS = 24 * 60 * 60 * 1000;
 export class Live {
   readonly #host: AppHost;
   readonly #repo: LiveRepository;
-  readonly #vods: VodsRepository;
-  readonly #hls: HlsRepository;
+  readonly #egressChanged: EgressChanged;
   readonly #ingresses: Ingresses;
 
-  constructor(host: AppHost, parts: { vods: VodsRepository; hls: HlsRepository; ingresses: Ingresses }) {
+  /** `egressChanged` applies what LiveKit reports of an egress (recordings.ts owns recordings and live HLS). */
+  constructor(host: AppHost, parts: { egressChanged: EgressChanged; ingresses: Ingresses }) {
     this.#host = host;
     this.#repo = new LiveRepository(host.db);
-    this.#vods = parts.vods;
-    this.#hls = parts.hls;
+    this.#egressChanged = parts.egressChanged;
     this.#ingresses = parts.ingresses;
   }
 
@@ -51,7 +48,7 @@ export class Live {
   }
 
   #state() {
-    return { live: this.#repo, ingresses: this.#ingresses.repository, vods: this.#vods, hls: this.#hls, events: this.#host.events };
+    return { live: this.#repo, ingresses: this.#ingresses.repository, egressChanged: this.#egressChanged, events: this.#host.events };
   }
 
   async #settleQuota(identity: AppIdentity, actions: QuotaAction[]): Promise<void> {

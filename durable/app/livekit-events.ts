@@ -3,18 +3,18 @@ import type { LiveKitEvent } from "../../core/livekit.ts";
 import type { EventLog } from "./event-log.ts";
 import { INGRESS_STATUS, type IngressRepository } from "./ingress.repo.ts";
 import type { LiveRepository, StreamType } from "./live.repo.ts";
-import type { HlsRepository } from "./hls.repo.ts";
-import type { VodsRepository } from "./vods.repo.ts";
 
 /** The ledger key of a monthly quota: usage counts per calendar month (UTC). */
 export const monthlyMetric = (metric: string, at: Date = new Date()) => `${metric}:${at.toISOString().slice(0, 7)}`;
 
-/** The tables a LiveKit event changes. */
+/** An egress's progress, applied by the capability that owns recordings and live HLS (recordings.ts). */
+export type EgressChanged = (egress: NonNullable<LiveKitEvent["egress"]>, event: string, now: string) => Promise<QuotaAction[]>;
+
+/** The tables a LiveKit event changes, and who applies what an egress did. */
 export interface LiveKitState {
   live: LiveRepository;
   ingresses: IngressRepository;
-  vods: VodsRepository;
-  hls: HlsRepository;
+  egressChanged: EgressChanged;
   events: EventLog;
 }
 
@@ -49,7 +49,7 @@ export const publisherHolder = (room: string, identity: string) => `publisher:${
  * a stream that ends gives it back — and the rooms where a stream started.
  */
 export async function applyLiveKitEvent(state: LiveKitState, event: LiveKitEvent, now: string): Promise<EventOutcome> {
-  const { live, ingresses, vods, hls, events } = state;
+  const { live, ingresses, egressChanged, events } = state;
   const actions: QuotaAction[] = [];
   const startedRooms: string[] = [];
   const room = event.room?.name ?? event.ingress?.roomName ?? "";
@@ -135,10 +135,7 @@ export async function applyLiveKitEvent(state: LiveKitState, event: LiveKitEvent
       break;
   }
 
-  if (event.egress && event.event === "egress_ended" && (await hls.stop({ egressId: event.egress.egressId }, now))) {
-    await events.record("hls_stopped", { room: event.egress.roomName, egressId: event.egress.egressId }, now);
-  }
-  if (event.egress && event.event.startsWith("egress_")) actions.push(...(await applyEgress(vods, events, event.egress, event.event, now)));
+  if (event.egress && event.event.startsWith("egress_")) actions.push(...(await egressChanged(event.egress, event.event, now)));
 
   // Every LiveKit event of the catalog is an app event too (forwarded outbound as received).
   if (isLiveKitEvent(event.event)) await events.record(event.event, livekitEventData(event), now);
@@ -164,31 +161,3 @@ const livekitEventData = (event: LiveKitEvent): LiveKitEventData => ({
   ...(event.ingress ? { ingress: { ingressId: event.ingress.ingressId, inputType: event.ingress.inputType, roomName: event.ingress.roomName } } : {}),
   ...(event.egress ? { egress: event.egress } : {}),
 });
-
-/**
- * Moves a recording along: ENDING → uploading; ended COMPLETE → ready with the
- * file's size and duration (and its minutes counted against the tenant's
- * monthly quota); FAILED or ABORTED → failed.
- */
-async function applyEgress(vods: VodsRepository, events: EventLog, egress: NonNullable<LiveKitEvent["egress"]>, event: string, now: string): Promise<QuotaAction[]> {
-  const vod = await vods.find(egress.egressId);
-  if (!vod || vod.status === "ready" || vod.status === "failed") return [];
-  if (event !== "egress_ended") {
-    if (egress.status === "EGRESS_ENDING") await vods.setStatus(vod.id, "uploading");
-    return [];
-  }
-  const actions: QuotaAction[] = vod.reservationId ? [{ kind: "release", reservationId: vod.reservationId }] : [];
-  const base = { vodId: vod.id, egressId: vod.egressId, room: vod.room, streamId: vod.streamId };
-  if (egress.status === "EGRESS_COMPLETE" && egress.file) {
-    const { sizeBytes, durationS } = egress.file;
-    await vods.finish(vod.id, { status: "ready", sizeBytes, durationS, error: null }, now);
-    actions.push({ kind: "adjust", metric: monthlyMetric("maxRecordingMinutesMonth"), delta: Math.max(1, Math.ceil(durationS / 60)) });
-    actions.push({ kind: "adjust", metric: "storageBytes", delta: sizeBytes });
-    await events.record("vod_ready", { ...base, fileKey: vod.fileKey, sizeBytes, durationS, width: vod.width, height: vod.height, format: vod.format }, now);
-  } else {
-    const reason = egress.status === "EGRESS_ABORTED" ? "aborted" : "failed";
-    await vods.finish(vod.id, { status: "failed", sizeBytes: null, durationS: null, error: egress.error || reason }, now);
-    await events.record("recording_failed", { ...base, reason, detail: egress.error || null }, now);
-  }
-  return actions;
-}

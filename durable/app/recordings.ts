@@ -1,5 +1,5 @@
 import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
-import { classifyLiveKitError, egressUpload, liveKitGone, livekitClients, namespacedRoom, type LiveKitFailure } from "../../core/livekit.ts";
+import { classifyLiveKitError, egressUpload, liveKitGone, livekitClients, namespacedRoom, type LiveKitEvent, type LiveKitFailure } from "../../core/livekit.ts";
 import { describeError, log } from "../../core/log.ts";
 import { keyUnder } from "../../core/s3.ts";
 import { hlsFolder, PLAYLIST } from "../../core/hls.ts";
@@ -188,6 +188,39 @@ export class Recordings {
     if (refused) return refused;
     await this.vods.setStatus(vod.id, "uploading");
     return { ok: true, vodId: vod.id, egressId: vod.egressId };
+  }
+
+  /**
+   * What LiveKit reported of an egress: a live HLS egress that ended stops its
+   * room's HLS; a recording moves along — ENDING → uploading; ended COMPLETE →
+   * ready with the file's size and duration (its minutes counted against the
+   * tenant's monthly quota, its bytes against storage); FAILED or ABORTED →
+   * failed. Returns what the tenant's quota ledger must be told.
+   */
+  async egressChanged(egress: NonNullable<LiveKitEvent["egress"]>, event: string, now: string): Promise<QuotaAction[]> {
+    if (event === "egress_ended" && (await this.hls.stop({ egressId: egress.egressId }, now))) {
+      await this.#host.events.record("hls_stopped", { room: egress.roomName, egressId: egress.egressId }, now);
+    }
+    const vod = await this.vods.find(egress.egressId);
+    if (!vod || vod.status === "ready" || vod.status === "failed") return [];
+    if (event !== "egress_ended") {
+      if (egress.status === "EGRESS_ENDING") await this.vods.setStatus(vod.id, "uploading");
+      return [];
+    }
+    const actions: QuotaAction[] = vod.reservationId ? [{ kind: "release", reservationId: vod.reservationId }] : [];
+    const base = { vodId: vod.id, egressId: vod.egressId, room: vod.room, streamId: vod.streamId };
+    if (egress.status === "EGRESS_COMPLETE" && egress.file) {
+      const { sizeBytes, durationS } = egress.file;
+      await this.vods.finish(vod.id, { status: "ready", sizeBytes, durationS, error: null }, now);
+      actions.push({ kind: "adjust", metric: monthlyMetric("maxRecordingMinutesMonth"), delta: Math.max(1, Math.ceil(durationS / 60)) });
+      actions.push({ kind: "adjust", metric: "storageBytes", delta: sizeBytes });
+      await this.#host.events.record("vod_ready", { ...base, fileKey: vod.fileKey, sizeBytes, durationS, width: vod.width, height: vod.height, format: vod.format }, now);
+    } else {
+      const reason = egress.status === "EGRESS_ABORTED" ? "aborted" : "failed";
+      await this.vods.finish(vod.id, { status: "failed", sizeBytes: null, durationS: null, error: egress.error || reason }, now);
+      await this.#host.events.record("recording_failed", { ...base, reason, detail: egress.error || null }, now);
+    }
+    return actions;
   }
 
   /** The recording whose object is gone from the bucket: its row goes; returns the quota its bytes give back. */
