@@ -3266,7 +3266,9 @@ export interface paths {
                     };
                 };
                 /**
-                 * @description Codes:
+                 * @description LiveKit is not configured, or did not answer
+                 *
+                 *     Codes:
                  *     - `misconfigured`: The node's configuration is invalid; the message names the variables
                  *     - `livekit_not_configured`: LiveKit is not configured on this node
                  *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
@@ -5337,7 +5339,9 @@ export interface paths {
                     };
                 };
                 /**
-                 * @description Codes:
+                 * @description LiveKit is not configured, or did not answer
+                 *
+                 *     Codes:
                  *     - `misconfigured`: The node's configuration is invalid; the message names the variables
                  *     - `livekit_not_configured`: LiveKit is not configured on this node
                  *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
@@ -5506,7 +5510,9 @@ export interface paths {
                     };
                 };
                 /**
-                 * @description Codes:
+                 * @description LiveKit refused or failed
+                 *
+                 *     Codes:
                  *     - `livekit_failed`: LiveKit failed, or refused the node's LiveKit keys; `details` carries LiveKit's HTTP status, Twirp code and reason (e.g. unauthenticated: check LIVEKIT_API_KEY and LIVEKIT_API_SECRET)
                  */
                 502: {
@@ -5518,7 +5524,9 @@ export interface paths {
                     };
                 };
                 /**
-                 * @description Codes:
+                 * @description LiveKit is not configured, or did not answer
+                 *
+                 *     Codes:
                  *     - `misconfigured`: The node's configuration is invalid; the message names the variables
                  *     - `livekit_not_configured`: LiveKit is not configured on this node
                  *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
@@ -5843,7 +5851,9 @@ export interface paths {
                     };
                 };
                 /**
-                 * @description Codes:
+                 * @description The recording ended meanwhile
+                 *
+                 *     Codes:
                  *     - `recording_ended`: The recording is not running any more (stop)
                  */
                 409: {
@@ -5911,7 +5921,9 @@ export interface paths {
                     };
                 };
                 /**
-                 * @description Codes:
+                 * @description LiveKit is not configured, or did not answer
+                 *
+                 *     Codes:
                  *     - `misconfigured`: The node's configuration is invalid; the message names the variables
                  *     - `livekit_not_configured`: LiveKit is not configured on this node
                  *     - `livekit_unreachable`: LiveKit did not answer at LIVEKIT_URL (the message says how: refused, timed out, DNS, TLS); nothing changed, try again once it runs
