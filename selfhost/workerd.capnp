@@ -37,7 +37,9 @@ const config :Workerd.Config = (
   # After a full collection the old generation may grow to 6× what survived before the
   # next one (V8's own choice was about 3×): workerd makes every full collection a single
   # pause of 60–110 ms, so under load they now come half as often, for some 25 MB more
-  # memory at the peak (README, Operations, "Full collections").
+  # memory at the peak, and 8–13 ms more at each start: any flag V8 counts in its flag
+  # hash (this one; not the semi-space cap) makes workerd compile its own bootstrap
+  # scripts instead of taking them from its code cache (README, Operations, "Full collections").
   # bench/baseline/workerd.capnp runs with the same flags (checked by a test).
   v8Flags = ["--max-semi-space-size=8", "--heap-growing-percent=500"],
 );
