@@ -201,6 +201,9 @@ export type LiveKitFailure =
   | { kind: "rejected" | "failed"; status: number; code: string | null; reason: string }
   | { kind: "unreachable"; reason: string };
 
+/** What an actor reports when it could not ask LiveKit (no keys), or LiveKit refused or failed. */
+export type LiveKitRefusal = { ok: false; code: "livekit_not_configured" } | { ok: false; code: "livekit_failed"; failure: LiveKitFailure };
+
 export function classifyLiveKitError(error: unknown): LiveKitFailure {
   if (error instanceof TwirpError) {
     const callersToFix = error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 403;

@@ -1,5 +1,5 @@
 import { randomBytes, toBase64Url } from "../../core/crypto/encoding.ts";
-import { classifyLiveKitError, egressUpload, liveKitGone, livekitClients, namespacedRoom, type LiveKitEvent, type LiveKitFailure } from "../../core/livekit.ts";
+import { classifyLiveKitError, egressUpload, liveKitGone, livekitClients, namespacedRoom, type LiveKitEvent, type LiveKitRefusal } from "../../core/livekit.ts";
 import { describeError, log } from "../../core/log.ts";
 import { keyUnder } from "../../core/s3.ts";
 import { hlsFolder, PLAYLIST } from "../../core/hls.ts";
@@ -24,27 +24,20 @@ export interface RecordingRequest {
 
 export type StartRecordingResult =
   | { ok: true; vod: Vod; overLimit: { metric: string; limit: number; used: number } | null }
-  | { ok: false; code: "recording_disabled" | "s3_not_configured" | "livekit_not_configured" }
+  | { ok: false; code: "recording_disabled" | "s3_not_configured" }
   | { ok: false; code: "quota_exceeded"; metric: "maxStorageGb" | "maxRecordingMinutesMonth"; limit: number; used: number }
-  | { ok: false; code: "livekit_failed"; failure: LiveKitFailure };
+  | LiveKitRefusal;
 
 export type StopRecordingResult =
   | { ok: true; vodId: string; egressId: string }
   | { ok: false; code: "vod_not_found" }
   | { ok: false; code: "recording_ended"; status: VodStatus }
-  | { ok: false; code: "livekit_not_configured" }
-  | { ok: false; code: "livekit_failed"; failure: LiveKitFailure };
+  | LiveKitRefusal;
 
-export type StartHlsResult =
-  | { ok: true; egressId: string }
-  | { ok: false; code: "s3_not_configured" | "livekit_not_configured" }
-  | { ok: false; code: "livekit_failed"; failure: LiveKitFailure };
+export type StartHlsResult = { ok: true; egressId: string } | { ok: false; code: "s3_not_configured" } | LiveKitRefusal;
 
 /** What stopping a room's live HLS came to: its egress (null: none was running), or LiveKit's refusal. */
-export type StopHlsResult =
-  | { ok: true; egressId: string | null }
-  | { ok: false; code: "livekit_not_configured" }
-  | { ok: false; code: "livekit_failed"; failure: LiveKitFailure };
+export type StopHlsResult = { ok: true; egressId: string | null } | LiveKitRefusal;
 
 /**
  * Recordings and live HLS. Recording uses LiveKit egress, which uploads an MP4
@@ -280,7 +273,7 @@ export class Recordings {
   }
 
   /** Stops an egress (null: done); one LiveKit no longer runs, or no longer knows, counts as stopped. */
-  async #stopEgress(egressId: string, what: string): Promise<{ ok: false; code: "livekit_not_configured" } | { ok: false; code: "livekit_failed"; failure: LiveKitFailure } | null> {
+  async #stopEgress(egressId: string, what: string): Promise<LiveKitRefusal | null> {
     const lk = livekitClients(this.#host.config());
     if (!lk) return { ok: false, code: "livekit_not_configured" };
     try {

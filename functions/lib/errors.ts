@@ -102,5 +102,11 @@ export class ApiError extends Error {
 
 export const appNotFound = (name: string) => new ApiError("app_not_found", `app "${name}" not found`);
 
+/** A stream that is not there (or, for what needs it live, not live). */
+export const streamNotFound = (id: string) => new ApiError("stream_not_found", `stream "${id}" not found`);
+
+/** What records to the app's bucket needs the bucket first. */
+export const s3NotConfigured = () => new ApiError("s3_not_configured", "configure the app's S3 bucket first (PUT /api/v1/apps/{app}/s3)");
+
 export const quotaExceeded = (metric: string, limit: number, used: number) =>
   new ApiError("quota_exceeded", `quota ${metric} is used up (${used} of ${limit})`, { fields: { metric, limit, used } });

@@ -1,4 +1,4 @@
-import { classifyLiveKitError, livekitClients, type LiveKit, type LiveKitFailure } from "../../core/livekit.ts";
+import { classifyLiveKitError, livekitClients, type LiveKit, type LiveKitFailure, type LiveKitRefusal } from "../../core/livekit.ts";
 import { hostOf } from "../../core/transport.ts";
 import type { Config } from "../../core/config.ts";
 import { describeError, log } from "../../core/log.ts";
@@ -23,6 +23,11 @@ export function livekit(config: Config): LiveKit {
 export function livekitError(requestId: string, what: string, error: unknown, config?: Config): ApiError {
   log("error", `LiveKit failed to ${what}`, { requestId, ...describeError(error) });
   return livekitFailureError(what, classifyLiveKitError(error), config?.LIVEKIT_URL);
+}
+
+/** The API's error for what an actor reported of LiveKit: not configured (503), or refused or failed. */
+export function livekitRefusalError(refusal: LiveKitRefusal, what: string, livekitUrl?: string): ApiError {
+  return refusal.code === "livekit_not_configured" ? livekitNotConfigured() : livekitFailureError(what, refusal.failure, livekitUrl);
 }
 
 /** The API's error for a classified LiveKit failure (also used for failures an actor reports as values). */

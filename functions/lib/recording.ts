@@ -5,8 +5,8 @@ import type { Vod } from "../../durable/app/vods.repo.ts";
 import type { AppRecord } from "../../durable/registry/apps.repo.ts";
 import type { QuotaMetric } from "../../durable/registry/plans.ts";
 import type { AppEnv } from "./context.ts";
-import { ApiError, quotaExceeded } from "./errors.ts";
-import { livekitFailureError, livekitNotConfigured } from "./livekit.ts";
+import { ApiError, quotaExceeded, s3NotConfigured, streamNotFound } from "./errors.ts";
+import { livekitRefusalError } from "./livekit.ts";
 import { quotaEnforced, recordOverLimit } from "./quota.ts";
 
 const recordingOptions = (c: Context<AppEnv>, record: AppRecord) => ({ recordingEnabled: record.settings.recordingEnabled !== false, enforce: quotaEnforced(c) });
@@ -24,7 +24,7 @@ export async function startRecording(c: Context<AppEnv>, record: AppRecord, inpu
 /** Records the room an active stream is live in: its running recording, or a new one (one call). */
 export async function recordStream(c: Context<AppEnv>, record: AppRecord, streamId: string): Promise<Vod> {
   const started = await appActor(c.env, record.name).recordStream(streamId, recordingOptions(c, record));
-  if (!started.ok && started.code === "stream_not_found") throw new ApiError("stream_not_found", `stream "${streamId}" not found`);
+  if (!started.ok && started.code === "stream_not_found") throw streamNotFound(streamId);
   return recordingOrError(c, record, `record stream "${streamId}"`, started);
 }
 
@@ -37,13 +37,12 @@ async function recordingOrError(c: Context<AppEnv>, record: AppRecord, what: str
     case "recording_disabled":
       throw new ApiError("recording_disabled", "recording is turned off for this app (recordingEnabled)");
     case "s3_not_configured":
-      throw new ApiError("s3_not_configured", "configure the app's S3 bucket first (PUT /api/v1/apps/{app}/s3)");
-    case "livekit_not_configured":
-      throw livekitNotConfigured();
+      throw s3NotConfigured();
     case "quota_exceeded":
       throw quotaExceeded(started.metric, started.limit, started.used);
+    case "livekit_not_configured":
     case "livekit_failed":
-      throw livekitFailureError(what, started.failure, c.get("config").LIVEKIT_URL);
+      throw livekitRefusalError(started, what, c.get("config").LIVEKIT_URL);
   }
 }
 
@@ -60,8 +59,7 @@ export function stopRecording(c: Context<AppEnv>, stopped: StopRecordingResult, 
     case "recording_ended":
       throw new ApiError("recording_ended", `${what} is already ${stopped.status}`);
     case "livekit_not_configured":
-      throw livekitNotConfigured();
     case "livekit_failed":
-      throw livekitFailureError(`stop ${what}`, stopped.failure, c.get("config").LIVEKIT_URL);
+      throw livekitRefusalError(stopped, `stop ${what}`, c.get("config").LIVEKIT_URL);
   }
 }

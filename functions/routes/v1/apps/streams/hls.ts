@@ -4,8 +4,8 @@ import { appRoute, type App } from "../../../../lib/app.ts";
 import { publicBase } from "../../../../lib/features.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/schemas.ts";
 import { ok } from "../../../../lib/envelope.ts";
-import { ApiError } from "../../../../lib/errors.ts";
-import { livekitFailureError, livekitNotConfigured } from "../../../../lib/livekit.ts";
+import { s3NotConfigured, streamNotFound } from "../../../../lib/errors.ts";
+import { livekitRefusalError } from "../../../../lib/livekit.ts";
 import { StreamParams } from "./schema.ts";
 
 const HlsSchema = z.object({ egressId: z.string().nullable(), playlistUrl: z.string().nullable(), status: z.enum(["active", "stopped"]), active: z.boolean() }).openapi("Hls");
@@ -51,9 +51,6 @@ const statusRoute = appRoute("stream:read", {
   responses: { 200: { description: "HLS state", content: { "application/json": { schema: envelopeSchema(HlsSchema) } } }, 404: errorResponse("No such app or stream"), ...commonErrorResponses },
 });
 
-/** A stream the call found missing (or, to start HLS, not live) is a 404. */
-const streamNotFound = (id: string) => new ApiError("stream_not_found", `stream "${id}" not found`);
-
 // Each action is one call into the app's actor, which decides about its own state: two
 // concurrent starts for a room start one egress.
 export function registerHls(app: App) {
@@ -65,11 +62,10 @@ export function registerHls(app: App) {
       case "stream_not_found":
         throw streamNotFound(id);
       case "s3_not_configured":
-        throw new ApiError("s3_not_configured", "configure the app's S3 bucket first (PUT /api/v1/apps/{app}/s3)");
+        throw s3NotConfigured();
       case "livekit_not_configured":
-        throw livekitNotConfigured();
       case "livekit_failed":
-        throw livekitFailureError(`start HLS for stream "${id}"`, started.failure, c.get("config").LIVEKIT_URL);
+        throw livekitRefusalError(started, `start HLS for stream "${id}"`, c.get("config").LIVEKIT_URL);
     }
   });
 
@@ -81,9 +77,8 @@ export function registerHls(app: App) {
       case "stream_not_found":
         throw streamNotFound(id);
       case "livekit_not_configured":
-        throw livekitNotConfigured();
       case "livekit_failed":
-        throw livekitFailureError(`stop HLS for stream "${id}"`, stopped.failure, c.get("config").LIVEKIT_URL);
+        throw livekitRefusalError(stopped, `stop HLS for stream "${id}"`, c.get("config").LIVEKIT_URL);
     }
   });
 

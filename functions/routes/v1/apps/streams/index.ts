@@ -4,7 +4,7 @@ import { appActor } from "../../../../../core/actors.ts";
 import { appRoute, newApp } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/schemas.ts";
 import { ok } from "../../../../lib/envelope.ts";
-import { ApiError } from "../../../../lib/errors.ts";
+import { streamNotFound } from "../../../../lib/errors.ts";
 import { featuresOf } from "../../../../lib/features.ts";
 import { livekit, livekitError } from "../../../../lib/livekit.ts";
 import { registerHls } from "./hls.ts";
@@ -53,8 +53,6 @@ const stopRoute = appRoute("stream:stop", {
     ...commonErrorResponses,
   },
 });
-
-const streamNotFound = (id: string) => new ApiError("stream_not_found", `stream "${id}" not found`);
 
 /** /api/v1/apps/{app}/streams */
 export const streamsApi = newApp();

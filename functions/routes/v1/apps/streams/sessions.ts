@@ -5,7 +5,7 @@ import { appRoute, type App } from "../../../../lib/app.ts";
 import { csvResponse, formatQuery, jsonOrCsv, toCsv, wantsCsv } from "../../../../lib/csv.ts";
 import { commonErrorResponses, errorResponse, pageSchema } from "../../../../lib/schemas.ts";
 import { page } from "../../../../lib/envelope.ts";
-import { ApiError } from "../../../../lib/errors.ts";
+import { streamNotFound } from "../../../../lib/errors.ts";
 import { pageQuery } from "../../../../lib/pagination.ts";
 import { StreamParams } from "./schema.ts";
 
@@ -89,7 +89,7 @@ export function registerStreamSessions(streams: App) {
     const { limit, offset, format } = c.req.valid("query");
     const actor = appActor(c.env, c.get("app").name);
     const { sessions, total } = await actor.streamSessions(id, limit, offset);
-    if (total === 0 && !(await actor.getStream(id))) throw new ApiError("stream_not_found", `stream "${id}" not found`);
+    if (total === 0 && !(await actor.getStream(id))) throw streamNotFound(id);
     if (wantsCsv(c, format)) return csvResponse(c, toCsv(CSV_COLUMNS, sessions), `${id}-sessions.csv`, { "X-Total-Count": String(total) });
     return page(c, sessions, total, limit, offset);
   });
