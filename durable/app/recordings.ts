@@ -136,7 +136,7 @@ export class Recordings {
   async recordRoom(room: string, options: { recordingEnabled: boolean; enforce: boolean }): Promise<StartRecordingResult> {
     return this.#roomRecordings.run(room, async () => {
       const running = await this.vods.activeForRoom(room);
-      if (running) return { ok: true, vod: (await this.get(running.id))!, overLimit: null };
+      if (running) return { ok: true, vod: running, overLimit: null };
       return this.start({ roomName: room }, options);
     });
   }
