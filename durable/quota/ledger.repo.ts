@@ -1,5 +1,14 @@
 import { sql, type SqlDriver } from "../../core/db/sql.ts";
 
+/** An open reservation held for someone (a publisher's slot, by room and identity). */
+export interface Hold {
+  id: string;
+  metric: string;
+  amount: number;
+  expires_at: number;
+  holder: string;
+}
+
 export interface MetricUsage {
   committed: number;
   pending: number;
@@ -40,7 +49,7 @@ export class LedgerRepository {
   }
 
   /** The open reservation held for `holder` (the latest, should a lapsed one not be cleared yet), or null. */
-  async holdOf(holder: string): Promise<{ id: string; metric: string; amount: number; expires_at: number; holder: string } | null> {
+  async holdOf(holder: string): Promise<Hold | null> {
     return this.#db.one(sql`SELECT id, metric, amount, expires_at, holder FROM reservations WHERE holder = ${holder} ORDER BY expires_at DESC LIMIT 1`);
   }
 

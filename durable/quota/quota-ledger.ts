@@ -6,7 +6,7 @@ import { registry } from "../../core/actors.ts";
 import { describeError, log } from "../../core/log.ts";
 import { QUOTA_METRICS, type QuotaMetric, type Quotas } from "../registry/plans.ts";
 import { ledgerSeries, reportTenant } from "../metrics/tenant-numbers.ts";
-import { LedgerRepository, type MetricUsage } from "./ledger.repo.ts";
+import { LedgerRepository, type Hold, type MetricUsage } from "./ledger.repo.ts";
 import { ledgerMigrations } from "./migrations.ts";
 
 export interface ReserveRequest {
@@ -36,14 +36,6 @@ export type ReserveResult =
   | { ok: false; code: "quota_exceeded"; used: number; limit: number };
 
 const DEFAULT_HOLD_MS = 5 * 60_000;
-
-interface Hold {
-  id: string;
-  metric: string;
-  amount: number;
-  expires_at: number;
-  holder: string;
-}
 
 /**
  * How long the ledger trusts the tenant's limits it read from the Registry.
