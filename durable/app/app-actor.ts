@@ -386,9 +386,7 @@ export class AppActor extends DurableObject<Env> {
   /** Stops the recording of the room a stream is in, in one call (vod_not_found: no such stream, or nothing records it). */
   async stopStreamRecording(streamId: string): Promise<StopRecordingResult> {
     const stream = await this.#live.stream(streamId);
-    const running = stream ? await this.#recordings.activeFor(stream.room) : null;
-    if (!running) return { ok: false, code: "vod_not_found" };
-    return this.#recordings.stop(running.id);
+    return stream ? this.#recordings.stopRoom(stream.room) : { ok: false, code: "vod_not_found" };
   }
 
   async listVods(filter: VodFilter, order: "started_at" | "size_bytes" | "id", dir: "asc" | "desc", limit: number, offset: number): Promise<{ vods: Vod[]; total: number }> {

@@ -163,11 +163,6 @@ export class Recordings {
     return this.vods.list(filter, order, dir, limit, offset);
   }
 
-  /** The room's running recording, if any. */
-  async activeFor(room: string): Promise<Vod | null> {
-    return this.vods.activeForRoom(room);
-  }
-
   /**
    * Stops a running recording (by VOD or egress id); egress webhooks then move
    * the VOD to ready or failed. A stop that crosses another finds LiveKit's
@@ -177,6 +172,16 @@ export class Recordings {
     const vod = await this.vods.find(id);
     if (!vod) return { ok: false, code: "vod_not_found" };
     if (vod.status !== "recording") return { ok: false, code: "recording_ended", status: vod.status };
+    return this.#stopRunning(vod);
+  }
+
+  /** Stops the room's running recording (vod_not_found: none runs). */
+  async stopRoom(room: string): Promise<StopRecordingResult> {
+    const running = await this.vods.activeForRoom(room);
+    return running ? this.#stopRunning(running) : { ok: false, code: "vod_not_found" };
+  }
+
+  async #stopRunning(vod: Vod): Promise<StopRecordingResult> {
     const refused = await this.#stopEgress(vod.egressId, `stop recording ${vod.egressId}`);
     if (refused) return refused;
     await this.vods.setStatus(vod.id, "uploading");
