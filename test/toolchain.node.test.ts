@@ -31,6 +31,15 @@ describe("toolchain", () => {
     expect(fromToml! <= supported).toBe(true);
   });
 
+  it("runs the Worker without Node.js compatibility under npm start and in the bench", () => {
+    const flagsOf = (config: string) => /^\s*compatibilityFlags\s*=\s*\[(.*)\],$/m.exec(config)?.[1];
+    expect(flagsOf(capnp)).toBe('"no_nodejs_compat", "no_nodejs_compat_v2"');
+    expect(flagsOf(readFileSync(`${ROOT}bench/baseline/workerd.capnp`, "utf8"))).toBe(flagsOf(capnp));
+    // The e2e global setup has just built dist/worker/index.js from this checkout: it imports
+    // no Node module (one would not resolve, and workerd would not start).
+    expect(readFileSync(`${ROOT}dist/worker/index.js`, "utf8")).not.toMatch(/\bfrom\s*["']node:|import\(\s*["']node:/);
+  });
+
   it("runs the bench's baseline with the node's own V8 flags", () => {
     const flagsOf = (config: string) => /^\s*v8Flags\s*=\s*\[(.*)\],$/m.exec(config)?.[1];
     const node = flagsOf(capnp);

@@ -24,8 +24,9 @@ const baseline :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "../../dist/bench/baseline.js"),
   ],
-  # The same date as selfhost/workerd.capnp.
+  # The same date and flags as selfhost/workerd.capnp.
   compatibilityDate = "2026-11-01",
+  compatibilityFlags = ["no_nodejs_compat", "no_nodejs_compat_v2"],
   bindings = [
     (name = "WRITER", durableObjectNamespace = "Writer"),
   ],
