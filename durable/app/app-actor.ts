@@ -432,9 +432,7 @@ export class AppActor extends DurableObject<Env> {
   /** Where a player's request for the room's live HLS is read from, in one call: null unless it is live and the bucket is set. */
   async liveHlsSource(room: string): Promise<{ settings: S3Settings; credentials: S3Credentials } | null> {
     if ((await this.#recordings.hlsFor(room))?.status !== "active") return null;
-    const s3 = await this.#settings.s3();
-    const credentials = await this.#settings.s3Credentials();
-    return s3 && credentials ? { settings: s3.settings, credentials } : null;
+    return this.#settings.bucket();
   }
 
   // ── Outbound webhooks ──────────────────────────────────────────────────────

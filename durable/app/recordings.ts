@@ -69,9 +69,8 @@ export class Recordings {
   async start(input: RecordingRequest, options: { recordingEnabled: boolean; enforce: boolean }): Promise<StartRecordingResult> {
     if (!options.recordingEnabled) return { ok: false, code: "recording_disabled" };
     const identity = await this.#host.identity();
-    const s3 = await this.#settings.s3();
-    const credentials = await this.#settings.s3Credentials();
-    if (!s3 || !credentials) return { ok: false, code: "s3_not_configured" };
+    const bucket = await this.#settings.bucket();
+    if (!bucket) return { ok: false, code: "s3_not_configured" };
     const lk = livekitClients(this.#host.config());
     if (!lk) return { ok: false, code: "livekit_not_configured" };
     const ledger = this.#host.ledger(identity.tenantId);
@@ -108,9 +107,9 @@ export class Recordings {
     const participant = input.streamId?.slice(input.streamId.lastIndexOf("/") + 1);
     const mode = input.mode ?? (input.streamId ? "participant" : "room-composite");
     const vodId = `vod_${toBase64Url(randomBytes(9))}`;
-    const fileKey = keyUnder(s3.settings.prefix, "vods", room, `${vodId}.mp4`);
+    const fileKey = keyUnder(bucket.settings.prefix, "vods", room, `${vodId}.mp4`);
     const preset = "H264_720P_30";
-    const file = { fileType: "MP4" as const, filepath: fileKey, s3: egressUpload(s3.settings, credentials) };
+    const file = { fileType: "MP4" as const, filepath: fileKey, s3: egressUpload(bucket.settings, bucket.credentials) };
 
     let egress;
     try {
@@ -120,8 +119,7 @@ export class Recordings {
           : await lk.egress.startRoomCompositeEgress(room, { file }, { layout: input.layout ?? "grid", preset });
     } catch (error) {
       await ledger.release(minutes.reservationId);
-      log("error", `LiveKit failed to record room "${room}"`, { app: identity.name, ...describeError(error) });
-      return { ok: false, code: "livekit_failed", failure: classifyLiveKitError(error) };
+      return this.#liveKitFailed(error, `record room "${room}"`);
     }
     const startedAt = nowIso();
     await this.vods.insert({ id: vodId, egressId: egress.egressId, room, streamId: input.streamId ?? null, mode, fileKey, width: PRESET.width, height: PRESET.height, startedAt, reservationId: minutes.reservationId });
@@ -244,19 +242,17 @@ export class Recordings {
     return this.#roomHls.run(room, async () => {
       const current = await this.hls.forRoom(room);
       if (current?.status === "active") return { ok: true, egressId: current.egress_id };
-      const s3 = await this.#settings.s3();
-      const credentials = await this.#settings.s3Credentials();
-      if (!s3 || !credentials) return { ok: false, code: "s3_not_configured" };
+      const bucket = await this.#settings.bucket();
+      if (!bucket) return { ok: false, code: "s3_not_configured" };
       const lk = livekitClients(this.#host.config());
       if (!lk) return { ok: false, code: "livekit_not_configured" };
-      const folder = hlsFolder(s3.settings.prefix, room);
-      const segments = { protocol: "HLS_PROTOCOL" as const, filenamePrefix: keyUnder(folder, "seg"), playlistName: PLAYLIST, segmentDuration: 2, s3: egressUpload(s3.settings, credentials) };
+      const folder = hlsFolder(bucket.settings.prefix, room);
+      const segments = { protocol: "HLS_PROTOCOL" as const, filenamePrefix: keyUnder(folder, "seg"), playlistName: PLAYLIST, segmentDuration: 2, s3: egressUpload(bucket.settings, bucket.credentials) };
       let egress;
       try {
         egress = await lk.egress.startRoomCompositeEgress(room, { segments }, { preset: "H264_720P_30" });
       } catch (error) {
-        log("error", `LiveKit failed to start HLS for room "${room}"`, { app: (await this.#host.identity()).name, ...describeError(error) });
-        return { ok: false, code: "livekit_failed", failure: classifyLiveKitError(error) };
+        return this.#liveKitFailed(error, `start HLS for room "${room}"`);
       }
       const now = new Date().toISOString();
       await this.hls.start(room, egress.egressId, keyUnder(folder, PLAYLIST), now);
@@ -285,9 +281,13 @@ export class Recordings {
       await lk.egress.stopEgress(egressId);
       return null;
     } catch (error) {
-      if (liveKitGone(error, { stoppedEgress: true })) return null;
-      log("error", `LiveKit failed to ${what}`, { app: (await this.#host.identity()).name, ...describeError(error) });
-      return { ok: false, code: "livekit_failed", failure: classifyLiveKitError(error) };
+      return liveKitGone(error, { stoppedEgress: true }) ? null : this.#liveKitFailed(error, what);
     }
+  }
+
+  /** LiveKit refused or failed to `what`: logged with its cause, and answered as a value. */
+  async #liveKitFailed(error: unknown, what: string): Promise<LiveKitRefusal> {
+    log("error", `LiveKit failed to ${what}`, { app: (await this.#host.identity()).name, ...describeError(error) });
+    return { ok: false, code: "livekit_failed", failure: classifyLiveKitError(error) };
   }
 }

@@ -82,9 +82,11 @@ export class Settings {
     };
   }
 
-  async s3(): Promise<{ settings: S3Settings } | null> {
+  /** The bucket egress writes to and StreamHub reads from: its settings and keys, or null unless both are set. */
+  async bucket(): Promise<{ settings: S3Settings; credentials: S3Credentials } | null> {
     const settings = await this.#repo.getConfig<S3Settings>("s3");
-    return settings ? { settings } : null;
+    const credentials = settings && (await this.s3Credentials());
+    return settings && credentials ? { settings, credentials } : null;
   }
 
   /** Saves settings the Worker has proven to work; the keys are sealed like every secret. */
