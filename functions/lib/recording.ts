@@ -47,11 +47,11 @@ async function recordingOrError(c: Context<AppEnv>, record: AppRecord, what: str
 }
 
 /**
- * Stops a running recording through the app's actor (one call: it stops
+ * What the app's actor answered to stopping a recording (one call: it stops
  * LiveKit's egress and marks the VOD uploading; egress webhooks then move it to
- * ready or failed) and turns a refusal into the API's error.
+ * ready or failed), as the API answers it: the stopping recording, or the error.
  */
-export function stopRecording(c: Context<AppEnv>, stopped: StopRecordingResult, what: string, notFound: () => ApiError) {
+export function stoppedOrError(c: Context<AppEnv>, stopped: StopRecordingResult, what: string, notFound: () => ApiError) {
   if (stopped.ok) return { vodId: stopped.vodId, egressId: stopped.egressId, status: "uploading" };
   switch (stopped.code) {
     case "vod_not_found":

@@ -3,7 +3,7 @@ import { appRoute, newApp } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/schemas.ts";
 import { ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
-import { startRecording, stopRecording } from "../../../../lib/recording.ts";
+import { startRecording, stoppedOrError } from "../../../../lib/recording.ts";
 import { RecordingParams, RecordingSchema, StartRecordingBody } from "./schema.ts";
 
 // Recording a room or one participant to the app's bucket (lib/recording.ts),
@@ -51,5 +51,5 @@ recordingApi.openapi(startRoute, async (c) => {
 recordingApi.openapi(stopRoute, async (c) => {
   const { id } = c.req.valid("param");
   const stopped = await appActor(c.env, c.get("app").name).stopRecording(id);
-  return ok(c, stopRecording(c, stopped, `recording "${id}"`, () => new ApiError("vod_not_found", `recording "${id}" not found`)));
+  return ok(c, stoppedOrError(c, stopped, `recording "${id}"`, () => new ApiError("vod_not_found", `recording "${id}" not found`)));
 });

@@ -3,7 +3,7 @@ import { appRoute, type App } from "../../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../../lib/schemas.ts";
 import { ok } from "../../../../lib/envelope.ts";
 import { ApiError } from "../../../../lib/errors.ts";
-import { recordStream, stopRecording } from "../../../../lib/recording.ts";
+import { recordStream, stoppedOrError } from "../../../../lib/recording.ts";
 import { RecordingSchema } from "../recording/schema.ts";
 import { StreamParams } from "./schema.ts";
 
@@ -50,6 +50,6 @@ export function registerStreamRecording(app: App) {
   app.openapi(stopRoute, async (c) => {
     const { id } = c.req.valid("param");
     const stopped = await appActor(c.env, c.get("app").name).stopStreamRecording(id);
-    return ok(c, stopRecording(c, stopped, `the recording of stream "${id}"`, () => new ApiError("vod_not_found", `nothing is being recorded for stream "${id}"`)));
+    return ok(c, stoppedOrError(c, stopped, `the recording of stream "${id}"`, () => new ApiError("vod_not_found", `nothing is being recorded for stream "${id}"`)));
   });
 }
