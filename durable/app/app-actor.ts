@@ -213,6 +213,11 @@ export class AppActor extends DurableObject<Env> {
     return this.#settings.s3Credentials();
   }
 
+  /** The app's bucket, settings and keys, in one call: null unless both are set. */
+  async bucket(): Promise<{ settings: S3Settings; credentials: S3Credentials } | null> {
+    return this.#settings.bucket();
+  }
+
   async appendAudit(entry: AppAuditEntry): Promise<void> {
     await this.#settings.appendAudit(entry);
   }

@@ -106,13 +106,12 @@ vodsApi.openapi(deleteRoute, async (c) => {
   if (!vod) throw vodNotFound(id);
   if (vod.status === "recording") throw new ApiError("recording_running", `recording "${id}" is still running: stop it first (POST …/recording/${id}/stop)`);
   if (vod.status === "uploading") throw new ApiError("recording_running", `recording "${id}" is still uploading: delete it once it is ready`);
-  const s3 = await actor.getS3();
-  const credentials = await actor.s3Credentials();
+  const bucket = await actor.bucket();
   let s3Deleted = false;
-  if (s3 && credentials && vod.status === "ready") {
+  if (bucket && vod.status === "ready") {
     let response: Response;
     try {
-      response = await s3Fetch(s3.settings, credentials, outbound(c.env, c.get("config").STREAMHUB_S3_ALLOW_PRIVATE))(objectUrl(s3.settings, vod.fileKey), { method: "DELETE", signal: AbortSignal.timeout(10_000) });
+      response = await s3Fetch(bucket.settings, bucket.credentials, outbound(c.env, c.get("config").STREAMHUB_S3_ALLOW_PRIVATE))(objectUrl(bucket.settings, vod.fileKey), { method: "DELETE", signal: AbortSignal.timeout(10_000) });
     } catch (error) {
       log("error", "the bucket could not be reached to delete a recording", { requestId: c.get("requestId"), vodId: vod.id, ...describeError(error) });
       throw new ApiError("s3_error", "the bucket could not be reached; the recording is kept, try again");
