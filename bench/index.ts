@@ -5,10 +5,12 @@
 // same concurrency, for baselines and targets alike.
 //
 // Each request is warmed up (the JIT's optimised code is what a running node
-// serves), then measured in ROUNDS rounds, each right after a round of its
-// baseline: its ratio is its rate over the baseline's in those same minutes,
-// so that a load that comes and goes on this shared machine (the baselines
-// alone move by ±30 % over a run here) weighs on both sides alike.
+// serves), then measured in ROUNDS rounds with a round of its baseline before
+// and after each (B T B T … B): each round's ratio is its rate over the mean of
+// the two baseline rounds around it, which cancels a load that rises or falls
+// steadily over those seconds, and the ratio reported is the median of the
+// rounds' ratios, which no one round spoilt by a passing load on this shared
+// machine (the baselines alone move by ±30 % over a run here) can carry.
 //
 // Latency percentiles are those the requests really had. wrk reports figures
 // "corrected for coordinated omission" (a model of clients sending at a fixed
@@ -26,7 +28,7 @@
 // reported, not asserted); 1 only when the bench itself broke.
 //
 //   npm run bench
-//   ROUNDS=3 DURATION=3 WARMUP=5 CONNECTIONS=32 THREADS=1 EVENTS=5000 WARMUP_EVENTS=200
+//   ROUNDS=5 DURATION=2 WARMUP=5 CONNECTIONS=32 THREADS=1 EVENTS=5000 WARMUP_EVENTS=200
 //   DRAIN_TIMEOUT=60 STARTS=3 WORKERD_STARTS=9 npm run bench
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
@@ -36,6 +38,7 @@ import { call, removeDataDir, startStreamHub, type RunningStreamHub } from "../t
 import { LiveKitStandin } from "../test/livekit/standin.ts";
 import { bundleBaseline, startBaseline, type RunningBaseline } from "./lib/baseline.ts";
 import { serverPid } from "./lib/cpu.ts";
+import { bracketedRatios } from "./lib/paired.ts";
 import { median, onCleanup, runBench } from "./lib/processes.ts";
 import { startArrivalReceiver, type ArrivalReceiver } from "./lib/receiver.ts";
 import { timeNpmStart, timeWorkerdStarts } from "./lib/startup.ts";
@@ -49,9 +52,9 @@ const setting = (name: string, fallback: number) => {
 };
 const CONNECTIONS = setting("CONNECTIONS", 32);
 const THREADS = setting("THREADS", 1);
-/** Seconds per measured round; ROUNDS rounds per request, each after a round of its baseline. */
-const DURATION = setting("DURATION", 3);
-const ROUNDS = Math.max(1, setting("ROUNDS", 3));
+/** Seconds per measured round; ROUNDS rounds per request, each between two rounds of its baseline. */
+const DURATION = setting("DURATION", 2);
+const ROUNDS = Math.max(1, setting("ROUNDS", 5));
 const WARMUP = setting("WARMUP", 5);
 const EVENTS = setting("EVENTS", 5000);
 const WARMUP_EVENTS = setting("WARMUP_EVENTS", 200);
@@ -143,23 +146,43 @@ function combine(name: string, unmeasuredOk: number, rounds: WrkResult[]): Measu
 /** Every baseline round measured, for the baselines' own rows. */
 const baselineRounds = new Map<string, WrkResult[]>();
 
+/** A request's rounds against its baseline's (see the head of this file). */
+interface Paired {
+  /** The baseline's rounds: one before each of the request's and one after the last. */
+  baseline: Measured;
+  /** Each round's rate over the mean of the baseline rounds before and after it. */
+  ratios: number[];
+  /** The same for the baseline's CPU per request over the request's; empty where CPU cannot be read. */
+  cpuRatios: number[];
+}
+
 /**
- * Warms `target` up, then measures it ROUNDS times, each round right after a
- * round of `baseline` (already warm): the two figures come from the same minutes.
+ * Warms `target` up, then measures it ROUNDS times, each round between two
+ * rounds of `baseline` (already warm): the figures compared come from the same seconds.
  */
-async function measure(target: Target, baseline?: { target: Target; options: Parameters<typeof wrk>[0] }): Promise<{ measured: Measured; paired?: Measured }> {
-  progress(`${target.name}: warm-up ${WARMUP} s, then ${ROUNDS} × ${DURATION} s at ${CONNECTIONS} connections${baseline ? `, each after ${DURATION} s of the ${baseline.target.name}` : ""}`);
+async function measure(target: Target, baseline?: { target: Target; options: Parameters<typeof wrk>[0] }): Promise<{ measured: Measured; paired?: Paired }> {
+  progress(`${target.name}: warm-up ${WARMUP} s, then ${ROUNDS} × ${DURATION} s at ${CONNECTIONS} connections${baseline ? `, each between ${DURATION} s of the ${baseline.target.name}` : ""}`);
   const { options, unmeasuredOk } = await prepare(target);
   const rounds: WrkResult[] = [];
-  const pairedRounds: WrkResult[] = [];
+  const baselineRuns: WrkResult[] = [];
+  if (baseline) baselineRuns.push(await wrk(baseline.options));
   for (let round = 0; round < ROUNDS; round++) {
-    if (baseline) pairedRounds.push(await wrk(baseline.options));
     rounds.push(await wrk(options));
+    if (baseline) baselineRuns.push(await wrk(baseline.options));
   }
-  if (baseline) baselineRounds.set(baseline.target.name, [...(baselineRounds.get(baseline.target.name) ?? []), ...pairedRounds]);
   const measured = combine(target.name, unmeasuredOk, rounds);
   if (measured.failed > 0) progress(`${target.name}: ${measured.failed} requests failed (status ≥ 400 or timeout); only the others count`);
-  return { measured, ...(baseline ? { paired: combine(baseline.target.name, 0, pairedRounds) } : {}) };
+  if (!baseline) return { measured };
+
+  baselineRounds.set(baseline.target.name, [...(baselineRounds.get(baseline.target.name) ?? []), ...baselineRuns]);
+  const ratios = bracketedRatios(
+    rounds.map((r) => r.okPerSecond),
+    baselineRuns.map((b) => b.okPerSecond),
+  );
+  // CPU per request the other way up (less is better): the request's share of the baseline's speed.
+  const cpuKnown = [...rounds, ...baselineRuns].every((r) => r.cpuUsPerRequest);
+  const cpuRatios = cpuKnown ? bracketedRatios(rounds.map((r) => 1 / r.cpuUsPerRequest!), baselineRuns.map((b) => 1 / b.cpuUsPerRequest!)) : [];
+  return { measured, paired: { baseline: combine(baseline.target.name, 0, baselineRuns), ratios, cpuRatios } };
 }
 
 // ── Budgets ────────────────────────────────────────────────────────────────
@@ -190,15 +213,25 @@ interface Baseline {
   cpuUsPerRequest?: number | null;
 }
 
-/** A rate budget — a share of a baseline's rate, or an absolute rate — and the tail budget (p99 ≤ 4×p50). */
-type RateBudget = { share: number; of: Baseline } | { perSecond: number };
+/**
+ * A rate budget — a share of a baseline's rate, or an absolute rate — and the tail budget (p99 ≤ 4×p50).
+ * A share measured in paired rounds (see measure()) is judged by the median of the rounds' ratios.
+ */
+type RateBudget = { share: number; of: Baseline; paired?: Paired } | { perSecond: number };
 
 /** A request measured against its paired baseline rounds (see measure()). */
-const pairedBudget = (share: number, paired: Measured | undefined, name: string): RateBudget => ({ share, of: { name, rate: paired!.okPerSecond, cpuUsPerRequest: paired!.cpuUsPerRequest } });
+const pairedBudget = (share: number, paired: Paired | undefined, name: string): RateBudget => ({
+  share,
+  of: { name, rate: paired!.baseline.okPerSecond, cpuUsPerRequest: paired!.baseline.cpuUsPerRequest },
+  paired: paired!,
+});
+
+const percents = (ratios: number[]) => ratios.map((r) => Math.round(r * 100)).join(", ");
 
 function requestRow(m: Measured, unit: string, budget: RateBudget): Row {
-  const ratio = "share" in budget ? m.okPerSecond / budget.of.rate : undefined;
-  const fast = "share" in budget ? ratio! >= budget.share : m.okPerSecond >= budget.perSecond;
+  const share = "share" in budget ? budget : undefined;
+  const ratio = share ? (share.paired ? median(share.paired.ratios) : m.okPerSecond / share.of.rate) : undefined;
+  const fast = share ? ratio! >= share.share : m.okPerSecond >= (budget as { perSecond: number }).perSecond;
   const tail = m.latencyMs.p99 <= P99_FACTOR * m.latencyMs.p50;
   const why = [fast ? "" : "rate", tail ? "" : `p99 ${(m.latencyMs.p99 / m.latencyMs.p50).toFixed(1)}×p50`].filter(Boolean).join(", ");
   return {
@@ -207,17 +240,26 @@ function requestRow(m: Measured, unit: string, budget: RateBudget): Row {
     unit,
     p50: m.latencyMs.p50,
     p99: m.latencyMs.p99,
-    ...("share" in budget ? { baseline: budget.of.name, ratio } : {}),
-    target: `${"share" in budget ? `≥ ${Math.round(budget.share * 100)} %` : `≥ ${budget.perSecond}/s`}, p99 ≤ ${P99_FACTOR}×p50`,
+    ...(share ? { baseline: share.of.name, ratio } : {}),
+    target: `${share ? `≥ ${Math.round(share.share * 100)} %` : `≥ ${(budget as { perSecond: number }).perSecond}/s`}, p99 ≤ ${P99_FACTOR}×p50`,
     met: fast && tail,
     ...(why ? { why } : {}),
     ...(m.rounds.length > 0
       ? {
           detail: [
-            `rounds: ${m.rounds.map((r) => Math.round(r)).join(", ")} ${unit}${"share" in budget ? ` against ${Math.round(budget.of.rate)} req/s of the baseline in between` : ""}`,
+            `rounds: ${m.rounds.map((r) => Math.round(r)).join(", ")} ${unit}`,
+            ...(share?.paired
+              ? [`against the baseline around each: ${percents(share.paired.ratios)} % (all rounds pooled: ${Math.round((100 * m.okPerSecond) / share.of.rate)} %)`]
+              : share
+                ? [`against ${Math.round(share.of.rate)} req/s of the baseline`]
+                : []),
             ...(m.cpuUsPerRequest === null ? [] : [`workerd CPU ${Math.round(m.cpuUsPerRequest)} µs/request`]),
-            ...("share" in budget && m.cpuUsPerRequest && budget.of.cpuUsPerRequest
-              ? [`the baseline's ${Math.round(budget.of.cpuUsPerRequest)} µs (by CPU: ${Math.round((100 * budget.of.cpuUsPerRequest) / m.cpuUsPerRequest)} %)`]
+            ...(share && m.cpuUsPerRequest && share.of.cpuUsPerRequest
+              ? [
+                  `the baseline's ${Math.round(share.of.cpuUsPerRequest)} µs (by CPU: ${
+                    share.paired?.cpuRatios.length ? `${Math.round(100 * median(share.paired.cpuRatios))} %, the median of ${percents(share.paired.cpuRatios)}` : `${Math.round((100 * share.of.cpuUsPerRequest) / m.cpuUsPerRequest)} %`
+                  })`,
+                ]
               : []),
             `wrk's p99 (corrected for coordinated omission) ${round(m.wrkP99Ms)} ms`,
           ].join("; "),
@@ -484,7 +526,7 @@ async function main(): Promise<void> {
 
   console.log();
   console.log(
-    `StreamHub budgets (issue 9) — ${cpus().length} cores, ${CONNECTIONS} connections, wrk -t${THREADS}; each request warmed up ${WARMUP} s, then ${ROUNDS} rounds of ${DURATION} s, each after a round of its baseline; latencies as recorded`,
+    `StreamHub budgets (issue 9) — ${cpus().length} cores, ${CONNECTIONS} connections, wrk -t${THREADS}; each request warmed up ${WARMUP} s, then ${ROUNDS} rounds of ${DURATION} s, each between two rounds of its baseline, a share being the median of the rounds' shares; latencies as recorded`,
   );
   console.log();
   printTable(rows);
@@ -495,7 +537,7 @@ async function main(): Promise<void> {
     return (Math.max(...rates) - Math.min(...rates)) / median(rates);
   };
   if ([...baselineRounds.values()].some((rounds) => spread(rounds) > 0.3)) {
-    console.log("\nnote: a baseline moved by more than 30 % during the run (another load on the machine?); each ratio pairs its rounds with baseline rounds of the same minutes.");
+    console.log("\nnote: a baseline moved by more than 30 % during the run (another load on the machine?); each ratio pairs its rounds with baseline rounds of the same seconds.");
   }
   if (loadAtStart > 1) console.log(`note: the machine was not idle when the bench started (load average ${loadAtStart.toFixed(2)}); figures are less certain.`);
   console.log();
