@@ -2,10 +2,11 @@ import { OpenAPIHono, createRoute, z, type RouteConfig } from "@hono/zod-openapi
 import type { Context, Handler, MiddlewareHandler } from "hono";
 import type { ZodType } from "zod";
 import { authorize } from "../middleware/authorize/index.ts";
+import { clusterToken } from "../middleware/cluster-token/index.ts";
 import type { Requirement } from "./auth/permissions.ts";
 import type { AppEnv } from "./context.ts";
 import { mediaTypeOf } from "./content-types.ts";
-import { errorResponse } from "./schemas.ts";
+import { commonErrorResponses, errorResponse } from "./schemas.ts";
 import { ApiError } from "./errors.ts";
 
 export type App = OpenAPIHono<AppEnv>;
@@ -24,6 +25,27 @@ export const protectedRoute = <R extends Omit<RouteConfig, "security" | "middlew
     security: [{ bearerAuth: [] }],
     middleware: [authorize(permission)] as const,
     [PERMISSION_EXTENSION]: permission,
+  });
+
+/**
+ * A route for the node's own agents (cluster nodes, the RTSP relay sidecar):
+ * `X-Cluster-Token`, compared in constant time (middleware/cluster-token), with
+ * its answers documented once here — 401 for a missing or wrong token, 503 while
+ * STREAMHUB_CLUSTER_TOKEN is unset, and a body's 400, 413 and 415 for a route that takes one.
+ */
+export const agentRoute = <R extends Omit<RouteConfig, "security" | "middleware">>(route: R) =>
+  createRoute({
+    ...route,
+    security: [{ clusterToken: [] }],
+    middleware: [clusterToken()] as const,
+    [PERMISSION_EXTENSION]: "cluster-token",
+    responses: {
+      401: errorResponse("X-Cluster-Token missing or wrong"),
+      503: errorResponse("STREAMHUB_CLUSTER_TOKEN is not set (cluster_disabled)"),
+      ...(route.request?.body ? { 400: commonErrorResponses[400], 413: commonErrorResponses[413], 415: commonErrorResponses[415] } : {}),
+      // A route says more about an answer it gives for more reasons.
+      ...route.responses,
+    },
   });
 
 /**
@@ -46,20 +68,31 @@ type AppScoped<R extends AppRouteConfig> = Omit<R, "request"> & {
   request: Omit<NonNullable<R["request"]>, "params"> & { params: z.ZodObject<typeof AppParams.shape & OwnParams<R>> };
 };
 
+/** `route` with `{app}` added to its path parameters and `notFound` as its 404, unless it says more. */
+function appScoped<R extends AppRouteConfig>(route: R, notFound: string): AppScoped<R> {
+  const scoped = {
+    ...route,
+    request: { ...route.request, params: AppParams.extend(route.request?.params?.shape ?? {}) },
+    responses: { 404: errorResponse(notFound), ...route.responses },
+  };
+  return scoped as unknown as AppScoped<R>;
+}
+
 /**
  * A protected route under `/apps/{app}/…`: `{app}` is a path parameter, and an
  * unknown app (or one the caller may not see) is the 404, documented once
  * here. `authorize` loads the app into `c.get("app")`. A route whose 404 also
  * covers its own resource says so in its `responses`.
  */
-export function appRoute<R extends AppRouteConfig>(permission: Requirement, route: R) {
-  const scoped = {
-    ...route,
-    request: { ...route.request, params: AppParams.extend(route.request?.params?.shape ?? {}) },
-    responses: { 404: errorResponse("No such app (or not visible to the caller)"), ...route.responses },
-  };
-  return protectedRoute(permission, scoped as unknown as AppScoped<R>);
-}
+export const appRoute = <R extends AppRouteConfig>(permission: Requirement, route: R) =>
+  protectedRoute(permission, appScoped(route, "No such app (or not visible to the caller)"));
+
+/**
+ * A route under `/apps/{app}/…` that anyone may call (players' play tokens and
+ * quality reports): `{app}` is a path parameter, as in appRoute, but with no
+ * credential there is no `authorize` to load the app: the handler does.
+ */
+export const publicAppRoute = <R extends AppRouteConfig>(route: R) => publicRoute(appScoped(route, "No such app"));
 
 /**
  * An OpenAPIHono for the REST API's resources (routes/v1, loaded on demand by

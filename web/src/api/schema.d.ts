@@ -10706,7 +10706,7 @@ export interface paths {
                     };
                 };
                 /**
-                 * @description STREAMHUB_CLUSTER_TOKEN is not set
+                 * @description STREAMHUB_CLUSTER_TOKEN is not set (cluster_disabled)
                  *
                  *     Codes:
                  *     - `misconfigured`: The node's configuration is invalid; the message names the variables
@@ -10881,7 +10881,7 @@ export interface paths {
                     };
                 };
                 /**
-                 * @description STREAMHUB_CLUSTER_TOKEN is not set
+                 * @description STREAMHUB_CLUSTER_TOKEN is not set (cluster_disabled)
                  *
                  *     Codes:
                  *     - `misconfigured`: The node's configuration is invalid; the message names the variables

@@ -1,8 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { randomBytes, toHex } from "../../../../core/crypto/encoding.ts";
 import { admitPlayToken, countToken } from "../../../lib/token-traffic.ts";
 import { appRecord } from "../../../lib/app-records.ts";
-import { PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
+import { publicAppRoute, type App } from "../../../lib/app.ts";
 import { clientIp } from "../../../lib/auth/ip.ts";
 import { envelopeSchema, errorResponse } from "../../../lib/schemas.ts";
 import { ok } from "../../../lib/envelope.ts";
@@ -21,21 +21,14 @@ const PlayTokenSchema = z
 
 const randomViewerIdentity = () => `viewer-${toHex(randomBytes(4))}`;
 
-const route = createRoute({
+const route = publicAppRoute({
   method: "get",
   path: "/{app}/play-token/{room}",
   tags: ["livekit"],
   summary: "A public viewer token",
   description:
     "No credential needed: a subscribe-only, hidden viewer token (identity `viewer-<8 hex>`, 6 h) for the room, for embedded players. 404 `public_playback_disabled` when the app's `publicPlayback` feature is off (the same answer as for an unknown app). Rate-limited per client address.",
-  security: [],
-  [PERMISSION_EXTENSION]: "public",
-  request: {
-    params: z.object({
-      app: z.string().openapi({ param: { name: "app", in: "path" } }),
-      room: z.string().openapi({ param: { name: "room", in: "path" } }),
-    }),
-  },
+  request: { params: z.object({ room: z.string().openapi({ param: { name: "room", in: "path" } }) }) },
   responses: {
     200: { description: "A viewer token", content: { "application/json": { schema: envelopeSchema(PlayTokenSchema) } } },
     400: errorResponse("Not a valid room name"),

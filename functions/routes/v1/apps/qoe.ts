@@ -1,9 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { appActor } from "../../../../core/actors.ts";
 import { utf8 } from "../../../../core/crypto/encoding.ts";
 import type { QoeReport } from "../../../../durable/app/qoe.ts";
 import { appRecord } from "../../../lib/app-records.ts";
-import { appRoute, PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
+import { appRoute, publicAppRoute, type App } from "../../../lib/app.ts";
 import { clientIp } from "../../../lib/auth/ip.ts";
 import { commonErrorResponses, envelopeSchema, errorResponse } from "../../../lib/schemas.ts";
 import { ok } from "../../../lib/envelope.ts";
@@ -89,22 +89,18 @@ const reportBody = { schema: { $ref: "#/components/schemas/QoeReport" } } as con
 
 // The body is documented, not validated by the route's own validator: a report
 // sent as text/plain (navigator.sendBeacon) is read and checked here like JSON.
-const reportRoute = createRoute({
+const reportRoute = publicAppRoute({
   method: "post",
   path: "/{app}/qoe",
   tags: ["qoe"],
   summary: "Report the quality of one view (players, public)",
   description: `No credential: players send it, as \`application/json\` or as \`text/plain\` (\`navigator.sendBeacon\`, which needs no CORS preflight). At most ${QOE_REPORT_MAX_BYTES} bytes; rate-limited per app and client address (${QOE_REPORTS_PER_WINDOW} a minute). Nothing about the viewer is stored.`,
-  security: [],
-  [PERMISSION_EXTENSION]: "public",
   request: {
-    params: z.object({ app: z.string().openapi({ param: { name: "app", in: "path" }, example: "demo" }) }),
     body: { required: true, content: { "application/json": reportBody, "text/plain": reportBody } },
   },
   responses: {
     202: { description: "Taken", content: { "application/json": { schema: envelopeSchema(z.object({ accepted: z.literal(true) })) } } },
     400: errorResponse("Not a report (validation_failed, malformed_json)"),
-    404: errorResponse("No such app"),
     413: errorResponse("Body over the API's limit"),
     415: errorResponse("Neither JSON nor text/plain"),
     429: errorResponse("Too many reports from this address; see Retry-After"),

@@ -1,25 +1,21 @@
-import { createRoute } from "@hono/zod-openapi";
 import { registry } from "../../../../core/actors.ts";
 import { utf8 } from "../../../../core/crypto/encoding.ts";
-import type { App } from "../../../lib/app.ts";
+import { agentRoute, type App } from "../../../lib/app.ts";
 import { envelopeSchema, errorResponse } from "../../../lib/schemas.ts";
 import { ok } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
-import { agentErrors, clusterSecured } from "./secured.ts";
 import { HeartbeatBody, HeartbeatSchema, MAX_STATS_BYTES } from "./schema.ts";
 
-const route = createRoute({
+const route = agentRoute({
   method: "post",
   path: "/heartbeat",
   tags: ["cluster"],
   summary: "A node agent's heartbeat (every 60 s)",
   description: `Records that the node is alive and its stats (at most ${MAX_STATS_BYTES} bytes of JSON). The answer says the node's status as the registry sees it, so an agent learns that it is draining.`,
-  ...clusterSecured,
   request: { body: { required: true, content: { "application/json": { schema: HeartbeatBody } } } },
   responses: {
     200: { description: "Recorded", content: { "application/json": { schema: envelopeSchema(HeartbeatSchema) } } },
     404: errorResponse("No such node: join first (node_not_found)"),
-    ...agentErrors,
     413: errorResponse(`The stats are over ${MAX_STATS_BYTES} bytes (node_stats_too_large), or the body over the size limit`),
   },
 });

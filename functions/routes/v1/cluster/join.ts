@@ -1,25 +1,21 @@
-import { createRoute } from "@hono/zod-openapi";
 import { registry } from "../../../../core/actors.ts";
-import type { App } from "../../../lib/app.ts";
+import { agentRoute, type App } from "../../../lib/app.ts";
 import { forgetNodes } from "../../../lib/cluster-nodes.ts";
 import { envelopeSchema } from "../../../lib/schemas.ts";
 import { created, ok } from "../../../lib/envelope.ts";
-import { agentErrors, clusterSecured } from "./secured.ts";
 import { JoinBody, JoinedSchema } from "./schema.ts";
 
-const route = createRoute({
+const route = agentRoute({
   method: "post",
   path: "/join",
   tags: ["cluster"],
   summary: "A node agent joins the cluster",
   description:
     "Upsert by name: 201 for a new node, 200 for one that joined before. The node becomes `active` unless an operator set it `draining` or `disabled`. The answer carries what the node's LiveKit needs to join LiveKit's distributed mode: the shared Redis and the key pair.",
-  ...clusterSecured,
   request: { body: { required: true, content: { "application/json": { schema: JoinBody } } } },
   responses: {
     201: { description: "Joined as a new node", content: { "application/json": { schema: envelopeSchema(JoinedSchema) } } },
     200: { description: "Joined again (same name)", content: { "application/json": { schema: envelopeSchema(JoinedSchema) } } },
-    ...agentErrors,
   },
 });
 

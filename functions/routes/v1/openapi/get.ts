@@ -53,6 +53,8 @@ export function registerOpenApi(api: OpenAPIHono<AppEnv, {}, "/api/v1">) {
     scheme: "bearer",
     description: "A StreamHub `sk_` API token",
   });
+  // Node agents' routes (lib/app.ts agentRoute).
+  api.openAPIRegistry.registerComponent("securitySchemes", "clusterToken", { type: "apiKey", in: "header", name: "X-Cluster-Token" });
   // Built once per isolate, at its first request: the routes do not change while it runs.
   let document: Record<string, unknown> | undefined;
   api.get("/openapi.json", (c) => {

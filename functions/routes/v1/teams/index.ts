@@ -1,13 +1,13 @@
-import { z } from "@hono/zod-openapi";
 import { registry } from "../../../../core/actors.ts";
 import { newApp, protectedRoute } from "../../../lib/app.ts";
 import { commonErrorResponses, envelopeSchema } from "../../../lib/schemas.ts";
 import { created, ok } from "../../../lib/envelope.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { addMember } from "../tenants/members.ts";
-import { AddMemberBody, TenantSchema, UsageReportSchema } from "../tenants/schema.ts";
+import { AddMemberBody } from "../tenants/schema.ts";
 import { usageReport } from "../tenants/usage-report.ts";
 import { UserSchema } from "../users/schema.ts";
+import { MyTeamSchema } from "./schema.ts";
 
 // The caller's own tenant, as the original StreamHub's dashboard reads it.
 
@@ -19,7 +19,7 @@ const getRoute = protectedRoute("usage:read", {
   responses: {
     200: {
       description: "The caller's tenant",
-      content: { "application/json": { schema: envelopeSchema(z.object({ team: TenantSchema, members: z.array(UserSchema), usage: UsageReportSchema })) } },
+      content: { "application/json": { schema: envelopeSchema(MyTeamSchema) } },
     },
     ...commonErrorResponses,
   },

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { appActor } from "../../../../core/actors.ts";
 import { appForRoom } from "../../../lib/app-records.ts";
 import { PERMISSION_EXTENSION, type App } from "../../../lib/app.ts";
@@ -8,6 +8,7 @@ import { ApiError } from "../../../lib/errors.ts";
 import { receiveWebhook } from "../../../../core/livekit.ts";
 import { livekit } from "../../../lib/livekit.ts";
 import { log } from "../../../../core/log.ts";
+import { ReceivedSchema } from "./schema.ts";
 
 const route = createRoute({
   method: "post",
@@ -19,7 +20,7 @@ const route = createRoute({
   security: [],
   [PERMISSION_EXTENSION]: "livekit-signature",
   responses: {
-    200: { description: "Received", content: { "application/json": { schema: envelopeSchema(z.object({ received: z.literal(true) })) } } },
+    200: { description: "Received", content: { "application/json": { schema: envelopeSchema(ReceivedSchema) } } },
     401: errorResponse("Not signed by this node's LiveKit, stale, or the body does not match"),
     503: errorResponse("LiveKit is not configured"),
     413: commonErrorResponses[413],
