@@ -5,7 +5,6 @@ import { Recordings } from "./recordings.ts";
 import { Settings } from "./settings.ts";
 import { Live, RECONCILE_INTERVAL_MS } from "./live.ts";
 import { withHost, type TestHost } from "./testing.ts";
-import { Usage } from "./usage.ts";
 
 function liveOf(host: TestHost) {
   let live: Live;
@@ -57,23 +56,6 @@ describe("Live capability", () => {
       expect(await live.viewerCount("cap-room")).toBe(1);
       await live.apply({ ...joined("EV_b", "cap-room", "viewer"), event: "participant_connection_aborted" });
       expect(await live.viewerCount("cap-room")).toBe(0);
-    });
-  });
-});
-
-describe("Usage capability", () => {
-  it("adds the counts handed over to the day's counters, one write each time", async () => {
-    await withHost(async (host) => {
-      const usage = new Usage(host);
-      const today = new Date().toISOString().slice(0, 10);
-      await usage.add({ join_tokens: 4, play_tokens: 0 });
-      expect(await usage.daily(1)).toEqual([{ day: today, metric: "join_tokens", count: 4 }]);
-      await usage.add({ join_tokens: 2, publisher_tokens: 1 });
-      expect(await host.db.all({ text: "SELECT day, metric, count FROM usage_counters ORDER BY metric", params: [] })).toEqual([
-        { day: today, metric: "join_tokens", count: 6 },
-        { day: today, metric: "publisher_tokens", count: 1 },
-      ]);
-      expect(await host.scheduler.dueAt("retention")).toBeNull();
     });
   });
 });
