@@ -230,8 +230,9 @@ const percents = (ratios: number[]) => ratios.map((r) => Math.round(r * 100)).jo
 
 function requestRow(m: Measured, unit: string, budget: RateBudget): Row {
   const share = "share" in budget ? budget : undefined;
+  const perSecond = "perSecond" in budget ? budget.perSecond : undefined;
   const ratio = share ? (share.paired ? median(share.paired.ratios) : m.okPerSecond / share.of.rate) : undefined;
-  const fast = share ? ratio! >= share.share : m.okPerSecond >= (budget as { perSecond: number }).perSecond;
+  const fast = share ? ratio! >= share.share : m.okPerSecond >= perSecond!;
   const tail = m.latencyMs.p99 <= P99_FACTOR * m.latencyMs.p50;
   const why = [fast ? "" : "rate", tail ? "" : `p99 ${(m.latencyMs.p99 / m.latencyMs.p50).toFixed(1)}×p50`].filter(Boolean).join(", ");
   return {
@@ -241,7 +242,7 @@ function requestRow(m: Measured, unit: string, budget: RateBudget): Row {
     p50: m.latencyMs.p50,
     p99: m.latencyMs.p99,
     ...(share ? { baseline: share.of.name, ratio } : {}),
-    target: `${share ? `≥ ${Math.round(share.share * 100)} %` : `≥ ${(budget as { perSecond: number }).perSecond}/s`}, p99 ≤ ${P99_FACTOR}×p50`,
+    target: `${share ? `≥ ${Math.round(share.share * 100)} %` : `≥ ${perSecond}/s`}, p99 ≤ ${P99_FACTOR}×p50`,
     met: fast && tail,
     ...(why ? { why } : {}),
     ...(m.rounds.length > 0
