@@ -6,11 +6,12 @@
 //
 // Each request is warmed up (the JIT's optimised code is what a running node
 // serves), then measured in ROUNDS rounds with a round of its baseline before
-// and after each (B T B T … B): each round's ratio is its rate over the mean of
-// the two baseline rounds around it, which cancels a load that rises or falls
-// steadily over those seconds, and the ratio reported is the median of the
-// rounds' ratios, which no one round spoilt by a passing load on this shared
-// machine (the baselines alone move by ±30 % over a run here) can carry.
+// and after each (B T B T … B). Each round is compared with the baseline round
+// before it and with the one after it, and the share judged is the median of
+// those 2 × ROUNDS ratios: a load passing over this shared machine (the
+// baselines alone move by ±30 % over a run here) that spoils one round, on
+// either side, moves two of them, in either direction alike
+// (bench/lib/paired.ts). All rounds pooled are shown beside it.
 //
 // Latency percentiles are those the requests really had. wrk reports figures
 // "corrected for coordinated omission" (a model of clients sending at a fixed
@@ -38,7 +39,7 @@ import { call, removeDataDir, startStreamHub, type RunningStreamHub } from "../t
 import { LiveKitStandin } from "../test/livekit/standin.ts";
 import { bundleBaseline, startBaseline, type RunningBaseline } from "./lib/baseline.ts";
 import { serverPid } from "./lib/cpu.ts";
-import { bracketedRatios } from "./lib/paired.ts";
+import { neighbourRatios, pooledRatio } from "./lib/paired.ts";
 import { median, onCleanup, runBench } from "./lib/processes.ts";
 import { startArrivalReceiver, type ArrivalReceiver } from "./lib/receiver.ts";
 import { timeNpmStart, timeWorkerdStarts } from "./lib/startup.ts";
@@ -150,9 +151,11 @@ const baselineRounds = new Map<string, WrkResult[]>();
 interface Paired {
   /** The baseline's rounds: one before each of the request's and one after the last. */
   baseline: Measured;
-  /** Each round's rate over the mean of the baseline rounds before and after it. */
+  /** Each round's rate over the baseline round before it and over the one after it (bench/lib/paired.ts). */
   ratios: number[];
-  /** The same for the baseline's CPU per request over the request's; empty where CPU cannot be read. */
+  /** All rounds against the mean of the baseline rounds around each. */
+  pooled: number;
+  /** The same as `ratios` for CPU time per request (the baseline's over the request's); empty where CPU cannot be read. */
   cpuRatios: number[];
 }
 
@@ -175,14 +178,18 @@ async function measure(target: Target, baseline?: { target: Target; options: Par
   if (!baseline) return { measured };
 
   baselineRounds.set(baseline.target.name, [...(baselineRounds.get(baseline.target.name) ?? []), ...baselineRuns]);
-  const ratios = bracketedRatios(
-    rounds.map((r) => r.okPerSecond),
-    baselineRuns.map((b) => b.okPerSecond),
-  );
+  const rates = rounds.map((r) => r.okPerSecond);
+  const baselineRates = baselineRuns.map((b) => b.okPerSecond);
   // CPU per request the other way up (less is better): the request's share of the baseline's speed.
   const cpuKnown = [...rounds, ...baselineRuns].every((r) => r.cpuUsPerRequest);
-  const cpuRatios = cpuKnown ? bracketedRatios(rounds.map((r) => 1 / r.cpuUsPerRequest!), baselineRuns.map((b) => 1 / b.cpuUsPerRequest!)) : [];
-  return { measured, paired: { baseline: combine(baseline.target.name, 0, baselineRuns), ratios, cpuRatios } };
+  const speed = (runs: WrkResult[]) => runs.map((r) => 1 / r.cpuUsPerRequest!);
+  const paired: Paired = {
+    baseline: combine(baseline.target.name, 0, baselineRuns),
+    ratios: neighbourRatios(rates, baselineRates),
+    pooled: pooledRatio(rates, baselineRates),
+    cpuRatios: cpuKnown ? neighbourRatios(speed(rounds), speed(baselineRuns)) : [],
+  };
+  return { measured, paired };
 }
 
 // ── Budgets ────────────────────────────────────────────────────────────────
@@ -215,7 +222,7 @@ interface Baseline {
 
 /**
  * A rate budget — a share of a baseline's rate, or an absolute rate — and the tail budget (p99 ≤ 4×p50).
- * A share measured in paired rounds (see measure()) is judged by the median of the rounds' ratios.
+ * A share measured in paired rounds (see measure()) is judged by the median of their ratios.
  */
 type RateBudget = { share: number; of: Baseline; paired?: Paired } | { perSecond: number };
 
@@ -250,7 +257,7 @@ function requestRow(m: Measured, unit: string, budget: RateBudget): Row {
           detail: [
             `rounds: ${m.rounds.map((r) => Math.round(r)).join(", ")} ${unit}`,
             ...(share?.paired
-              ? [`against the baseline around each: ${percents(share.paired.ratios)} % (all rounds pooled: ${Math.round((100 * m.okPerSecond) / share.of.rate)} %)`]
+              ? [`against the baseline round before and after each: ${percents(share.paired.ratios)} % (all rounds pooled: ${Math.round(100 * share.paired.pooled)} %)`]
               : share
                 ? [`against ${Math.round(share.of.rate)} req/s of the baseline`]
                 : []),
@@ -258,7 +265,7 @@ function requestRow(m: Measured, unit: string, budget: RateBudget): Row {
             ...(share && m.cpuUsPerRequest && share.of.cpuUsPerRequest
               ? [
                   `the baseline's ${Math.round(share.of.cpuUsPerRequest)} µs (by CPU: ${
-                    share.paired?.cpuRatios.length ? `${Math.round(100 * median(share.paired.cpuRatios))} %, the median of ${percents(share.paired.cpuRatios)}` : `${Math.round((100 * share.of.cpuUsPerRequest) / m.cpuUsPerRequest)} %`
+                    share.paired?.cpuRatios.length ? `${Math.round(100 * median(share.paired.cpuRatios))} %, the median as above` : `${Math.round((100 * share.of.cpuUsPerRequest) / m.cpuUsPerRequest)} %`
                   })`,
                 ]
               : []),
@@ -527,7 +534,7 @@ async function main(): Promise<void> {
 
   console.log();
   console.log(
-    `StreamHub budgets (issue 9) — ${cpus().length} cores, ${CONNECTIONS} connections, wrk -t${THREADS}; each request warmed up ${WARMUP} s, then ${ROUNDS} rounds of ${DURATION} s, each between two rounds of its baseline, a share being the median of the rounds' shares; latencies as recorded`,
+    `StreamHub budgets (issue 9) — ${cpus().length} cores, ${CONNECTIONS} connections, wrk -t${THREADS}; each request warmed up ${WARMUP} s, then ${ROUNDS} rounds of ${DURATION} s, each between two rounds of its baseline, a share being the median of each round's against the baseline round before and after it; latencies as recorded`,
   );
   console.log();
   printTable(rows);

@@ -91,7 +91,7 @@ describe("Ingresses capability", () => {
       expect(camera.relay).toEqual({ status: "pending", error: null, restarts: 0, updatedAt: null });
 
       expect(await ingresses.rtspRelays()).toEqual([
-        { ingressId: "IN_cam", room: "cap-cam", sourceUrl: "rtsp://192.0.2.7/stream", rtmpUrl: "rtmp://127.0.0.1/live/sk-cam-key", status: camera.status },
+        { ingressId: "IN_cam", room: "cap-cam", sourceUrl: "rtsp://192.0.2.7/stream", rtmpUrl: "rtmp://127.0.0.1/live/sk-cam-key", status: "inactive" },
       ]);
 
       expect(await ingresses.reportRelay("IN_cam", { status: "backoff", error: "connection refused", restarts: 2 })).toBe(true);

@@ -9571,6 +9571,7 @@ export interface paths {
                  *
                  *     Codes:
                  *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `cluster_disabled`: Node agents are off: STREAMHUB_CLUSTER_TOKEN is not set
                  */
                 503: {
                     headers: {
@@ -9889,6 +9890,7 @@ export interface paths {
                  *
                  *     Codes:
                  *     - `misconfigured`: The node's configuration is invalid; the message names the variables
+                 *     - `cluster_disabled`: Node agents are off: STREAMHUB_CLUSTER_TOKEN is not set
                  */
                 503: {
                     headers: {

@@ -59,7 +59,7 @@ const WHERE: Partial<Record<ErrorCode, RegExp>> = {
   node_not_found: at("POST /api/v1/cluster/heartbeat", "* /api/v1/cluster/nodes/{}"),
   node_name_taken: at("PATCH /api/v1/cluster/nodes/{}"),
   node_stats_too_large: at("POST /api/v1/cluster/heartbeat"),
-  cluster_disabled: at("* /api/v1/relays", "* /api/v1/relays/**"),
+  cluster_disabled: at("* /api/v1/relays", "* /api/v1/relays/**", "POST /api/v1/cluster/join", "POST /api/v1/cluster/heartbeat"),
   livekit_not_configured: at("POST /api/v1/apps/{}/tokens", "GET /api/v1/apps/{}/play-token/{}", "POST /api/v1/webhooks/livekit", "POST /api/v1/apps/{}/ingress", "DELETE /api/v1/apps/{}/ingress/{}", "DELETE /api/v1/apps/{}/streams/{}", "POST /api/v1/apps/{}/streams/{}/**", "POST /api/v1/apps/{}/recording/**"),
   livekit_unreachable: LIVEKIT_CALLS,
   livekit_rejected: LIVEKIT_CALLS,
