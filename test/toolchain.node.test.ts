@@ -11,6 +11,9 @@ const dirOf = (pkg: string, from = ROOT) => require.resolve(`${pkg}/package.json
 
 const capnp = readFileSync(`${ROOT}selfhost/workerd.capnp`, "utf8");
 const wrangler = readFileSync(`${ROOT}wrangler.toml`, "utf8");
+const baselineCapnp = readFileSync(`${ROOT}bench/baseline/workerd.capnp`, "utf8");
+/** A list field of a workerd config as written (`field = [ … ],` on one line), or undefined. */
+const capnpList = (config: string, field: string) => new RegExp(`^\\s*${field}\\s*=\\s*\\[(.*)\\],$`, "m").exec(config)?.[1];
 
 describe("toolchain", () => {
   it("runs one workerd across wrangler, miniflare and the vitest plugin", () => {
@@ -32,22 +35,20 @@ describe("toolchain", () => {
   });
 
   it("runs the Worker without Node.js compatibility under npm start and in the bench", () => {
-    const flagsOf = (config: string) => /^\s*compatibilityFlags\s*=\s*\[(.*)\],$/m.exec(config)?.[1];
-    expect(flagsOf(capnp)).toBe('"no_nodejs_compat", "no_nodejs_compat_v2"');
-    expect(flagsOf(readFileSync(`${ROOT}bench/baseline/workerd.capnp`, "utf8"))).toBe(flagsOf(capnp));
+    expect(capnpList(capnp, "compatibilityFlags")).toBe('"no_nodejs_compat", "no_nodejs_compat_v2"');
+    expect(capnpList(baselineCapnp, "compatibilityFlags")).toBe(capnpList(capnp, "compatibilityFlags"));
     // The e2e global setup has just built dist/worker/index.js from this checkout: it imports
     // no Node module (one would not resolve, and workerd would not start).
     expect(readFileSync(`${ROOT}dist/worker/index.js`, "utf8")).not.toMatch(/\bfrom\s*["']node:|import\(\s*["']node:/);
   });
 
   it("runs the bench's baseline with the node's own V8 flags", () => {
-    const flagsOf = (config: string) => /^\s*v8Flags\s*=\s*\[(.*)\],$/m.exec(config)?.[1];
-    const node = flagsOf(capnp);
+    const node = capnpList(capnp, "v8Flags");
     // The young generation's cap and the old generation's room (see the comment there) are what
     // keep the node's p99 down.
     expect(node).toContain('"--max-semi-space-size=8"');
     expect(node).toContain('"--heap-growing-percent=500"');
-    expect(flagsOf(readFileSync(`${ROOT}bench/baseline/workerd.capnp`, "utf8"))).toBe(node);
+    expect(capnpList(baselineCapnp, "v8Flags")).toBe(node);
   });
 
   it("binds every setting of the config schema into the workerd config", () => {

@@ -10,13 +10,17 @@
  * lift two rounds' ratios, a slow round lower one.)
  */
 export function neighbourRatios(rounds: number[], baseline: number[]): number[] {
-  if (baseline.length !== rounds.length + 1) throw new Error(`${rounds.length} rounds need ${rounds.length + 1} baseline rounds around them, not ${baseline.length}`);
+  assertSurrounded(rounds, baseline);
   return rounds.flatMap((value, i) => [value / baseline[i]!, value / baseline[i + 1]!]);
 }
 
 /** All rounds against the mean of the baseline rounds around each: ΣTᵢ / Σ(Bᵢ + Bᵢ₊₁)/2, shown beside the median. */
 export function pooledRatio(rounds: number[], baseline: number[]): number {
-  if (baseline.length !== rounds.length + 1) throw new Error(`${rounds.length} rounds need ${rounds.length + 1} baseline rounds around them, not ${baseline.length}`);
+  assertSurrounded(rounds, baseline);
   const around = rounds.reduce((sum, _, i) => sum + (baseline[i]! + baseline[i + 1]!) / 2, 0);
   return rounds.reduce((sum, value) => sum + value, 0) / around;
+}
+
+function assertSurrounded(rounds: number[], baseline: number[]): void {
+  if (baseline.length !== rounds.length + 1) throw new Error(`${rounds.length} rounds need ${rounds.length + 1} baseline rounds around them, not ${baseline.length}`);
 }
