@@ -213,6 +213,11 @@ export class AppActor extends DurableObject<Env> {
     return this.#settings.s3Credentials();
   }
 
+  /** The app's bucket settings alone (its keys are not opened): what a VOD's public URL needs. */
+  async bucketSettings(): Promise<S3Settings | null> {
+    return this.#settings.s3Settings();
+  }
+
   /** The app's bucket, settings and keys, in one call: null unless both are set. */
   async bucket(): Promise<{ settings: S3Settings; credentials: S3Credentials } | null> {
     return this.#settings.bucket();

@@ -70,9 +70,14 @@ export class Settings {
 
   // ── S3 ─────────────────────────────────────────────────────────────────────
 
+  /** The app's bucket settings without its keys (nothing opened); null when never configured. */
+  s3Settings(): Promise<S3Settings | null> {
+    return this.#repo.getConfig<S3Settings>("s3");
+  }
+
   /** The app's bucket settings and whether its keys are set (masked); null when never configured. */
   async s3View(): Promise<{ settings: S3Settings; keyMasked: string | null; secretMasked: string | null } | null> {
-    const settings = await this.#repo.getConfig<S3Settings>("s3");
+    const settings = await this.s3Settings();
     if (!settings) return null;
     const credentials = await this.s3Credentials();
     return {
@@ -84,7 +89,7 @@ export class Settings {
 
   /** The bucket egress writes to and StreamHub reads from: its settings and keys, or null unless both are set. */
   async bucket(): Promise<{ settings: S3Settings; credentials: S3Credentials } | null> {
-    const settings = await this.#repo.getConfig<S3Settings>("s3");
+    const settings = await this.s3Settings();
     const credentials = settings && (await this.s3Credentials());
     return settings && credentials ? { settings, credentials } : null;
   }

@@ -74,7 +74,7 @@ export const vodsApi = newApp();
 vodsApi.openapi(listRoute, async (c) => {
   const { limit, offset, order, dir, room, ...filter } = c.req.valid("query");
   const actor = appActor(c.env, c.get("app").name);
-  const s3 = (await actor.getS3())?.settings ?? null;
+  const s3 = await actor.bucketSettings();
   const { vods, total } = await actor.listVods({ ...filter, room: room ? namespacedRoom(c.get("app").livekitRoomPrefix, room) : undefined }, order, dir, limit, offset);
   return page(c, vods.map((vod) => shown(c.get("app"), vod, s3)), total, limit, offset);
 });
@@ -85,10 +85,11 @@ vodsApi.openapi(getRoute, async (c) => {
   const actor = appActor(c.env, c.get("app").name);
   const vod = await actor.getVod(id);
   if (!vod) throw vodNotFound(id);
-  const s3 = await actor.getS3();
-  const credentials = await actor.s3Credentials();
-  const base = shown(c.get("app"), vod, s3?.settings ?? null);
-  const presignedUrl = vod.status === "ready" && s3 && credentials ? await presign(s3.settings, credentials, vod.fileKey, ttl) : null;
+  const s3 = await actor.bucketSettings();
+  const base = shown(c.get("app"), vod, s3);
+  // The keys are opened only for a recording there is something to presign for.
+  const credentials = vod.status === "ready" && s3 ? await actor.s3Credentials() : null;
+  const presignedUrl = s3 && credentials ? await presign(s3, credentials, vod.fileKey, ttl) : null;
   return ok(c, {
     ...base,
     url: base.publicUrl ?? presignedUrl,
