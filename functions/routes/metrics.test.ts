@@ -97,6 +97,11 @@ describe("GET /metrics: what it shows", () => {
     const body = await scrapeUntil(/^streamhub_http_requests_total\{method="GET",route="\/api\/v1\/apps\/:app\/streams",status="200"\} \d+$/m);
     expect(body).toMatch(/^streamhub_http_request_duration_seconds_bucket\{method="GET",route="\/api\/v1\/apps\/:app\/streams",le="\+Inf"\} \d+$/m);
     expect(body).not.toContain(`/api/v1/apps/${name}/streams`);
+    // One route, two methods: two series.
+    expect((await api("GET", `/api/v1/apps/${name}`)).status).toBe(200);
+    expect((await api("PATCH", `/api/v1/apps/${name}`, { json: { auditTokens: false } })).status).toBe(200);
+    const byMethod = await scrapeUntil(/^streamhub_http_requests_total\{method="PATCH",route="\/api\/v1\/apps\/:app",status="200"\} [1-9]\d*$/m);
+    expect(byMethod).toMatch(/^streamhub_http_requests_total\{method="GET",route="\/api\/v1\/apps\/:app",status="200"\} [1-9]\d*$/m);
 
     const publisher = (await api("POST", `/api/v1/apps/${name}/tokens`, { json: { room: "gone", identity: "host" } })).body.data;
     await livekit("join", { token: publisher.token });

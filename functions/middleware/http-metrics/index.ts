@@ -27,15 +27,22 @@ interface RouteTally {
   byStatus: Map<number, number>;
   duration: HistogramTally;
 }
-let tallies = new Map<string, RouteTally>();
+/**
+ * By route pattern, then method. The patterns are the route table's own strings, whose hash is
+ * computed once and kept; a key joining pattern and method would be a new string to build and
+ * hash on every request.
+ */
+let tallies = new Map<string, Map<string, RouteTally>>();
 
 /** The tallies turned into series (and emptied), added to what is left unflushed. */
 function takeCounts(): Series {
   const counts = unflushed;
   unflushed = {};
-  for (const { method, route, byStatus, duration } of tallies.values()) {
-    for (const [status, n] of byStatus) increment(counts, "streamhub_http_requests_total", { method, route, status }, n);
-    addHistogram(counts, "streamhub_http_request_duration_seconds", { method, route }, duration);
+  for (const byMethod of tallies.values()) {
+    for (const { method, route, byStatus, duration } of byMethod.values()) {
+      for (const [status, n] of byStatus) increment(counts, "streamhub_http_requests_total", { method, route, status }, n);
+      addHistogram(counts, "streamhub_http_request_duration_seconds", { method, route }, duration);
+    }
   }
   tallies = new Map();
   return counts;
@@ -64,12 +71,14 @@ function flushHttpMetrics(env: Env): Promise<void> {
 
 /** What one request adds: its count and duration by route pattern, a 5xx as an error, a quota denial outside any app. */
 function count(c: Context, seconds: number): void {
-  const method = METHODS.has(c.req.method) ? c.req.method : "OTHER";
+  const asked = c.req.method;
+  const method = METHODS.has(asked) ? asked : "OTHER";
   const route = routePattern(c);
   const status = c.res.status;
-  const key = `${method} ${route}`;
-  let tally = tallies.get(key);
-  if (!tally) tallies.set(key, (tally = { method, route, byStatus: new Map(), duration: histogramTally(HTTP_DURATION_BUCKETS) }));
+  let byMethod = tallies.get(route);
+  if (!byMethod) tallies.set(route, (byMethod = new Map()));
+  let tally = byMethod.get(method);
+  if (!tally) byMethod.set(method, (tally = { method, route, byStatus: new Map(), duration: histogramTally(HTTP_DURATION_BUCKETS) }));
   tally.byStatus.set(status, (tally.byStatus.get(status) ?? 0) + 1);
   tallyObservation(tally.duration, seconds);
   if (status >= 500) increment(unflushed, "streamhub_errors_total", { source: "http", code: status });

@@ -12,6 +12,11 @@ describe("request ids", () => {
     // Random, not a counter: ids made in a row differ in many places.
     const differing = [...ids[0]!].filter((char, i) => char !== ids[1]![i]).length;
     expect(differing).toBeGreaterThan(8);
+    // Each from bytes of its own: no two share a run of 8 characters (48 random bits), as ids cut
+    // from overlapping stretches of the random pool would.
+    const runs = new Set<string>();
+    for (const id of ids) for (let at = 4; at + 8 <= id.length; at++) runs.add(id.slice(at, at + 8));
+    expect(runs.size).toBe(ids.length * 9);
   });
 
   it("echoes an id the caller or the proxy passed, and replaces one that could forge a log line", async () => {
