@@ -3,9 +3,10 @@
 // leaves it alone), every npm script pointing at a file that exists,
 // `npm run openapi` writing the document, `npm run deploy:check` passing, the
 // README's Node version agreeing with `engines`, and the README's commands
-// working on the system Node (the scripts run the pinned Node 24).
+// working on the system Node (the scripts run the pinned Node 24); the README's
+// map of the code naming files and tables that exist.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT, toolEnv } from "../../selfhost/build.ts";
@@ -84,5 +85,22 @@ describe("the project as a new user meets it", () => {
     });
     expect(relay.stderr).toContain("relay: STREAMHUB_CLUSTER_TOKEN is required");
     expect(relay.stderr).not.toContain("ERR_UNKNOWN_FILE_EXTENSION");
+  });
+
+  it("maps the code with files and tables that exist (How the pieces fit)", () => {
+    const map = /## How the pieces fit\n+```\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    // A name in the map is written from the folder its block is about (a resource's index.ts and schema.ts: any resource's).
+    const folders = ["", "functions/", "functions/routes/v1/apps/", "functions/lib/", "functions/routes/", "durable/", "durable/app/", "durable/lib/", "durable/registry/", "core/", "selfhost/"];
+    const files = [...new Set(map.match(/(?<![\w./*-])\w[\w./-]*\.ts\b/g) ?? [])];
+    expect(files.length).toBeGreaterThan(30);
+    expect(files.filter((file) => !folders.some((folder) => existsSync(join(ROOT, folder, file))))).toEqual([]);
+    // Tables with a two-word name (the one-word ones are also ordinary words): each is created by a migration.
+    const migrations = ["durable/app", "durable/registry", "durable/quota"].map((dir) => readFileSync(join(ROOT, dir, "migrations.ts"), "utf8")).join("\n");
+    const tables = [...new Set(map.match(/\b[a-z]+(?:_[a-z]+)+\b/g) ?? [])];
+    expect(tables.length).toBeGreaterThan(8);
+    expect(tables.filter((table) => !migrations.includes(`CREATE TABLE ${table} (`))).toEqual([]);
+    // Every capability of the AppActor is on the map.
+    const capabilities = readdirSync(join(ROOT, "durable/app")).filter((file) => file.endsWith(".ts") && !/\.(test|suite|repo)\.ts$|^(migrations|app-actor|sample-pages|secret-contexts|webhook-signing|testing)\.ts$/.test(file));
+    expect(capabilities.filter((file) => !files.includes(file))).toEqual([]);
   });
 });
