@@ -90,7 +90,7 @@ describe("the project as a new user meets it", () => {
   it("maps the code with files and tables that exist (How the pieces fit)", () => {
     const map = /## How the pieces fit\n+```\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
     // A name in the map is written from the folder its block is about (a resource's index.ts and schema.ts: any resource's).
-    const folders = ["", "functions/", "functions/routes/v1/apps/", "functions/lib/", "functions/routes/", "durable/", "durable/app/", "durable/lib/", "durable/registry/", "core/", "selfhost/"];
+    const folders = ["", "functions/", "functions/routes/v1/", "functions/routes/v1/apps/", "functions/lib/", "functions/routes/", "durable/", "durable/app/", "durable/lib/", "durable/registry/", "core/", "selfhost/"];
     const files = [...new Set(map.match(/(?<![\w./*-])\w[\w./-]*\.ts\b/g) ?? [])];
     expect(files.length).toBeGreaterThan(30);
     expect(files.filter((file) => !folders.some((folder) => existsSync(join(ROOT, folder, file))))).toEqual([]);
